@@ -1,0 +1,61 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rafter {
+
+struct machine_profile;
+
+/// The roofline as a small value algebra. Arithmetic intensity (AI) is FLOP per byte moved at one
+/// memory level; performance is FLOP/s. For one compute ceiling P and one bandwidth ceiling B:
+///   attainable(AI) = min(P, AI * B),  ridge = P / B.
+/// Properties (tested): attainable <= P and <= AI * B; monotone non-decreasing in AI; equal to P
+/// at and beyond the ridge.
+
+/// A horizontal roof.
+struct compute_roof {
+  std::string id;  ///< Compute ceiling id, "fp64.vector.fma".
+  double flop_per_s = 0.0;
+};
+
+/// A slanted roof.
+struct memory_roof {
+  std::string level;  ///< "l1", "dram", ...
+  double bytes_per_s = 0.0;
+};
+
+/// min(peak, ai * bandwidth). Requires peak > 0, bandwidth > 0, ai >= 0.
+[[nodiscard]] double attainable_flop_per_s(double ai, double peak_flop_per_s, double bytes_per_s) noexcept;
+
+/// peak / bandwidth: the AI (FLOP/byte) where a kernel stops being bandwidth-bound.
+[[nodiscard]] double ridge_point(double peak_flop_per_s, double bytes_per_s) noexcept;
+
+/// A set of roofs (one machine).
+class roofline {
+public:
+  roofline(std::vector<compute_roof> compute, std::vector<memory_roof> memory);
+
+  /// All compute ceilings and all memory levels with a bandwidth from `profile`.
+  [[nodiscard]] static roofline from_profile(const machine_profile& profile);
+
+  [[nodiscard]] const std::vector<compute_roof>& compute() const noexcept { return m_compute; }
+  [[nodiscard]] const std::vector<memory_roof>& memory() const noexcept { return m_memory; }
+
+  /// The highest compute roof, or nothing when there are none.
+  [[nodiscard]] std::optional<compute_roof> top_compute() const;
+  /// The slowest memory roof (the binding one for a kernel streaming from the farthest level).
+  [[nodiscard]] std::optional<memory_roof> slowest_memory() const;
+
+  /// Attainable FLOP/s under compute roof `compute_id` with AI `ai` at memory level `level`.
+  /// Nothing when either roof is unknown.
+  [[nodiscard]] std::optional<double> attainable(double ai, const std::string& compute_id,
+                                                 const std::string& level) const;
+
+private:
+  std::vector<compute_roof> m_compute;
+  std::vector<memory_roof> m_memory;
+};
+
+}  // namespace rafter

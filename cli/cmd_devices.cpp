@@ -1,0 +1,103 @@
+#include <algorithm>
+#include <filesystem>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "core/config_paths.hpp"
+#include "core/error.hpp"
+#include "core/json.hpp"
+#include "core/machine_profile.hpp"
+#include "core/units.hpp"
+#include "microbench/gpu_devices.hpp"
+#include "microbench/host/cpu_info.hpp"
+
+namespace rafter::cli {
+
+namespace {
+
+exit_code list_datasheets(const devices_options& options) {
+  const auto dir = find_config_dir();
+  if (!dir) throw unsupported_error("no configs/ directory found (set RAFTER_CONFIG_DIR)");
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(*dir / "hardware")) {
+    if (e.path().extension() == ".json") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  json list = json::array();
+  if (!options.json) fmt::print("{:<18} {:<34} {:>14} {:>14}  {}\n", "datasheet", "device", "top compute", "memory", "file");
+  for (const auto& f : files) {
+    const machine_profile p = load_machine_profile(f);
+    double top = 0.0;
+    std::string top_id;
+    for (const auto& c : p.compute) {
+      if (c.flop_per_s > top) {
+        top = c.flop_per_s;
+        top_id = c.id;
+      }
+    }
+    double bw = 0.0;
+    for (const auto& m : p.memory) bw = std::max(bw, m.roofline_bytes_per_s().value_or(0.0));
+    if (options.json) {
+      list.push_back({{"id", f.stem().string()}, {"name", p.device.name}, {"file", f.string()},
+                      {"top_compute_id", top_id}, {"top_compute_flop_per_s", top}, {"memory_bytes_per_s", bw}});
+    } else {
+      fmt::print("{:<18} {:<34} {:>14} {:>14}  {}\n", f.stem().string(), p.device.name, format_flops(top),
+                 bw > 0.0 ? format_bandwidth(bw) : "-", f.string());
+    }
+  }
+  if (options.json) fmt::print("{}\n", list.dump(2));
+  return exit_code::ok;
+}
+
+}  // namespace
+
+exit_code run_devices(const devices_options& options) {
+  if (options.datasheets) return list_datasheets(options);
+  json out = json::array();
+  if (options.backend == "all" || options.backend == "host") {
+    const host::cpu_info cpu = host::detect_cpu_info();
+    std::string caches;
+    for (const auto& c : cpu.caches) {
+      caches += fmt::format("{}L{} {} x{}", caches.empty() ? "" : ", ", c.level, format_capacity(c.size_bytes), c.instances);
+    }
+    if (options.json) {
+      out.push_back({{"backend", "host"}, {"index", 0}, {"name", cpu.model_name}, {"kind", "cpu"},
+                     {"cores", cpu.physical_cores}, {"logical_cpus", cpu.logical_cpus},
+                     {"memory_bytes", cpu.memory_bytes.value_or(0.0)}, {"caches", caches}});
+    } else {
+      fmt::print("host 0: {} ({} cores, {} logical CPUs, {}; {} memory)\n", cpu.model_name, cpu.physical_cores,
+                 cpu.logical_cpus, caches, cpu.memory_bytes ? format_capacity(*cpu.memory_bytes) : "unknown");
+    }
+  }
+  if (options.backend == "all" || options.backend == "cuda") {
+    const gpu_inventory gpus = query_gpus();
+    if (!gpus.unavailable_reason.empty()) {
+      if (options.backend == "cuda") throw unsupported_error("no GPU can be used: " + gpus.unavailable_reason);
+      if (!options.json) fmt::print("cuda: no GPU ({})\n", gpus.unavailable_reason);
+    }
+    for (const auto& g : gpus.devices) {
+      if (options.json) {
+        out.push_back({{"backend", "cuda"}, {"index", g.index}, {"name", g.name}, {"kind", "gpu"},
+                       {"compute_capability", fmt::format("{}.{}", g.cc_major, g.cc_minor)}, {"sms", g.sms},
+                       {"sm_clock_hz", g.sm_clock_hz.value_or(0.0)}, {"memory_bytes", g.memory_bytes},
+                       {"memory_bus_width_bits", g.memory_bus_width_bits}, {"l2_bytes", g.l2_bytes},
+                       {"shared_memory_per_sm_bytes", g.shared_memory_per_sm_bytes}, {"pci_bus_id", g.pci_bus_id},
+                       {"driver", cuda_version_string(gpus.driver_version)},
+                       {"runtime", cuda_version_string(gpus.runtime_version)}});
+      } else {
+        fmt::print("cuda {}: {} (CC {}.{}, {} SMs, {} SM clock, {} memory on a {}-bit bus, {} L2, {} shared memory/SM, "
+                   "PCI {}; driver {}, runtime {})\n",
+                   g.index, g.name, g.cc_major, g.cc_minor, g.sms, g.sm_clock_hz ? format_hertz(*g.sm_clock_hz) : "unknown",
+                   format_capacity(g.memory_bytes), g.memory_bus_width_bits, format_capacity(g.l2_bytes),
+                   format_capacity(g.shared_memory_per_sm_bytes), g.pci_bus_id, cuda_version_string(gpus.driver_version),
+                   cuda_version_string(gpus.runtime_version));
+      }
+    }
+  }
+  if (options.json) fmt::print("{}\n", out.dump(2));
+  return exit_code::ok;
+}
+
+}  // namespace rafter::cli

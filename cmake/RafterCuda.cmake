@@ -1,0 +1,35 @@
+# CUDA is a language of the build when nvcc is found (RAFTER_ENABLE_CUDA=AUTO) or required (ON).
+# Sets RAFTER_HAVE_CUDA. The CUDA runtime is linked statically so that `rafter` starts on machines
+# without a driver; the driver and NVML are reached lazily at run time.
+set(RAFTER_HAVE_CUDA OFF)
+if(NOT RAFTER_ENABLE_CUDA STREQUAL "OFF")
+  if(NOT DEFINED CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
+    set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
+  endif()
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    # Default architectures: the local GPU when one is visible, else Ampere, Hopper and Blackwell.
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES AND NOT DEFINED ENV{CUDAARCHS})
+      execute_process(COMMAND nvidia-smi --query-gpu=compute_cap --format=csv,noheader
+                      OUTPUT_VARIABLE _rafter_cc RESULT_VARIABLE _rafter_smi_rc
+                      OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+      if(_rafter_smi_rc EQUAL 0 AND _rafter_cc MATCHES "^[0-9]")
+        set(CMAKE_CUDA_ARCHITECTURES native)
+      else()
+        set(CMAKE_CUDA_ARCHITECTURES 80 86 89 90 100 120)
+      endif()
+    endif()
+    enable_language(CUDA)
+    set(CMAKE_CUDA_STANDARD 20)
+    set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+    find_package(CUDAToolkit REQUIRED)
+    set(RAFTER_HAVE_CUDA ON)
+    message(STATUS "rafter: CUDA ${CMAKE_CUDA_COMPILER_VERSION}, architectures: ${CMAKE_CUDA_ARCHITECTURES}")
+  elseif(RAFTER_ENABLE_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "RAFTER_ENABLE_CUDA=ON but no CUDA compiler was found. Install the CUDA Toolkit "
+                        "or set CMAKE_CUDA_COMPILER, or configure with -DRAFTER_ENABLE_CUDA=OFF.")
+  else()
+    message(STATUS "rafter: no CUDA compiler found; building the host parts only")
+  endif()
+endif()

@@ -1,0 +1,9 @@
+# Every dependency through find_package and its imported target; scripts/setup.sh installs them.
+find_package(fmt REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(Threads REQUIRED)
+find_package(benchmark REQUIRED)
+if(RAFTER_ENABLE_TESTS)
+  find_package(GTest REQUIRED)
+endif()

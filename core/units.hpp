@@ -1,0 +1,27 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace rafter {
+
+/// Formatting of SI base quantities for people. Inside rafter every quantity is in SI base units
+/// (s, bytes, FLOP, B/s, FLOP/s). Rates print with decimal prefixes (1 GB/s = 1e9 B/s); capacities
+/// print with binary prefixes (1 KiB = 1024 B) because caches are sized in powers of two.
+
+/// `value` with a decimal prefix chosen so the mantissa is in [1, 1000), 3 significant digits,
+/// then `unit`: format_si(8.28e10, "B/s") == "82.8 GB/s". Non-finite values print as "n/a".
+[[nodiscard]] std::string format_si(double value, std::string_view unit, int significant = 3);
+
+[[nodiscard]] std::string format_bandwidth(double bytes_per_s);  ///< "82.8 GB/s"
+[[nodiscard]] std::string format_flops(double flop_per_s);       ///< "1.23 TFLOP/s"
+[[nodiscard]] std::string format_seconds(double seconds);        ///< "85.2 ns", "1.50 µs"
+[[nodiscard]] std::string format_hertz(double hertz);            ///< "2.60 GHz"
+[[nodiscard]] std::string format_capacity(double bytes);         ///< "48 KiB", "1.5 MiB", "80 GiB"
+
+/// Parses a byte count written with an optional binary or decimal suffix ("64KiB", "32MB", "1GiB",
+/// "4096"). Returns nothing when the text is not such a count.
+[[nodiscard]] std::optional<double> parse_bytes(std::string_view text);
+
+}  // namespace rafter

@@ -1,0 +1,66 @@
+#include <string>
+
+#include <cuda_runtime_api.h>
+
+#include "microbench/cuda/cuda_call.hpp"
+#include "microbench/gpu_devices.hpp"
+
+namespace rafter {
+
+namespace {
+
+std::optional<double> attribute_khz(cudaDeviceAttr attr, int device) {
+  int value = 0;
+  if (cudaDeviceGetAttribute(&value, attr, device) != cudaSuccess || value <= 0) return std::nullopt;
+  return static_cast<double>(value) * 1e3;
+}
+
+int attribute(cudaDeviceAttr attr, int device) {
+  int value = 0;
+  return cudaDeviceGetAttribute(&value, attr, device) == cudaSuccess ? value : 0;
+}
+
+}  // namespace
+
+gpu_inventory query_gpus() {
+  gpu_inventory inv;
+  cudaRuntimeGetVersion(&inv.runtime_version);
+  if (cudaDriverGetVersion(&inv.driver_version) != cudaSuccess || inv.driver_version == 0) {
+    inv.driver_version = 0;
+    inv.unavailable_reason = "no CUDA driver found (libcuda.so.1 is not installed or cannot be loaded)";
+    return inv;
+  }
+  int count = 0;
+  const cudaError_t status = cudaGetDeviceCount(&count);
+  if (status != cudaSuccess) {
+    inv.unavailable_reason = cuda::describe_cuda_error(status, "cudaGetDeviceCount(&count)", __FILE__, __LINE__);
+    cudaGetLastError();
+    return inv;
+  }
+  if (count == 0) {
+    inv.unavailable_reason = "the CUDA driver reports no GPU";
+    return inv;
+  }
+  for (int i = 0; i < count; ++i) {
+    cudaDeviceProp prop{};
+    if (cudaGetDeviceProperties(&prop, i) != cudaSuccess) continue;
+    gpu_device d;
+    d.index = i;
+    d.name = prop.name;
+    d.cc_major = prop.major;
+    d.cc_minor = prop.minor;
+    d.sms = prop.multiProcessorCount;
+    d.sm_clock_hz = attribute_khz(cudaDevAttrClockRate, i);
+    d.memory_clock_hz = attribute_khz(cudaDevAttrMemoryClockRate, i);
+    d.memory_bus_width_bits = attribute(cudaDevAttrGlobalMemoryBusWidth, i);
+    d.memory_bytes = static_cast<double>(prop.totalGlobalMem);
+    d.l2_bytes = static_cast<double>(attribute(cudaDevAttrL2CacheSize, i));
+    d.shared_memory_per_sm_bytes = static_cast<double>(attribute(cudaDevAttrMaxSharedMemoryPerMultiprocessor, i));
+    char bus[32] = {};
+    if (cudaDeviceGetPCIBusId(bus, sizeof bus, i) == cudaSuccess) d.pci_bus_id = bus;
+    inv.devices.push_back(d);
+  }
+  return inv;
+}
+
+}  // namespace rafter

@@ -1,0 +1,387 @@
+#include "microbench/host/host_sweep.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <map>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/interrupt.hpp"
+#include "core/units.hpp"
+#include "core/version.hpp"
+#include "microbench/gbench_runner.hpp"
+#include "microbench/host/cpu_info.hpp"
+#include "microbench/host/kernels/bandwidth_kernels.hpp"
+#include "microbench/host/kernels/clock_probe.hpp"
+#include "microbench/host/kernels/compute_kernels.hpp"
+#include "microbench/host/kernels/latency_chase.hpp"
+#include "microbench/host/kernels/simd_level.hpp"
+#include "microbench/host/kernels/thread_team.hpp"
+#include "microbench/plateau.hpp"
+
+namespace rafter::host {
+
+namespace {
+
+/// The knobs a preset sets.
+struct preset_params {
+  int steps_per_octave = 2;
+  double bandwidth_span_over_llc = 8.0;   ///< The sweep ends this far beyond the last-level cache.
+  std::size_t bandwidth_min_last = 64ull << 20;  ///< ... and at least here.
+  std::size_t latency_min_last = 128ull << 20;
+  double iteration_target_s = 1e-3;       ///< Work in one GB iteration.
+  timing_policy timing;
+};
+
+preset_params params_for(const std::string& preset) {
+  preset_params p;
+  if (preset == "quick") {
+    p.steps_per_octave = 2;
+    p.timing = timing_policy{5, 0.01, 0.004, 0.05, 3};
+  } else if (preset == "full") {
+    p.steps_per_octave = 4;
+    p.bandwidth_min_last = 1ull << 30;
+    p.latency_min_last = 1ull << 30;
+    p.iteration_target_s = 2e-3;
+    p.timing = timing_policy{10, 0.05, 0.02, 0.02, 3};
+  } else {
+    throw usage_error("unknown preset \"" + preset + "\" (expected quick or full)");
+  }
+  return p;
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+/// Scales a unit of work so one GB iteration takes about `target_s`: returns the multiplier.
+std::size_t calibrate(const std::function<double(std::size_t)>& run, std::size_t unit_work, double target_s) {
+  run(unit_work);  // Warm caches, pages and clocks.
+  const double t = std::max(run(unit_work), 1e-9);
+  const double factor = target_s / t;
+  return std::max<std::size_t>(unit_work, static_cast<std::size_t>(std::llround(static_cast<double>(unit_work) * factor)));
+}
+
+void require_correct(const std::string& what, const std::string& mismatch) {
+  if (!mismatch.empty()) {
+    throw error(exit_code::check_failed, what + " computed a wrong result: " + mismatch + "; its timing is discarded");
+  }
+}
+
+struct level_bounds {
+  std::vector<level_bound> all_threads;  ///< Aggregate capacity reachable by the threads used.
+  std::vector<level_bound> one_thread;   ///< Capacity one thread sees.
+  std::map<std::string, double> device_capacity;
+};
+
+level_bounds bounds_from(const cpu_info& cpu, int threads) {
+  level_bounds b;
+  for (const auto& c : cpu.caches) {
+    const std::string level = "l" + std::to_string(c.level);
+    // Private caches (shared only by one core's SMT siblings) contribute one instance per thread.
+    const int threads_per_core = std::max(1, cpu.logical_cpus / std::max(1, cpu.physical_cores));
+    const bool private_cache = static_cast<int>(c.shared_cpu_list.size()) <= threads_per_core;
+    const int used = private_cache ? threads : std::min(c.instances, threads);
+    b.all_threads.push_back({level, c.size_bytes * used});
+    b.one_thread.push_back({level, c.size_bytes});
+    b.device_capacity[level] = c.size_bytes * c.instances;
+  }
+  return b;
+}
+
+/// The point of `c` at the middle of plateau `p`: its statistics represent the level.
+const curve_point* representative(const curve& c, const plateau& p) {
+  std::vector<const curve_point*> inside;
+  for (const auto& pt : c.points) {
+    if (pt.x >= p.x_min && pt.x <= p.x_max) inside.push_back(&pt);
+  }
+  if (inside.empty()) return nullptr;
+  std::sort(inside.begin(), inside.end(), [](auto a, auto b) { return a->y.median < b->y.median; });
+  return inside[inside.size() / 2];
+}
+
+struct sweep_context {
+  const sweep_options& options;
+  const preset_params& params;
+  progress& prog;
+  thread_team& team;
+  simd_level simd;
+  int unsettled = 0;
+  int points = 0;
+};
+
+curve bandwidth_curve(sweep_context& ctx, bandwidth_benchmark& bench, access_kind kind,
+                      const std::vector<std::size_t>& sizes, int& step, int total) {
+  curve c;
+  c.id = std::string("bandwidth.") + to_string(kind);
+  c.kind = "bandwidth";
+  c.access = to_string(kind);
+  c.y_unit = "B/s";
+  for (const std::size_t ws : sizes) {
+    throw_if_interrupted();
+    bench.prepare(kind, ws);
+    const std::size_t passes = calibrate([&](std::size_t n) { return bench.run(n); }, 1, ctx.params.iteration_target_s);
+    bench.run(1);
+    require_correct(fmt::format("{} kernel at {}", c.access, format_capacity(static_cast<double>(bench.working_set_bytes()))),
+                    bench.verify());
+    const double bytes = static_cast<double>(bench.bytes_per_pass()) * static_cast<double>(passes);
+    const sample_stats t = measure_with_gbench(fmt::format("{}/{}", c.id, bench.working_set_bytes()),
+                                               [&] { return bench.run(passes); }, ctx.params.timing);
+    require_correct(c.access + " kernel", bench.verify());
+    curve_point pt;
+    pt.x = static_cast<double>(bench.working_set_bytes());
+    pt.y = t.reciprocal_scaled(bytes);
+    ctx.unsettled += pt.y.settled ? 0 : 1;
+    ++ctx.points;
+    c.points.push_back(pt);
+    ctx.prog.step(++step, fmt::format("{} {}: {}{}", c.access, format_capacity(pt.x), format_bandwidth(pt.y.median),
+                                      pt.y.settled ? "" : " (not settled)"));
+  }
+  return c;
+}
+
+curve latency_curve(sweep_context& ctx, const std::vector<std::size_t>& sizes) {
+  curve c;
+  c.id = "latency.chase";
+  c.kind = "latency";
+  c.access = "chase";
+  c.y_unit = "s";
+  latency_chase chase;
+  int step = 0;
+  ctx.prog.begin("latency", static_cast<int>(sizes.size()));
+  for (const std::size_t footprint : sizes) {
+    throw_if_interrupted();
+    // Build and chase on worker 0, the pinned thread that also owns the memory.
+    ctx.team.run([&](int i) {
+      if (i == 0) chase.prepare(footprint, ctx.options.seed + footprint);
+    });
+    require_correct(fmt::format("pointer chase at {}", format_capacity(static_cast<double>(footprint))), chase.verify());
+    auto on_worker0 = [&](std::size_t hops) {
+      double seconds = 0.0;
+      ctx.team.run([&](int i) {
+        if (i == 0) seconds = chase.run(hops);
+      });
+      return seconds;
+    };
+    on_worker0(chase.lines());  // One full lap: every line is touched before timing.
+    const std::size_t hops = calibrate(on_worker0, 4096, ctx.params.iteration_target_s);
+    const sample_stats t = measure_with_gbench(fmt::format("{}/{}", c.id, footprint),
+                                               [&] { return on_worker0(hops); }, ctx.params.timing);
+    curve_point pt;
+    pt.x = static_cast<double>(footprint);
+    pt.y = t;
+    pt.y.median /= static_cast<double>(hops);
+    pt.y.min /= static_cast<double>(hops);
+    pt.y.max /= static_cast<double>(hops);
+    ctx.unsettled += pt.y.settled ? 0 : 1;
+    ++ctx.points;
+    c.points.push_back(pt);
+    ctx.prog.step(++step, fmt::format("chase {}: {}{}", format_capacity(pt.x), format_seconds(pt.y.median),
+                                      pt.y.settled ? "" : " (not settled)"));
+  }
+  return c;
+}
+
+std::vector<compute_ceiling> compute_ceilings(sweep_context& ctx, std::optional<double> clock_hz) {
+  std::vector<compute_ceiling> out;
+  const auto kernels = available_compute_kernels(ctx.simd);
+  int step = 0;
+  ctx.prog.begin("compute", static_cast<int>(kernels.size()));
+  for (const auto& k : kernels) {
+    throw_if_interrupted();
+    require_correct(k.id + " kernel", verify_compute_kernel(ctx.simd, k.id));
+    const std::size_t iterations = calibrate(
+        [&](std::size_t n) { return run_compute_kernel(ctx.team, k.id, n); }, 1024, ctx.params.iteration_target_s);
+    const sample_stats t = measure_with_gbench("compute/" + k.id,
+                                               [&] { return run_compute_kernel(ctx.team, k.id, iterations); },
+                                               ctx.params.timing);
+    const double flop = k.flop_per_iteration_per_thread * static_cast<double>(iterations) * ctx.team.size();
+    compute_ceiling c;
+    c.id = k.id;
+    c.precision = k.precision;
+    c.unit = k.unit;
+    c.samples = t.reciprocal_scaled(flop);
+    c.flop_per_s = c.samples->median;
+    c.source = figure_source::measured;
+    c.method = fmt::format("{}; {} pinned threads; median of {} repetitions", k.method, ctx.team.size(), c.samples->n);
+    c.clock_hz = clock_hz;
+    ctx.unsettled += c.samples->settled ? 0 : 1;
+    ++ctx.points;
+    out.push_back(c);
+    ctx.prog.step(++step, fmt::format("{}: {}{}", k.id, format_flops(c.flop_per_s), c.samples->settled ? "" : " (not settled)"));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::size_t> geometric_sizes(std::size_t first, std::size_t last, int steps_per_octave, std::size_t granule) {
+  std::vector<std::size_t> sizes;
+  const double ratio = std::pow(2.0, 1.0 / std::max(1, steps_per_octave));
+  for (double s = static_cast<double>(first);; s *= ratio) {
+    std::size_t size = static_cast<std::size_t>(std::llround(s / static_cast<double>(granule))) * granule;
+    size = std::max(size, granule);
+    if (sizes.empty() || size > sizes.back()) sizes.push_back(size);
+    if (size >= last) break;
+  }
+  return sizes;
+}
+
+machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
+  const preset_params params = params_for(options.preset);
+  const cpu_info cpu = detect_cpu_info();
+  std::vector<int> cpus = cpu.one_cpu_per_core;
+  if (options.threads > 0) {
+    if (options.threads > static_cast<int>(cpus.size())) {
+      throw usage_error(fmt::format("--threads {}: this machine has {} cores", options.threads, cpus.size()));
+    }
+    cpus.resize(static_cast<std::size_t>(options.threads));
+  }
+  const int threads = static_cast<int>(cpus.size());
+  const simd_level simd = detect_simd_level();
+  thread_team team(cpus);
+  sweep_context ctx{options, params, prog, team, simd};
+
+  machine_profile profile;
+  profile.generator.version = version_string;
+  profile.generator.command = options.command;
+  profile.generator.created_utc = utc_now();
+
+  device_info& dev = profile.device;
+  dev.name = cpu.model_name.empty() ? "unknown CPU" : cpu.model_name;
+  dev.kind = device_kind::cpu;
+  dev.vendor = cpu.vendor;
+  dev.architecture = cpu.architecture;
+  dev.compute_units = cpu.physical_cores;
+  dev.compute_unit_name = "cores";
+  dev.base_clock_hz = cpu.base_clock_hz;
+  dev.max_clock_hz = cpu.max_clock_hz;
+  dev.memory_bytes = cpu.memory_bytes;
+  for (const auto& c : cpu.caches) dev.caches.push_back({"l" + std::to_string(c.level), c.size_bytes, c.instances});
+  dev.obtained = fmt::format(
+      "measured by rafter sweep --backend host --preset {} on {} pinned threads (one per core), {} kernels, "
+      "Google Benchmark harness",
+      options.preset, threads, to_string(simd));
+  auto& env = dev.environment;
+  env["threads"] = std::to_string(threads);
+  std::string cpu_list;
+  for (int c : cpus) cpu_list += (cpu_list.empty() ? "" : ",") + std::to_string(c);
+  env["pinned_cpus"] = cpu_list;
+  env["logical_cpus"] = std::to_string(cpu.logical_cpus);
+  env["smt"] = cpu.smt ? "on" : "off";
+  env["simd"] = to_string(simd);
+  env["governor"] = cpu.governor.empty() ? "not exposed" : cpu.governor;
+  env["hypervisor"] = cpu.hypervisor ? "yes" : "no";
+  env["kernel"] = cpu.kernel;
+  env["transparent_hugepages"] = cpu.transparent_hugepages.empty() ? "not exposed" : cpu.transparent_hugepages;
+  if (cpu.nominal_clock_hz) env["cpuinfo_mhz"] = fmt::format("{:.0f}", *cpu.nominal_clock_hz / 1e6);
+  env["preset"] = options.preset;
+
+  // The clock the cores run at while measuring: a chain of dependent 1-cycle adds.
+  std::optional<double> clock_hz;
+  team.run([&](int i) {
+    if (i == 0) clock_hz = measure_core_clock_hz(options.preset == "full" ? 400'000'000 : 100'000'000);
+  });
+  dev.measured_clock_hz = clock_hz;
+  prog.note(fmt::format("host: {}, {} threads, {}, core clock {}", dev.name, threads, to_string(simd),
+                        clock_hz ? format_hertz(*clock_hz) : "unknown"));
+
+  const level_bounds bounds = bounds_from(cpu, threads);
+  const double llc = cpu.caches.empty() ? (32 << 20) : cpu.caches.back().size_bytes * cpu.caches.back().instances;
+
+  std::map<std::string, memory_level> levels;
+  auto level_entry = [&](const std::string& name) -> memory_level& {
+    memory_level& m = levels[name];
+    m.level = name;
+    m.source = figure_source::measured;
+    if (const auto it = bounds.device_capacity.find(name); it != bounds.device_capacity.end()) m.capacity_bytes = it->second;
+    if (name == "dram") m.capacity_bytes = cpu.memory_bytes;
+    return m;
+  };
+
+  if (options.memory) {
+    const std::size_t last = std::max<std::size_t>(params.bandwidth_min_last,
+                                                   static_cast<std::size_t>(llc * params.bandwidth_span_over_llc));
+    const auto sizes = geometric_sizes(std::size_t{8} << 10, last, params.steps_per_octave, 4096);
+    bandwidth_benchmark bench(team, simd);
+    const access_kind kinds[] = {access_kind::read, access_kind::write, access_kind::copy, access_kind::triad};
+    int step = 0;
+    prog.begin("bandwidth", static_cast<int>(sizes.size() * 4));
+    for (const access_kind kind : kinds) {
+      curve c = bandwidth_curve(ctx, bench, kind, sizes, step, static_cast<int>(sizes.size() * 4));
+      level_match match = match_levels(detect_plateaus(c), bounds.all_threads, "dram", "B/s");
+      c.plateaus = match.plateaus;
+      if (kind == access_kind::read) {
+        for (const auto& w : match.warnings) profile.warnings.push_back("bandwidth.read: " + w);
+      }
+      for (const auto& p : c.plateaus) {
+        if (p.level.empty()) continue;
+        memory_level& m = level_entry(p.level);
+        const curve_point* rep = representative(c, p);
+        switch (kind) {
+          case access_kind::read: m.read_bytes_per_s = p.value; break;
+          case access_kind::write: m.write_bytes_per_s = p.value; break;
+          case access_kind::copy: m.copy_bytes_per_s = p.value; break;
+          case access_kind::triad: m.triad_bytes_per_s = p.value; break;
+        }
+        if (rep) m.samples[c.access] = rep->y;
+      }
+      profile.curves.push_back(std::move(c));
+    }
+  }
+
+  if (options.latency) {
+    const std::size_t last = std::max<std::size_t>(params.latency_min_last, static_cast<std::size_t>(llc * 8));
+    const auto sizes = geometric_sizes(std::size_t{4} << 10, last, params.steps_per_octave, 4096);
+    curve c = latency_curve(ctx, sizes);
+    level_match match = match_levels(detect_plateaus(c), bounds.one_thread, "dram", "s");
+    c.plateaus = match.plateaus;
+    for (const auto& w : match.warnings) profile.warnings.push_back("latency.chase: " + w);
+    for (const auto& p : c.plateaus) {
+      if (p.level.empty()) continue;
+      memory_level& m = level_entry(p.level);
+      m.latency_s = p.value;
+      if (clock_hz) m.latency_cycles = p.value * *clock_hz;
+      if (const curve_point* rep = representative(c, p)) m.samples["latency"] = rep->y;
+    }
+    profile.curves.push_back(std::move(c));
+  }
+
+  for (auto& [name, m] : levels) {
+    m.method = fmt::format(
+        "plateau of the working-set sweeps{}{}",
+        options.memory ? fmt::format(": bandwidth on {} threads, {} vector loads/stores, STREAM byte counting", threads, to_string(simd)) : "",
+        options.latency ? "; latency: one thread chasing a random cyclic permutation of 64 B lines" : "");
+  }
+  // Order levels nearest first: l1, l2, l3, ..., dram.
+  for (const auto& c : cpu.caches) {
+    const auto it = levels.find("l" + std::to_string(c.level));
+    if (it != levels.end()) profile.memory.push_back(it->second);
+  }
+  if (const auto it = levels.find("dram"); it != levels.end()) profile.memory.push_back(it->second);
+
+  if (options.compute) profile.compute = compute_ceilings(ctx, clock_hz);
+
+  if (ctx.unsettled > 0) {
+    profile.warnings.push_back(fmt::format(
+        "{} of {} measurements did not settle (coefficient of variation above {:.0f}% after {} attempts); they are "
+        "flagged settled=false", ctx.unsettled, ctx.points, params.timing.settle_cv * 100, params.timing.max_attempts));
+  }
+  if (cpu.hypervisor) profile.warnings.push_back("running under a hypervisor: other guests may share the memory system");
+  if (!cpu.governor.empty() && cpu.governor != "performance") {
+    profile.warnings.push_back("frequency governor is \"" + cpu.governor + "\", not \"performance\"");
+  }
+  prog.finish();
+  return profile;
+}
+
+}  // namespace rafter::host

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace rafter::host::detail {
+
+/// Granule of every bandwidth array: 8 unrolled 64-byte vectors. Array lengths are multiples of it.
+inline constexpr std::size_t bandwidth_block_bytes = 512;
+
+/// The inner loops of bandwidth_benchmark for one instruction set (one *_<isa>.cpp file each).
+/// Arrays are 64-byte aligned and `count` (elements of 8 bytes) is a multiple of
+/// bandwidth_block_bytes / 8. Each function makes `passes` full passes over its arrays; every
+/// pass really touches memory (compiler barriers between passes), loads and stores are temporal.
+struct bandwidth_kernel_set {
+  /// Returns the wrapping 64-bit sum of data[0..count) times passes, accumulated with 8 independent
+  /// integer accumulators (exact, so it can be checked).
+  std::uint64_t (*read)(const std::uint64_t* data, std::size_t count, std::size_t passes) noexcept;
+  /// data[i] = value.
+  void (*write)(std::uint64_t* data, std::size_t count, std::uint64_t value, std::size_t passes) noexcept;
+  /// dst[i] = src[i].
+  void (*copy)(std::uint64_t* dst, const std::uint64_t* src, std::size_t count, std::size_t passes) noexcept;
+  /// a[i] = b[i] + s * c[i] (fused where the set has FMA).
+  void (*triad)(double* a, const double* b, const double* c, double s, std::size_t count, std::size_t passes) noexcept;
+};
+
+bandwidth_kernel_set bandwidth_kernels_scalar() noexcept;
+bandwidth_kernel_set bandwidth_kernels_sse() noexcept;     ///< Needs SSE4.2 (simd_level::sse).
+bandwidth_kernel_set bandwidth_kernels_avx2() noexcept;    ///< Needs simd_level::avx2.
+bandwidth_kernel_set bandwidth_kernels_avx512() noexcept;  ///< Needs simd_level::avx512.
+
+}  // namespace rafter::host::detail

@@ -1,0 +1,81 @@
+// Bandwidth inner loops in portable C++ (64-bit scalar elements, 8 per iteration); the compiler may
+// use the baseline SIMD of the target. The fallback when no SIMD tier is usable.
+#include "microbench/host/kernels/bandwidth_kernel_set.hpp"
+
+namespace rafter::host::detail {
+
+namespace {
+
+/// Hides the pointer value from the optimizer (no memcpy/memset idioms, no merged passes).
+template <class T>
+inline void opaque(T*& pointer) noexcept { __asm__ volatile("" : "+r"(pointer)); }
+
+constexpr std::size_t per_iteration = 8;
+
+std::uint64_t read_scalar(const std::uint64_t* data, std::size_t count, std::size_t passes) noexcept {
+  std::uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+  for (std::size_t pass = 0; pass < passes; ++pass) {
+    const std::uint64_t* p = data;
+    opaque(p);
+    const std::uint64_t* const end = p + count;
+    for (; p != end; p += per_iteration) {
+      a0 += p[0];
+      a1 += p[1];
+      a2 += p[2];
+      a3 += p[3];
+      a4 += p[4];
+      a5 += p[5];
+      a6 += p[6];
+      a7 += p[7];
+    }
+  }
+  return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
+}
+
+void write_scalar(std::uint64_t* data, std::size_t count, std::uint64_t value, std::size_t passes) noexcept {
+  for (std::size_t pass = 0; pass < passes; ++pass) {
+    std::uint64_t* p = data;
+    opaque(p);
+    std::uint64_t* const end = p + count;
+    for (; p != end; p += per_iteration) {
+      for (std::size_t k = 0; k < per_iteration; ++k) p[k] = value;
+    }
+  }
+}
+
+void copy_scalar(std::uint64_t* dst, const std::uint64_t* src, std::size_t count, std::size_t passes) noexcept {
+  for (std::size_t pass = 0; pass < passes; ++pass) {
+    std::uint64_t* d = dst;
+    const std::uint64_t* s = src;
+    opaque(d);
+    opaque(s);
+    const std::uint64_t* const end = s + count;
+    for (; s != end; s += per_iteration, d += per_iteration) {
+      for (std::size_t k = 0; k < per_iteration; ++k) d[k] = s[k];
+    }
+  }
+}
+
+void triad_scalar(double* a, const double* b, const double* c, double s, std::size_t count,
+                  std::size_t passes) noexcept {
+  for (std::size_t pass = 0; pass < passes; ++pass) {
+    double* pa = a;
+    const double* pb = b;
+    const double* pc = c;
+    opaque(pa);
+    opaque(pb);
+    opaque(pc);
+    const double* const end = pb + count;
+    for (; pb != end; pa += per_iteration, pb += per_iteration, pc += per_iteration) {
+      for (std::size_t k = 0; k < per_iteration; ++k) pa[k] = pb[k] + s * pc[k];
+    }
+  }
+}
+
+}  // namespace
+
+bandwidth_kernel_set bandwidth_kernels_scalar() noexcept {
+  return {read_scalar, write_scalar, copy_scalar, triad_scalar};
+}
+
+}  // namespace rafter::host::detail

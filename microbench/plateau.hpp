@@ -1,0 +1,59 @@
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/machine_profile.hpp"
+
+namespace rafter {
+
+/// Plateau detection: turns a curve y(x) sampled at increasing x (bandwidth or latency versus
+/// working set) into flat stretches, one per memory level. Nothing here knows about CPUs or GPUs:
+/// the host and CUDA backends feed it their curves and their cache sizes.
+///
+/// Method: an optimal piecewise-constant fit of log(y) by dynamic programming, with a per-segment
+/// penalty of `penalty_scale * sigma^2 * ln(n)`, where sigma is the curve's own point-to-point noise
+/// (robust MAD estimate, floored at `noise_floor`). Segment ends that deviate from the segment's
+/// median by more than `edge_tolerance` are transition points and are trimmed; segments left with
+/// fewer than `min_points` points are transitions, not levels. Neighbouring plateaus whose values
+/// differ by less than `merge_ratio` are one level.
+struct plateau_options {
+  int min_points = 3;
+  double edge_tolerance = 0.06;  ///< Relative deviation from the segment median.
+  double merge_ratio = 1.08;     ///< max(a, b) / min(a, b) below which neighbours merge.
+  double penalty_scale = 4.0;
+  double noise_floor = 0.01;     ///< Minimum relative noise assumed (1%).
+};
+
+/// Plateaus of the curve (x strictly increasing, y > 0), in order of x, with `level` empty.
+/// Throws std::invalid_argument when the spans differ in size, x is not increasing or a y <= 0.
+[[nodiscard]] std::vector<plateau> detect_plateaus(std::span<const double> x, std::span<const double> y,
+                                                   const plateau_options& options = {});
+
+/// Convenience: detect on a curve's medians.
+[[nodiscard]] std::vector<plateau> detect_plateaus(const curve& c, const plateau_options& options = {});
+
+/// A memory level the device reports, with the capacity a working set can occupy before it spills
+/// to the next level (bytes, all instances the measurement uses together).
+struct level_bound {
+  std::string level;
+  double capacity_bytes = 0.0;
+};
+
+/// Result of matching plateaus to levels.
+struct level_match {
+  std::vector<plateau> plateaus;       ///< The input plateaus with `level` set ("" when unmatched).
+  std::vector<std::string> warnings;   ///< Cross-check findings, one line each.
+};
+
+/// Names each plateau after the level whose capacity range (previous capacity, capacity] holds the
+/// plateau's geometric centre; plateaus beyond the largest capacity are `beyond_level` ("dram",
+/// "hbm"). When two plateaus claim one level, the one with more points keeps it. Cross-checks: a
+/// reported level without a plateau, or a plateau whose end lies far (> 2x) from the capacity the
+/// device reports, gives a warning. `bounds` must be sorted by capacity. `y_unit` ("B/s", "s")
+/// only formats the warnings.
+[[nodiscard]] level_match match_levels(std::vector<plateau> plateaus, const std::vector<level_bound>& bounds,
+                                       const std::string& beyond_level, const std::string& y_unit);
+
+}  // namespace rafter

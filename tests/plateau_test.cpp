@@ -1,0 +1,147 @@
+#include "microbench/plateau.hpp"
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace rafter {
+namespace {
+
+struct level_spec {
+  double capacity;  // bytes; the level holds working sets up to here
+  double value;
+};
+
+// A synthetic step curve: value of the first level whose capacity holds x, with a smooth
+// transition over a factor of ~1.5 beyond each capacity, and multiplicative noise.
+struct synthetic {
+  std::vector<double> x, y;
+};
+
+synthetic make_curve(const std::vector<level_spec>& levels, double last_value, double noise, unsigned seed,
+                     double x_first = 4096, double x_last = 1 << 30, int steps_per_octave = 4) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> n(0.0, noise);
+  synthetic s;
+  for (double x = x_first; x <= x_last; x *= std::pow(2.0, 1.0 / steps_per_octave)) {
+    double v = last_value;
+    for (std::size_t i = 0; i < levels.size(); ++i) {
+      if (x <= levels[i].capacity) {
+        v = levels[i].value;
+        break;
+      }
+      const double next = i + 1 < levels.size() ? levels[i + 1].value : last_value;
+      if (x <= levels[i].capacity * 1.5) {  // log-linear transition
+        const double t = std::log(x / levels[i].capacity) / std::log(1.5);
+        v = std::exp((1 - t) * std::log(levels[i].value) + t * std::log(next));
+        break;
+      }
+    }
+    s.x.push_back(x);
+    s.y.push_back(v * std::exp(n(rng)));
+  }
+  return s;
+}
+
+const std::vector<level_spec> k_cpu = {{96e3, 400e9}, {2e6, 200e9}, {32e6, 110e9}};
+
+TEST(plateau, clean_three_caches_and_dram) {
+  const auto s = make_curve(k_cpu, 80e9, 0.0, 1);
+  const auto p = detect_plateaus(s.x, s.y);
+  ASSERT_EQ(p.size(), 4u);
+  EXPECT_DOUBLE_EQ(p[0].value, 400e9);
+  EXPECT_DOUBLE_EQ(p[1].value, 200e9);
+  EXPECT_DOUBLE_EQ(p[2].value, 110e9);
+  EXPECT_DOUBLE_EQ(p[3].value, 80e9);
+  EXPECT_LE(p[0].x_max, 96e3);
+  EXPECT_GT(p[3].x_min, 32e6);
+}
+
+TEST(plateau, noisy_curve_keeps_levels_within_noise) {
+  for (unsigned seed = 1; seed <= 20; ++seed) {
+    const auto s = make_curve(k_cpu, 80e9, 0.02, seed);
+    const auto p = detect_plateaus(s.x, s.y);
+    ASSERT_EQ(p.size(), 4u) << "seed " << seed;
+    EXPECT_NEAR(p[0].value / 400e9, 1.0, 0.03) << "seed " << seed;
+    EXPECT_NEAR(p[1].value / 200e9, 1.0, 0.03) << "seed " << seed;
+    EXPECT_NEAR(p[2].value / 110e9, 1.0, 0.03) << "seed " << seed;
+    EXPECT_NEAR(p[3].value / 80e9, 1.0, 0.03) << "seed " << seed;
+  }
+}
+
+TEST(plateau, one_level) {
+  const auto s = make_curve({}, 50e9, 0.01, 3);
+  const auto p = detect_plateaus(s.x, s.y);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NEAR(p[0].value / 50e9, 1.0, 0.02);
+  EXPECT_EQ(p[0].points, static_cast<int>(s.x.size()));
+}
+
+TEST(plateau, five_levels_gpu_like) {
+  // L1, L2 near, L2 far, an L3-like cache, HBM, then a TLB step beyond.
+  const std::vector<level_spec> gpu = {{128e3, 25e12}, {20e6, 9e12}, {50e6, 6e12}, {256e6, 4.5e12}, {2e9, 3.2e12}};
+  const auto s = make_curve(gpu, 2.6e12, 0.01, 5, 4096, 16e9, 4);
+  const auto p = detect_plateaus(s.x, s.y);
+  ASSERT_EQ(p.size(), 6u);
+  const double expected[] = {25e12, 9e12, 6e12, 4.5e12, 3.2e12, 2.6e12};
+  for (std::size_t i = 0; i < p.size(); ++i) EXPECT_NEAR(p[i].value / expected[i], 1.0, 0.02) << i;
+}
+
+TEST(plateau, latency_curves_rise) {
+  const std::vector<level_spec> lat = {{48e3, 1e-9}, {1e6, 3.5e-9}, {32e6, 12e-9}};
+  const auto s = make_curve(lat, 95e-9, 0.01, 7);
+  const auto p = detect_plateaus(s.x, s.y);
+  ASSERT_EQ(p.size(), 4u);
+  EXPECT_NEAR(p[0].value / 1e-9, 1.0, 0.02);
+  EXPECT_NEAR(p[3].value / 95e-9, 1.0, 0.02);
+}
+
+TEST(plateau, close_neighbours_merge_and_distinct_ones_do_not) {
+  const std::vector<double> x = {1, 2, 3, 4, 5, 6, 7, 8};
+  const std::vector<double> merged = {100, 101, 100, 99, 103, 104, 103, 104};  // 3% apart: one level
+  EXPECT_EQ(detect_plateaus(x, merged).size(), 1u);
+  const std::vector<double> split = {100, 101, 100, 99, 130, 131, 130, 129};  // 30% apart: two levels
+  EXPECT_EQ(detect_plateaus(x, split).size(), 2u);
+}
+
+TEST(plateau, transition_points_are_not_levels) {
+  const std::vector<double> x = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  const std::vector<double> y = {100, 100, 100, 100, 80, 60, 40, 40, 40, 40};
+  const auto p = detect_plateaus(x, y);
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_EQ(p[0].x_max, 4);
+  EXPECT_EQ(p[1].x_min, 7);
+}
+
+TEST(plateau, rejects_bad_input) {
+  const std::vector<double> x = {1, 2, 3};
+  EXPECT_THROW((void)detect_plateaus(x, std::vector<double>{1, 2}), std::invalid_argument);
+  EXPECT_THROW((void)detect_plateaus(x, std::vector<double>{1, 0, 2}), std::invalid_argument);
+  EXPECT_THROW((void)detect_plateaus(std::vector<double>{1, 1, 2}, std::vector<double>{1, 1, 1}), std::invalid_argument);
+  EXPECT_TRUE(detect_plateaus(std::vector<double>{}, std::vector<double>{}).empty());
+}
+
+TEST(plateau, match_levels_names_by_capacity_and_cross_checks) {
+  const auto s = make_curve(k_cpu, 80e9, 0.0, 1);
+  const auto found = detect_plateaus(s.x, s.y);
+  const std::vector<level_bound> bounds = {{"l1", 96e3}, {"l2", 2e6}, {"l3", 32e6}};
+  const level_match m = match_levels(found, bounds, "dram", "B/s");
+  ASSERT_EQ(m.plateaus.size(), 4u);
+  EXPECT_EQ(m.plateaus[0].level, "l1");
+  EXPECT_EQ(m.plateaus[1].level, "l2");
+  EXPECT_EQ(m.plateaus[2].level, "l3");
+  EXPECT_EQ(m.plateaus[3].level, "dram");
+  EXPECT_TRUE(m.warnings.empty()) << m.warnings.front();
+
+  // The device claims an L4 the curve never shows: a warning names it.
+  const std::vector<level_bound> with_l4 = {{"l1", 96e3}, {"l2", 2e6}, {"l3", 32e6}, {"l4", 128e6}};
+  const level_match m4 = match_levels(found, with_l4, "dram", "B/s");
+  bool named = false;
+  for (const auto& w : m4.warnings) named = named || w.find("l4") != std::string::npos;
+  EXPECT_TRUE(named);
+}
+
+}  // namespace
+}  // namespace rafter

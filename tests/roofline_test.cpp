@@ -1,0 +1,82 @@
+#include "analysis/roofline.hpp"
+
+#include <cmath>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "core/machine_profile.hpp"
+
+namespace rafter {
+namespace {
+
+// Property tests over random roofs: the algebra holds for every sample, not a few points.
+class roofline_properties : public ::testing::Test {
+protected:
+  std::mt19937_64 rng{42};
+  double log_uniform(double lo, double hi) {
+    std::uniform_real_distribution<double> d(std::log(lo), std::log(hi));
+    return std::exp(d(rng));
+  }
+};
+
+TEST_F(roofline_properties, attainable_never_exceeds_either_ceiling) {
+  for (int i = 0; i < 10000; ++i) {
+    const double peak = log_uniform(1e9, 1e16), bw = log_uniform(1e9, 1e14), ai = log_uniform(1e-4, 1e5);
+    const double a = attainable_flop_per_s(ai, peak, bw);
+    EXPECT_LE(a, peak);
+    EXPECT_LE(a, ai * bw * (1 + 1e-15));
+    EXPECT_TRUE(a == peak || a == ai * bw);
+  }
+}
+
+TEST_F(roofline_properties, attainable_is_monotone_in_ai) {
+  for (int i = 0; i < 2000; ++i) {
+    const double peak = log_uniform(1e9, 1e16), bw = log_uniform(1e9, 1e14);
+    double previous = 0.0;
+    for (double ai = 1e-3; ai < 1e5; ai *= 1.7) {
+      const double a = attainable_flop_per_s(ai, peak, bw);
+      EXPECT_GE(a, previous);
+      previous = a;
+    }
+  }
+}
+
+TEST_F(roofline_properties, ridge_point_is_where_the_roofs_meet) {
+  for (int i = 0; i < 10000; ++i) {
+    const double peak = log_uniform(1e9, 1e16), bw = log_uniform(1e9, 1e14);
+    const double ridge = ridge_point(peak, bw);
+    EXPECT_NEAR(ridge * bw / peak, 1.0, 1e-12);
+    EXPECT_DOUBLE_EQ(attainable_flop_per_s(ridge * 2, peak, bw), peak);
+    EXPECT_LT(attainable_flop_per_s(ridge / 2, peak, bw), peak);
+  }
+}
+
+TEST(roofline, from_profile_uses_every_ceiling_and_level_with_a_bandwidth) {
+  machine_profile p;
+  p.compute.push_back({.id = "fp64.vector.fma", .precision = "fp64", .unit = "vector", .flop_per_s = 2e11});
+  p.compute.push_back({.id = "fp32.vector.fma", .precision = "fp32", .unit = "vector", .flop_per_s = 4e11});
+  memory_level l1;
+  l1.level = "l1";
+  l1.read_bytes_per_s = 4e11;
+  memory_level dram;
+  dram.level = "dram";
+  dram.copy_bytes_per_s = 5e10;
+  memory_level latency_only;
+  latency_only.level = "l2";
+  latency_only.latency_s = 4e-9;
+  p.memory = {l1, latency_only, dram};
+
+  const roofline r = roofline::from_profile(p);
+  EXPECT_EQ(r.compute().size(), 2u);
+  ASSERT_EQ(r.memory().size(), 2u);  // The latency-only level has no roof.
+  EXPECT_EQ(r.top_compute()->id, "fp32.vector.fma");
+  EXPECT_EQ(r.slowest_memory()->level, "dram");
+  EXPECT_DOUBLE_EQ(*r.attainable(1.0, "fp64.vector.fma", "dram"), 5e10);
+  EXPECT_DOUBLE_EQ(*r.attainable(100.0, "fp64.vector.fma", "dram"), 2e11);
+  EXPECT_FALSE(r.attainable(1.0, "fp8.tensor", "dram").has_value());
+  EXPECT_FALSE(r.attainable(1.0, "fp64.vector.fma", "hbm").has_value());
+}
+
+}  // namespace
+}  // namespace rafter
