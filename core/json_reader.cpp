@@ -86,12 +86,24 @@ std::optional<double> json_reader::opt_non_negative(const std::string& key) cons
 long long json_reader::req_integer(const std::string& key) const {
   const json& v = require(key);
   if (!v.is_number_integer()) fail(key, "expected an integer, got " + json_type_name(v));
+  if (v.is_number_unsigned() && v.get<unsigned long long>() > 9223372036854775807ULL) fail(key, "integer out of range");
   return v.get<long long>();
 }
 
 std::optional<long long> json_reader::opt_integer(const std::string& key) const {
   if (!has(key)) return std::nullopt;
   return req_integer(key);
+}
+
+int json_reader::req_count(const std::string& key) const {
+  const long long v = req_integer(key);
+  if (v < 0 || v > 2147483647LL) fail(key, "must be a count between 0 and 2147483647, got " + std::to_string(v));
+  return static_cast<int>(v);
+}
+
+std::optional<int> json_reader::opt_count(const std::string& key) const {
+  if (!has(key)) return std::nullopt;
+  return req_count(key);
 }
 
 std::optional<bool> json_reader::opt_bool(const std::string& key) const {

@@ -31,6 +31,9 @@ public:
   [[nodiscard]] std::optional<double> opt_non_negative(const std::string& key) const;
   [[nodiscard]] std::optional<long long> opt_integer(const std::string& key) const;
   [[nodiscard]] long long req_integer(const std::string& key) const;
+  /// An integer in [0, 2^31 - 1] (counts: repetitions, units, instances).
+  [[nodiscard]] std::optional<int> opt_count(const std::string& key) const;
+  [[nodiscard]] int req_count(const std::string& key) const;
   [[nodiscard]] std::optional<bool> opt_bool(const std::string& key) const;
   [[nodiscard]] json_reader req_object(const std::string& key) const;
   [[nodiscard]] std::optional<json_reader> opt_object(const std::string& key) const;

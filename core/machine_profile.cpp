@@ -58,7 +58,7 @@ sample_stats read_stats(const json_reader& r) {
   s.median = r.req_number("median");
   s.min = r.req_number("min");
   s.max = r.req_number("max");
-  s.n = static_cast<int>(r.req_integer("n"));
+  s.n = r.req_count("n");
   s.settled = r.opt_bool("settled").value_or(true);
   if (s.n < 1) r.fail("n", "must be at least 1");
   if (!(s.min <= s.median && s.median <= s.max)) r.fail("median", "must satisfy min <= median <= max");
@@ -99,9 +99,9 @@ device_info read_device(const json_reader& r) {
   d.kind = read_kind(r);
   d.vendor = r.opt_string("vendor").value_or("");
   d.architecture = r.opt_string("architecture").value_or("");
-  if (const auto cu = r.opt_integer("compute_units")) {
+  if (const auto cu = r.opt_count("compute_units")) {
     if (*cu < 1) r.fail("compute_units", "must be at least 1");
-    d.compute_units = static_cast<int>(*cu);
+    d.compute_units = *cu;
   }
   d.compute_unit_name = r.opt_string("compute_unit_name").value_or("");
   if (const auto clocks = r.opt_object("clocks_hz")) {
@@ -115,13 +115,15 @@ device_info read_device(const json_reader& r) {
     cache_info info;
     info.level = c.req_string("level");
     info.capacity_bytes = c.req_non_negative("capacity_bytes");
-    info.instances = static_cast<int>(c.opt_integer("instances").value_or(1));
+    if (info.capacity_bytes == 0.0) c.fail("capacity_bytes", "must be greater than zero");
+    info.instances = c.opt_count("instances").value_or(1);
     if (info.instances < 1) c.fail("instances", "must be at least 1");
     d.caches.push_back(info);
   }
   d.driver_version = r.opt_string("driver_version").value_or("");
   d.toolkit_version = r.opt_string("toolkit_version").value_or("");
   d.obtained = r.req_string("obtained");
+  if (d.obtained.empty()) r.fail("obtained", "must say how the numbers were obtained");
   d.source_url = r.opt_string("source_url").value_or("");
   if (const auto env = r.opt_object("environment")) {
     for (const auto& [key, value] : env->value().items()) {
@@ -228,7 +230,7 @@ curve read_curve(const json_reader& r) {
     pl.x_max = p.req_non_negative("x_max");
     if (pl.x_max < pl.x_min) p.fail("x_max", "must not be below x_min");
     pl.value = p.req_non_negative("value");
-    pl.points = static_cast<int>(p.req_integer("points"));
+    pl.points = p.req_count("points");
     c.plateaus.push_back(pl);
   }
   return c;
@@ -276,7 +278,7 @@ const compute_ceiling* machine_profile::find_compute(const std::string& id) cons
 }
 
 schema_tag parse_schema_tag(const std::string& text, const std::string& file) {
-  static const std::regex pattern(R"(^(rafter\.[a-z_]+)/([0-9]+)$)");
+  static const std::regex pattern(R"(^(rafter\.[a-z_]+)/([1-9][0-9]{0,5})$)");
   std::smatch m;
   if (!std::regex_match(text, m, pattern)) {
     throw input_error(file, "schema", "expected \"rafter.<kind>/<major>\", got \"" + text + "\"");
