@@ -1,10 +1,12 @@
 #include <algorithm>
 #include <filesystem>
+#include <memory>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "core/config_paths.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
@@ -51,8 +53,6 @@ exit_code list_datasheets(const devices_options& options) {
   return exit_code::ok;
 }
 
-}  // namespace
-
 exit_code run_devices(const devices_options& options) {
   if (options.datasheets) return list_datasheets(options);
   json out = json::array();
@@ -98,6 +98,19 @@ exit_code run_devices(const devices_options& options) {
   }
   if (options.json) fmt::print("{}\n", out.dump(2));
   return exit_code::ok;
+}
+
+}  // namespace
+
+void add_devices_command(CLI::App& app, command_action& action) {
+  auto options = std::make_shared<devices_options>();
+  auto* cmd = app.add_subcommand("devices", "List the devices rafter can measure, or the bundled datasheets");
+  cmd->add_option("--backend", options->backend, "all, host or cuda (cuda exits 3 when no GPU can be used)")
+      ->check(CLI::IsMember({"all", "host", "cuda"}))->capture_default_str();
+  cmd->add_flag("--datasheets", options->datasheets, "List the datasheet profiles in configs/hardware/");
+  cmd->add_flag("--json", options->json, "Print JSON instead of a table");
+  cmd->footer(exit_codes_help);
+  cmd->callback([&action, options] { action = [options] { return run_devices(*options); }; });
 }
 
 }  // namespace rafter::cli

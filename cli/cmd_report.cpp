@@ -1,6 +1,9 @@
+#include <memory>
+
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/json_file.hpp"
@@ -9,6 +12,8 @@
 #include "reports/machine_report_html.hpp"
 
 namespace rafter::cli {
+
+namespace {
 
 exit_code run_report(const report_options& options) {
   const json document = read_json_file(options.input);
@@ -21,6 +26,17 @@ exit_code run_report(const report_options& options) {
   write_file_atomically(options.html, render_machine_html(profile));
   fmt::print("report: {}\n", options.html);
   return exit_code::ok;
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app, command_action& action) {
+  auto options = std::make_shared<report_options>();
+  auto* cmd = app.add_subcommand("report", "Render a rafter document (machine profile) as a report");
+  cmd->add_option("input", options->input, "A rafter.machine/1 JSON document")->required();
+  cmd->add_option("--html", options->html, "Write a self-contained HTML report here")->required();
+  cmd->footer(exit_codes_help);
+  cmd->callback([&action, options] { action = [options] { return run_report(*options); }; });
 }
 
 }  // namespace rafter::cli

@@ -1,8 +1,12 @@
+#include <memory>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "cli/profile_summary.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
@@ -24,8 +28,6 @@ progress::style progress_style(const std::string& name) {
   if (name == "quiet") return progress::style::quiet;
   return progress::style::automatic;
 }
-
-}  // namespace
 
 exit_code run_sweep(const sweep_options& options) {
   host::sweep_options host;
@@ -64,6 +66,38 @@ exit_code run_sweep(const sweep_options& options) {
   fmt::print("{}\nprofile: {}\n", profile_summary(profile), options.output);
   if (!options.html.empty()) fmt::print("report:  {}\n", options.html);
   return exit_code::ok;
+}
+
+/// The command as a user would retype it, recorded in the profile.
+std::string command_line_of(const sweep_options& o) {
+  std::string line = fmt::format("rafter sweep --backend {} --preset {} --suite {}", o.backend, o.preset, o.suites);
+  if (o.threads > 0) line += fmt::format(" --threads {}", o.threads);
+  if (o.backend == "cuda") line += fmt::format(" --device {}", o.device);
+  return line + " -o " + o.output + (o.html.empty() ? "" : " --html " + o.html);
+}
+
+}  // namespace
+
+void add_sweep_command(CLI::App& app, command_action& action) {
+  auto options = std::make_shared<sweep_options>();
+  auto* cmd = app.add_subcommand("sweep", "Measure compute, memory and link ceilings into a rafter.machine/1 profile");
+  cmd->add_option("--backend", options->backend, "What to measure: host (this CPU) or cuda (a GPU)")
+      ->check(CLI::IsMember({"host", "cuda"}))->capture_default_str();
+  cmd->add_option("--preset", options->preset, "quick (about a minute) or full (a few minutes, finer sweeps)")
+      ->check(CLI::IsMember({"quick", "full"}))->capture_default_str();
+  cmd->add_option("--suite", options->suites, "Comma-separated suites: memory, latency, compute")->capture_default_str();
+  cmd->add_option("--threads", options->threads, "host: threads for bandwidth and compute (0 = one per core)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  cmd->add_option("--device", options->device, "cuda: device index")->check(CLI::NonNegativeNumber);
+  cmd->add_option("-o,--output", options->output, "Write the machine profile (JSON) here")->required();
+  cmd->add_option("--html", options->html, "Also write a self-contained HTML report here");
+  cmd->add_option("--progress", options->progress, "Progress on stderr: auto, live, plain or quiet")
+      ->check(CLI::IsMember({"auto", "live", "plain", "quiet"}))->capture_default_str();
+  cmd->footer(exit_codes_help);
+  cmd->callback([&action, options] {
+    options->command_line = command_line_of(*options);
+    action = [options] { return run_sweep(*options); };
+  });
 }
 
 }  // namespace rafter::cli

@@ -32,9 +32,11 @@ constexpr std::array<const char*, 8> k_compute_colors{"#111827", "#7c3aed", "#b4
 
 std::string esc(std::string_view text) { return html_escape(text); }
 
-/// Arithmetic intensity, FLOP per byte, 3 significant digits: "0.5 FLOP/byte".
+/// Arithmetic intensity, FLOP per byte: 3 significant digits below 100 ("0.5 FLOP/byte"), whole
+/// numbers from 100 on ("1125 FLOP/byte").
 std::string format_intensity(double flop_per_byte) {
   if (!std::isfinite(flop_per_byte)) return "n/a";
+  if (flop_per_byte >= 100.0) return fmt::format("{:.0f} FLOP/byte", flop_per_byte);
   return fmt::format("{:.3g} FLOP/byte", flop_per_byte);
 }
 
@@ -99,7 +101,9 @@ std::string figure_cell(const std::optional<double>& value, const std::function<
   std::string cell = fmt::format(R"(<td class="num" data-sort="{:.17g}")", *value);
   if (samples) cell += " title=\"" + esc(stats_tooltip(*samples, format)) + "\"";
   cell += ">" + esc(format(*value));
-  if (samples && !samples->settled) cell += " " + unsettled_flag();
+  if (samples && !samples->settled) {
+    cell += R"( <span class="flag" title="The repetitions did not settle within the bounded budget">&#9888;</span>)";
+  }
   return cell + "</td>";
 }
 
@@ -116,21 +120,55 @@ std::string source_cell(figure_source source, const std::string& url) {
   return cell + "</td>";
 }
 
-std::string stats_cells(const std::optional<sample_stats>& samples, const std::function<std::string(double)>& format) {
-  if (!samples) {
-    return fmt::format(R"(<td class="num missing">{0}</td><td class="num missing">{0}</td><td class="num missing">{0}</td><td class="num missing">{0}</td><td class="missing">{0}</td>)",
-                       k_dash);
+/// The `<td>` cells of one figure's spread, one per column: median, min, max, n, settled.
+std::string stat_cell(const std::optional<sample_stats>& samples, const std::function<std::string(double)>& format,
+                      int which) {
+  if (!samples) return std::string(R"(<td class="num missing">)") + k_dash + "</td>";
+  const sample_stats& s = *samples;
+  switch (which) {
+    case 0: return figure_cell(s.median, format);
+    case 1: return figure_cell(s.min, format);
+    case 2: return figure_cell(s.max, format);
+    case 3: return fmt::format(R"(<td class="num" data-sort="{0}">{0}</td>)", s.n);
+    default:
+      return s.settled ? std::string(R"(<td data-sort="1"><span class="ok">&#10003; settled</span></td>)")
+                       : std::string(R"(<td data-sort="0">)") + unsettled_flag() + "</td>";
   }
-  const auto& s = *samples;
-  std::string out;
-  for (const double v : {s.median, s.min, s.max}) {
-    out += fmt::format(R"(<td class="num" data-sort="{:.17g}">{}</td>)", v, esc(format(v)));
-  }
-  out += fmt::format(R"(<td class="num" data-sort="{}">{}</td>)", s.n, s.n);
-  out += s.settled ? std::string(R"(<td data-sort="1"><span class="ok">&#10003; settled</span></td>)")
-                   : std::string(R"(<td data-sort="0">)") + unsettled_flag() + "</td>";
-  return out;
 }
+
+/// A table column: header text, the cell of one row, and whether any row has data for it.
+template <class Row>
+struct column {
+  std::string header;
+  std::function<std::string(const Row&)> cell;
+  bool shown = true;
+  bool numeric = false;  ///< Right-aligned header, like its cells.
+};
+
+/// A sortable table of `rows`; columns without data in any row are left out.
+template <class Row>
+std::string render_table(const std::vector<Row>& rows, const std::vector<column<Row>>& columns) {
+  std::string out = R"(<div class="table-wrap"><table class="sortable"><thead><tr>)";
+  for (const auto& c : columns) {
+    if (c.shown) out += (c.numeric ? R"(<th class="num">)" : "<th>") + esc(c.header) + "</th>";
+  }
+  out += "</tr></thead><tbody>";
+  for (const auto& row : rows) {
+    out += "<tr>";
+    for (const auto& c : columns) {
+      if (c.shown) out += c.cell(row);
+    }
+    out += "</tr>";
+  }
+  return out + "</tbody></table></div>";
+}
+
+template <class Row, class Predicate>
+bool any_row(const std::vector<Row>& rows, Predicate predicate) {
+  return std::any_of(rows.begin(), rows.end(), predicate);
+}
+
+std::string id_cell(const std::string& id) { return "<td><code>" + esc(id) + "</code></td>"; }
 
 // ---- header ----
 
@@ -251,7 +289,7 @@ std::string render_roofline(const machine_profile& p) {
   if (!computes.empty()) y_low = std::min(y_low, computes.back().flop_per_s / 3.0);
   if (!memories.empty()) y_low = std::min(y_low, memories.back().bytes_per_s * x_min);
   const double y_min = std::pow(10.0, std::floor(std::log10(y_low)));
-  double y_max = std::pow(10.0, std::ceil(std::log10(y_high * 2.5)));
+  double y_max = nice_log_range(y_high * 2.0, y_high * 2.0).second;
   if (y_max / y_min < 100.0) y_max = y_min * 100.0;
 
   svg_chart chart("roofline-chart");
@@ -263,20 +301,37 @@ std::string render_roofline(const machine_profile& p) {
   bool any_measured = false;
 
   // Compute roofs: horizontal, from where the fastest memory roof reaches them to the right edge.
-  for (std::size_t i = 0; i < computes.size(); ++i) {
-    const auto& roof = computes[i];
-    const compute_ceiling* c = p.find_compute(roof.id);
-    const figure_source source = c ? c->source : figure_source::measured;
-    (source == figure_source::datasheet ? any_datasheet : any_measured) = true;
-    const std::string color = k_compute_colors[i % k_compute_colors.size()];
-    const double start = memories.empty() ? x_min : std::max(x_min, roof.flop_per_s / memories.front().bytes_per_s);
-    std::string text = roof.id + " · " + format_flops(roof.flop_per_s) + " · " + to_string(source);
-    if (c && c->samples && !c->samples->settled) text += " · unsettled";
-    std::string tooltip = text;
-    if (c && !c->method.empty()) tooltip += "\n" + c->method;
-    chart.add_line({{start, roof.flop_per_s}, {x_max, roof.flop_per_s}}, color, i == 0 ? 2.5 : 1.8,
-                   source == figure_source::datasheet ? line_dash::dashed : line_dash::solid, tooltip);
-    chart.add_label({x_max, roof.flop_per_s}, text, color, text_anchor::end, -6.0, -6.0, nudge::vertical, 0.0, i == 0);
+  // Roofs within 5% of each other cannot be told apart on a log axis: they share one label.
+  std::size_t group = 0;
+  for (std::size_t first = 0; first < computes.size(); ++group) {
+    std::size_t last = first;
+    while (last + 1 < computes.size() && computes[last + 1].flop_per_s * 1.05 >= computes[first].flop_per_s) ++last;
+    const double top_value = computes[first].flop_per_s;
+    const bool all_equal = computes[last].flop_per_s == top_value;
+    std::string ids;
+    std::set<std::string> sources;
+    bool unsettled = false;
+    const std::string color = k_compute_colors[group % k_compute_colors.size()];
+    for (std::size_t k = first; k <= last; ++k) {
+      const compute_roof& roof = computes[k];
+      const compute_ceiling* c = p.find_compute(roof.id);
+      const figure_source source = c ? c->source : figure_source::measured;
+      (source == figure_source::datasheet ? any_datasheet : any_measured) = true;
+      sources.insert(to_string(source));
+      unsettled = unsettled || (c && c->samples && !c->samples->settled);
+      ids += (ids.empty() ? "" : ", ") + roof.id + (all_equal ? "" : " " + format_flops(roof.flop_per_s));
+      std::string tooltip = roof.id + ": " + format_flops(roof.flop_per_s) + ", " + to_string(source);
+      if (c && !c->method.empty()) tooltip += "\n" + c->method;
+      const double start = memories.empty() ? x_min : std::max(x_min, roof.flop_per_s / memories.front().bytes_per_s);
+      chart.add_line({{start, roof.flop_per_s}, {x_max, roof.flop_per_s}}, color, group == 0 ? 2.5 : 1.8,
+                     source == figure_source::datasheet ? line_dash::dashed : line_dash::solid, tooltip);
+    }
+    std::string source_text;
+    for (const auto& name : sources) source_text += (source_text.empty() ? "" : " + ") + name;
+    std::string text = ids + (all_equal ? " · " + format_flops(top_value) : "") + " · " + source_text;
+    if (unsettled) text += " · unsettled";
+    chart.add_label({x_max, top_value}, text, color, text_anchor::end, -6.0, -6.0, nudge::vertical, 0.0, group == 0);
+    first = last + 1;
   }
 
   // Memory roofs: slanted, from the left edge to the ridge with the top compute roof.
@@ -303,7 +358,7 @@ std::string render_roofline(const machine_profile& p) {
                          format_flops(top->flop_per_s) + " (" + top->id + ") / " + format_bandwidth(roof.bytes_per_s) +
                          " (" + roof.level + " " + quantity + ")",
                      4.0);
-    chart.add_label({ridge, y_min}, ridge_text, color, text_anchor::start, 12.0, -6.0, nudge::horizontal, -90.0);
+    chart.add_label({ridge, y_min}, ridge_text, color, text_anchor::start, -4.0, -6.0, nudge::horizontal, -90.0);
     ridge_rows += "<tr><td><code>" + esc(roof.level) + "</code></td>" +
                   figure_cell(roof.bytes_per_s, format_bandwidth) + figure_cell(ridge, format_intensity) +
                   "<td><code>" + esc(top->id) + "</code></td></tr>";
@@ -326,7 +381,7 @@ std::string render_roofline(const machine_profile& p) {
   }
   if (!ridge_rows.empty()) {
     out += R"(<table class="sortable compact"><caption>Ridge points against the top compute roof</caption>)"
-           R"(<thead><tr><th>Level</th><th>Bandwidth</th><th>Ridge point</th><th>Compute roof</th></tr></thead><tbody>)" +
+           R"(<thead><tr><th>Level</th><th class="num">Bandwidth</th><th class="num">Ridge point</th><th>Compute roof</th></tr></thead><tbody>)" +
            ridge_rows + "</tbody></table>";
   }
   return out + "</section>";
@@ -386,7 +441,7 @@ std::string render_curves(const machine_profile& p, const curve_chart_spec& spec
       x_hi = std::max(x_hi, total);
     }
   }
-  const auto [x_min, x_max] = binary_log_range(x_lo, x_hi * 1.0001);
+  const auto [x_min, x_max] = binary_log_range(x_lo, x_hi);
   const auto [y_min, y_max] = nice_log_range(y_lo / 1.2, y_hi * 1.6);  // Headroom for labels above the top curve.
 
   svg_chart chart(spec.chart_id);
@@ -438,12 +493,13 @@ std::string render_curves(const machine_profile& p, const curve_chart_spec& spec
     }
     for (const auto& pl : c.plateaus) {
       if (!(pl.value > 0.0) || !(pl.x_max > 0.0)) continue;
-      const std::string level = pl.level.empty() ? "unmatched" : pl.level;
+      const std::string level = pl.level.empty() ? "no matching level" : pl.level;
       chart.add_line({{std::max(pl.x_min, x_min), pl.value}, {pl.x_max, pl.value}}, color, 7.0, line_dash::solid,
                      "Plateau " + level + " (" + c.access + "): " + spec.format(pl.value) + " from " +
                          format_capacity(pl.x_min) + " to " + format_capacity(pl.x_max) + ", " +
                          std::to_string(pl.points) + " points",
                      0.3);
+      if (pl.level.empty()) continue;  // Drawn and explained in its tooltip, not labelled.
       auto [it, inserted] = level_marks.try_emplace(level);
       if (inserted) level_order.push_back(level);
       it->second.x_min = std::min(it->second.x_min, pl.x_min);
@@ -479,7 +535,7 @@ std::string render_curves(const machine_profile& p, const curve_chart_spec& spec
   std::string rows;
   for (const curve* c : curves) {
     for (const auto& pl : c->plateaus) {
-      rows += "<tr><td><code>" + esc(c->id) + "</code></td>" + text_cell(pl.level.empty() ? "unmatched" : pl.level) +
+      rows += "<tr><td><code>" + esc(c->id) + "</code></td>" + text_cell(pl.level.empty() ? "no matching level" : pl.level) +
               figure_cell(pl.value, spec.format) + figure_cell(pl.x_min, format_capacity) +
               figure_cell(pl.x_max, format_capacity) + fmt::format(R"(<td class="num" data-sort="{0}">{0}</td>)", pl.points) +
               "</tr>";
@@ -487,7 +543,7 @@ std::string render_curves(const machine_profile& p, const curve_chart_spec& spec
   }
   if (!rows.empty()) {
     out += R"(<table class="sortable compact"><caption>Plateaus</caption><thead><tr><th>Curve</th><th>Level</th>)"
-           R"(<th>Value</th><th>From</th><th>To</th><th>Points</th></tr></thead><tbody>)" +
+           R"(<th class="num">Value</th><th class="num">From</th><th class="num">To</th><th class="num">Points</th></tr></thead><tbody>)" +
            rows + "</tbody></table>";
   }
   return out + "</section>";
@@ -498,54 +554,87 @@ std::string render_curves(const machine_profile& p, const curve_chart_spec& spec
 std::string render_compute_table(const machine_profile& p) {
   std::string out = R"(<section id="compute"><h2>Compute ceilings</h2>)";
   if (p.compute.empty()) return out + R"(<p class="empty">No compute ceilings in this profile.</p></section>)";
-  out += R"(<div class="table-wrap"><table class="sortable"><thead><tr><th>ID</th><th>Precision</th><th>Unit</th>)"
-         R"(<th>Peak</th><th>Source</th><th>Median</th><th>Min</th><th>Max</th><th>n</th><th>Settled</th>)"
-         R"(<th>Clock</th><th>Method</th><th>Note</th></tr></thead><tbody>)";
-  for (const auto& c : p.compute) {
-    out += "<tr><td><code>" + esc(c.id) + "</code></td>" + text_cell(c.precision) + text_cell(c.unit) +
-           figure_cell(c.flop_per_s, format_flops) + source_cell(c.source, c.source_url) +
-           stats_cells(c.samples, format_flops) + figure_cell(c.clock_hz, format_hertz) + text_cell(c.method, "prose") +
-           text_cell(c.note, "prose") + "</tr>";
+  using row = compute_ceiling;
+  const auto& rows = p.compute;
+  const bool samples = any_row(rows, [](const row& c) { return c.samples.has_value(); });
+  std::vector<column<row>> columns{
+      {"ID", [](const row& c) { return id_cell(c.id); }},
+      {"Precision", [](const row& c) { return text_cell(c.precision); }},
+      {"Unit", [](const row& c) { return text_cell(c.unit); }},
+      {"Peak", [](const row& c) { return figure_cell(c.flop_per_s, format_flops); }, true, true},
+      {"Source", [](const row& c) { return source_cell(c.source, c.source_url); }},
+  };
+  const std::array<const char*, 5> stat_names{"Median", "Min", "Max", "n", "Settled"};
+  for (int k = 0; k < 5; ++k) {
+    columns.push_back({stat_names[k], [k](const row& c) { return stat_cell(c.samples, format_flops, k); }, samples, k < 4});
   }
-  return out + "</tbody></table></div></section>";
+  columns.push_back({"Clock", [](const row& c) { return figure_cell(c.clock_hz, format_hertz); },
+                     any_row(rows, [](const row& c) { return c.clock_hz.has_value(); }), true});
+  columns.push_back({"Method", [](const row& c) { return text_cell(c.method, "prose"); },
+                     any_row(rows, [](const row& c) { return !c.method.empty(); })});
+  columns.push_back({"Note", [](const row& c) { return text_cell(c.note, "prose"); },
+                     any_row(rows, [](const row& c) { return !c.note.empty(); })});
+  return out + render_table(rows, columns) + "</section>";
 }
 
 std::string render_memory_table(const machine_profile& p) {
   std::string out = R"(<section id="memory"><h2>Memory levels</h2>)";
   if (p.memory.empty()) return out + R"(<p class="empty">No memory levels in this profile.</p></section>)";
-  out += R"(<div class="table-wrap"><table class="sortable"><thead><tr><th>Level</th><th>Read</th><th>Write</th>)"
-         R"(<th>Copy</th><th>Triad</th><th>Latency</th><th>Latency (cycles)</th><th>Capacity</th><th>Source</th>)"
-         R"(<th>Method</th><th>Note</th></tr></thead><tbody>)";
-  auto sample = [](const memory_level& m, const char* key) -> const sample_stats* {
+  using row = memory_level;
+  const auto& rows = p.memory;
+  auto sample = [](const row& m, const char* key) -> const sample_stats* {
     const auto it = m.samples.find(key);
     return it == m.samples.end() ? nullptr : &it->second;
   };
-  for (const auto& m : p.memory) {
-    out += "<tr><td><code>" + esc(m.level) + "</code></td>" +
-           figure_cell(m.read_bytes_per_s, format_bandwidth, sample(m, "read")) +
-           figure_cell(m.write_bytes_per_s, format_bandwidth, sample(m, "write")) +
-           figure_cell(m.copy_bytes_per_s, format_bandwidth, sample(m, "copy")) +
-           figure_cell(m.triad_bytes_per_s, format_bandwidth, sample(m, "triad")) +
-           figure_cell(m.latency_s, format_seconds, sample(m, "latency")) +
-           figure_cell(m.latency_cycles, [](double v) { return format_count(v) + " cycles"; }) +
-           figure_cell(m.capacity_bytes, format_capacity) + source_cell(m.source, m.source_url) +
-           text_cell(m.method, "prose") + text_cell(m.note, "prose") + "</tr>";
-  }
-  return out + "</tbody></table></div><p class=\"hint\">Hover a figure for the spread of its repetitions.</p></section>";
+  using field = std::optional<double> memory_level::*;
+  auto figure_column = [&](const char* header, field member, const char* key,
+                           std::string (*format)(double)) -> column<row> {
+    return {header, [=](const row& m) { return figure_cell(m.*member, format, key ? sample(m, key) : nullptr); },
+            any_row(rows, [&](const row& m) { return (m.*member).has_value(); }), true};
+  };
+  const std::vector<column<row>> columns{
+      {"Level", [](const row& m) { return id_cell(m.level); }},
+      figure_column("Read", &memory_level::read_bytes_per_s, "read", format_bandwidth),
+      figure_column("Write", &memory_level::write_bytes_per_s, "write", format_bandwidth),
+      figure_column("Copy", &memory_level::copy_bytes_per_s, "copy", format_bandwidth),
+      figure_column("Triad", &memory_level::triad_bytes_per_s, "triad", format_bandwidth),
+      figure_column("Latency", &memory_level::latency_s, "latency", format_seconds),
+      {"Latency (cycles)",
+       [](const row& m) { return figure_cell(m.latency_cycles, [](double v) { return format_count(v) + " cycles"; }); },
+       any_row(rows, [](const row& m) { return m.latency_cycles.has_value(); }), true},
+      figure_column("Capacity", &memory_level::capacity_bytes, nullptr, format_capacity),
+      {"Source", [](const row& m) { return source_cell(m.source, m.source_url); }},
+      {"Method", [](const row& m) { return text_cell(m.method, "prose"); },
+       any_row(rows, [](const row& m) { return !m.method.empty(); })},
+      {"Note", [](const row& m) { return text_cell(m.note, "prose"); },
+       any_row(rows, [](const row& m) { return !m.note.empty(); })},
+  };
+  return out + render_table(rows, columns) +
+         R"(<p class="hint">Hover a figure for the spread of its repetitions; <span class="flag">&#9888;</span> marks a figure whose repetitions did not settle.</p></section>)";
 }
 
 std::string render_links_table(const machine_profile& p) {
   std::string out = R"(<section id="links"><h2>Links</h2>)";
   if (p.links.empty()) return out + R"(<p class="empty">No link ceilings in this profile.</p></section>)";
-  out += R"(<div class="table-wrap"><table class="sortable"><thead><tr><th>ID</th><th>Bandwidth</th><th>Latency</th>)"
-         R"(<th>Source</th><th>Median</th><th>Min</th><th>Max</th><th>n</th><th>Settled</th><th>Method</th>)"
-         R"(<th>Note</th></tr></thead><tbody>)";
-  for (const auto& l : p.links) {
-    out += "<tr><td><code>" + esc(l.id) + "</code></td>" + figure_cell(l.bytes_per_s, format_bandwidth) +
-           figure_cell(l.latency_s, format_seconds) + source_cell(l.source, l.source_url) +
-           stats_cells(l.samples, format_bandwidth) + text_cell(l.method, "prose") + text_cell(l.note, "prose") + "</tr>";
+  using row = link_ceiling;
+  const auto& rows = p.links;
+  const bool samples = any_row(rows, [](const row& l) { return l.samples.has_value(); });
+  std::vector<column<row>> columns{
+      {"ID", [](const row& l) { return id_cell(l.id); }},
+      {"Bandwidth", [](const row& l) { return figure_cell(l.bytes_per_s, format_bandwidth); }, true, true},
+      {"Latency", [](const row& l) { return figure_cell(l.latency_s, format_seconds); },
+       any_row(rows, [](const row& l) { return l.latency_s.has_value(); }), true},
+      {"Source", [](const row& l) { return source_cell(l.source, l.source_url); }},
+  };
+  const std::array<const char*, 5> stat_names{"Median", "Min", "Max", "n", "Settled"};
+  for (int k = 0; k < 5; ++k) {
+    columns.push_back({stat_names[k], [k](const row& l) { return stat_cell(l.samples, format_bandwidth, k); }, samples, k < 4});
   }
-  return out + "</tbody></table></div></section>";
+  columns.push_back({"Method", [](const row& l) { return text_cell(l.method, "prose"); },
+                     any_row(rows, [](const row& l) { return !l.method.empty(); })});
+  columns.push_back({"Note", [](const row& l) { return text_cell(l.note, "prose"); },
+                     any_row(rows, [](const row& l) { return !l.note.empty(); })});
+  return out + render_table(rows, columns) + "</section>";
 }
 
 constexpr const char* k_style = R"css(
@@ -553,7 +642,7 @@ constexpr const char* k_style = R"css(
 * { box-sizing: border-box; }
 body { margin: 0; background: #f6f7f9; color: var(--fg);
   font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
-main { max-width: 1120px; margin: 0 auto; padding: 24px 28px 48px; }
+main { max-width: 1260px; margin: 0 auto; padding: 24px 24px 48px; }
 header, section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 18px 22px; margin: 0 0 18px; }
 h1 { font-size: 26px; margin: 0 0 2px; overflow-wrap: anywhere; }
 h2 { font-size: 18px; margin: 0 0 10px; }
@@ -578,21 +667,23 @@ nav.toc a { color: var(--accent); text-decoration: none; margin-right: 14px; }
 .lede { margin: 0 0 10px; color: #374151; max-width: 820px; }
 .empty { color: var(--muted); font-style: italic; }
 figure.chart-figure { margin: 0 0 12px; }
-svg.chart { max-width: 100%; height: auto; display: block; }
+svg.chart { width: 100%; max-width: 880px; height: auto; display: block; }
 .table-wrap { overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; font-size: 13px; }
+table { border-collapse: collapse; width: 100%; font-size: 12.5px; }
 table.compact { width: auto; min-width: 420px; margin-top: 6px; }
 caption { text-align: left; color: var(--muted); font-size: 12px; padding: 0 0 4px; }
-th, td { padding: 5px 9px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 th { background: #f3f4f6; font-weight: 600; white-space: nowrap; }
+th.num { text-align: right; }
 table.sortable th { cursor: pointer; user-select: none; }
 th[aria-sort="ascending"]::after { content: " \25B2"; font-size: 10px; }
 th[aria-sort="descending"]::after { content: " \25BC"; font-size: 10px; }
 tbody tr:nth-child(even) { background: #fafafa; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.missing { color: #9ca3af; }
-td.prose { min-width: 180px; color: #374151; overflow-wrap: anywhere; }
+td.prose { min-width: 240px; color: #374151; overflow-wrap: anywhere; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; overflow-wrap: anywhere; }
+td code { white-space: nowrap; overflow-wrap: normal; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 9px; font-size: 11px; border: 1px solid; }
 .badge.measured { color: #065f46; border-color: #6ee7b7; background: #ecfdf5; }
 .badge.datasheet { color: #1e3a8a; border-color: #93c5fd; background: #eff6ff; }

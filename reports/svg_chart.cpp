@@ -135,7 +135,7 @@ std::string tick_label(const chart_axis& axis, double value) {
   switch (axis.ticks) {
     case tick_style::binary_capacity: return format_capacity(value);
     case tick_style::plain:
-      if (std::fabs(value) >= 1e5) return strip_zeros(format_si(value, axis.unit));
+      if (std::fabs(value) >= 1e4) return strip_zeros(format_si(value, axis.unit));
       return fmt::format("{:g}{}{}", value, axis.unit.empty() ? "" : " ", axis.unit);
     case tick_style::decimal_si: return strip_zeros(format_si(value, axis.unit));
   }
@@ -183,8 +183,58 @@ svg_chart::svg_chart(std::string id, int width, int height)
     : m_id(std::move(id)), m_width(width), m_height(height) {}
 
 void svg_chart::set_title(std::string title) { m_title = std::move(title); }
-void svg_chart::set_x_axis(chart_axis axis) { m_x = std::move(axis); }
-void svg_chart::set_y_axis(chart_axis axis) { m_y = std::move(axis); }
+void svg_chart::set_x_axis(chart_axis axis) {
+  m_x = std::move(axis);
+  update_layout();
+}
+void svg_chart::set_y_axis(chart_axis axis) {
+  m_y = std::move(axis);
+  update_layout();
+}
+
+void svg_chart::update_layout() {
+  // The y tick labels end 7 px left of the frame; the rotated y title needs about 24 px more.
+  double widest = 0.0;
+  if (m_y.max > m_y.min && (m_y.scale == axis_scale::linear || m_y.min > 0.0)) {
+    for (const double v : axis_ticks(m_y)) widest = std::max(widest, text_width(tick_label(m_y, v)));
+  }
+  m_margin_left = std::max(60.0, widest + 34.0);
+
+  // Vertical-marker labels: centred on their line, each in the first row where it fits.
+  m_vertical_rows.assign(m_verticals.size(), -1);
+  if (!(m_x.max > m_x.min) || (m_x.scale == axis_scale::log && !(m_x.min > 0.0))) {
+    m_top_band = 0.0;
+    return;
+  }
+  constexpr int k_max_rows = 4;
+  std::vector<std::vector<std::pair<double, double>>> rows(k_max_rows);
+  int used_rows = 0;
+  std::vector<std::size_t> order(m_verticals.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return m_verticals[a].x < m_verticals[b].x; });
+  for (const std::size_t i : order) {
+    const auto& v = m_verticals[i];
+    if (v.label.empty() || !usable(m_x, v.x)) continue;
+    const double x = x_to_px(v.x);
+    if (x < plot_left() - 0.5 || x > plot_right() + 0.5) continue;
+    const double w = text_width(v.label);
+    const double x0 = std::clamp(x - w / 2.0, 2.0, m_width - 2.0 - w);
+    const double x1 = x0 + w;
+    int row = k_max_rows - 1;
+    for (int r = 0; r < k_max_rows; ++r) {
+      const bool free = std::none_of(rows[r].begin(), rows[r].end(),
+                                     [&](const auto& span) { return x0 < span.second + 8.0 && span.first < x1 + 8.0; });
+      if (free) {
+        row = r;
+        break;
+      }
+    }
+    rows[row].emplace_back(x0, x1);
+    m_vertical_rows[i] = row;
+    used_rows = std::max(used_rows, row + 1);
+  }
+  m_top_band = used_rows * 14.0 + (used_rows > 0 ? 4.0 : 0.0);
+}
 
 void svg_chart::add_line(std::vector<chart_point> points, std::string color, double stroke_width, line_dash dash,
                          std::string tooltip, double opacity) {
@@ -206,6 +256,7 @@ void svg_chart::add_marker(chart_point at, std::string color, std::string toolti
 
 void svg_chart::add_vertical_marker(double x, std::string label, std::string color, std::string tooltip) {
   m_verticals.push_back({x, std::move(label), std::move(color), std::move(tooltip)});
+  update_layout();
 }
 
 void svg_chart::add_label(chart_point at, std::string text, std::string color, text_anchor anchor, double dx,
@@ -306,12 +357,15 @@ std::string svg_chart::render_axes() const {
                      px((left + right) / 2.0), px(bottom + 38.0), html_escape(m_x.title));
   const double cy = (top + bottom) / 2.0;
   out += fmt::format(
-      R"~(<text x="14" y="{0}" text-anchor="middle" font-size="12" fill="#111827" transform="rotate(-90 14 {0})">{1}</text>)~",
+      R"~(<text x="16" y="{0}" text-anchor="middle" font-size="12" fill="#111827" transform="rotate(-90 16 {0})">{1}</text>)~",
       px(cy), html_escape(m_y.title));
   return out;
 }
 
 svg_chart::box svg_chart::legend_box(legend_position position) const {
+  if (position == legend_position::below) {
+    return {plot_left(), plot_bottom() + 48.0, plot_right(), plot_bottom() + 48.0 + legend_below_height()};
+  }
   double widest = 0.0;
   for (const auto& e : m_legend) widest = std::max(widest, text_width(e.text));
   const double w = 10.0 + 22.0 + 6.0 + widest + 10.0;
@@ -325,15 +379,40 @@ svg_chart::box svg_chart::legend_box(legend_position position) const {
       return {plot_right() - inset - w, plot_bottom() - inset - h, plot_right() - inset, plot_bottom() - inset};
     case legend_position::top_right:
     case legend_position::automatic:
+    case legend_position::below:
     case legend_position::none:
       break;
   }
   return {plot_right() - inset - w, plot_top() + inset, plot_right() - inset, plot_top() + inset + h};
 }
 
+namespace {
+
+/// Width of one entry of a legend laid out in rows: sample line, gap, text, gap to the next.
+double below_entry_width(const std::string& text) { return 22.0 + 6.0 + text_width(text) + 20.0; }
+
+}  // namespace
+
+double svg_chart::legend_below_height() const {
+  if (m_legend.empty()) return 0.0;
+  int rows = 1;
+  double x = 0.0;
+  const double available = plot_right() - plot_left();
+  for (const auto& e : m_legend) {
+    const double w = below_entry_width(e.text);
+    if (x > 0.0 && x + w > available) {
+      ++rows;
+      x = 0.0;
+    }
+    x += w;
+  }
+  return rows * 16.0 + 4.0;
+}
+
 legend_position svg_chart::choose_legend_position() const {
   if (m_legend_position != legend_position::automatic) return m_legend_position;
-  // Count how much drawn content each corner would hide; lines are sampled along their segments.
+  if (m_legend.empty()) return legend_position::none;
+  // Count the drawn content each corner would hide; lines are sampled every few pixels.
   std::vector<std::pair<double, double>> samples;
   auto sample_polyline = [&](const std::vector<chart_point>& points) {
     for (std::size_t i = 0; i < points.size(); ++i) {
@@ -363,46 +442,61 @@ legend_position svg_chart::choose_legend_position() const {
     if (!usable(m_x, v.x)) continue;
     for (double y = plot_top(); y <= plot_bottom(); y += 4.0) samples.emplace_back(x_to_px(v.x), y);
   }
-  legend_position best = legend_position::top_right;
-  std::size_t best_count = std::numeric_limits<std::size_t>::max();
   for (const auto candidate : {legend_position::top_right, legend_position::top_left, legend_position::bottom_right,
                                legend_position::bottom_left}) {
     const box b = legend_box(candidate);
-    std::size_t count = 0;
-    for (const auto& [x, y] : samples) {
-      if (x >= b.x0 - 4 && x <= b.x1 + 4 && y >= b.y0 - 4 && y <= b.y1 + 4) ++count;
-    }
-    if (count < best_count) {
-      best_count = count;
-      best = candidate;
-    }
+    if (b.x1 > plot_right() || b.x0 < plot_left() || b.y1 > plot_bottom() || b.y0 < plot_top()) continue;
+    const bool hides = std::any_of(samples.begin(), samples.end(), [&](const auto& p) {
+      return p.first >= b.x0 - 6 && p.first <= b.x1 + 6 && p.second >= b.y0 - 6 && p.second <= b.y1 + 6;
+    });
+    if (!hides) return candidate;
   }
-  return best;
+  return legend_position::below;
 }
 
-std::pair<std::string, svg_chart::box> svg_chart::render_legend() const {
-  const legend_position position = choose_legend_position();
-  if (m_legend.empty() || position == legend_position::none) return {"", {0, 0, 0, 0}};
+std::pair<std::string, svg_chart::box> svg_chart::render_legend(legend_position position) const {
+  if (m_legend.empty() || position == legend_position::none || position == legend_position::automatic) {
+    return {"", {0, 0, 0, 0}};
+  }
   const box b = legend_box(position);
-  std::string out = fmt::format(
-      R"(<g class="legend"><rect x="{}" y="{}" width="{}" height="{}" rx="4" fill="#ffffff" fill-opacity="0.92" stroke="#c7cdd6"/>)",
-      px(b.x0), px(b.y0), px(b.x1 - b.x0), px(b.y1 - b.y0));
+  std::string out = R"(<g class="legend">)";
+  auto entry = [&](const legend_item& e, double x, double y) {
+    out += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2.5"{}/>)", px(x), px(y),
+                       px(x + 22.0), px(y), html_escape(e.color), dash_array(e.dash));
+    out += fmt::format(R"(<text x="{}" y="{}" fill="#1f2937">{}</text>)", px(x + 28.0), px(y + 3.8),
+                       html_escape(e.text));
+  };
+  if (position == legend_position::below) {
+    double x = b.x0;
+    double y = b.y0 + 8.0;
+    for (const auto& e : m_legend) {
+      const double w = below_entry_width(e.text);
+      if (x > b.x0 && x + w > b.x1) {
+        x = b.x0;
+        y += 16.0;
+      }
+      entry(e, x, y);
+      x += w;
+    }
+    return {out + "</g>", b};
+  }
+  out += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" rx="4" fill="#ffffff" fill-opacity="0.92" stroke="#c7cdd6"/>)",
+                     px(b.x0), px(b.y0), px(b.x1 - b.x0), px(b.y1 - b.y0));
   double y = b.y0 + 8.0 + 8.0;
   for (const auto& e : m_legend) {
-    out += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2.5"{}/>)", px(b.x0 + 10.0),
-                       px(y), px(b.x0 + 32.0), px(y), html_escape(e.color), dash_array(e.dash));
-    out += fmt::format(R"(<text x="{}" y="{}" fill="#1f2937">{}</text>)", px(b.x0 + 38.0), px(y + 3.8),
-                       html_escape(e.text));
+    entry(e, b.x0 + 10.0, y);
     y += 16.0;
   }
-  out += "</g>";
-  return {out, b};
+  return {out + "</g>", b};
 }
 
 std::string svg_chart::render() const {
+  const legend_position legend_at = choose_legend_position();
+  const double total_height =
+      plot_bottom() + m_margin_bottom + (legend_at == legend_position::below ? legend_below_height() + 2.0 : 0.0);
   std::string out = fmt::format(
       R"(<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{0}" viewBox="0 0 {1} {2}" width="{1}" height="{2}" role="img" aria-labelledby="{0}-title" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif" font-size="11">)",
-      html_escape(m_id), m_width, m_height);
+      html_escape(m_id), m_width, px(total_height));
   out += fmt::format(R"(<title id="{}-title">{}</title>)", html_escape(m_id), html_escape(m_title));
   out += fmt::format(R"(<defs><clipPath id="{}-clip"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath></defs>)",
                      html_escape(m_id), px(plot_left()), px(plot_top()), px(plot_right() - plot_left()),
@@ -473,21 +567,50 @@ std::string svg_chart::render() const {
   }
 
   // Labels: the legend first claims its box, then each label takes the first free spot.
-  auto [legend_svg, legend_area] = render_legend();
+  auto [legend_svg, legend_area] = render_legend(legend_at);
   std::vector<box> taken;
-  if (!legend_svg.empty()) taken.push_back(legend_area);
+  if (!legend_svg.empty() && legend_at != legend_position::below) taken.push_back(legend_area);
+  // Horizontal strokes are obstacles too: a label should not sit on a roof or a plateau. (Vertical
+  // strokes are not: a label may cross a thin drop line, which its halo keeps readable.)
+  for (const auto& l : m_lines) {
+    const double half = l.stroke_width / 2.0 + 0.5;
+    for (std::size_t i = 0; i + 1 < l.points.size(); ++i) {
+      const auto& a = l.points[i];
+      const auto& b = l.points[i + 1];
+      if (!usable(m_x, a.x) || !usable(m_y, a.y) || !usable(m_x, b.x) || !usable(m_y, b.y)) continue;
+      const double x1 = std::clamp(x_to_px(a.x), plot_left(), plot_right());
+      const double x2 = std::clamp(x_to_px(b.x), plot_left(), plot_right());
+      const double y1 = std::clamp(y_to_px(a.y), plot_top(), plot_bottom());
+      const double y2 = std::clamp(y_to_px(b.y), plot_top(), plot_bottom());
+      if (std::fabs(y1 - y2) < 0.75 && std::fabs(x1 - x2) >= 0.75) {
+        taken.push_back({std::min(x1, x2) - half, std::min(y1, y2) - half, std::max(x1, x2) + half, std::max(y1, y2) + half});
+      }
+    }
+  }
   auto overlaps = [&](const box& a) {
     for (const auto& b : taken) {
       if (a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1) return true;
     }
     return false;
   };
-  std::vector<label_item> labels;
-  for (const auto& v : m_verticals) {
-    if (v.label.empty() || !usable(m_x, v.x)) continue;
-    labels.push_back({{v.x, m_y.max}, v.label, v.color, text_anchor::end, -4.0, 6.0, nudge::none, -90.0, false});
+  // Vertical-marker labels in the band above the frame, joined to their line by a dotted stub.
+  for (std::size_t i = 0; i < m_verticals.size(); ++i) {
+    const auto& v = m_verticals[i];
+    if (i >= m_vertical_rows.size() || m_vertical_rows[i] < 0) continue;
+    const double x = x_to_px(v.x);
+    const double w = text_width(v.label);
+    const double x0 = std::clamp(x - w / 2.0, 2.0, m_width - 2.0 - w);
+    const double baseline = plot_top() - 6.0 - 14.0 * m_vertical_rows[i];
+    if (m_vertical_rows[i] > 0) {
+      out += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="{3}" stroke-width="1" stroke-dasharray="1 2"/>)",
+                         px(x), px(baseline + 3.0), px(plot_top()), html_escape(v.color));
+    }
+    out += fmt::format(R"(<text x="{}" y="{}" fill="{}"{}>{})", px(x0), px(baseline), html_escape(v.color), k_halo,
+                       html_escape(v.label));
+    if (!v.tooltip.empty()) out += "<title>" + html_escape(v.tooltip) + "</title>";
+    out += "</text>";
   }
-  labels.insert(labels.end(), m_labels.begin(), m_labels.end());
+  const std::vector<label_item>& labels = m_labels;
 
   std::string text_svg;
   for (const auto& l : labels) {

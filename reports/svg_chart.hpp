@@ -13,7 +13,7 @@ enum class axis_scale { log, linear };
 ///  - decimal_si: decades (plus 2x and 5x when fewer than three decades show), printed with
 ///    decimal SI prefixes and the axis unit: "1 TFLOP/s", "20 GB/s", "100 ns".
 ///  - binary_capacity: powers of two, printed with binary prefixes: "32 KiB", "1 MiB".
-///  - plain: decades printed as plain numbers ("0.01", "1", "100"), SI from 10^5 on.
+///  - plain: decades printed as plain numbers ("0.01", "1", "1000"), SI prefixes from 10^4 ("10 k").
 enum class tick_style { decimal_si, binary_capacity, plain };
 
 struct chart_axis {
@@ -31,7 +31,10 @@ struct chart_point {
   double y = 0.0;
 };
 
-enum class legend_position { automatic, top_left, top_right, bottom_left, bottom_right, none };
+/// Where the legend goes. `below`: in rows under the x-axis title (the chart grows taller).
+/// `automatic`: the first plot corner (top right, top left, bottom right, bottom left) that hides
+/// no drawn content, else below.
+enum class legend_position { automatic, top_left, top_right, bottom_left, bottom_right, below, none };
 enum class text_anchor { start, middle, end };
 /// Which way a label may move when it would overlap an earlier one.
 enum class nudge { none, vertical, horizontal };
@@ -45,7 +48,8 @@ enum class line_dash { solid, dashed, dotted };
 /// escaped too. Rendering is deterministic: the same calls give the same string.
 class svg_chart {
 public:
-  /// `id` must be unique in the page (it scopes the clip path); width and height in CSS pixels.
+  /// `id` must be unique in the page (it scopes the clip path); width and height in CSS pixels are
+  /// the nominal size: a top band for vertical-marker labels and a legend below add to the height.
   explicit svg_chart(std::string id, int width = 720, int height = 420);
 
   void set_title(std::string title);  ///< Accessible name (<title> of the whole chart).
@@ -67,7 +71,8 @@ public:
   /// A point marker (circle of `radius` px) with a <title> tooltip.
   void add_marker(chart_point at, std::string color, std::string tooltip, double radius = 3.0);
 
-  /// A dashed vertical line across the plot at `x`, labelled near the top (rotated) with `label`.
+  /// A dashed vertical line across the plot at `x`. Its label sits above the plot frame, centred
+  /// on the line; labels that would collide go to further rows (the chart grows taller).
   void add_vertical_marker(double x, std::string label, std::string color, std::string tooltip = {});
 
   /// Text at `at` (data units) shifted by (dx, dy) px. `rotate` is in degrees (-90: reads upwards).
@@ -83,7 +88,7 @@ public:
   [[nodiscard]] std::string render() const;
 
   [[nodiscard]] int width() const noexcept { return m_width; }
-  [[nodiscard]] int height() const noexcept { return m_height; }
+  [[nodiscard]] int nominal_height() const noexcept { return m_height; }
 
   /// Pixel coordinates of a data value (for tests and label placement).
   [[nodiscard]] double x_to_px(double x) const noexcept;
@@ -141,13 +146,16 @@ private:
 
   [[nodiscard]] double plot_left() const noexcept { return m_margin_left; }
   [[nodiscard]] double plot_right() const noexcept { return m_width - m_margin_right; }
-  [[nodiscard]] double plot_top() const noexcept { return m_margin_top; }
-  [[nodiscard]] double plot_bottom() const noexcept { return m_height - m_margin_bottom; }
+  [[nodiscard]] double plot_top() const noexcept { return m_margin_top + m_top_band; }
+  [[nodiscard]] double plot_bottom() const noexcept { return m_height - m_margin_bottom + m_top_band; }
 
+  /// Recomputes the left margin (from the y tick labels) and the rows of vertical-marker labels.
+  void update_layout();
   [[nodiscard]] std::string render_axes() const;
-  [[nodiscard]] std::pair<std::string, box> render_legend() const;
+  [[nodiscard]] std::pair<std::string, box> render_legend(legend_position position) const;
   [[nodiscard]] box legend_box(legend_position position) const;
   [[nodiscard]] legend_position choose_legend_position() const;
+  [[nodiscard]] double legend_below_height() const;
 
   std::string m_id;
   int m_width;
@@ -156,6 +164,8 @@ private:
   double m_margin_right = 24.0;
   double m_margin_top = 16.0;
   double m_margin_bottom = 52.0;
+  double m_top_band = 0.0;             ///< Extra height above the plot for vertical-marker labels.
+  std::vector<int> m_vertical_rows;    ///< Label row of each vertical marker (0: next to the frame).
   std::string m_title;
   chart_axis m_x;
   chart_axis m_y;

@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(cmake ninja-build g++ python3 libfmt-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
-          libgtest-dev chromium)
+          libgtest-dev chromium
+          libsimdjson-dev libsqlite3-dev zlib1g-dev libdeflate-dev)
 if [ "${1:-}" = "--with-bench" ]; then packages+=(likwid); fi
 
 missing=()

@@ -52,7 +52,7 @@ expect 2 "output directory missing" -- "$rafter" sweep --suite compute -o "$tmp/
 grep_in "$tmp/err" "$tmp/no/such/dir/p.json" "missing output directory is named"
 one_line_stderr "output directory missing"
 for cmd in trace import analyze compare project; do
-  expect 2 "$cmd is not implemented yet" -- "$rafter" "$cmd" -- true
+  expect 2 "$cmd is not implemented yet" -- "$rafter" "$cmd" some-input
   grep_in "$tmp/err" "not implemented yet" "$cmd says so"
 done
 

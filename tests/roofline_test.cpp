@@ -54,8 +54,16 @@ TEST_F(roofline_properties, ridge_point_is_where_the_roofs_meet) {
 
 TEST(roofline, from_profile_uses_every_ceiling_and_level_with_a_bandwidth) {
   machine_profile p;
-  p.compute.push_back({.id = "fp64.vector.fma", .precision = "fp64", .unit = "vector", .flop_per_s = 2e11});
-  p.compute.push_back({.id = "fp32.vector.fma", .precision = "fp32", .unit = "vector", .flop_per_s = 4e11});
+  auto ceiling = [](std::string id, std::string precision, double flop_per_s) {
+    compute_ceiling c;
+    c.id = std::move(id);
+    c.precision = std::move(precision);
+    c.unit = "vector";
+    c.flop_per_s = flop_per_s;
+    return c;
+  };
+  p.compute.push_back(ceiling("fp64.vector.fma", "fp64", 2e11));
+  p.compute.push_back(ceiling("fp32.vector.fma", "fp32", 4e11));
   memory_level l1;
   l1.level = "l1";
   l1.read_bytes_per_s = 4e11;

@@ -120,7 +120,7 @@ struct sweep_context {
 };
 
 curve bandwidth_curve(sweep_context& ctx, bandwidth_benchmark& bench, access_kind kind,
-                      const std::vector<std::size_t>& sizes, int& step, int total) {
+                      const std::vector<std::size_t>& sizes, int& step) {
   curve c;
   c.id = std::string("bandwidth.") + to_string(kind);
   c.kind = "bandwidth";
@@ -317,7 +317,7 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
     int step = 0;
     prog.begin("bandwidth", static_cast<int>(sizes.size() * 4));
     for (const access_kind kind : kinds) {
-      curve c = bandwidth_curve(ctx, bench, kind, sizes, step, static_cast<int>(sizes.size() * 4));
+      curve c = bandwidth_curve(ctx, bench, kind, sizes, step);
       level_match match = match_levels(detect_plateaus(c), bounds.all_threads, "dram", "B/s");
       c.plateaus = match.plateaus;
       if (kind == access_kind::read) {

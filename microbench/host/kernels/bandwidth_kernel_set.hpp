@@ -11,7 +11,9 @@ inline constexpr std::size_t bandwidth_block_bytes = 512;
 /// The inner loops of bandwidth_benchmark for one instruction set (one *_<isa>.cpp file each).
 /// Arrays are 64-byte aligned and `count` (elements of 8 bytes) is a multiple of
 /// bandwidth_block_bytes / 8. Each function makes `passes` full passes over its arrays; every
-/// pass really touches memory (compiler barriers between passes), loads and stores are temporal.
+/// pass really touches memory (compiler barriers between passes). Loads are temporal; the *_nt
+/// variants store with non-temporal (streaming, write-combining) stores and end with sfence, so
+/// all their stores are globally visible when they return.
 struct bandwidth_kernel_set {
   /// Returns the wrapping 64-bit sum of data[0..count) times passes, accumulated with 8 independent
   /// integer accumulators (exact, so it can be checked).
@@ -22,6 +24,10 @@ struct bandwidth_kernel_set {
   void (*copy)(std::uint64_t* dst, const std::uint64_t* src, std::size_t count, std::size_t passes) noexcept;
   /// a[i] = b[i] + s * c[i] (fused where the set has FMA).
   void (*triad)(double* a, const double* b, const double* c, double s, std::size_t count, std::size_t passes) noexcept;
+  void (*write_nt)(std::uint64_t* data, std::size_t count, std::uint64_t value, std::size_t passes) noexcept;
+  void (*copy_nt)(std::uint64_t* dst, const std::uint64_t* src, std::size_t count, std::size_t passes) noexcept;
+  void (*triad_nt)(double* a, const double* b, const double* c, double s, std::size_t count,
+                   std::size_t passes) noexcept;
 };
 
 bandwidth_kernel_set bandwidth_kernels_scalar() noexcept;

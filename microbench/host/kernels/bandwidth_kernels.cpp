@@ -151,22 +151,25 @@ double bandwidth_benchmark::run(std::size_t passes) {
   const detail::bandwidth_kernel_set kernels = m_kernels;
   const access_kind kind = m_kind;
   const double scale = m_scale;
-  const double seconds = m_team.run([&, kernels, kind, count, passes, value, scale](int t) {
+  const bool nontemporal = m_nontemporal;
+  const double seconds = m_team.run([&, kernels, kind, count, passes, value, scale, nontemporal](int t) {
     thread_arrays& mine = m_threads[static_cast<std::size_t>(t)];
+    auto* first = reinterpret_cast<std::uint64_t*>(mine.arrays[0]);
     switch (kind) {
       case access_kind::read:
-        mine.checksum = kernels.read(reinterpret_cast<const std::uint64_t*>(mine.arrays[0]), count, passes);
+        mine.checksum = kernels.read(first, count, passes);
         break;
       case access_kind::write:
-        kernels.write(reinterpret_cast<std::uint64_t*>(mine.arrays[0]), count, value, passes);
+        (nontemporal ? kernels.write_nt : kernels.write)(first, count, value, passes);
         break;
       case access_kind::copy:
-        kernels.copy(reinterpret_cast<std::uint64_t*>(mine.arrays[0]),
-                     reinterpret_cast<const std::uint64_t*>(mine.arrays[1]), count, passes);
+        (nontemporal ? kernels.copy_nt : kernels.copy)(first, reinterpret_cast<const std::uint64_t*>(mine.arrays[1]),
+                                                       count, passes);
         break;
       case access_kind::triad:
-        kernels.triad(reinterpret_cast<double*>(mine.arrays[0]), reinterpret_cast<const double*>(mine.arrays[1]),
-                      reinterpret_cast<const double*>(mine.arrays[2]), scale, count, passes);
+        (nontemporal ? kernels.triad_nt : kernels.triad)(
+            reinterpret_cast<double*>(mine.arrays[0]), reinterpret_cast<const double*>(mine.arrays[1]),
+            reinterpret_cast<const double*>(mine.arrays[2]), scale, count, passes);
         break;
     }
   });

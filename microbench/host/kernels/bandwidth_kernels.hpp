@@ -26,7 +26,7 @@ enum class access_kind { read, write, copy, triad };
 
 /// Sustained bandwidth of one access kind on every thread of a team at once, each thread streaming
 /// through its own arrays (first-touched by that thread) with 8x-unrolled vector loops of the chosen
-/// SIMD level and temporal loads/stores.
+/// SIMD level. Loads are temporal; stores are temporal unless non-temporal stores are selected.
 ///
 /// Bytes counted per element pass, STREAM convention: read 1 array, write 1 array, copy 2 arrays
 /// (1 read + 1 write), triad 3 arrays (2 reads + 1 write); write-allocate traffic is not counted.
@@ -44,6 +44,12 @@ public:
   /// data. Arrays of one thread start at different offsets modulo 4 KiB (no 4K aliasing between
   /// streams). Releases the previous arrays first.
   void prepare(access_kind kind, std::size_t working_set_bytes);
+
+  /// Selects streaming (non-temporal, cache-bypassing, no write-allocate) stores for write, copy
+  /// and triad from the next run() on; read is unaffected. Off by default. The byte count stays
+  /// the STREAM convention either way.
+  void set_nontemporal_stores(bool enabled) noexcept { m_nontemporal = enabled; }
+  [[nodiscard]] bool nontemporal_stores() const noexcept { return m_nontemporal; }
 
   [[nodiscard]] access_kind kind() const noexcept { return m_kind; }
   [[nodiscard]] simd_level level() const noexcept { return m_level; }
@@ -88,6 +94,7 @@ private:
   std::uint64_t m_run_count = 0;   ///< Runs so far; write derives its value from it.
   std::uint64_t m_written = 0;     ///< write: the value the last run stored.
   double m_scale = 3.0;            ///< triad: s.
+  bool m_nontemporal = false;
 };
 
 }  // namespace rafter::host

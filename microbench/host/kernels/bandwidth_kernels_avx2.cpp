@@ -1,4 +1,5 @@
-// Bandwidth inner loops, AVX2 (ymm, 32-byte vectors), unrolled 8 vectors per iteration.
+// Bandwidth inner loops, AVX2 (ymm, 32-byte vectors), unrolled 8 vectors per iteration;
+// temporal stores, and non-temporal (streaming) stores ending with sfence.
 #include <immintrin.h>
 
 #include <cstring>
@@ -113,8 +114,84 @@ void triad_avx2(double* a, const double* b, const double* c, double s, std::size
   }
 }
 
+void write_nt_avx2(std::uint64_t* data, std::size_t count, std::uint64_t value, std::size_t passes) noexcept {
+  const __m256i v = _mm256_set1_epi64x(static_cast<long long>(value));
+  for (std::size_t pass = 0; pass < passes; ++pass) {
+    std::uint64_t* p = data;
+    opaque(p);
+    std::uint64_t* const end = p + count;
+    for (; p != end; p += per_iteration) {
+      _mm256_stream_si256(reinterpret_cast<__m256i*>(p + 0), v);
+      _mm256_stream_si256(reinterpret_cast<__m256i*>(p + 4), v);
+      _mm256_stream_si256(reinterpret_cast<__m256i*>(p + 8), v);
+      _mm256_stream_si256(reinterpret_cast<__m256i*>(p + 12), v);
+      _mm256_stream_si256(reinterpret_cast<__m256i*>(p + 16), v);
+      _mm256_stream_si256(reinterpret_cast<__m256i*>(p + 20), v);
+      _mm256_stream_si256(reinterpret_cast<__m256i*>(p + 24), v);
+      _mm256_stream_si256(reinterpret_cast<__m256i*>(p + 28), v);
+    }
+  }
+  _mm_sfence();
+}
+
+void copy_nt_avx2(std::uint64_t* dst, const std::uint64_t* src, std::size_t count, std::size_t passes) noexcept {
+  for (std::size_t pass = 0; pass < passes; ++pass) {
+    std::uint64_t* d = dst;
+    const std::uint64_t* s = src;
+    opaque(d);
+    opaque(s);
+    const std::uint64_t* const end = s + count;
+    for (; s != end; s += per_iteration, d += per_iteration) {
+      const __m256i x0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(s + 0));
+      const __m256i x1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(s + 4));
+      const __m256i x2 = _mm256_load_si256(reinterpret_cast<const __m256i*>(s + 8));
+      const __m256i x3 = _mm256_load_si256(reinterpret_cast<const __m256i*>(s + 12));
+      const __m256i x4 = _mm256_load_si256(reinterpret_cast<const __m256i*>(s + 16));
+      const __m256i x5 = _mm256_load_si256(reinterpret_cast<const __m256i*>(s + 20));
+      const __m256i x6 = _mm256_load_si256(reinterpret_cast<const __m256i*>(s + 24));
+      const __m256i x7 = _mm256_load_si256(reinterpret_cast<const __m256i*>(s + 28));
+      _mm256_stream_si256(reinterpret_cast<__m256i*>(d + 0), x0);
+      _mm256_stream_si256(reinterpret_cast<__m256i*>(d + 4), x1);
+      _mm256_stream_si256(reinterpret_cast<__m256i*>(d + 8), x2);
+      _mm256_stream_si256(reinterpret_cast<__m256i*>(d + 12), x3);
+      _mm256_stream_si256(reinterpret_cast<__m256i*>(d + 16), x4);
+      _mm256_stream_si256(reinterpret_cast<__m256i*>(d + 20), x5);
+      _mm256_stream_si256(reinterpret_cast<__m256i*>(d + 24), x6);
+      _mm256_stream_si256(reinterpret_cast<__m256i*>(d + 28), x7);
+    }
+  }
+  _mm_sfence();
+}
+
+void triad_nt_avx2(double* a, const double* b, const double* c, double s, std::size_t count,
+                   std::size_t passes) noexcept {
+  const __m256d sv = _mm256_set1_pd(s);
+  for (std::size_t pass = 0; pass < passes; ++pass) {
+    double* pa = a;
+    const double* pb = b;
+    const double* pc = c;
+    opaque(pa);
+    opaque(pb);
+    opaque(pc);
+    const double* const end = pb + count;
+    for (; pb != end; pa += per_iteration, pb += per_iteration, pc += per_iteration) {
+      _mm256_stream_pd(pa + 0, _mm256_fmadd_pd(sv, _mm256_load_pd(pc + 0), _mm256_load_pd(pb + 0)));
+      _mm256_stream_pd(pa + 4, _mm256_fmadd_pd(sv, _mm256_load_pd(pc + 4), _mm256_load_pd(pb + 4)));
+      _mm256_stream_pd(pa + 8, _mm256_fmadd_pd(sv, _mm256_load_pd(pc + 8), _mm256_load_pd(pb + 8)));
+      _mm256_stream_pd(pa + 12, _mm256_fmadd_pd(sv, _mm256_load_pd(pc + 12), _mm256_load_pd(pb + 12)));
+      _mm256_stream_pd(pa + 16, _mm256_fmadd_pd(sv, _mm256_load_pd(pc + 16), _mm256_load_pd(pb + 16)));
+      _mm256_stream_pd(pa + 20, _mm256_fmadd_pd(sv, _mm256_load_pd(pc + 20), _mm256_load_pd(pb + 20)));
+      _mm256_stream_pd(pa + 24, _mm256_fmadd_pd(sv, _mm256_load_pd(pc + 24), _mm256_load_pd(pb + 24)));
+      _mm256_stream_pd(pa + 28, _mm256_fmadd_pd(sv, _mm256_load_pd(pc + 28), _mm256_load_pd(pb + 28)));
+    }
+  }
+  _mm_sfence();
+}
+
 }  // namespace
 
-bandwidth_kernel_set bandwidth_kernels_avx2() noexcept { return {read_avx2, write_avx2, copy_avx2, triad_avx2}; }
+bandwidth_kernel_set bandwidth_kernels_avx2() noexcept {
+  return {read_avx2, write_avx2, copy_avx2, triad_avx2, write_nt_avx2, copy_nt_avx2, triad_nt_avx2};
+}
 
 }  // namespace rafter::host::detail

@@ -1,4 +1,5 @@
-// Bandwidth inner loops, AVX-512 (zmm, 64-byte vectors), unrolled 8 vectors per iteration.
+// Bandwidth inner loops, AVX-512 (zmm, 64-byte vectors), unrolled 8 vectors per iteration;
+// temporal stores, and non-temporal (streaming) stores ending with sfence.
 #include <immintrin.h>
 
 #include <cstring>
@@ -113,8 +114,84 @@ void triad_avx512(double* a, const double* b, const double* c, double s, std::si
   }
 }
 
+void write_nt_avx512(std::uint64_t* data, std::size_t count, std::uint64_t value, std::size_t passes) noexcept {
+  const __m512i v = _mm512_set1_epi64(static_cast<long long>(value));
+  for (std::size_t pass = 0; pass < passes; ++pass) {
+    std::uint64_t* p = data;
+    opaque(p);
+    std::uint64_t* const end = p + count;
+    for (; p != end; p += per_iteration) {
+      _mm512_stream_si512(reinterpret_cast<__m512i*>(p + 0), v);
+      _mm512_stream_si512(reinterpret_cast<__m512i*>(p + 8), v);
+      _mm512_stream_si512(reinterpret_cast<__m512i*>(p + 16), v);
+      _mm512_stream_si512(reinterpret_cast<__m512i*>(p + 24), v);
+      _mm512_stream_si512(reinterpret_cast<__m512i*>(p + 32), v);
+      _mm512_stream_si512(reinterpret_cast<__m512i*>(p + 40), v);
+      _mm512_stream_si512(reinterpret_cast<__m512i*>(p + 48), v);
+      _mm512_stream_si512(reinterpret_cast<__m512i*>(p + 56), v);
+    }
+  }
+  _mm_sfence();
+}
+
+void copy_nt_avx512(std::uint64_t* dst, const std::uint64_t* src, std::size_t count, std::size_t passes) noexcept {
+  for (std::size_t pass = 0; pass < passes; ++pass) {
+    std::uint64_t* d = dst;
+    const std::uint64_t* s = src;
+    opaque(d);
+    opaque(s);
+    const std::uint64_t* const end = s + count;
+    for (; s != end; s += per_iteration, d += per_iteration) {
+      const __m512i x0 = _mm512_load_si512(reinterpret_cast<const __m512i*>(s + 0));
+      const __m512i x1 = _mm512_load_si512(reinterpret_cast<const __m512i*>(s + 8));
+      const __m512i x2 = _mm512_load_si512(reinterpret_cast<const __m512i*>(s + 16));
+      const __m512i x3 = _mm512_load_si512(reinterpret_cast<const __m512i*>(s + 24));
+      const __m512i x4 = _mm512_load_si512(reinterpret_cast<const __m512i*>(s + 32));
+      const __m512i x5 = _mm512_load_si512(reinterpret_cast<const __m512i*>(s + 40));
+      const __m512i x6 = _mm512_load_si512(reinterpret_cast<const __m512i*>(s + 48));
+      const __m512i x7 = _mm512_load_si512(reinterpret_cast<const __m512i*>(s + 56));
+      _mm512_stream_si512(reinterpret_cast<__m512i*>(d + 0), x0);
+      _mm512_stream_si512(reinterpret_cast<__m512i*>(d + 8), x1);
+      _mm512_stream_si512(reinterpret_cast<__m512i*>(d + 16), x2);
+      _mm512_stream_si512(reinterpret_cast<__m512i*>(d + 24), x3);
+      _mm512_stream_si512(reinterpret_cast<__m512i*>(d + 32), x4);
+      _mm512_stream_si512(reinterpret_cast<__m512i*>(d + 40), x5);
+      _mm512_stream_si512(reinterpret_cast<__m512i*>(d + 48), x6);
+      _mm512_stream_si512(reinterpret_cast<__m512i*>(d + 56), x7);
+    }
+  }
+  _mm_sfence();
+}
+
+void triad_nt_avx512(double* a, const double* b, const double* c, double s, std::size_t count,
+                     std::size_t passes) noexcept {
+  const __m512d sv = _mm512_set1_pd(s);
+  for (std::size_t pass = 0; pass < passes; ++pass) {
+    double* pa = a;
+    const double* pb = b;
+    const double* pc = c;
+    opaque(pa);
+    opaque(pb);
+    opaque(pc);
+    const double* const end = pb + count;
+    for (; pb != end; pa += per_iteration, pb += per_iteration, pc += per_iteration) {
+      _mm512_stream_pd(pa + 0, _mm512_fmadd_pd(sv, _mm512_load_pd(pc + 0), _mm512_load_pd(pb + 0)));
+      _mm512_stream_pd(pa + 8, _mm512_fmadd_pd(sv, _mm512_load_pd(pc + 8), _mm512_load_pd(pb + 8)));
+      _mm512_stream_pd(pa + 16, _mm512_fmadd_pd(sv, _mm512_load_pd(pc + 16), _mm512_load_pd(pb + 16)));
+      _mm512_stream_pd(pa + 24, _mm512_fmadd_pd(sv, _mm512_load_pd(pc + 24), _mm512_load_pd(pb + 24)));
+      _mm512_stream_pd(pa + 32, _mm512_fmadd_pd(sv, _mm512_load_pd(pc + 32), _mm512_load_pd(pb + 32)));
+      _mm512_stream_pd(pa + 40, _mm512_fmadd_pd(sv, _mm512_load_pd(pc + 40), _mm512_load_pd(pb + 40)));
+      _mm512_stream_pd(pa + 48, _mm512_fmadd_pd(sv, _mm512_load_pd(pc + 48), _mm512_load_pd(pb + 48)));
+      _mm512_stream_pd(pa + 56, _mm512_fmadd_pd(sv, _mm512_load_pd(pc + 56), _mm512_load_pd(pb + 56)));
+    }
+  }
+  _mm_sfence();
+}
+
 }  // namespace
 
-bandwidth_kernel_set bandwidth_kernels_avx512() noexcept { return {read_avx512, write_avx512, copy_avx512, triad_avx512}; }
+bandwidth_kernel_set bandwidth_kernels_avx512() noexcept {
+  return {read_avx512, write_avx512, copy_avx512, triad_avx512, write_nt_avx512, copy_nt_avx512, triad_nt_avx512};
+}
 
 }  // namespace rafter::host::detail

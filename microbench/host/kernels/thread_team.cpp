@@ -28,9 +28,6 @@ inline void cpu_relax() noexcept {
 #endif
 }
 
-/// Pause iterations a worker spins for the next job before sleeping (~tens of microseconds).
-constexpr int spin_before_sleep = 2000;
-
 }  // namespace
 
 thread_team::thread_team(std::vector<int> cpus) : m_cpus(std::move(cpus)), m_slots(m_cpus.size()) {
@@ -85,11 +82,9 @@ void thread_team::worker_main(int index) {
   if (m_finished.fetch_add(1, std::memory_order_acq_rel) + 1 == n) m_finished.notify_all();
 
   for (;;) {
+    // Sleep (std::atomic::wait: a brief spin, then futex) until the next job. Spinning longer
+    // would starve the controlling thread when the team occupies every CPU.
     std::uint32_t generation = m_generation.load(std::memory_order_acquire);
-    for (int spin = 0; generation == seen && spin < spin_before_sleep; ++spin) {
-      cpu_relax();
-      generation = m_generation.load(std::memory_order_acquire);
-    }
     while (generation == seen) {
       if (m_stop.load(std::memory_order_relaxed)) return;  // shut down before our first job
       m_generation.wait(seen, std::memory_order_acquire);

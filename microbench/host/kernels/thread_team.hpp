@@ -10,8 +10,8 @@
 namespace rafter::host {
 
 /// A persistent team of worker threads, worker i pinned (pthread_setaffinity_np) to cpus[i] for
-/// its whole life. Work is handed to all workers at once; between jobs workers spin briefly, then
-/// sleep on a futex, so an idle team costs no CPU. Use from one controlling thread at a time; the
+/// its whole life. Work is handed to all workers at once; between jobs workers sleep on a futex
+/// (std::atomic::wait), so an idle team costs no CPU and the controlling thread finds a free CPU. Use from one controlling thread at a time; the
 /// controlling thread sleeps while a job runs and is not one of the workers.
 class thread_team {
 public:

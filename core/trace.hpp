@@ -1,0 +1,146 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/json.hpp"
+
+namespace rafter {
+
+/// The `rafter.trace/1` document: what a workload did on the GPU, kernel by kernel, whoever
+/// recorded it (rafter's CUPTI collector, PyTorch profiler, Nsight Systems, Nsight Compute).
+/// Schema in docs/schemas.md. Times are integer nanoseconds on one clock per trace; everything
+/// else in SI base units (bytes, FLOP). Records link by ids, never by position.
+
+/// Who recorded the trace and what the recording did and did not contain.
+struct trace_source {
+  std::string tool;     ///< "rafter", "kineto", "nsys", "ncu".
+  std::string version;  ///< The recording tool's version or schema version, when known.
+  std::string file;     ///< The file imported (as given on the command line).
+  std::vector<std::string> recorded;      ///< "kernels", "copies", "ranges", "ops", "metrics", ...
+  std::vector<std::string> not_recorded;  ///< What this format or recording lacks, in words.
+  std::vector<std::string> warnings;      ///< Recoverable oddities, counted ("3 events with end < start skipped").
+  std::map<std::string, std::int64_t> counters;  ///< "skipped_events", "dropped_records", ...
+};
+
+struct trace_device {
+  int id = 0;  ///< The recording's device index; kernels refer to it.
+  std::string name;
+  std::optional<int> cc_major;
+  std::optional<int> cc_minor;
+  std::optional<int> sm_count;
+  std::optional<double> sm_clock_hz;
+  std::optional<double> memory_clock_hz;
+  std::optional<double> memory_bytes;
+  std::optional<double> memory_bus_bits;
+  std::optional<double> l2_bytes;
+  std::optional<double> shared_memory_per_sm_bytes;
+};
+
+struct dim3_value {
+  std::uint32_t x = 1, y = 1, z = 1;
+  [[nodiscard]] bool operator==(const dim3_value&) const = default;
+};
+
+/// Measured counters of one kernel launch (Nsight Compute, CUPTI Range Profiler, Kineto counters).
+/// FLOP keys are "<precision>.<pipe>" ("fp32.cuda_core", "fp16.tensor", "bf16.tensor");
+/// byte keys are memory levels ("dram", "l2", "l1"). Raw counter values, by name, as recorded.
+struct kernel_metrics {
+  std::map<std::string, double> flop;         ///< FLOP, weighted per configs/ncu_metrics.json.
+  std::map<std::string, double> bytes;        ///< Bytes moved per memory level.
+  std::map<std::string, double> raw;          ///< Counter name -> value, SI units.
+  std::optional<double> sm_clock_hz;          ///< Average SM clock while the kernel ran.
+  std::optional<double> duration_s;           ///< The counter tool's own kernel duration.
+};
+
+/// Work and traffic derived from operator shapes (not measured).
+struct kernel_estimate {
+  std::string formula;  ///< Name of the formula in docs/metrics.md: "gemm", "sdpa_causal", ...
+  std::string precision;  ///< "bf16", "fp32", ...
+  double flop = 0.0;
+  double bytes = 0.0;     ///< Minimum DRAM traffic: inputs read once, outputs written once.
+  std::int64_t op_id = -1;  ///< The op the estimate came from.
+};
+
+struct trace_kernel {
+  std::int64_t id = 0;  ///< Unique in the trace.
+  std::string name;     ///< As recorded (possibly mangled).
+  std::string demangled;
+  int device = 0;
+  std::int64_t stream = -1;
+  std::int64_t start_ns = 0;
+  std::int64_t end_ns = 0;
+  std::optional<dim3_value> grid;
+  std::optional<dim3_value> block;
+  std::optional<int> registers_per_thread;
+  std::optional<std::int64_t> static_shared_bytes;
+  std::optional<std::int64_t> dynamic_shared_bytes;
+  std::optional<std::int64_t> correlation_id;
+  std::optional<std::int64_t> graph_id;
+  std::optional<std::int64_t> graph_node_id;
+  std::optional<std::int64_t> op_id;  ///< The framework op that launched it (`trace_op::id`).
+  std::optional<kernel_metrics> metrics;
+  std::optional<kernel_estimate> estimate;
+};
+
+struct trace_copy {
+  std::int64_t id = 0;
+  std::string kind;  ///< "h2d", "d2h", "d2d", "p2p", "h2h", "memset", "other".
+  int device = 0;
+  std::int64_t stream = -1;
+  double bytes = 0.0;
+  std::int64_t start_ns = 0;
+  std::int64_t end_ns = 0;
+  std::optional<std::int64_t> correlation_id;
+  std::string memory;  ///< "pinned", "pageable", "device", ... when known.
+};
+
+/// An NVTX range or framework annotation.
+struct trace_range {
+  std::int64_t id = 0;
+  std::string name;
+  std::string domain;
+  std::int64_t thread = -1;
+  std::optional<int> device;  ///< Set for GPU-side annotations (`gpu_user_annotation`).
+  std::int64_t start_ns = 0;
+  std::int64_t end_ns = 0;
+  int depth = 0;  ///< Nesting depth on its thread, 0 = outermost.
+};
+
+/// A framework operator (aten::mm, ...), with its input shapes when recorded.
+struct trace_op {
+  std::int64_t id = 0;  ///< Kineto's `External id` when present.
+  std::string name;
+  std::int64_t thread = -1;
+  std::int64_t start_ns = 0;
+  std::int64_t end_ns = 0;
+  std::vector<std::vector<std::int64_t>> input_dims;
+  std::vector<std::string> input_types;
+  std::optional<std::int64_t> parent_id;
+};
+
+struct trace {
+  static constexpr const char* schema_kind = "rafter.trace";
+  static constexpr int schema_major = 1;
+
+  trace_source source;
+  std::vector<trace_device> devices;
+  std::vector<trace_kernel> kernels;
+  std::vector<trace_copy> copies;
+  std::vector<trace_range> ranges;
+  std::vector<trace_op> ops;
+};
+
+[[nodiscard]] json to_json(const trace& t);
+/// Validates and reads; throws `input_error` naming file and field.
+[[nodiscard]] trace trace_from_json(const json& document, const std::string& file);
+/// Reads `.json` or `.json.gz`.
+[[nodiscard]] trace load_trace(const std::filesystem::path& path);
+/// Writes atomically; gzip when the name ends in `.gz`.
+void save_trace(const std::filesystem::path& path, const trace& t);
+
+}  // namespace rafter

@@ -1,0 +1,49 @@
+#include "microbench/host/host_sweep.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+
+namespace rafter::host {
+namespace {
+
+TEST(host_sweep, geometric_sizes_cover_the_range_in_even_steps) {
+  const auto s = geometric_sizes(8192, 1 << 20, 2, 4096);
+  EXPECT_EQ(s.front(), 8192u);
+  EXPECT_GE(s.back(), 1u << 20);
+  for (std::size_t i = 1; i < s.size(); ++i) {
+    EXPECT_GT(s[i], s[i - 1]);
+    EXPECT_EQ(s[i] % 4096, 0u);
+    EXPECT_NEAR(static_cast<double>(s[i]) / static_cast<double>(s[i - 1]), 1.414, 0.2);
+  }
+  EXPECT_EQ(s.size(), 15u);  // 7 octaves at 2 points per octave, plus the first.
+}
+
+TEST(host_sweep, unknown_preset_is_a_usage_error) {
+  sweep_options o;
+  o.preset = "medium";
+  progress quiet(progress::style::quiet);
+  EXPECT_THROW((void)run_host_sweep(o, quiet), usage_error);
+}
+
+TEST(host_sweep, compute_only_sweep_measures_positive_verified_peaks) {
+  sweep_options o;
+  o.memory = false;
+  o.latency = false;
+  progress quiet(progress::style::quiet);
+  const machine_profile p = run_host_sweep(o, quiet);
+  ASSERT_FALSE(p.compute.empty());
+  for (const auto& c : p.compute) {
+    EXPECT_GT(c.flop_per_s, 0.0) << c.id;
+    ASSERT_TRUE(c.samples.has_value());
+    EXPECT_LE(c.samples->min, c.flop_per_s);
+    EXPECT_GE(c.samples->max, c.flop_per_s);
+  }
+  EXPECT_NE(p.find_compute("fp64.vector.fma"), nullptr);
+  EXPECT_TRUE(p.memory.empty());
+  EXPECT_EQ(p.device.kind, device_kind::cpu);
+  EXPECT_TRUE(p.device.measured_clock_hz.has_value());
+}
+
+}  // namespace
+}  // namespace rafter::host
