@@ -7,3 +7,10 @@ find_package(benchmark REQUIRED)
 if(RAFTER_ENABLE_TESTS)
   find_package(GTest REQUIRED)
 endif()
+# Trace ingestion: simdjson for the streaming hot path, SQLite for Nsight Systems exports, zlib and
+# libdeflate for gzip.
+find_package(simdjson REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBDEFLATE REQUIRED IMPORTED_TARGET libdeflate)

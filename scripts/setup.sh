@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(cmake ninja-build g++ python3 libfmt-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
           libgtest-dev chromium
-          libsimdjson-dev libsqlite3-dev zlib1g-dev libdeflate-dev)
+          libsimdjson-dev libsqlite3-dev zlib1g-dev libdeflate-dev pkg-config)
 if [ "${1:-}" = "--with-bench" ]; then packages+=(likwid); fi
 
 missing=()
