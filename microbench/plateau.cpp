@@ -93,7 +93,9 @@ std::vector<plateau> detect_plateaus(std::span<const double> x, std::span<const 
   const double sigma = estimate_noise(logy, options.noise_floor);
   const double penalty = options.penalty_scale * sigma * sigma * std::log(std::max<double>(3.0, static_cast<double>(y.size())));
 
-  // Keep the flat core of each segment: trim transition points at either end.
+  // Keep the flat core of each segment: trim transition points at either end. A noisy curve
+  // widens the tolerance (2.5 sigma of log y is about 2.5 sigma relative).
+  const double tolerance = std::max(options.edge_tolerance, 2.5 * sigma);
   struct span_index {
     std::size_t first;
     std::size_t last;
@@ -106,7 +108,7 @@ std::vector<plateau> detect_plateaus(std::span<const double> x, std::span<const 
       const double med = make_plateau(x, y, first, last).value;
       const double dev_first = std::fabs(y[first] / med - 1.0);
       const double dev_last = std::fabs(y[last] / med - 1.0);
-      if (dev_first <= options.edge_tolerance && dev_last <= options.edge_tolerance) break;
+      if (dev_first <= tolerance && dev_last <= tolerance) break;
       if (first == last) {
         first = last + 1;
         break;

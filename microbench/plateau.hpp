@@ -15,7 +15,7 @@ namespace rafter {
 /// Method: an optimal piecewise-constant fit of log(y) by dynamic programming, with a per-segment
 /// penalty of `penalty_scale * sigma^2 * ln(n)`, where sigma is the curve's own point-to-point noise
 /// (robust MAD estimate, floored at `noise_floor`). Segment ends that deviate from the segment's
-/// median by more than `edge_tolerance` are transition points and are trimmed; segments left with
+/// median by more than max(`edge_tolerance`, 2.5 sigma) are transition points and are trimmed; segments left with
 /// fewer than `min_points` points are transitions, not levels. Neighbouring plateaus whose values
 /// differ by less than `merge_ratio` are one level.
 struct plateau_options {

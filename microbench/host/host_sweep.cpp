@@ -30,7 +30,7 @@ namespace {
 /// The knobs a preset sets.
 struct preset_params {
   int steps_per_octave = 2;
-  double bandwidth_span_over_llc = 8.0;   ///< The sweep ends this far beyond the last-level cache.
+  double bandwidth_span_over_llc = 16.0;  ///< The sweep ends this far beyond the last-level cache.
   std::size_t bandwidth_min_last = 64ull << 20;  ///< ... and at least here.
   std::size_t latency_min_last = 128ull << 20;
   double iteration_target_s = 1e-3;       ///< Work in one GB iteration.
