@@ -14,6 +14,26 @@ double ridge_point(double peak_flop_per_s, double bytes_per_s) noexcept {
   return peak_flop_per_s / bytes_per_s;
 }
 
+std::optional<hierarchical_bound> hierarchical_attainable(std::optional<double> peak_flop_per_s,
+                                                          const std::vector<level_intensity>& levels) {
+  if (!peak_flop_per_s && levels.empty()) return std::nullopt;
+  hierarchical_bound bound;
+  bool have = false;
+  if (peak_flop_per_s) {
+    bound.flop_per_s = *peak_flop_per_s;
+    have = true;
+  }
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    const double roof = levels[i].ai * levels[i].bytes_per_s;
+    if (!have || roof < bound.flop_per_s) {
+      bound.flop_per_s = roof;
+      bound.binding_level = i;
+      have = true;
+    }
+  }
+  return bound;
+}
+
 roofline::roofline(std::vector<compute_roof> compute, std::vector<memory_roof> memory)
     : m_compute(std::move(compute)), m_memory(std::move(memory)) {}
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,27 @@ struct memory_roof {
 
 /// peak / bandwidth: the AI (FLOP/byte) where a kernel stops being bandwidth-bound.
 [[nodiscard]] double ridge_point(double peak_flop_per_s, double bytes_per_s) noexcept;
+
+/// One memory level as a kernel sees it: the kernel's AI at that level (FLOP per byte moved there)
+/// and the level's bandwidth ceiling (B/s).
+struct level_intensity {
+  double ai = 0.0;
+  double bytes_per_s = 0.0;
+};
+
+/// The hierarchical roofline bound of one kernel: the lowest roof over the compute ceiling and
+/// every memory level, and which one it is.
+struct hierarchical_bound {
+  double flop_per_s = 0.0;
+  std::optional<std::size_t> binding_level;  ///< Index into the levels; nothing when the compute roof binds.
+};
+
+/// min(peak, min_i ai_i * bytes_per_s_i). `peak` absent: only the memory roofs bound. Nothing when
+/// there is neither a peak nor a level. Requires peak > 0, every bytes_per_s > 0 and ai >= 0.
+/// Properties (tested): never above any roof; monotone in each ai; equal to `attainable_flop_per_s`
+/// with one level.
+[[nodiscard]] std::optional<hierarchical_bound> hierarchical_attainable(std::optional<double> peak_flop_per_s,
+                                                                       const std::vector<level_intensity>& levels);
 
 /// A set of roofs (one machine).
 class roofline {

@@ -20,23 +20,8 @@ void add_pending_command(CLI::App& app, command_action& action, const char* name
 }
 
 // Commands whose issues are still open. Each moves to its own cmd_<name>.cpp when implemented.
-void add_trace_command(CLI::App& app, command_action& action) {
-  add_pending_command(app, action, "trace", "Run a CUDA program under the CUPTI collector and write a rafter.trace/1");
-}
-void add_import_command(CLI::App& app, command_action& action) {
-  add_pending_command(app, action, "import", "Import a Kineto, Nsight Systems or Nsight Compute file as rafter.trace/1");
-}
 void add_export_command(CLI::App& app, command_action& action) {
   add_pending_command(app, action, "export", "Export a trace for other viewers (Perfetto)");
-}
-void add_analyze_command(CLI::App& app, command_action& action) {
-  add_pending_command(app, action, "analyze", "Place every kernel of a trace on the roofline");
-}
-void add_compare_command(CLI::App& app, command_action& action) {
-  add_pending_command(app, action, "compare", "Compare two machine profiles, traces or analyses");
-}
-void add_project_command(CLI::App& app, command_action& action) {
-  add_pending_command(app, action, "project", "Project a workload onto other hardware");
 }
 
 }  // namespace rafter::cli

@@ -14,6 +14,7 @@
 #include "core/json_file.hpp"
 #include "core/machine_profile.hpp"
 #include "core/progress.hpp"
+#include "microbench/cuda/cuda_sweep.hpp"
 #include "microbench/gpu_devices.hpp"
 #include "microbench/host/host_sweep.hpp"
 #include "reports/machine_report_html.hpp"
@@ -39,13 +40,13 @@ exit_code run_sweep(const sweep_options& options) {
     if (suite == "memory") host.memory = true;
     else if (suite == "latency") host.latency = true;
     else if (suite == "compute") host.compute = true;
+    else if (suite == "interconnect" && options.backend == "cuda") throw usage_error("--suite interconnect: not implemented yet for --backend cuda");
     else if (suite == "interconnect") throw usage_error("--suite interconnect: the host backend has no links to measure");
     else throw usage_error("--suite: unknown suite \"" + suite + "\" (expected memory, latency, compute)");
   }
   if (options.backend == "cuda") {
     const gpu_inventory gpus = query_gpus();
     if (!gpus.unavailable_reason.empty()) throw unsupported_error("--backend cuda: " + gpus.unavailable_reason);
-    throw usage_error("--backend cuda: not implemented yet");
   }
   check_writable_output(options.output);
   if (!options.html.empty()) check_writable_output(options.html);
@@ -54,7 +55,9 @@ exit_code run_sweep(const sweep_options& options) {
 
   install_interrupt_handler();
   progress prog(progress_style(options.progress));
-  const machine_profile profile = host::run_host_sweep(host, prog);
+  cuda::sweep_options gpu{options.preset, options.device, host.memory, host.latency, host.compute, 0x5eed, host.command};
+  const machine_profile profile =
+      options.backend == "cuda" ? cuda::run_cuda_sweep(gpu, prog) : host::run_host_sweep(host, prog);
 
   // Render everything before writing anything, then write each file atomically.
   const json document = to_json(profile);

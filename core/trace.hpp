@@ -64,6 +64,10 @@ struct kernel_estimate {
   double flop = 0.0;
   double bytes = 0.0;     ///< Minimum DRAM traffic: inputs read once, outputs written once.
   std::int64_t op_id = -1;  ///< The op the estimate came from.
+  /// Fraction of the op's FLOP and bytes attributed to this kernel (1 when the op launched one
+  /// kernel; otherwise the kernel's share of the op's summed kernel time). `flop` and `bytes`
+  /// above are already multiplied by it.
+  double share = 1.0;
 };
 
 struct trace_kernel {
@@ -74,11 +78,16 @@ struct trace_kernel {
   std::int64_t stream = -1;
   std::int64_t start_ns = 0;
   std::int64_t end_ns = 0;
+  /// False when start/end are placeholders, not measured times (Kineto's `cuda_profiler_range`
+  /// lays counter ranges out evenly); durations of such kernels mean nothing.
+  bool measured_times = true;
   std::optional<dim3_value> grid;
   std::optional<dim3_value> block;
   std::optional<int> registers_per_thread;
   std::optional<std::int64_t> static_shared_bytes;
   std::optional<std::int64_t> dynamic_shared_bytes;
+  /// Static + dynamic shared memory per block, when only the sum was recorded (Kineto).
+  std::optional<std::int64_t> shared_bytes;
   std::optional<std::int64_t> correlation_id;
   std::optional<std::int64_t> graph_id;
   std::optional<std::int64_t> graph_node_id;
@@ -120,6 +129,9 @@ struct trace_op {
   std::int64_t end_ns = 0;
   std::vector<std::vector<std::int64_t>> input_dims;
   std::vector<std::string> input_types;
+  /// Scalar arguments as recorded text, one per input ("" for tensors; Kineto's
+  /// "Concrete Inputs"): `is_causal`, strides, reduction dims.
+  std::vector<std::string> concrete_inputs;
   std::optional<std::int64_t> parent_id;
 };
 

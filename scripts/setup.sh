@@ -27,7 +27,25 @@ fi
 
 # The CUDA toolkit is optional: with nvcc the GPU parts build too.
 if [ -x /usr/local/cuda/bin/nvcc ] || command -v nvcc >/dev/null; then
-  echo "setup: CUDA toolkit found ($( (command -v nvcc || echo /usr/local/cuda/bin/nvcc) ))"
+  nvcc=$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)
+  echo "setup: CUDA toolkit found ($nvcc)"
+  # The SASS tests (ctest -L sass) need cuobjdump and nvdisasm; a toolkit without them gets NVIDIA's
+  # pip wheels of the same major version (found by tests/sass_test.sh under site-packages/nvidia).
+  cuda_major=$("$nvcc" --version | sed -n 's/.*release \([0-9]*\)\..*/\1/p')
+  has_disassembler() {
+    { command -v cuobjdump >/dev/null && command -v nvdisasm >/dev/null; } && return 0
+    [ -x /usr/local/cuda/bin/cuobjdump ] && [ -x /usr/local/cuda/bin/nvdisasm ] && return 0
+    python3 -c 'import glob, nvidia, os, sys
+sys.exit(0 if any(glob.glob(os.path.join(p, "cu*", "bin", "nvdisasm")) and glob.glob(os.path.join(p, "cu*", "bin", "cuobjdump"))
+                  for p in nvidia.__path__) else 1)' 2>/dev/null
+  }
+  if [ -n "$cuda_major" ] && [ "$cuda_major" -ge 13 ] && ! has_disassembler; then
+    wheels=("nvidia-cuda-cuobjdump>=$cuda_major,<$((cuda_major + 1))" "nvidia-cuda-nvdisasm>=$cuda_major,<$((cuda_major + 1))")
+    echo "setup: installing cuobjdump and nvdisasm (pip: ${wheels[*]})"
+    python3 -m pip install --quiet "${wheels[@]}" 2>/dev/null ||
+      python3 -m pip install --quiet --break-system-packages "${wheels[@]}" ||
+      echo "setup: could not install cuobjdump/nvdisasm; the SASS tests will be skipped" >&2
+  fi
 else
   echo "setup: no CUDA toolkit; building the host parts only"
 fi

@@ -52,6 +52,46 @@ TEST_F(roofline_properties, ridge_point_is_where_the_roofs_meet) {
   }
 }
 
+TEST_F(roofline_properties, hierarchical_bound_never_exceeds_any_roof_and_names_the_lowest) {
+  for (int i = 0; i < 5000; ++i) {
+    const double peak = log_uniform(1e9, 1e16);
+    std::vector<level_intensity> levels;
+    const int n = 1 + static_cast<int>(rng() % 3);
+    for (int l = 0; l < n; ++l) levels.push_back({log_uniform(1e-3, 1e4), log_uniform(1e10, 1e14)});
+    const auto bound = hierarchical_attainable(peak, levels);
+    ASSERT_TRUE(bound);
+    EXPECT_LE(bound->flop_per_s, peak);
+    for (const auto& l : levels) EXPECT_LE(bound->flop_per_s, l.ai * l.bytes_per_s);
+    const double at_binding = bound->binding_level ? levels[*bound->binding_level].ai * levels[*bound->binding_level].bytes_per_s : peak;
+    EXPECT_EQ(bound->flop_per_s, at_binding);
+  }
+}
+
+TEST_F(roofline_properties, hierarchical_bound_is_monotone_in_each_level_ai_and_reduces_to_one_level) {
+  for (int i = 0; i < 1000; ++i) {
+    const double peak = log_uniform(1e9, 1e16), bw_l2 = log_uniform(1e11, 1e14), bw_dram = log_uniform(1e10, 1e13);
+    const double ai_l2 = log_uniform(1e-3, 1e4);
+    double previous = 0.0;
+    for (double ai = 1e-3; ai < 1e5; ai *= 1.9) {
+      const double a = hierarchical_attainable(peak, {{ai_l2, bw_l2}, {ai, bw_dram}})->flop_per_s;
+      EXPECT_GE(a, previous);
+      previous = a;
+    }
+    const double ai = log_uniform(1e-3, 1e4);
+    EXPECT_EQ(hierarchical_attainable(peak, {{ai, bw_dram}})->flop_per_s, attainable_flop_per_s(ai, peak, bw_dram));
+  }
+}
+
+TEST(roofline, hierarchical_bound_without_a_peak_or_levels) {
+  EXPECT_FALSE(hierarchical_attainable(std::nullopt, {}));
+  const auto only_peak = hierarchical_attainable(5e12, {});
+  EXPECT_DOUBLE_EQ(only_peak->flop_per_s, 5e12);
+  EXPECT_FALSE(only_peak->binding_level);
+  const auto only_memory = hierarchical_attainable(std::nullopt, {{2.0, 1e12}, {1.0, 5e11}});
+  EXPECT_DOUBLE_EQ(only_memory->flop_per_s, 5e11);
+  EXPECT_EQ(only_memory->binding_level, 1u);
+}
+
 TEST(roofline, from_profile_uses_every_ceiling_and_level_with_a_bandwidth) {
   machine_profile p;
   auto ceiling = [](std::string id, std::string precision, double flop_per_s) {

@@ -1,0 +1,282 @@
+#include "analysis/analysis_comparison.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <functional>
+#include <map>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "analysis/analysis_document.hpp"
+#include "core/error.hpp"
+
+namespace rafter {
+
+namespace {
+
+comparison_side side_of(const analysis_document& d, const std::string& file) {
+  comparison_side s;
+  s.file = file;
+  s.schema = std::string(analysis_document::schema_kind) + "/" + std::to_string(analysis_document::schema_major);
+  s.name = d.machine_name;
+  s.obtained = "trace " + d.trace_file + (d.trace_tool.empty() ? "" : " (" + d.trace_tool + ")") + " on " + d.machine_file;
+  s.compute = d.compute;
+  s.memory = d.memory;
+  s.links = d.links;
+  return s;
+}
+
+metric_delta value_metric(const std::string& name, const std::string& section, const std::string& unit,
+                          std::optional<double> a, std::optional<double> b) {
+  metric_delta m;
+  m.name = name;
+  m.section = section;
+  m.unit = unit;
+  if (a) set_a(m, *a);
+  if (b) set_b(m, *b);
+  return m;
+}
+
+struct totals {
+  double busy = 0.0, idle = 0.0, span = 0.0, gaps = 0.0, copies = 0.0;
+};
+
+totals totals_of(const analysis_document& d) {
+  totals t;
+  for (const auto& dev : d.devices) {
+    t.busy += dev.busy_s;
+    t.idle += dev.idle_s;
+    t.span += dev.span_s;
+    t.gaps += dev.gap_total_s;
+  }
+  for (const auto& c : d.copies) t.copies += c.time_s;
+  return t;
+}
+
+void add_time(const analysis_document& a, const analysis_document& b, comparison& out) {
+  const totals ta = totals_of(a);
+  const totals tb = totals_of(b);
+  out.metrics.push_back(value_metric("kernel_time", "time", "s", a.totals.kernel_time_s, b.totals.kernel_time_s));
+  out.metrics.push_back(value_metric("busy_time", "time", "s", ta.busy, tb.busy));
+  out.metrics.push_back(value_metric("idle_time", "time", "s", ta.idle, tb.idle));
+  out.metrics.push_back(value_metric("span_time", "time", "s", ta.span, tb.span));
+  out.metrics.push_back(value_metric("gap_time", "time", "s", ta.gaps, tb.gaps));
+  out.metrics.push_back(value_metric("copy_time", "time", "s", ta.copies, tb.copies));
+  out.metrics.push_back(value_metric("kernels", "time", "count", static_cast<double>(a.totals.kernels),
+                                     static_cast<double>(b.totals.kernels)));
+}
+
+void add_classes(const analysis_document& a, const analysis_document& b, comparison& out) {
+  for (const kernel_class cls : all_kernel_classes) {
+    const auto find = [cls](const analysis_document& d) -> const class_time* {
+      for (const auto& c : d.classes) {
+        if (c.cls == cls && c.kernels > 0) return &c;
+      }
+      return nullptr;
+    };
+    const class_time* ca = find(a);
+    const class_time* cb = find(b);
+    if (!ca && !cb) continue;
+    const std::string name = std::string("class.") + to_string(cls);
+    // A class missing on one side had zero time there: the rule still applies.
+    out.metrics.push_back(value_metric(name + ".time", "class", "s", ca ? ca->time_s : 0.0, cb ? cb->time_s : 0.0));
+    out.metrics.push_back(value_metric(name + ".kernels", "class", "count", ca ? static_cast<double>(ca->kernels) : 0.0,
+                                       cb ? static_cast<double>(cb->kernels) : 0.0));
+  }
+}
+
+void add_ranges(const analysis_document& a, const analysis_document& b, comparison& out) {
+  std::vector<std::string> order;
+  std::map<std::string, double> ta;
+  std::map<std::string, double> tb;
+  for (const auto& r : a.ranges) {
+    if (!ta.count(r.name) && !tb.count(r.name)) order.push_back(r.name);
+    ta[r.name] += r.kernel_time_s;
+  }
+  for (const auto& r : b.ranges) {
+    if (!ta.count(r.name) && !tb.count(r.name)) order.push_back(r.name);
+    tb[r.name] += r.kernel_time_s;
+  }
+  for (const auto& name : order) {
+    const auto ia = ta.find(name);
+    const auto ib = tb.find(name);
+    out.metrics.push_back(value_metric("range." + name + ".time", "range", "s",
+                                       ia == ta.end() ? std::nullopt : std::optional<double>(ia->second),
+                                       ib == tb.end() ? std::nullopt : std::optional<double>(ib->second)));
+  }
+  if (a.ranges_omitted > 0 || b.ranges_omitted > 0) {
+    out.notes.push_back(fmt::format("ranges left out of the analyses (A: {}, B: {}) are not compared", a.ranges_omitted,
+                                    b.ranges_omitted));
+  }
+}
+
+std::string shape_text(const kernel_group& g) {
+  const auto d = [](const std::optional<dim3_value>& v) { return v ? fmt::format("{}x{}x{}", v->x, v->y, v->z) : std::string("?"); };
+  return d(g.grid) + "/" + d(g.block);
+}
+
+std::string limiter_text(const kernel_group& g) {
+  std::string s = to_string(g.limiter.kind);
+  if (!g.limiter.detail.empty()) s += " (" + g.limiter.detail + ")";
+  return s;
+}
+
+/// Arithmetic intensity at the binding level, else at the main memory level, else the first level.
+std::optional<double> group_ai(const kernel_group& g) {
+  const level_placement* pick = nullptr;
+  for (const auto& l : g.levels) {
+    if (l.level == g.binding) pick = &l;
+  }
+  for (const auto& l : g.levels) {
+    if (!pick && (l.level == "hbm" || l.level == "dram")) pick = &l;
+  }
+  if (!pick && !g.levels.empty()) pick = &g.levels.front();
+  return pick ? pick->arithmetic_intensity : std::nullopt;
+}
+
+using key_function = std::function<std::string(const kernel_group&)>;
+
+void fill_side(group_match& m, const analysis_document& d, const std::vector<std::size_t>& idx, bool side_a) {
+  const kernel_group* largest = nullptr;
+  const kernel_group* largest_placed = nullptr;
+  for (const std::size_t i : idx) {
+    const kernel_group& g = d.groups[i];
+    (side_a ? m.groups_a : m.groups_b).push_back(g.id);
+    (side_a ? m.count_a : m.count_b) += g.count;
+    (side_a ? m.time_a_s : m.time_b_s) += g.total_s;
+    if (!largest || g.total_s > largest->total_s) largest = &g;
+    if (g.achieved_flop_per_s && (!largest_placed || g.total_s > largest_placed->total_s)) largest_placed = &g;
+  }
+  if (!largest) return;
+  (side_a ? m.name_a : m.name_b) = largest->display_name();
+  if (m.cls.empty()) m.cls = to_string(largest->cls);
+  const kernel_group& pos = largest_placed ? *largest_placed : *largest;
+  (side_a ? m.ai_a : m.ai_b) = group_ai(pos);
+  (side_a ? m.flop_per_s_a : m.flop_per_s_b) = pos.achieved_flop_per_s;
+  (side_a ? m.limiter_a : m.limiter_b) = limiter_text(pos);
+  (side_a ? m.binding_a : m.binding_b) = pos.binding;
+}
+
+void match_groups(const analysis_document& a, const analysis_document& b, comparison& out) {
+  std::vector<bool> used_a(a.groups.size(), false);
+  std::vector<bool> used_b(b.groups.size(), false);
+  const std::vector<std::pair<std::string, key_function>> passes{
+      {"name+shape", [](const kernel_group& g) { return normalize_kernel_name(g.display_name()) + " @ " + shape_text(g); }},
+      {"name", [](const kernel_group& g) { return normalize_kernel_name(g.display_name()); }},
+      {"name (digits masked)", [](const kernel_group& g) { return normalize_kernel_name(g.display_name(), true); }},
+      {"class", [](const kernel_group& g) { return std::string(to_string(g.cls)); }},
+  };
+  for (const auto& [label, key] : passes) {
+    std::vector<std::string> order;
+    std::map<std::string, std::vector<std::size_t>> ka;
+    std::map<std::string, std::vector<std::size_t>> kb;
+    for (std::size_t i = 0; i < a.groups.size(); ++i) {
+      if (used_a[i]) continue;
+      const std::string k = key(a.groups[i]);
+      if (!ka.count(k)) order.push_back(k);
+      ka[k].push_back(i);
+    }
+    for (std::size_t i = 0; i < b.groups.size(); ++i) {
+      if (!used_b[i]) kb[key(b.groups[i])].push_back(i);
+    }
+    for (const auto& k : order) {
+      const auto ib = kb.find(k);
+      if (ib == kb.end()) continue;
+      group_match m;
+      m.match = label;
+      m.key = k;
+      fill_side(m, a, ka[k], true);
+      fill_side(m, b, ib->second, false);
+      for (const std::size_t i : ka[k]) used_a[i] = true;
+      for (const std::size_t i : ib->second) used_b[i] = true;
+      out.groups.push_back(std::move(m));
+    }
+  }
+  for (std::size_t i = 0; i < a.groups.size(); ++i) {
+    if (used_a[i]) continue;
+    group_match m;
+    m.match = "only_a";
+    m.key = normalize_kernel_name(a.groups[i].display_name());
+    fill_side(m, a, {i}, true);
+    out.groups.push_back(std::move(m));
+  }
+  for (std::size_t i = 0; i < b.groups.size(); ++i) {
+    if (used_b[i]) continue;
+    group_match m;
+    m.match = "only_b";
+    m.key = normalize_kernel_name(b.groups[i].display_name());
+    fill_side(m, b, {i}, false);
+    out.groups.push_back(std::move(m));
+  }
+}
+
+}  // namespace
+
+std::string normalize_kernel_name(const std::string& name, bool mask_digits) {
+  std::string s = name;
+  if (s.rfind("void ", 0) == 0) s.erase(0, 5);
+  // Drop the trailing argument list: the last top-level "(...)" that ends the name.
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  if (!s.empty() && s.back() == ')') {
+    int depth = 0;
+    for (std::size_t i = s.size(); i-- > 0;) {
+      if (s[i] == ')') ++depth;
+      if (s[i] == '(' && --depth == 0) {
+        // Keep "(anonymous namespace)" and friends that are part of a qualified name.
+        if (i > 0 && s[i - 1] != ':') s.erase(i);
+        break;
+      }
+    }
+  }
+  std::string out;
+  bool space = false;
+  for (const char c : s) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    if (mask_digits && std::isdigit(static_cast<unsigned char>(c))) {
+      if (out.empty() || out.back() != '#') out += '#';
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+comparison compare_analyses(const analysis_document& a, const analysis_document& b, const std::string& file_a,
+                            const std::string& file_b) {
+  comparison out;
+  out.subject = "analysis";
+  out.a = side_of(a, file_a);
+  out.b = side_of(b, file_b);
+  add_time(a, b, out);
+  add_classes(a, b, out);
+  add_ranges(a, b, out);
+  match_groups(a, b, out);
+  bool common_class = false;
+  for (const auto& m : out.metrics) {
+    if (m.section == "class" && m.unit == "s" && m.a && m.b && *m.a > 0.0 && *m.b > 0.0) common_class = true;
+  }
+  if (!common_class) {
+    throw input_error(file_b, "classes", "no kernel class has time in both analyses (" + file_a +
+                                             "); nothing to compare");
+  }
+  if (a.machine_name != b.machine_name) {
+    out.notes.push_back("the analyses were placed on different machines (" + a.machine_name + ", " + b.machine_name +
+                        "): kernel groups are matched by name and class, times compared as measured");
+  }
+  std::size_t class_matches = 0;
+  for (const auto& g : out.groups) class_matches += g.match == "class" ? 1 : 0;
+  if (class_matches > 0) {
+    out.notes.push_back(fmt::format("{} kernel class(es) matched as a whole: their kernels differ in name between A and B "
+                                    "(library kernels chosen per GPU)",
+                                    class_matches));
+  }
+  return out;
+}
+
+}  // namespace rafter

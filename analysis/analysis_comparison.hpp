@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string>
+
+#include "analysis/comparison.hpp"
+
+namespace rafter {
+
+struct analysis_document;
+
+/// Two `rafter.analysis/1` documents side by side: two runs on one machine, or one workload on two
+/// machines. Metric names (docs/compare.md; formulas in docs/metrics.md, "Comparisons"):
+///  - time: `kernel_time` (sum of kernel durations), `busy_time`, `idle_time`, `span_time`,
+///    `gap_time` (idle gaps between kernels), `copy_time`, summed over devices; `kernels` (count);
+///  - `class.<class>.time` and `class.<class>.kernels` for every kernel class with kernels;
+///  - `range.<name>.time`: kernel time attributed to each NVTX range or annotation name.
+/// Kernel groups are matched in four passes, each over what earlier passes left: normalized name
+/// and launch shape; normalized name; normalized name with digit runs masked (template constants,
+/// tile sizes); kernel class (library kernels whose names differ across GPUs, e.g. cuBLAS/CUTLASS
+/// GEMMs). What remains is listed as only in A or only in B. A rafter.analysis/1 does not record
+/// the framework operator of a group, so the class pass cannot split a class by operator.
+/// Throws `input_error` naming `file_b` when no kernel class has time on both sides.
+[[nodiscard]] comparison compare_analyses(const analysis_document& a, const analysis_document& b,
+                                          const std::string& file_a, const std::string& file_b);
+
+/// A kernel name reduced for matching across runs: leading "void " and the trailing argument list
+/// removed, whitespace collapsed. `mask_digits` also replaces every run of digits by '#'.
+[[nodiscard]] std::string normalize_kernel_name(const std::string& name, bool mask_digits = false);
+
+}  // namespace rafter

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <cstdint>
+
+namespace rafter {
+
+/// Whole-trace totals of an analysis. Kernel time is the sum of kernel durations.
+struct analysis_totals {
+  std::int64_t kernels = 0;
+  std::int64_t groups = 0;
+  std::int64_t copies = 0;
+  std::int64_t ranges = 0;
+  double kernel_time_s = 0.0;
+  double measured_time_s = 0.0;   ///< Time of groups whose work came from counters.
+  double estimated_time_s = 0.0;  ///< ... from shape estimates.
+  double unknown_time_s = 0.0;    ///< ... with no work known.
+  double placed_time_s = 0.0;     ///< Time of groups placed on the roofline.
+  double placed_fraction = 0.0;   ///< placed / kernel time.
+  double opportunity_s = 0.0;     ///< Sum over groups.
+  std::int64_t flagged_groups = 0;  ///< Groups with impossible or suspicious numbers.
+};
+
+}  // namespace rafter

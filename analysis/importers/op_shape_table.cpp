@@ -1,0 +1,89 @@
+#include "analysis/importers/op_shape_table.hpp"
+
+#include <array>
+#include <string_view>
+
+#include "core/config_paths.hpp"
+#include "core/error.hpp"
+#include "core/json_file.hpp"
+#include "core/json_reader.hpp"
+#include "core/machine_profile.hpp"
+
+namespace rafter {
+
+namespace {
+
+constexpr std::array<std::string_view, 13> k_formulas{"mm", "addmm", "bmm", "baddbmm", "matmul", "linear", "sdpa",
+                                                      "conv", "elementwise", "copy", "fill", "normalization", "reduction"};
+
+std::optional<int> opt_arg(const json_reader& r, const char* key) {
+  const auto v = r.opt_count(key);
+  if (v && *v > 64) r.fail(key, "argument position out of range");
+  return v;
+}
+
+}  // namespace
+
+op_shape_table op_shape_table::load(const std::filesystem::path& file) {
+  const json document = read_json_file(file);
+  const std::string name = file.string();
+  const json_reader root(document, name, "");
+  const schema_tag tag = parse_schema_tag(root.req_string("schema"), name);
+  if (tag.kind != "rafter.op_shapes" || tag.major != 1) root.fail("schema", "expected \"rafter.op_shapes/1\"");
+  op_shape_table table;
+  const json_reader dtypes = root.req_object("dtypes");
+  for (const auto& [type, value] : dtypes.value().items()) {
+    (void)value;
+    const json_reader d = dtypes.req_object(type);
+    dtype t;
+    t.precision = d.req_string("precision");
+    t.bytes = d.req_count("bytes");
+    if (t.bytes < 1) d.fail("bytes", "must be at least 1");
+    table.m_dtypes[type] = t;
+  }
+  const json_reader ops = root.req_object("ops");
+  for (const auto& [op, value] : ops.value().items()) {
+    (void)value;
+    const json_reader r = ops.req_object(op);
+    rule x;
+    x.formula = r.req_string("formula");
+    bool known = false;
+    for (const auto f : k_formulas) known = known || x.formula == f;
+    if (!known) r.fail("formula", "unknown formula \"" + x.formula + "\"");
+    x.layout = r.opt_string("layout").value_or("");
+    if (x.formula == "sdpa" && x.layout != "bhsd" && x.layout != "bshd") r.fail("layout", "expected \"bhsd\" or \"bshd\"");
+    x.causal_arg = opt_arg(r, "causal_arg");
+    x.mask_type_arg = opt_arg(r, "mask_type_arg");
+    x.stride_arg = opt_arg(r, "stride_arg");
+    x.padding_arg = opt_arg(r, "padding_arg");
+    x.dilation_arg = opt_arg(r, "dilation_arg");
+    x.transposed_arg = opt_arg(r, "transposed_arg");
+    x.output_padding_arg = opt_arg(r, "output_padding_arg");
+    x.groups_arg = opt_arg(r, "groups_arg");
+    x.dim_arg = opt_arg(r, "dim_arg");
+    x.output_dtype = r.opt_string("output_dtype").value_or("");
+    if (!x.output_dtype.empty() && table.m_dtypes.count(x.output_dtype) == 0) {
+      r.fail("output_dtype", "\"" + x.output_dtype + "\" is not in dtypes");
+    }
+    table.m_rules[op] = x;
+  }
+  return table;
+}
+
+op_shape_table op_shape_table::load_default() {
+  const auto dir = find_config_dir();
+  if (!dir) throw input_error("configs/op_shapes.json", "", "not found (set RAFTER_CONFIG_DIR)");
+  return load(*dir / "op_shapes.json");
+}
+
+const op_shape_table::rule* op_shape_table::find_rule(const std::string& op) const {
+  const auto it = m_rules.find(op);
+  return it == m_rules.end() ? nullptr : &it->second;
+}
+
+const op_shape_table::dtype* op_shape_table::find_dtype(const std::string& type) const {
+  const auto it = m_dtypes.find(type);
+  return it == m_dtypes.end() ? nullptr : &it->second;
+}
+
+}  // namespace rafter

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace rafter {
+
+/// The data table configs/op_shapes.json: which shape formula (docs/metrics.md, "Shape-based
+/// estimates") applies to which framework operator, where its scalar arguments are, and the
+/// element size and precision of each recorded input type.
+class op_shape_table {
+public:
+  /// How to read one operator. Argument positions index the op's inputs (0-based).
+  struct rule {
+    /// mm, addmm, bmm, baddbmm, matmul, linear, sdpa, conv, elementwise, copy, fill,
+    /// normalization, reduction.
+    std::string formula;
+    std::string layout;  ///< sdpa: "bhsd" (batch, heads, sequence, head dim) or "bshd".
+    std::optional<int> causal_arg;      ///< sdpa: `is_causal` ("True"/"False").
+    std::optional<int> mask_type_arg;   ///< sdpa: `custom_mask_type` (0 none, 1 or 2 causal).
+    std::optional<int> stride_arg, padding_arg, dilation_arg, transposed_arg, output_padding_arg, groups_arg;
+    std::optional<int> dim_arg;  ///< reduction: the reduced dimensions ("[-1]").
+    std::string output_dtype;    ///< Input-type name of the output when it is not the first input's.
+  };
+  struct dtype {
+    std::string precision;  ///< "bf16", "fp32", ...
+    int bytes = 0;          ///< Element size.
+  };
+
+  /// Reads and validates the table; throws `input_error` naming `file` and the field.
+  [[nodiscard]] static op_shape_table load(const std::filesystem::path& file);
+  /// configs/op_shapes.json in `find_config_dir()`; throws `input_error` when there is none.
+  [[nodiscard]] static op_shape_table load_default();
+
+  /// The rule for an op name ("aten::mm"), or nullptr.
+  [[nodiscard]] const rule* find_rule(const std::string& op) const;
+  /// The element type for a Kineto "Input type" ("c10::BFloat16"), or nullptr for non-tensors.
+  [[nodiscard]] const dtype* find_dtype(const std::string& type) const;
+
+private:
+  std::map<std::string, rule> m_rules;
+  std::map<std::string, dtype> m_dtypes;
+};
+
+}  // namespace rafter

@@ -1,0 +1,411 @@
+#include "analysis/importers/shape_estimates.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <unordered_map>
+#include <vector>
+
+namespace rafter {
+
+namespace {
+
+using shape = std::vector<std::int64_t>;
+
+double elements(const shape& s) {
+  double n = 1.0;
+  for (const auto d : s) n *= static_cast<double>(d);
+  return n;
+}
+
+std::string trim(const std::string& s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return s.substr(b, e - b);
+}
+
+/// "True"/"False"/"1"/"0" -> bool.
+std::optional<bool> parse_bool(const std::string& text) {
+  const std::string t = trim(text);
+  if (t == "True" || t == "true" || t == "1") return true;
+  if (t == "False" || t == "false" || t == "0") return false;
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> parse_int(const std::string& text) {
+  const std::string t = trim(text);
+  if (t.empty()) return std::nullopt;
+  std::size_t used = 0;
+  try {
+    const long long v = std::stoll(t, &used);
+    if (used != t.size()) return std::nullopt;
+    return v;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+/// "[1, 1]" or "2" -> {1, 1} or {2}; nothing for anything else.
+std::optional<shape> parse_int_list(const std::string& text) {
+  std::string t = trim(text);
+  if (t.empty()) return std::nullopt;
+  if (t.front() != '[') {
+    const auto v = parse_int(t);
+    if (!v) return std::nullopt;
+    return shape{*v};
+  }
+  if (t.back() != ']') return std::nullopt;
+  t = t.substr(1, t.size() - 2);
+  shape out;
+  std::size_t start = 0;
+  while (start <= t.size()) {
+    const std::size_t comma = t.find(',', start);
+    const std::string part = trim(t.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (!part.empty()) {
+      const auto v = parse_int(part);
+      if (!v) return std::nullopt;
+      out.push_back(*v);
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+/// The op's inputs as the formulas see them.
+class op_inputs {
+public:
+  op_inputs(const trace_op& op, const op_shape_table& table) : m_op(op), m_table(table) {}
+
+  /// Element type of input `i`, or nullptr when it is not a tensor.
+  [[nodiscard]] const op_shape_table::dtype* type(std::size_t i) const {
+    if (i >= m_op.input_types.size() || i >= m_op.input_dims.size()) return nullptr;
+    return m_table.find_dtype(m_op.input_types[i]);
+  }
+  [[nodiscard]] bool tensor(std::size_t i) const { return type(i) != nullptr; }
+  [[nodiscard]] const shape& dims(std::size_t i) const { return m_op.input_dims[i]; }
+  [[nodiscard]] double bytes(std::size_t i) const { return tensor(i) ? elements(dims(i)) * type(i)->bytes : 0.0; }
+  [[nodiscard]] std::size_t count() const { return std::min(m_op.input_dims.size(), m_op.input_types.size()); }
+  [[nodiscard]] std::string concrete(const std::optional<int>& i) const {
+    if (!i || static_cast<std::size_t>(*i) >= m_op.concrete_inputs.size()) return {};
+    return m_op.concrete_inputs[static_cast<std::size_t>(*i)];
+  }
+  [[nodiscard]] const op_shape_table& table() const { return m_table; }
+
+private:
+  const trace_op& m_op;
+  const op_shape_table& m_table;
+};
+
+std::optional<op_estimate> fail(std::string* why_not, const std::string& reason) {
+  if (why_not != nullptr) *why_not = reason;
+  return std::nullopt;
+}
+
+/// Numpy-style broadcast of the batch dimensions; nothing when they are incompatible.
+std::optional<shape> broadcast(const shape& a, const shape& b) {
+  shape out(std::max(a.size(), b.size()), 1);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const std::int64_t x = i < a.size() ? a[a.size() - 1 - i] : 1;
+    const std::int64_t y = i < b.size() ? b[b.size() - 1 - i] : 1;
+    if (x != y && x != 1 && y != 1) return std::nullopt;
+    out[out.size() - 1 - i] = x == 1 ? y : x;
+  }
+  return out;
+}
+
+std::optional<op_estimate> estimate_gemm(const op_inputs& in, const std::string& form, std::string* why_not) {
+  const bool with_bias = form == "addmm" || form == "baddbmm";
+  const std::size_t ia = with_bias ? 1 : 0;
+  const std::size_t ib = ia + 1;
+  if (!in.tensor(ia) || !in.tensor(ib)) return fail(why_not, form + ": tensor shapes not recorded");
+  const shape& a = in.dims(ia);
+  const shape& b = in.dims(ib);
+  double batch = 1, m = 0, n = 0, k = 0;
+  if (form == "mm" || form == "addmm") {
+    if (a.size() != 2 || b.size() != 2) return fail(why_not, form + ": expected 2-D inputs");
+    if (a[1] != b[0]) return fail(why_not, form + ": inner dimensions differ");
+    m = static_cast<double>(a[0]);
+    k = static_cast<double>(a[1]);
+    n = static_cast<double>(b[1]);
+  } else if (form == "bmm" || form == "baddbmm") {
+    if (a.size() != 3 || b.size() != 3) return fail(why_not, form + ": expected 3-D inputs");
+    if (a[0] != b[0] || a[2] != b[1]) return fail(why_not, form + ": batch or inner dimensions differ");
+    batch = static_cast<double>(a[0]);
+    m = static_cast<double>(a[1]);
+    k = static_cast<double>(a[2]);
+    n = static_cast<double>(b[2]);
+  } else if (form == "linear") {
+    // input [..., K], weight [N, K]
+    if (a.empty() || b.size() != 2) return fail(why_not, "linear: expected input [..., K] and weight [N, K]");
+    if (a.back() != b[1]) return fail(why_not, "linear: inner dimensions differ");
+    k = static_cast<double>(a.back());
+    n = static_cast<double>(b[0]);
+    m = elements(a) / k;
+  } else {  // matmul with broadcasting; 1-D operands gain and lose a dimension
+    if (a.empty() || b.empty()) return fail(why_not, "matmul: 0-D operand");
+    shape a2 = a.size() == 1 ? shape{1, a[0]} : a;
+    shape b2 = b.size() == 1 ? shape{b[0], 1} : b;
+    if (a2[a2.size() - 1] != b2[b2.size() - 2]) return fail(why_not, "matmul: inner dimensions differ");
+    const auto batch_shape = broadcast(shape(a2.begin(), a2.end() - 2), shape(b2.begin(), b2.end() - 2));
+    if (!batch_shape) return fail(why_not, "matmul: batch dimensions do not broadcast");
+    batch = elements(*batch_shape);
+    m = static_cast<double>(a2[a2.size() - 2]);
+    k = static_cast<double>(a2.back());
+    n = static_cast<double>(b2.back());
+  }
+  const double out_elems = batch * m * n;
+  op_estimate e;
+  e.formula = "gemm";
+  e.precision = in.type(ia)->precision;
+  e.flop = gemm_flop(batch, m, n, k);
+  // Inputs read once, output written once (in A's element type); a bias is read once.
+  e.bytes = in.bytes(ia) + in.bytes(ib) + out_elems * in.type(ia)->bytes;
+  if (with_bias) e.bytes += in.bytes(0);
+  if (form == "linear" && in.tensor(2)) e.bytes += in.bytes(2);
+  return e;
+}
+
+std::optional<op_estimate> estimate_sdpa(const op_inputs& in, const op_shape_table::rule& rule, std::string* why_not) {
+  if (!in.tensor(0) || !in.tensor(1) || !in.tensor(2)) return fail(why_not, "sdpa: query, key, value shapes not recorded");
+  // Each as [B, H, S, D] (bhsd) or [B, S, H, D] (bshd); 3-D inputs have one head.
+  auto bhsd = [&](const shape& s) -> std::optional<std::array<std::int64_t, 4>> {
+    if (s.size() == 3) return std::array<std::int64_t, 4>{s[0], 1, s[1], s[2]};
+    if (s.size() != 4) return std::nullopt;
+    if (rule.layout == "bshd") return std::array<std::int64_t, 4>{s[0], s[2], s[1], s[3]};
+    return std::array<std::int64_t, 4>{s[0], s[1], s[2], s[3]};
+  };
+  const auto q = bhsd(in.dims(0));
+  const auto k = bhsd(in.dims(1));
+  const auto v = bhsd(in.dims(2));
+  if (!q || !k || !v) return fail(why_not, "sdpa: expected 3-D or 4-D query, key and value");
+  if ((*k)[0] != (*q)[0] || (*k)[3] != (*q)[3] || (*v)[2] != (*k)[2] || (*v)[1] != (*k)[1]) {
+    return fail(why_not, "sdpa: query, key and value shapes disagree");
+  }
+  bool causal = false;
+  if (rule.causal_arg) {
+    const std::string text = in.concrete(rule.causal_arg);
+    const auto c = parse_bool(text);
+    if (!c) return fail(why_not, "sdpa: is_causal not recorded (Concrete Inputs)");
+    causal = *c;
+  } else if (rule.mask_type_arg) {
+    const auto c = parse_int(in.concrete(rule.mask_type_arg));
+    if (!c) return fail(why_not, "sdpa: custom_mask_type not recorded (Concrete Inputs)");
+    causal = *c != 0;
+  }
+  const std::int64_t b = (*q)[0], h = (*q)[1], sq = (*q)[2], dqk = (*q)[3], sk = (*k)[2], dv = (*v)[3];
+  op_estimate e;
+  e.formula = causal ? "sdpa_causal" : "sdpa";
+  e.precision = in.type(0)->precision;
+  e.flop = attention_flop(b, h, sq, sk, dqk, dv, causal);
+  // Q, K, V read once, O ([B, H, Sq, Dv] in Q's type) written once.
+  e.bytes = in.bytes(0) + in.bytes(1) + in.bytes(2) +
+            static_cast<double>(b) * static_cast<double>(h) * static_cast<double>(sq) * static_cast<double>(dv) * in.type(0)->bytes;
+  return e;
+}
+
+std::optional<op_estimate> estimate_conv(const op_inputs& in, const op_shape_table::rule& rule, std::string* why_not) {
+  if (!in.tensor(0) || !in.tensor(1)) return fail(why_not, "conv: input and weight shapes not recorded");
+  const shape& x = in.dims(0);
+  const shape& w = in.dims(1);
+  if (x.size() < 3 || x.size() > 5 || w.size() != x.size()) return fail(why_not, "conv: expected [N, C, spatial...] input and weight");
+  const std::size_t spatial = x.size() - 2;
+  auto list = [&](const std::optional<int>& arg, std::int64_t fallback, const char* what) -> std::optional<shape> {
+    if (!arg) return shape(spatial, fallback);
+    const auto v = parse_int_list(in.concrete(arg));
+    if (!v) {
+      if (why_not != nullptr) *why_not = std::string("conv: ") + what + " not recorded (Concrete Inputs)";
+      return std::nullopt;
+    }
+    if (v->size() == 1) return shape(spatial, (*v)[0]);
+    if (v->size() != spatial) return std::nullopt;
+    return v;
+  };
+  const auto stride = list(rule.stride_arg, 1, "stride");
+  const auto padding = list(rule.padding_arg, 0, "padding");
+  const auto dilation = list(rule.dilation_arg, 1, "dilation");
+  if (!stride || !padding || !dilation) return std::nullopt;
+  bool transposed = false;
+  if (rule.transposed_arg) {
+    const auto t = parse_bool(in.concrete(rule.transposed_arg));
+    if (!t) return fail(why_not, "conv: transposed not recorded (Concrete Inputs)");
+    transposed = *t;
+  }
+  shape output_padding(spatial, 0);
+  if (transposed && rule.output_padding_arg) {
+    const auto op = list(rule.output_padding_arg, 0, "output_padding");
+    if (!op) return std::nullopt;
+    output_padding = *op;
+  }
+  std::int64_t groups = 1;
+  if (rule.groups_arg) {
+    const auto g = parse_int(in.concrete(rule.groups_arg));
+    if (!g || *g < 1) return fail(why_not, "conv: groups not recorded (Concrete Inputs)");
+    groups = *g;
+  }
+  const std::int64_t n = x[0];
+  std::int64_t kernel_positions = 1, input_positions = 1, output_positions = 1;
+  for (std::size_t i = 0; i < spatial; ++i) {
+    const std::int64_t in_size = x[2 + i], k = w[2 + i], s = (*stride)[i], p = (*padding)[i], d = (*dilation)[i];
+    if (s < 1 || d < 1) return fail(why_not, "conv: stride and dilation must be positive");
+    const std::int64_t out = transposed ? (in_size - 1) * s - 2 * p + d * (k - 1) + output_padding[i] + 1
+                                        : (in_size + 2 * p - d * (k - 1) - 1) / s + 1;
+    if (out < 1) return fail(why_not, "conv: empty output");
+    kernel_positions *= k;
+    input_positions *= in_size;
+    output_positions *= out;
+  }
+  op_estimate e;
+  e.precision = in.type(0)->precision;
+  std::int64_t c_out = 0;
+  if (!transposed) {
+    // weight [C_out, C_in / groups, k...]
+    if (x[1] != w[1] * groups) return fail(why_not, "conv: channels and groups disagree");
+    c_out = w[0];
+    e.formula = "conv";
+    e.flop = conv_flop(n, c_out, output_positions, w[1], kernel_positions);
+  } else {
+    // weight [C_in, C_out / groups, k...]: every input position scatters into the output.
+    if (x[1] != w[0]) return fail(why_not, "conv: channels disagree");
+    c_out = w[1] * groups;
+    e.formula = "conv_transposed";
+    e.flop = conv_flop(n, x[1], input_positions, w[1], kernel_positions);
+  }
+  e.bytes = in.bytes(0) + in.bytes(1) + (in.tensor(2) ? in.bytes(2) : 0.0) +
+            static_cast<double>(n) * static_cast<double>(c_out) * static_cast<double>(output_positions) * in.type(0)->bytes;
+  return e;
+}
+
+std::optional<op_estimate> estimate_bytes_only(const op_inputs& in, const op_shape_table::rule& rule, std::string* why_not) {
+  std::optional<std::size_t> first;
+  for (std::size_t i = 0; i < in.count(); ++i) {
+    if (in.tensor(i)) {
+      first = i;
+      break;
+    }
+  }
+  if (!first) return fail(why_not, rule.formula + ": no tensor input recorded");
+  const auto* out_type = rule.output_dtype.empty() ? in.type(*first) : in.table().find_dtype(rule.output_dtype);
+  op_estimate e;
+  e.formula = rule.formula;
+  e.precision = in.type(*first)->precision;
+  if (rule.formula == "fill") {
+    e.bytes = in.bytes(*first);  // written once
+  } else if (rule.formula == "copy") {
+    if (!in.tensor(1)) return fail(why_not, "copy: source shape not recorded");
+    e.bytes = in.bytes(1) + in.bytes(0);  // source read, destination written
+  } else if (rule.formula == "normalization") {
+    double read = 0.0;
+    for (std::size_t i = 0; i < in.count(); ++i) read += in.bytes(i);
+    e.bytes = read + elements(in.dims(*first)) * out_type->bytes;  // output shaped like the input
+  } else if (rule.formula == "reduction") {
+    const shape& x = in.dims(*first);
+    double out_elements = 1.0;  // a full reduction
+    const std::string dim_text = trim(in.concrete(rule.dim_arg));
+    if (!dim_text.empty() && dim_text != "[]" && dim_text != "None") {
+      const auto dims = parse_int_list(dim_text);
+      if (!dims) return fail(why_not, "reduction: dim not understood (\"" + dim_text + "\")");
+      std::vector<bool> reduced(x.size(), false);
+      for (std::int64_t d : *dims) {
+        if (d < 0) d += static_cast<std::int64_t>(x.size());
+        if (d < 0 || d >= static_cast<std::int64_t>(x.size())) return fail(why_not, "reduction: dim out of range");
+        reduced[static_cast<std::size_t>(d)] = true;
+      }
+      for (std::size_t i = 0; i < x.size(); ++i) out_elements *= reduced[i] ? 1.0 : static_cast<double>(x[i]);
+    }
+    e.bytes = in.bytes(*first) + out_elements * out_type->bytes;
+  } else {  // elementwise: every tensor input read once, the broadcast output written once
+    shape out;
+    double read = 0.0;
+    for (std::size_t i = 0; i < in.count(); ++i) {
+      if (!in.tensor(i)) continue;
+      read += in.bytes(i);
+      const auto b = broadcast(out, in.dims(i));
+      if (!b) return fail(why_not, "elementwise: input shapes do not broadcast");
+      out = *b;
+    }
+    e.bytes = read + elements(out) * out_type->bytes;
+  }
+  return e;
+}
+
+}  // namespace
+
+double gemm_flop(double batch, double m, double n, double k) noexcept { return 2.0 * batch * m * n * k; }
+
+double causal_pairs(std::int64_t sq, std::int64_t sk) noexcept {
+  const double q = static_cast<double>(sq), k = static_cast<double>(sk);
+  if (sq <= sk) return q * (q + 1.0) / 2.0;
+  return k * (k + 1.0) / 2.0 + (q - k) * k;
+}
+
+double attention_flop(std::int64_t b, std::int64_t h, std::int64_t sq, std::int64_t sk, std::int64_t d_qk,
+                      std::int64_t d_v, bool causal) noexcept {
+  const double pairs = causal ? causal_pairs(sq, sk) : static_cast<double>(sq) * static_cast<double>(sk);
+  return 2.0 * static_cast<double>(b) * static_cast<double>(h) * pairs * static_cast<double>(d_qk + d_v);
+}
+
+double conv_flop(std::int64_t n, std::int64_t c_out, std::int64_t output_positions, std::int64_t c_in_per_group,
+                 std::int64_t kernel_positions) noexcept {
+  return 2.0 * static_cast<double>(n) * static_cast<double>(c_out) * static_cast<double>(output_positions) *
+         static_cast<double>(c_in_per_group) * static_cast<double>(kernel_positions);
+}
+
+std::optional<op_estimate> estimate_op(const trace_op& op, const op_shape_table& table, std::string* why_not) {
+  const op_shape_table::rule* rule = table.find_rule(op.name);
+  if (rule == nullptr) return fail(why_not, "no formula for " + op.name);
+  if (op.input_dims.empty() || op.input_types.empty()) return fail(why_not, op.name + ": shapes not recorded");
+  const op_inputs in(op, table);
+  const std::string& f = rule->formula;
+  if (f == "mm" || f == "addmm" || f == "bmm" || f == "baddbmm" || f == "matmul" || f == "linear") {
+    return estimate_gemm(in, f, why_not);
+  }
+  if (f == "sdpa") return estimate_sdpa(in, *rule, why_not);
+  if (f == "conv") return estimate_conv(in, *rule, why_not);
+  return estimate_bytes_only(in, *rule, why_not);
+}
+
+estimate_summary attach_shape_estimates(trace& t, const op_shape_table& table) {
+  estimate_summary summary;
+  std::unordered_map<std::int64_t, std::vector<std::size_t>> kernels_of;
+  for (std::size_t i = 0; i < t.kernels.size(); ++i) {
+    if (t.kernels[i].op_id) kernels_of[*t.kernels[i].op_id].push_back(i);
+  }
+  for (const trace_op& op : t.ops) {
+    const auto it = kernels_of.find(op.id);
+    if (it == kernels_of.end()) continue;
+    std::string why;
+    const auto e = estimate_op(op, table, &why);
+    if (!e) {
+      ++summary.not_estimated[why];
+      continue;
+    }
+    ++summary.ops_estimated;
+    const auto& list = it->second;
+    double total = 0.0;
+    bool timed = true;
+    for (const std::size_t i : list) {
+      timed = timed && t.kernels[i].measured_times;
+      total += static_cast<double>(t.kernels[i].end_ns - t.kernels[i].start_ns);
+    }
+    for (const std::size_t i : list) {
+      trace_kernel& k = t.kernels[i];
+      const double share = list.size() == 1 ? 1.0
+                           : timed && total > 0.0 ? static_cast<double>(k.end_ns - k.start_ns) / total
+                                                   : 1.0 / static_cast<double>(list.size());
+      kernel_estimate ke;
+      ke.formula = e->formula;
+      ke.precision = e->precision;
+      ke.flop = e->flop * share;
+      ke.bytes = e->bytes * share;
+      ke.op_id = op.id;
+      ke.share = share;
+      k.estimate = ke;
+      ++summary.kernels_estimated;
+    }
+  }
+  return summary;
+}
+
+}  // namespace rafter

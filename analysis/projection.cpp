@@ -1,0 +1,381 @@
+#include "analysis/projection.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "analysis/analysis_document.hpp"
+#include "core/error.hpp"
+#include "core/machine_profile.hpp"
+#include "core/units.hpp"
+
+namespace rafter {
+
+namespace {
+
+std::optional<double> main_bandwidth(const machine_profile& p) {
+  for (const char* level : {"hbm", "dram"}) {
+    if (const memory_level* m = p.find_memory(level)) {
+      if (const auto bw = m->roofline_bytes_per_s(); bw && *bw > 0.0) return bw;
+    }
+  }
+  return std::nullopt;
+}
+
+/// Bandwidth of `level` on `p`; a main memory level (hbm, dram) falls back to p's main memory.
+std::optional<double> level_bandwidth(const machine_profile& p, const std::string& level) {
+  if (const memory_level* m = p.find_memory(level)) {
+    if (const auto bw = m->roofline_bytes_per_s(); bw && *bw > 0.0) return bw;
+  }
+  if (level == "hbm" || level == "dram") return main_bandwidth(p);
+  return std::nullopt;
+}
+
+bool unit_fits(const std::string& pipe, const std::string& unit) {
+  if (pipe == "tensor") return unit == "tensor" || unit == "matrix";
+  return unit == "vector" || unit == "scalar";
+}
+
+const compute_ceiling* best_ceiling(const machine_profile& p, const std::string& precision, const std::string* pipe) {
+  const compute_ceiling* best = nullptr;
+  for (const auto& c : p.compute) {
+    if (c.precision != precision || (pipe && !unit_fits(*pipe, c.unit))) continue;
+    if (!best || c.flop_per_s > best->flop_per_s) best = &c;
+  }
+  return best;
+}
+
+/// The ceiling a kernel of `precision` on `pipe` ("tensor", "cuda_core") runs against on `p`:
+/// the same precision on the same kind of unit; else the same precision on any unit; else the
+/// next wider precision the machine has (tf32 -> fp32, bf16 -> fp16 -> fp32, fp8 -> fp16, ...).
+/// `fallback` says what was used when it is not an exact match.
+const compute_ceiling* ceiling_for(const machine_profile& p, const std::string& precision, const std::string& pipe,
+                                   std::string& fallback) {
+  if (const auto* c = best_ceiling(p, precision, &pipe)) return c;
+  if (const auto* c = best_ceiling(p, precision, nullptr)) {
+    fallback = precision + " on " + pipe + " -> " + c->id;
+    return c;
+  }
+  static const std::map<std::string, std::vector<std::string>> wider{
+      {"tf32", {"fp32"}}, {"bf16", {"fp16", "fp32"}}, {"fp16", {"fp32"}}, {"fp8", {"fp16", "bf16", "fp32"}},
+      {"fp6", {"fp8", "fp16", "fp32"}}, {"fp4", {"fp8", "fp16", "fp32"}}, {"int8", {"fp16", "fp32"}},
+      {"int4", {"int8", "fp16", "fp32"}}};
+  const auto it = wider.find(precision);
+  if (it == wider.end()) return nullptr;
+  for (const auto& w : it->second) {
+    const compute_ceiling* c = best_ceiling(p, w, &pipe);
+    if (!c) c = best_ceiling(p, w, nullptr);
+    if (c) {
+      fallback = precision + "." + pipe + " -> " + c->id + " (the machine has no " + precision + " ceiling)";
+      return c;
+    }
+  }
+  return nullptr;
+}
+
+std::optional<double> link_bandwidth(const machine_profile& p, const std::string& id) {
+  for (const auto& l : p.links) {
+    if (l.id == id && l.bytes_per_s > 0.0) return l.bytes_per_s;
+  }
+  return std::nullopt;
+}
+
+struct ratio_range {
+  double central = 1.0;  ///< t_B / t_A.
+  double low = 1.0;
+  double high = 1.0;
+};
+
+ratio_range spanning(double central, std::initializer_list<double> others) {
+  ratio_range r{central, central, central};
+  for (const double o : others) {
+    r.low = std::min(r.low, o);
+    r.high = std::max(r.high, o);
+  }
+  return r;
+}
+
+struct machines {
+  const machine_profile& a;
+  const machine_profile& b;
+  double memory_ratio = 1.0;   ///< t_B / t_A for a main-memory-bound kernel: bw_A / bw_B.
+  double fp32_ratio = 1.0;     ///< t_B / t_A for an fp32-vector-bound kernel.
+  std::string memory_detail;
+  std::string fp32_detail;
+};
+
+void warn_once(projection& out, const std::string& text) {
+  if (std::find(out.warnings.begin(), out.warnings.end(), text) == out.warnings.end()) out.warnings.push_back(text);
+}
+
+projected_item project_group(const kernel_group& g, const machines& m, projection& out) {
+  projected_item item;
+  item.kind = "kernels";
+  item.group = g.id;
+  item.name = g.display_name();
+  item.cls = to_string(g.cls);
+  item.count = g.count;
+  item.time_a_s = g.total_s;
+  ratio_range r;
+
+  bool has_traffic = false;
+  for (const auto& l : g.levels) has_traffic = has_traffic || l.bytes > 0.0;
+  const bool has_work = g.work != work_source::none && (g.flop > 0.0 || has_traffic) && g.work_time_s > 0.0;
+
+  if (g.cls == kernel_class::communication || g.limiter.kind == limiter_kind::communication) {
+    // The fastest link both machines have.
+    std::optional<double> la;
+    std::optional<double> lb;
+    std::string id;
+    for (const auto& l : m.a.links) {
+      const auto other = link_bandwidth(m.b, l.id);
+      if (other && l.bytes_per_s > 0.0 && (!la || l.bytes_per_s > *la)) {
+        la = l.bytes_per_s;
+        lb = other;
+        id = l.id;
+      }
+    }
+    if (la && lb) {
+      const double ratio = *la / *lb;
+      r = spanning(ratio, {1.0});
+      item.method = "link";
+      item.detail = fmt::format("{} {} -> {}", id, format_bandwidth(*la), format_bandwidth(*lb));
+    } else {
+      item.method = "kept";
+      item.detail = "no link ceiling on both machines";
+      warn_once(out, "communication kernels kept as measured: the two profiles share no link ceiling");
+    }
+  } else if (g.limiter.kind == limiter_kind::launch_overhead) {
+    r = spanning(1.0, {m.memory_ratio});
+    item.method = "kept";
+    item.detail = "launch-bound: " + g.limiter.rule;
+  } else if (has_work) {
+    // Roof time of the work launches on each machine: max(FLOP / P, bytes_l / B_l).
+    double roof_a = 0.0;
+    double roof_b = 0.0;
+    std::optional<double> compute_ratio;
+    std::string detail;
+    if (g.flop > 0.0 && !g.precision.empty()) {
+      std::string fb_a;
+      std::string fb_b;
+      const compute_ceiling* pa = ceiling_for(m.a, g.precision, g.pipe, fb_a);
+      const compute_ceiling* pb = ceiling_for(m.b, g.precision, g.pipe, fb_b);
+      if (pa && pb) {
+        roof_a = g.flop / pa->flop_per_s;
+        roof_b = g.flop / pb->flop_per_s;
+        compute_ratio = pa->flop_per_s / pb->flop_per_s;
+        detail = fmt::format("{} {} -> {} {}", pa->id, format_flops(pa->flop_per_s), pb->id, format_flops(pb->flop_per_s));
+        if (!fb_b.empty()) warn_once(out, "compute ceiling fallback on B: " + fb_b);
+        if (!fb_a.empty()) warn_once(out, "compute ceiling fallback on A: " + fb_a);
+      } else {
+        warn_once(out, "no " + g.precision + " ceiling on " + std::string(pa ? "B" : "A") +
+                           ": those groups are projected by their traffic only");
+      }
+    }
+    std::optional<double> binding_ratio;
+    std::optional<double> main_ratio;
+    for (const auto& l : g.levels) {
+      if (!(l.bytes > 0.0)) continue;
+      const auto ba = level_bandwidth(m.a, l.level);
+      const auto bb = level_bandwidth(m.b, l.level);
+      if (!ba || !bb) {
+        if (ba) warn_once(out, "B has no bandwidth for level \"" + l.level + "\": its traffic is left out of B's roof");
+        continue;
+      }
+      roof_a = std::max(roof_a, l.bytes / *ba);
+      roof_b = std::max(roof_b, l.bytes / *bb);
+      if (l.level == g.binding) binding_ratio = *ba / *bb;
+      if (l.level == "hbm" || l.level == "dram") main_ratio = *ba / *bb;
+      detail += fmt::format("{}{} {} -> {}", detail.empty() ? "" : "; ", l.level, format_bandwidth(*ba), format_bandwidth(*bb));
+    }
+    if (roof_a > 0.0 && roof_b > 0.0) {
+      const double ratio = roof_b / roof_a;
+      const double memory_only = binding_ratio.value_or(main_ratio.value_or(m.memory_ratio));
+      r = spanning(ratio, {compute_ratio.value_or(ratio), memory_only});
+      item.method = "roofline";
+      item.detail = detail + fmt::format("; roof time x{:.3g}; limiter on A: {}", ratio, to_string(g.limiter.kind));
+    } else {
+      r = spanning(m.memory_ratio, {m.fp32_ratio});
+      item.method = "bandwidth";
+      item.detail = "work known but no roof on both machines; " + m.memory_detail;
+    }
+  } else if (g.cls == kernel_class::gemm || g.cls == kernel_class::attention) {
+    r = spanning(m.fp32_ratio, {m.memory_ratio});
+    item.method = "compute";
+    item.detail = "no work recorded; " + m.fp32_detail;
+  } else {
+    r = spanning(m.memory_ratio, {m.fp32_ratio});
+    item.method = "bandwidth";
+    item.detail = "no work recorded; " + m.memory_detail;
+  }
+  item.time_b_s = g.total_s * r.central;
+  item.low_s = g.total_s * r.low;
+  item.high_s = g.total_s * r.high;
+  return item;
+}
+
+projected_item project_copy(const copy_summary& c, const machines& m, projection& out) {
+  projected_item item;
+  item.kind = "copies";
+  item.name = c.kind;
+  item.cls = "memcpy";
+  item.count = c.count;
+  item.time_a_s = c.time_s;
+  std::string link;
+  if (c.kind == "h2d" || c.kind == "d2h") link = "pcie";
+  if (c.kind == "p2p") link = "nvlink";
+  ratio_range r;
+  if (!link.empty()) {
+    const auto la = link_bandwidth(m.a, link);
+    const auto lb = link_bandwidth(m.b, link);
+    if (la && lb) {
+      r = spanning(*la / *lb, {1.0});
+      item.method = "link";
+      item.detail = fmt::format("{} {} -> {}", link, format_bandwidth(*la), format_bandwidth(*lb));
+    } else {
+      item.method = "kept";
+      item.detail = "no " + link + " ceiling on both machines";
+      warn_once(out, c.kind + " copies kept as measured: no " + link + " ceiling on both machines");
+    }
+  } else if (c.kind == "d2d" || c.kind == "memset") {
+    r = spanning(m.memory_ratio, {1.0});
+    item.method = "bandwidth";
+    item.detail = m.memory_detail;
+  } else {
+    item.method = "kept";
+    item.detail = "no ceiling for copies of kind " + c.kind;
+  }
+  item.time_b_s = c.time_s * r.central;
+  item.low_s = c.time_s * r.low;
+  item.high_s = c.time_s * r.high;
+  return item;
+}
+
+void add(projected_total& t, const projected_item& i) {
+  t.time_a_s += i.time_a_s;
+  t.time_b_s += i.time_b_s;
+  t.low_s += i.low_s;
+  t.high_s += i.high_s;
+}
+
+}  // namespace
+
+projection project_workload(const analysis_document& on_a, const machine_profile& from, const machine_profile& to,
+                            const std::string& from_file, const std::string& to_file) {
+  projection out;
+  out.trace_file = on_a.trace_file;
+  out.from_file = from_file;
+  out.to_file = to_file;
+  out.from_name = from.device.name;
+  out.to_name = to.device.name;
+
+  machines m{from, to, 1.0, 1.0, {}, {}};
+  const auto bw_a = main_bandwidth(from);
+  const auto bw_b = main_bandwidth(to);
+  if (!bw_a) throw input_error(from_file, "memory", "no main memory (hbm or dram) bandwidth: nothing to project from");
+  if (!bw_b) throw input_error(to_file, "memory", "no main memory (hbm or dram) bandwidth: nothing to project onto");
+  m.memory_ratio = *bw_a / *bw_b;
+  m.memory_detail = fmt::format("main memory {} -> {}", format_bandwidth(*bw_a), format_bandwidth(*bw_b));
+  std::string ignored;
+  const compute_ceiling* fa = ceiling_for(from, "fp32", "cuda_core", ignored);
+  const compute_ceiling* fb = ceiling_for(to, "fp32", "cuda_core", ignored);
+  if (fa && fb) {
+    m.fp32_ratio = fa->flop_per_s / fb->flop_per_s;
+    m.fp32_detail = fmt::format("{} {} -> {} {}", fa->id, format_flops(fa->flop_per_s), fb->id, format_flops(fb->flop_per_s));
+  } else {
+    m.fp32_ratio = m.memory_ratio;
+    m.fp32_detail = "no fp32 ceiling on both machines; " + m.memory_detail;
+    warn_once(out, "no fp32 ceiling on both machines: kernels without work scale by main memory bandwidth");
+  }
+
+  for (const auto& g : on_a.groups) out.items.push_back(project_group(g, m, out));
+  for (const auto& c : on_a.copies) out.items.push_back(project_copy(c, m, out));
+
+  for (const kernel_class cls : all_kernel_classes) {
+    projected_total t;
+    t.name = to_string(cls);
+    bool any = false;
+    for (const auto& i : out.items) {
+      if (i.kind == "kernels" && i.cls == t.name) {
+        add(t, i);
+        any = true;
+      }
+    }
+    if (any) out.classes.push_back(t);
+  }
+  projected_total copies;
+  copies.name = "copies";
+  for (const auto& i : out.items) {
+    if (i.kind == "copies") add(copies, i);
+  }
+  out.kernel_time.name = "kernel_time";
+  for (const auto& i : out.items) {
+    if (i.kind == "kernels") add(out.kernel_time, i);
+  }
+  if (copies.time_a_s > 0.0) out.classes.push_back(copies);
+
+  double busy_a = 0.0;
+  double span_a = 0.0;
+  for (const auto& d : on_a.devices) {
+    busy_a += d.busy_s;
+    span_a += d.span_s;
+    out.idle_s += d.idle_s;
+  }
+  const double work_a = out.kernel_time.time_a_s + copies.time_a_s;
+  const auto scaled = [&](double work_b) { return work_a > 0.0 ? busy_a * work_b / work_a : busy_a; };
+  out.busy_time = {"busy_time", busy_a, scaled(out.kernel_time.time_b_s + copies.time_b_s),
+                   scaled(out.kernel_time.low_s + copies.low_s), scaled(out.kernel_time.high_s + copies.high_s), {}};
+  out.span_time = {"span_time", span_a, out.busy_time.time_b_s + out.idle_s, out.busy_time.low_s + out.idle_s,
+                   out.busy_time.high_s + out.idle_s, {}};
+
+  out.assumptions = {
+      "A kernel group with known work and traffic keeps its efficiency against its binding roof: t_B = t_A x R_B / R_A, "
+      "R = max(FLOP / compute ceiling, bytes at each level / that level's bandwidth). Range: the time scaled by the "
+      "compute ceilings alone and by the binding memory level alone.",
+      "A kernel group without recorded work scales by main memory bandwidth (gemm and attention: by the fp32 vector "
+      "ceiling); range: between the two ratios.",
+      "Launch-bound groups are kept as measured (range up to the main memory ratio); communication kernels scale by "
+      "the fastest link both machines have (range down to kept as measured).",
+      "Copies scale by link ceilings: h2d and d2h by pcie, p2p by nvlink, d2d and memset by main memory (range down to "
+      "kept as measured).",
+      "Idle time and launch gaps are kept as measured; busy time scales with projected kernel plus copy time, and end "
+      "to end = busy + idle.",
+      "The workload is the same: the same kernels, launch shapes and library choices on B; a library that picks "
+      "different kernels on B (e.g. without tensor cores) is not modelled beyond the ceiling fallbacks listed.",
+  };
+  return out;
+}
+
+void attach_measurement(projection& p, const analysis_document& measured, const std::string& file) {
+  p.measured_file = file;
+  for (auto& t : p.classes) {
+    double time = 0.0;
+    if (t.name == "copies") {
+      for (const auto& c : measured.copies) time += c.time_s;
+    } else {
+      for (const auto& c : measured.classes) {
+        if (to_string(c.cls) == t.name) time += c.time_s;
+      }
+    }
+    t.measured_b_s = time;
+  }
+  // Classes measured on B that A did not have.
+  for (const auto& c : measured.classes) {
+    const std::string name = to_string(c.cls);
+    const bool present = std::any_of(p.classes.begin(), p.classes.end(), [&](const auto& t) { return t.name == name; });
+    if (!present && c.time_s > 0.0) p.classes.push_back({name, 0.0, 0.0, 0.0, 0.0, c.time_s});
+  }
+  p.kernel_time.measured_b_s = measured.totals.kernel_time_s;
+  double busy = 0.0;
+  double span = 0.0;
+  for (const auto& d : measured.devices) {
+    busy += d.busy_s;
+    span += d.span_s;
+  }
+  p.busy_time.measured_b_s = busy;
+  p.span_time.measured_b_s = span;
+}
+
+}  // namespace rafter

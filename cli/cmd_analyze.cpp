@@ -1,0 +1,170 @@
+#include <ctime>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "analysis/analysis_document.hpp"
+#include "analysis/analyzer.hpp"
+#include "analysis/kernel_classifier.hpp"
+#include "analysis/machine_matcher.hpp"
+#include "analysis/importers/import_trace.hpp"
+#include "cli/commands.hpp"
+#include "core/atomic_file.hpp"
+#include "core/config_paths.hpp"
+#include "core/error.hpp"
+#include "core/machine_profile.hpp"
+#include "core/trace.hpp"
+#include "core/version.hpp"
+#include "reports/analysis_report_html.hpp"
+#include "reports/analysis_report_markdown.hpp"
+
+namespace rafter::cli {
+
+namespace {
+
+/// Options of `rafter analyze`, parsed once.
+struct analyze_cli_options {
+  std::string trace;
+  std::string machine;   ///< A profile file, or a datasheet name in configs/hardware/ ("h100_sxm5").
+  std::string output;    ///< -o: rafter.analysis/1 JSON.
+  std::string html;
+  std::string markdown;
+  std::size_t top = 10;
+  std::string classes;   ///< A user rule table tried before configs/kernel_classes.json.
+  std::string command_line;
+};
+
+std::filesystem::path config_dir_or_throw() {
+  const auto dir = find_config_dir();
+  if (!dir) throw usage_error("rafter analyze: cannot find the configs/ directory (set RAFTER_CONFIG_DIR)");
+  return *dir;
+}
+
+struct chosen_machine {
+  std::filesystem::path path;
+  std::string choice;
+};
+
+/// --machine as given (a file, else a datasheet name), or the datasheet matching the trace's device.
+chosen_machine choose_machine(const analyze_cli_options& o, const trace& t, const std::filesystem::path& configs) {
+  namespace fs = std::filesystem;
+  if (!o.machine.empty()) {
+    if (fs::exists(o.machine)) return {o.machine, "--machine"};
+    const fs::path datasheet = configs / "hardware" / (o.machine + ".json");
+    if (fs::exists(datasheet)) return {datasheet, "--machine (datasheet " + o.machine + ")"};
+    throw usage_error("rafter analyze: --machine " + o.machine + ": no such file, and no datasheet " + datasheet.string());
+  }
+  std::set<int> used;
+  for (const auto& k : t.kernels) used.insert(k.device);
+  std::set<std::string> names;
+  for (const auto& d : t.devices) {
+    if (used.count(d.id) && !d.name.empty()) names.insert(d.name);
+  }
+  if (names.empty()) {
+    throw input_error(o.trace, "devices", "the trace names no device, so no datasheet can be chosen: pass --machine PROFILE");
+  }
+  if (names.size() > 1) {
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "\"" : ", \"") + n + "\"";
+    throw input_error(o.trace, "devices", "the trace's kernels ran on different device models (" + list + "): pass --machine PROFILE");
+  }
+  const std::string& name = *names.begin();
+  const machine_matcher matcher = machine_matcher::load(configs / "device_datasheets.json");
+  const auto match = matcher.find(name);
+  if (!match) {
+    throw input_error(o.trace, "devices", "device \"" + name +
+                                              "\" matches no datasheet in configs/device_datasheets.json: pass --machine PROFILE "
+                                              "(a `rafter sweep` profile or a file in configs/hardware/)");
+  }
+  const fs::path path = configs / "hardware" / (match->datasheet + ".json");
+  return {path, "datasheet chosen automatically: device \"" + name + "\" matched /" + match->pattern + "/"};
+}
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+exit_code run_analyze(const analyze_cli_options& o) {
+  for (const auto* out : {&o.output, &o.html, &o.markdown}) {
+    if (!out->empty()) check_writable_output(*out);
+  }
+  if (o.top < 1) throw usage_error("rafter analyze: --top must be at least 1");
+  const std::filesystem::path configs = config_dir_or_throw();
+  kernel_classifier classifier = kernel_classifier::load(configs / "kernel_classes.json");
+  if (!o.classes.empty()) classifier.prepend(kernel_classifier::load(o.classes));
+
+  const trace t = import_trace(o.trace, std::nullopt);  // rafter.trace/1 or any importable file.
+  if (t.kernels.empty()) {
+    throw input_error(o.trace, "kernels", "the trace has no kernels: nothing to place on a roofline");
+  }
+  const chosen_machine machine = choose_machine(o, t, configs);
+  const machine_profile profile = load_machine_profile(machine.path);
+
+  analyze_options options;
+  options.top = o.top;
+  options.trace_file = o.trace;
+  options.machine_file = machine.path.string();
+  options.machine_choice = machine.choice;
+  options.generator.version = version_string;
+  options.generator.command = o.command_line;
+  options.generator.created_utc = utc_now();
+  const analysis_document analysis = analyze(t, profile, classifier, options);
+
+  // Render everything first, then write: a rendering failure leaves no partial set of files.
+  const std::string json_text = o.output.empty() ? "" : to_json(analysis).dump(2) + "\n";
+  const std::string html = o.html.empty() ? "" : render_analysis_html(analysis);
+  const std::string markdown = render_analysis_markdown(analysis, std::max<std::size_t>(15, o.top));
+  if (!o.output.empty()) write_file_atomically(o.output, json_text);
+  if (!o.html.empty()) write_file_atomically(o.html, html);
+  if (!o.markdown.empty()) write_file_atomically(o.markdown, markdown);
+
+  if (o.output.empty() && o.html.empty() && o.markdown.empty()) {
+    fmt::print("{}", markdown);
+  } else {
+    fmt::print("analyze: {} kernels in {} groups on {} ({}); {:.1f}% of kernel time placed on the roofline\n", analysis.totals.kernels,
+               analysis.totals.groups, analysis.machine_name, machine.path.string(), analysis.totals.placed_fraction * 100.0);
+    if (!o.output.empty()) fmt::print("analysis: {}\n", o.output);
+    if (!o.html.empty()) fmt::print("html: {}\n", o.html);
+    if (!o.markdown.empty()) fmt::print("markdown: {}\n", o.markdown);
+  }
+  for (const auto& w : analysis.warnings) fmt::print(stderr, "warning: {}\n", w);
+  return exit_code::ok;
+}
+
+}  // namespace
+
+void add_analyze_command(CLI::App& app, command_action& action) {
+  auto options = std::make_shared<analyze_cli_options>();
+  auto* cmd = app.add_subcommand("analyze", "Place every kernel of a trace on the roofline and name what limits it");
+  cmd->add_option("trace", options->trace, "A rafter.trace/1 document, or any file `rafter import` reads (Kineto JSON, Nsight Systems SQLite, Nsight Compute CSV)")->required();
+  cmd->add_option("--machine", options->machine,
+                  "Machine profile: a rafter.machine/1 file or a datasheet name in configs/hardware/ (h100_sxm5). "
+                  "Default: the datasheet matching the trace's device name");
+  cmd->add_option("-o,--output", options->output, "Write the rafter.analysis/1 JSON here");
+  cmd->add_option("--html", options->html, "Write a self-contained HTML report here");
+  cmd->add_option("--markdown", options->markdown, "Write a Markdown summary here (printed to stdout when no output is given)");
+  cmd->add_option("--top", options->top, "Length of the top-opportunities list")->capture_default_str();
+  cmd->add_option("--classes", options->classes, "A rafter.kernel_classes/1 rule table tried before configs/kernel_classes.json");
+  cmd->footer(exit_codes_help);
+  cmd->callback([&action, options] {
+    const analyze_cli_options& o = *options;
+    std::string line = "rafter analyze " + o.trace;
+    if (!o.machine.empty()) line += " --machine " + o.machine;
+    if (!o.output.empty()) line += " -o " + o.output;
+    if (!o.html.empty()) line += " --html " + o.html;
+    if (!o.markdown.empty()) line += " --markdown " + o.markdown;
+    if (!o.classes.empty()) line += " --classes " + o.classes;
+    options->command_line = line + " --top " + std::to_string(o.top);
+    action = [options] { return run_analyze(*options); };
+  });
+}
+
+}  // namespace rafter::cli

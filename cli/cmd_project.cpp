@@ -1,0 +1,119 @@
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "analysis/analysis_document.hpp"
+#include "analysis/analyzer.hpp"
+#include "analysis/importers/import_trace.hpp"
+#include "analysis/kernel_classifier.hpp"
+#include "analysis/projection.hpp"
+#include "cli/commands.hpp"
+#include "core/atomic_file.hpp"
+#include "core/config_paths.hpp"
+#include "core/error.hpp"
+#include "core/machine_profile.hpp"
+#include "core/trace.hpp"
+#include "core/units.hpp"
+#include "core/version.hpp"
+#include "reports/comparison_format.hpp"
+#include "reports/projection_report_html.hpp"
+#include "reports/projection_report_json.hpp"
+#include "reports/projection_report_markdown.hpp"
+
+namespace rafter::cli {
+
+namespace {
+
+/// Options of `rafter project`, parsed once.
+struct project_options {
+  std::string trace;     ///< Recorded on A: rafter.trace/1, Kineto, Nsight Systems or Nsight Compute.
+  std::string from;      ///< Profile of A: a file or a datasheet name in configs/hardware/.
+  std::string to;        ///< Profile of B.
+  std::string output;    ///< -o: rafter.projection/1 JSON.
+  std::string html;
+  std::string markdown;
+  std::string measured;  ///< A trace of the same workload recorded on B, to report the error.
+};
+
+std::filesystem::path resolve_profile(const std::string& given, const char* option, const std::filesystem::path& configs) {
+  if (std::filesystem::exists(given)) return given;
+  const std::filesystem::path datasheet = configs / "hardware" / (given + ".json");
+  if (std::filesystem::exists(datasheet)) return datasheet;
+  throw usage_error(std::string("rafter project: ") + option + " " + given + ": no such file, and no datasheet " +
+                    datasheet.string());
+}
+
+analysis_document analyze_on(const std::string& file, const machine_profile& profile, const std::string& profile_file,
+                             const kernel_classifier& classifier) {
+  const trace t = import_trace(file, std::nullopt);
+  analyze_options options;
+  options.trace_file = file;
+  options.machine_file = profile_file;
+  options.machine_choice = "rafter project";
+  options.generator.version = version_string;
+  return analyze(t, profile, classifier, options);
+}
+
+exit_code run_project(const project_options& o) {
+  for (const auto* out : {&o.output, &o.html, &o.markdown}) {
+    if (!out->empty()) check_writable_output(*out);
+  }
+  const auto configs = find_config_dir();
+  if (!configs) throw usage_error("rafter project: cannot find the configs/ directory (set RAFTER_CONFIG_DIR)");
+  const std::filesystem::path from_path = resolve_profile(o.from, "--from", *configs);
+  const std::filesystem::path to_path = resolve_profile(o.to, "--to", *configs);
+  const machine_profile from = load_machine_profile(from_path);
+  const machine_profile to = load_machine_profile(to_path);
+  const kernel_classifier classifier = kernel_classifier::load(*configs / "kernel_classes.json");
+
+  const analysis_document on_a = analyze_on(o.trace, from, from_path.string(), classifier);
+  projection p = project_workload(on_a, from, to, from_path.string(), to_path.string());
+  if (!o.measured.empty()) attach_measurement(p, analyze_on(o.measured, to, to_path.string(), classifier), o.measured);
+
+  const std::string markdown = render_projection_markdown(p);
+  const std::string json_text = o.output.empty() ? "" : projection_to_json(p).dump(2) + "\n";
+  const std::string html = o.html.empty() ? "" : render_projection_html(p);
+  if (!o.output.empty()) write_file_atomically(o.output, json_text);
+  if (!o.html.empty()) write_file_atomically(o.html, html);
+  if (!o.markdown.empty()) write_file_atomically(o.markdown, markdown);
+  if (o.output.empty() && o.html.empty() && o.markdown.empty()) {
+    fmt::print("{}", markdown);
+  } else {
+    fmt::print("project: {} -> {}: end to end {} measured, {} projected ({} – {})", p.from_name, p.to_name,
+               format_seconds(p.span_time.time_a_s), format_seconds(p.span_time.time_b_s),
+               format_seconds(p.span_time.low_s), format_seconds(p.span_time.high_s));
+    if (p.span_time.error()) {
+      fmt::print("; measured on B {}, error {}", format_seconds(*p.span_time.measured_b_s), format_change(*p.span_time.error()));
+    }
+    fmt::print("\n");
+    for (const auto* out : {&o.output, &o.html, &o.markdown}) {
+      if (!out->empty()) fmt::print("wrote {}\n", *out);
+    }
+  }
+  for (const auto& w : p.warnings) fmt::print(stderr, "warning: {}\n", w);
+  return exit_code::ok;
+}
+
+}  // namespace
+
+void add_project_command(CLI::App& app, command_action& action) {
+  auto options = std::make_shared<project_options>();
+  auto* cmd = app.add_subcommand("project", "Project a workload recorded on one machine onto another with the roofline");
+  cmd->add_option("trace", options->trace,
+                  "The workload recorded on A: rafter.trace/1, Kineto JSON, Nsight Systems SQLite or Nsight Compute CSV")
+      ->required();
+  cmd->add_option("--from", options->from, "Profile of A (a rafter.machine/1 file or a datasheet name: a100_sxm4_80gb)")
+      ->required();
+  cmd->add_option("--to", options->to, "Profile of B, as --from")->required();
+  cmd->add_option("-o,--output", options->output, "Write the rafter.projection/1 JSON here");
+  cmd->add_option("--html", options->html, "Write a self-contained HTML report here");
+  cmd->add_option("--markdown", options->markdown, "Write a Markdown summary here (printed to stdout when no output is given)");
+  cmd->add_option("--measured", options->measured,
+                  "A trace of the same workload recorded on B: report the projection's error against it");
+  cmd->footer(exit_codes_help);
+  cmd->callback([&action, options] { action = [options] { return run_project(*options); }; });
+}
+
+}  // namespace rafter::cli

@@ -1,0 +1,185 @@
+#include "core/file_reader.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include <zlib.h>
+
+#include "core/error.hpp"
+
+namespace rafter {
+
+namespace {
+constexpr std::size_t k_compressed_chunk = std::size_t{1} << 20;
+}  // namespace
+
+struct file_reader::impl {
+  std::string name;
+  std::FILE* file = nullptr;
+  std::uint64_t file_size = 0;
+  bool gzip = false;
+  bool stream_end = false;   // the current gzip member ended
+  bool eof = false;          // no more content
+  z_stream z{};
+  bool z_open = false;
+  std::vector<unsigned char> in;
+  std::uint64_t compressed_consumed = 0;  // compressed bytes handed to zlib and consumed
+  std::uint64_t position = 0;
+
+  [[noreturn]] void fail(const std::string& message) const { throw input_error(name, "", message); }
+
+  std::size_t fill_input() {
+    const std::size_t n = std::fread(in.data(), 1, in.size(), file);
+    if (n == 0 && std::ferror(file)) fail(std::string("cannot read file: ") + std::strerror(errno));
+    z.next_in = in.data();
+    z.avail_in = static_cast<uInt>(n);
+    return n;
+  }
+
+  std::size_t read_gzip(char* out, std::size_t size) {
+    z.next_out = reinterpret_cast<Bytef*>(out);
+    z.avail_out = static_cast<uInt>(size);
+    while (z.avail_out > 0 && !eof) {
+      if (z.avail_in == 0 && fill_input() == 0) {
+        if (stream_end) {
+          eof = true;
+          break;
+        }
+        fail("truncated gzip stream (ends at compressed byte " + std::to_string(compressed_consumed) + ")");
+      }
+      if (stream_end) {
+        // Another gzip member follows (concatenated gzip), or trailing garbage.
+        if (z.next_in[0] != 0x1f) {
+          fail("unexpected data after the gzip stream at compressed byte " + std::to_string(compressed_consumed));
+        }
+        inflateReset(&z);
+        stream_end = false;
+      }
+      const uInt before = z.avail_in;
+      const int rc = inflate(&z, Z_NO_FLUSH);
+      compressed_consumed += before - z.avail_in;
+      if (rc == Z_STREAM_END) {
+        stream_end = true;
+      } else if (rc == Z_BUF_ERROR) {
+        continue;  // needs more input
+      } else if (rc != Z_OK) {
+        fail("corrupt gzip data at compressed byte " + std::to_string(compressed_consumed) +
+             (z.msg != nullptr ? std::string(" (") + z.msg + ")" : std::string()));
+      }
+    }
+    return size - z.avail_out;
+  }
+};
+
+file_reader::file_reader(const std::filesystem::path& path) : m_impl(std::make_unique<impl>()) {
+  impl& d = *m_impl;
+  d.name = path.string();
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) d.fail("is a directory, not a file");
+  d.file = std::fopen(path.c_str(), "rb");
+  if (d.file == nullptr) d.fail(std::string("cannot open file: ") + std::strerror(errno));
+  d.file_size = static_cast<std::uint64_t>(std::filesystem::file_size(path, ec));
+  unsigned char magic[2] = {0, 0};
+  const std::size_t n = std::fread(magic, 1, 2, d.file);
+  std::rewind(d.file);
+  d.gzip = n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+  if (d.gzip) {
+    d.in.resize(k_compressed_chunk);
+    if (inflateInit2(&d.z, 16 + MAX_WBITS) != Z_OK) d.fail("cannot initialise zlib");
+    d.z_open = true;
+  }
+}
+
+file_reader::~file_reader() {
+  if (m_impl->z_open) inflateEnd(&m_impl->z);
+  if (m_impl->file != nullptr) std::fclose(m_impl->file);
+}
+
+std::size_t file_reader::read(char* out, std::size_t size) {
+  impl& d = *m_impl;
+  if (d.eof || size == 0) return 0;
+  std::size_t n = 0;
+  if (d.gzip) {
+    // zlib counts in uInt; keep each call below 1 GiB.
+    const std::size_t cap = std::size_t{1} << 30;
+    while (n < size && !d.eof) n += d.read_gzip(out + n, std::min(size - n, cap));
+  } else {
+    n = std::fread(out, 1, size, d.file);
+    if (n < size) {
+      if (std::ferror(d.file)) d.fail(std::string("cannot read file: ") + std::strerror(errno));
+      d.eof = true;
+    }
+  }
+  d.position += n;
+  return n;
+}
+
+bool file_reader::gzip() const noexcept { return m_impl->gzip; }
+std::uint64_t file_reader::position() const noexcept { return m_impl->position; }
+std::uint64_t file_reader::file_size() const noexcept { return m_impl->file_size; }
+const std::string& file_reader::name() const noexcept { return m_impl->name; }
+
+std::string read_file_content(const std::filesystem::path& path) {
+  file_reader reader(path);
+  std::string out;
+  out.resize(reader.gzip() ? reader.file_size() * 4 + 4096 : reader.file_size() + 1);
+  std::size_t used = 0;
+  for (;;) {
+    if (used == out.size()) out.resize(out.size() * 2);
+    const std::size_t n = reader.read(out.data() + used, out.size() - used);
+    if (n == 0) break;
+    used += n;
+  }
+  out.resize(used);
+  return out;
+}
+
+std::string read_file_prefix(const std::filesystem::path& path, std::size_t size) {
+  file_reader reader(path);
+  std::string out(size, '\0');
+  std::size_t used = 0;
+  try {
+    while (used < size) {
+      const std::size_t n = reader.read(out.data() + used, size - used);
+      if (n == 0) break;
+      used += n;
+    }
+  } catch (const input_error&) {
+    if (used == 0) throw;  // a prefix of a damaged file is still a prefix
+  }
+  out.resize(used);
+  return out;
+}
+
+std::string gzip_compress(const std::string& data) {
+  z_stream z{};
+  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw error(exit_code::usage, "cannot initialise zlib");
+  }
+  std::string out;
+  std::vector<unsigned char> buffer(std::size_t{1} << 20);
+  const std::size_t piece = std::size_t{1} << 30;  // zlib counts in uInt
+  std::size_t offset = 0;
+  int rc = Z_OK;
+  do {
+    const std::size_t n = std::min(piece, data.size() - offset);
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data() + offset));
+    z.avail_in = static_cast<uInt>(n);
+    offset += n;
+    const int flush = offset == data.size() ? Z_FINISH : Z_NO_FLUSH;
+    do {
+      z.next_out = buffer.data();
+      z.avail_out = static_cast<uInt>(buffer.size());
+      rc = deflate(&z, flush);
+      out.append(reinterpret_cast<const char*>(buffer.data()), buffer.size() - z.avail_out);
+    } while (z.avail_out == 0);
+  } while (offset < data.size());
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) throw error(exit_code::usage, "gzip compression failed");
+  return out;
+}
+
+}  // namespace rafter

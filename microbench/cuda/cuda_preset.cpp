@@ -1,0 +1,72 @@
+#include "microbench/cuda/cuda_preset.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/units.hpp"
+
+namespace rafter::cuda {
+
+cuda_preset cuda_preset_for(const std::string& name) {
+  cuda_preset p;
+  p.name = name;
+  if (name == "quick") {
+    p.launch_target_s = 0.005;
+    p.timing = timing_policy{5, 0.02, 0.01, 0.03, 3};
+    p.steps_per_octave = 2;
+    p.curve_first = std::size_t{1} << 20;
+    p.curve_span_over_l2 = 8.0;
+    p.curve_min_last = std::size_t{256} << 20;
+    p.hbm_over_l2 = 16.0;
+    p.hbm_min_bytes = std::size_t{512} << 20;
+    p.chase_span_over_l2 = 4.0;
+    p.chase_min_last = std::size_t{256} << 20;
+    p.chase_hops = 16384;
+  } else if (name == "full") {
+    p.launch_target_s = 0.02;
+    p.timing = timing_policy{10, 0.1, 0.05, 0.01, 3};
+    p.steps_per_octave = 4;
+    p.curve_first = std::size_t{256} << 10;
+    p.curve_span_over_l2 = 32.0;
+    p.curve_min_last = std::size_t{2} << 30;
+    p.hbm_over_l2 = 32.0;
+    p.hbm_min_bytes = std::size_t{1} << 30;
+    p.chase_span_over_l2 = 64.0;
+    p.chase_min_last = std::size_t{4} << 30;
+    p.chase_hops = 65536;
+  } else {
+    throw usage_error("unknown preset \"" + name + "\" (expected quick or full)");
+  }
+  return p;
+}
+
+std::size_t hbm_array_bytes(const cuda_preset& preset, double l2_bytes, std::size_t free_bytes, int arrays) {
+  const double wanted = std::max(static_cast<double>(preset.hbm_min_bytes), preset.hbm_over_l2 * l2_bytes);
+  const double cap = 0.6 * static_cast<double>(free_bytes) / std::max(1, arrays);
+  const double chosen = std::min(wanted, cap);
+  const std::size_t mib = std::size_t{1} << 20;
+  const std::size_t bytes = static_cast<std::size_t>(chosen) / mib * mib;
+  if (static_cast<double>(bytes) < 4.0 * l2_bytes) {
+    throw unsupported_error(fmt::format("{} of free GPU memory is too little for {} arrays far beyond the {} L2",
+                                        format_capacity(static_cast<double>(free_bytes)), arrays, format_capacity(l2_bytes)));
+  }
+  return bytes;
+}
+
+std::vector<std::size_t> working_set_sizes(std::size_t first, std::size_t last, int steps_per_octave, std::size_t granule) {
+  std::vector<std::size_t> sizes;
+  const double ratio = std::pow(2.0, 1.0 / std::max(1, steps_per_octave));
+  granule = std::max<std::size_t>(1, granule);
+  for (double s = static_cast<double>(std::max<std::size_t>(first, 1));; s *= ratio) {
+    std::size_t size = static_cast<std::size_t>(std::llround(s / static_cast<double>(granule))) * granule;
+    size = std::max(size, granule);
+    if (sizes.empty() || size > sizes.back()) sizes.push_back(size);
+    if (size >= last) break;
+  }
+  return sizes;
+}
+
+}  // namespace rafter::cuda

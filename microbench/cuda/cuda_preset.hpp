@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "microbench/gbench_runner.hpp"
+
+namespace rafter::cuda {
+
+/// The knobs of a CUDA sweep preset (quick: about a minute; full: a few minutes, finer curves,
+/// larger footprints). Sizes in bytes, times in seconds.
+struct cuda_preset {
+  std::string name;
+  double launch_target_s = 0.005;      ///< Work in one timed measurement (one or more launches).
+  timing_policy timing;                ///< Google Benchmark repetitions and settling.
+  int steps_per_octave = 2;            ///< Points per doubling of the working-set curves.
+  std::size_t curve_first = 0;         ///< First working set of the bandwidth curve.
+  double curve_span_over_l2 = 8.0;     ///< The bandwidth curve ends this many L2 sizes out ...
+  std::size_t curve_min_last = 0;      ///< ... and at least here.
+  double hbm_over_l2 = 16.0;           ///< HBM arrays are this many L2 sizes ...
+  std::size_t hbm_min_bytes = 0;       ///< ... and at least this large.
+  double l2_fraction = 0.25;           ///< Working set of the L2 ceiling, as a fraction of L2.
+  std::size_t chase_first = 4096;      ///< First footprint of the latency curve.
+  double chase_span_over_l2 = 4.0;
+  std::size_t chase_min_last = 0;
+  std::uint32_t chase_hops = 16384;    ///< Timed hops per launch.
+  std::uint32_t chase_warm_max = 1u << 20;  ///< Untimed hops before the first launch, at most.
+};
+
+/// The preset called `name` ("quick" or "full"); throws usage_error otherwise.
+[[nodiscard]] cuda_preset cuda_preset_for(const std::string& name);
+
+/// Bytes of each of `arrays` HBM arrays: max(hbm_min_bytes, hbm_over_l2 * l2) but all arrays
+/// together at most 60% of `free_bytes`; rounded down to a whole MiB. Throws unsupported_error
+/// when that leaves less than 4 x L2 per array (the working set would not be far beyond L2).
+[[nodiscard]] std::size_t hbm_array_bytes(const cuda_preset& preset, double l2_bytes, std::size_t free_bytes, int arrays);
+
+/// Working sets from `first` to at least `last`: geometric, `steps_per_octave` per doubling,
+/// each a multiple of `granule`, strictly increasing.
+[[nodiscard]] std::vector<std::size_t> working_set_sizes(std::size_t first, std::size_t last, int steps_per_octave,
+                                                         std::size_t granule);
+
+}  // namespace rafter::cuda

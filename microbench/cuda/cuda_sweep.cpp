@@ -1,0 +1,509 @@
+#include "microbench/cuda/cuda_sweep.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <ctime>
+#include <functional>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/interrupt.hpp"
+#include "core/units.hpp"
+#include "core/version.hpp"
+#include "microbench/cuda/chase_bench.hpp"
+#include "microbench/cuda/core_bench.hpp"
+#include "microbench/cuda/cuda_preset.hpp"
+#include "microbench/cuda/gpu_session.hpp"
+#include "microbench/cuda/kernel_counts.hpp"
+#include "microbench/cuda/mma_bench.hpp"
+#include "microbench/cuda/nvml_library.hpp"
+#include "microbench/cuda/smem_bench.hpp"
+#include "microbench/cuda/stream_bench.hpp"
+#include "microbench/cuda/wgmma_bench.hpp"
+#include "microbench/gbench_runner.hpp"
+#include "microbench/gpu_devices.hpp"
+#include "microbench/plateau.hpp"
+
+namespace rafter::cuda {
+
+namespace {
+
+/// A clock more than this far below the device's maximum is reported as throttling.
+constexpr double throttle_ratio = 0.85;
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+void require_correct(const std::string& what, const std::string& mismatch) {
+  if (!mismatch.empty()) {
+    throw error(exit_code::check_failed, what + " computed a wrong result: " + mismatch + "; its timing is discarded");
+  }
+}
+
+double median_of(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0.0 : v[v.size() / 2];
+}
+
+struct sweep_state {
+  const sweep_options& options;
+  const cuda_preset& preset;
+  progress& prog;
+  gpu_session& session;
+  nvml_library& nvml;
+  machine_profile& profile;
+  std::vector<double> compute_clocks;
+  int unsettled = 0;
+  int points = 0;
+
+  void count(const sample_stats& s) {
+    ++points;
+    unsettled += s.settled ? 0 : 1;
+  }
+
+  /// Flags a compute measurement whose probed SM clock sat well below the maximum.
+  void check_clock(const std::string& id, std::optional<double> clock_hz) {
+    const auto& max = session.facts().max_sm_clock_hz;
+    if (!clock_hz || !max) return;
+    compute_clocks.push_back(*clock_hz);
+    if (*clock_hz >= throttle_ratio * *max) return;
+    std::string reasons;
+    if (const auto r = nvml.read(session.facts().pci_bus_id); r && r->clock_event_reasons) {
+      reasons = nvml_library::throttle_names(*r->clock_event_reasons);
+    }
+    profile.warnings.push_back(fmt::format("{}: the SM clock was {} during the measurement, {:.0f}% of the maximum {}{}",
+                                           id, format_hertz(*clock_hz), 100.0 * *clock_hz / *max, format_hertz(*max),
+                                           reasons.empty() ? "" : " (NVML clock-event reasons: " + reasons + ")"));
+  }
+};
+
+/// Grows `units` (starting at `first`) until one timed run lasts at least a tenth of the target,
+/// then scales it to the target. `time_of(units)` runs once and returns seconds.
+std::size_t calibrate(const std::function<double(std::size_t)>& time_of, std::size_t first, double target_s,
+                      std::size_t max_units) {
+  std::size_t units = first;
+  double t = time_of(units);  // Also the warm-up: module load, clocks, caches.
+  t = time_of(units);
+  while (t < target_s / 10 && units < max_units / 8) {
+    units *= 8;
+    t = time_of(units);
+  }
+  return scale_to_target(t, units, target_s, 1, max_units);
+}
+
+compute_ceiling ceiling(const std::string& id, const std::string& precision, const std::string& unit,
+                        const sample_stats& seconds, double flop, std::optional<double> clock_hz, const std::string& method) {
+  compute_ceiling c;
+  c.id = id;
+  c.precision = precision;
+  c.unit = unit;
+  c.samples = seconds.reciprocal_scaled(flop);
+  c.flop_per_s = c.samples->median;
+  c.source = figure_source::measured;
+  c.method = fmt::format("{}; median of {} repetitions (CUDA events)", method, c.samples->n);
+  c.clock_hz = clock_hz;
+  return c;
+}
+
+void measure_core(sweep_state& st, int& step) {
+  for (const core_op_info& i : core_ops()) {
+    throw_if_interrupted();
+    core_bench bench(st.session, i.op, st.options.seed + static_cast<std::uint64_t>(i.op));
+    require_correct(std::string(i.id) + " kernel", bench.run_and_check(1, 0));  // every thread, 16 steps
+    const auto outer = static_cast<int>(calibrate([&](std::size_t n) { return bench.time(static_cast<int>(n)); }, 16,
+                                                  st.preset.launch_target_s, INT_MAX / 2));
+    st.session.reset_probe();
+    const sample_stats t = measure_with_gbench(std::string("cuda/") + i.id, [&] { return bench.time(outer); }, st.preset.timing);
+    const auto clock = st.session.probed_clock_hz();
+    require_correct(std::string(i.id) + " kernel", bench.check_output(outer, 64));
+    compute_ceiling c = ceiling(i.id, i.precision, "vector", t, bench.flop(outer), clock,
+                                fmt::format("{} chains of dependent {} per thread, {} threads (a full wave of {} blocks)",
+                                            core_chains, i.instruction, bench.threads(), bench.blocks()));
+    st.count(*c.samples);
+    st.check_clock(i.id, clock);
+    st.prog.step(++step, fmt::format("{}: {}{}", i.id, format_flops(c.flop_per_s), c.samples->settled ? "" : " (not settled)"));
+    st.profile.compute.push_back(std::move(c));
+  }
+}
+
+void measure_mma(sweep_state& st, int& step) {
+  const int cc = st.session.facts().cc;
+  for (const mma_op_info& i : mma_ops()) {
+    throw_if_interrupted();
+    if (cc < i.min_cc) {
+      st.prog.step(++step, fmt::format("{}: not on compute capability {}.{}", i.id, cc / 10, cc % 10));
+      continue;
+    }
+    mma_bench bench(st.session, i.op, st.options.seed + 100 + static_cast<std::uint64_t>(i.op));
+    require_correct(std::string(i.id) + " kernel", bench.run_and_check(2));
+    const auto outer = static_cast<int>(calibrate([&](std::size_t n) { return bench.time(static_cast<int>(n)); }, 64,
+                                                  st.preset.launch_target_s, INT_MAX / 2));
+    st.session.reset_probe();
+    const sample_stats t = measure_with_gbench(std::string("cuda/") + i.id, [&] { return bench.time(outer); }, st.preset.timing);
+    const auto clock = st.session.probed_clock_hz();
+    require_correct(std::string(i.id) + " kernel", bench.check_output(outer));
+    compute_ceiling c = ceiling(i.id, i.precision, "tensor", t, bench.flop(outer), clock,
+                                fmt::format("{} in {} independent accumulator chains per warp, {} warps, random inputs", i.ptx,
+                                            mma_chains, bench.warps()));
+    if (i.op == mma_op::fp8 && (cc == 90 || cc / 10 == 10)) {
+      c.note = "on this architecture ptxas lowers mma.sync e4m3 to fp16 HMMA plus conversions (no QMMA): an emulation "
+               "ceiling, not the fp8 tensor-core rate (wgmma reaches that on sm_90a)";
+    }
+    st.count(*c.samples);
+    st.check_clock(i.id, clock);
+    st.prog.step(++step, fmt::format("{}: {}{}", i.id, format_flops(c.flop_per_s), c.samples->settled ? "" : " (not settled)"));
+    st.profile.compute.push_back(std::move(c));
+  }
+}
+
+void measure_wgmma(sweep_state& st, int& step) {
+  for (const wgmma_op_info& i : wgmma_ops()) {
+    throw_if_interrupted();
+    std::optional<wgmma_bench> bench;
+    try {
+      bench.emplace(st.session, i.op, st.options.seed + 200 + static_cast<std::uint64_t>(i.op));
+    } catch (const unsupported_error& e) {
+      st.prog.step(++step, fmt::format("{}: skipped ({})", i.id, e.what()));
+      continue;
+    }
+    require_correct(std::string(i.id) + " kernel", bench->run_and_check(2));
+    const auto outer = static_cast<int>(calibrate([&](std::size_t n) { return bench->time(static_cast<int>(n)); }, 16,
+                                                  st.preset.launch_target_s, INT_MAX / 2));
+    st.session.reset_probe();
+    const sample_stats t = measure_with_gbench(std::string("cuda/") + i.id, [&] { return bench->time(outer); }, st.preset.timing);
+    const auto clock = st.session.probed_clock_hz();
+    require_correct(std::string(i.id) + " kernel", bench->check_output(outer));
+    compute_ceiling c = ceiling(i.id, i.precision, "tensor", t, bench->flop(outer), clock,
+                                fmt::format("{} (A and B in shared memory, no swizzle), one warpgroup per block, {} blocks, "
+                                            "random inputs",
+                                            i.ptx, bench->blocks()));
+    st.count(*c.samples);
+    st.check_clock(i.id, clock);
+    st.prog.step(++step, fmt::format("{}: {}{}", i.id, format_flops(c.flop_per_s), c.samples->settled ? "" : " (not settled)"));
+    st.profile.compute.push_back(std::move(c));
+  }
+}
+
+/// A bandwidth measurement of `bench`: `launches` back-to-back launches per timed sample.
+sample_stats measure_stream(sweep_state& st, stream_bench& bench, const std::string& name, std::size_t passes,
+                            bool cold, std::size_t& launches) {
+  launches = calibrate(
+      [&](std::size_t n) {
+        double total = 0.0;
+        for (std::size_t k = 0; k < n; ++k) total += bench.time(passes, cold && k == 0);
+        return total;
+      },
+      1, st.preset.launch_target_s, 1 << 16);
+  const sample_stats t = measure_with_gbench(
+      name,
+      [&] {
+        double total = 0.0;
+        for (std::size_t k = 0; k < launches; ++k) total += bench.time(passes, cold && k == 0);
+        return total;
+      },
+      st.preset.timing);
+  return t.reciprocal_scaled(bench.bytes(passes) * static_cast<double>(launches));
+}
+
+void measure_memory(sweep_state& st, std::map<std::string, memory_level>& levels) {
+  const device_facts& f = st.session.facts();
+  const stream_op ops[] = {stream_op::read, stream_op::write, stream_op::copy, stream_op::triad};
+  int step = 0;
+  st.prog.begin("memory", 6);
+  memory_level& hbm = levels["hbm"];
+  for (const stream_op op : ops) {
+    throw_if_interrupted();
+    const std::size_t array_bytes = hbm_array_bytes(st.preset, f.l2_bytes, f.free_bytes, arrays_touched(op));
+    stream_bench bench(st.session, op, vectors_in(array_bytes), load_path::cached, st.options.seed + 300);
+    const std::string what = fmt::format("HBM {} kernel on {} arrays", to_string(op), format_capacity(static_cast<double>(array_bytes)));
+    require_correct(what, bench.run_and_check(1));
+    std::size_t launches = 1;
+    const sample_stats bw = measure_stream(st, bench, std::string("cuda/hbm.") + to_string(op), 1, true, launches);
+    require_correct(what, bench.check_output(1));
+    st.count(bw);
+    switch (op) {
+      case stream_op::read: hbm.read_bytes_per_s = bw.median; break;
+      case stream_op::write: hbm.write_bytes_per_s = bw.median; break;
+      case stream_op::copy: hbm.copy_bytes_per_s = bw.median; break;
+      case stream_op::triad: hbm.triad_bytes_per_s = bw.median; break;
+    }
+    hbm.samples[to_string(op)] = bw;
+    hbm.method = fmt::format(
+        "16-byte vector loads/stores (int4/float4), grid-stride over a full wave of blocks, {} per array (at least {:.0f}x "
+        "L2), L2 flushed before each timed sample, STREAM byte counting (no write-allocate)",
+        format_capacity(static_cast<double>(array_bytes)), st.preset.hbm_over_l2);
+    st.prog.step(++step, fmt::format("hbm {}: {}{}", to_string(op), format_bandwidth(bw.median), bw.settled ? "" : " (not settled)"));
+  }
+
+  {  // L2: a working set inside L2, loads that bypass L1.
+    throw_if_interrupted();
+    const auto bytes = static_cast<std::size_t>(f.l2_bytes * st.preset.l2_fraction);
+    stream_bench bench(st.session, stream_op::read, vectors_in(bytes), load_path::l2_only, st.options.seed + 400);
+    require_correct("L2 read kernel", bench.run_and_check(2));
+    const std::size_t passes = calibrate([&](std::size_t p) { return bench.time(p, false); }, 4, st.preset.launch_target_s, 1 << 24);
+    std::size_t launches = 1;
+    const sample_stats bw = measure_stream(st, bench, "cuda/l2.read", passes, false, launches);
+    require_correct("L2 read kernel", bench.check_output(passes));
+    st.count(bw);
+    memory_level& l2 = levels["l2"];
+    l2.read_bytes_per_s = bw.median;
+    l2.samples["read"] = bw;
+    l2.method = fmt::format("16-byte ld.global.cg loads (L1 bypassed) re-reading a {} working set ({:.0f}% of L2), full wave",
+                            format_capacity(static_cast<double>(bytes)), st.preset.l2_fraction * 100);
+    st.prog.step(++step, fmt::format("l2 read: {}{}", format_bandwidth(bw.median), bw.settled ? "" : " (not settled)"));
+  }
+
+  {  // Shared memory.
+    throw_if_interrupted();
+    smem_bench bench(st.session, st.options.seed + 500);
+    require_correct("shared-memory kernel", bench.run_and_check(3));
+    const auto passes = static_cast<int>(calibrate([&](std::size_t p) { return bench.time(static_cast<int>(p)); }, 64,
+                                                   st.preset.launch_target_s, INT_MAX / 2));
+    const sample_stats t = measure_with_gbench("cuda/smem.read", [&] { return bench.time(passes); }, st.preset.timing);
+    require_correct("shared-memory kernel", bench.check_output(passes));
+    const sample_stats bw = t.reciprocal_scaled(bench.bytes(passes));
+    st.count(bw);
+    memory_level& smem = levels["smem"];
+    smem.read_bytes_per_s = bw.median;
+    smem.samples["read"] = bw;
+    smem.capacity_bytes = f.shared_memory_per_sm_bytes * f.sms;
+    smem.method = fmt::format("conflict-free 16-byte shared-memory loads (LDS.128), {} threads, {} loads per pass",
+                              bench.threads(), smem_loads);
+    st.prog.step(++step, fmt::format("smem read: {}{}", format_bandwidth(bw.median), bw.settled ? "" : " (not settled)"));
+  }
+}
+
+/// Sorts the plateaus' values into the levels: bandwidth from the read curve, latency from the chase.
+const curve_point* representative(const curve& c, const plateau& p) {
+  std::vector<const curve_point*> inside;
+  for (const auto& pt : c.points) {
+    if (pt.x >= p.x_min && pt.x <= p.x_max) inside.push_back(&pt);
+  }
+  if (inside.empty()) return nullptr;
+  std::sort(inside.begin(), inside.end(), [](auto a, auto b) { return a->y.median < b->y.median; });
+  return inside[inside.size() / 2];
+}
+
+void measure_curve(sweep_state& st, std::map<std::string, memory_level>& levels) {
+  const device_facts& f = st.session.facts();
+  const std::size_t last = std::max(st.preset.curve_min_last, static_cast<std::size_t>(f.l2_bytes * st.preset.curve_span_over_l2));
+  const std::size_t cap = static_cast<std::size_t>(0.5 * static_cast<double>(f.free_bytes));
+  const auto sizes = working_set_sizes(st.preset.curve_first, std::min(last, cap), st.preset.steps_per_octave, 1 << 16);
+  curve c;
+  c.id = "bandwidth.read";
+  c.kind = "bandwidth";
+  c.access = "read";
+  c.y_unit = "B/s";
+  int step = 0;
+  st.prog.begin("bandwidth curve", static_cast<int>(sizes.size()));
+  for (const std::size_t ws : sizes) {
+    throw_if_interrupted();
+    stream_bench bench(st.session, stream_op::read, vectors_in(ws), load_path::cached, st.options.seed + ws);
+    const std::string what = fmt::format("read kernel at {}", format_capacity(static_cast<double>(ws)));
+    require_correct(what, bench.run_and_check(1));
+    const std::size_t passes = calibrate([&](std::size_t p) { return bench.time(p, false); }, 1, st.preset.launch_target_s, 1 << 24);
+    std::size_t launches = 1;
+    curve_point pt;
+    pt.x = static_cast<double>(bench.working_set_bytes());
+    pt.y = measure_stream(st, bench, fmt::format("cuda/{}/{}", c.id, ws), passes, false, launches);
+    require_correct(what, bench.check_output(passes));
+    st.count(pt.y);
+    c.points.push_back(pt);
+    st.prog.step(++step, fmt::format("read {}: {}{}", format_capacity(pt.x), format_bandwidth(pt.y.median),
+                                     pt.y.settled ? "" : " (not settled)"));
+  }
+  // All SMs together: L1 holds up to (shared memory per SM) x SMs, L2 its reported size.
+  const std::vector<level_bound> bounds = {{"l1", f.shared_memory_per_sm_bytes * f.sms}, {"l2", f.l2_bytes}};
+  level_match match = match_levels(detect_plateaus(c), bounds, "hbm", "B/s");
+  c.plateaus = match.plateaus;
+  for (const auto& w : match.warnings) st.profile.warnings.push_back("bandwidth.read: " + w);
+  for (const auto& p : c.plateaus) {
+    if (p.level != "l1") continue;  // L2 and HBM have dedicated measurements above.
+    memory_level& l1 = levels["l1"];
+    l1.read_bytes_per_s = p.value;
+    if (const curve_point* rep = representative(c, p)) l1.samples["read"] = rep->y;
+    l1.method = "plateau of the read bandwidth curve (ordinary 16-byte loads, every SM re-reading its share)";
+  }
+  st.profile.curves.push_back(std::move(c));
+}
+
+void measure_latency(sweep_state& st, std::map<std::string, memory_level>& levels) {
+  const device_facts& f = st.session.facts();
+  const std::size_t last = std::max(st.preset.chase_min_last, static_cast<std::size_t>(f.l2_bytes * st.preset.chase_span_over_l2));
+  const std::size_t cap = static_cast<std::size_t>(0.4 * static_cast<double>(f.free_bytes));
+  const auto sizes = working_set_sizes(st.preset.chase_first, std::min(last, cap), st.preset.steps_per_octave, chase_line_bytes * 2);
+  curve c;
+  c.id = "latency.chase";
+  c.kind = "latency";
+  c.access = "chase";
+  c.y_unit = "s";
+  std::vector<double> clocks;
+  int step = 0;
+  st.prog.begin("latency", static_cast<int>(sizes.size()));
+  for (const std::size_t footprint : sizes) {
+    throw_if_interrupted();
+    chase_bench bench(st.session, footprint, st.options.seed + footprint);
+    const std::string what = fmt::format("pointer chase at {}", format_capacity(static_cast<double>(footprint)));
+    const auto warm = static_cast<std::uint32_t>(std::min<std::size_t>(bench.lines(), st.preset.chase_warm_max));
+    const std::uint32_t hops = st.preset.chase_hops;
+    chase_result r = bench.run(warm, hops);
+    require_correct(what, bench.check(r, warm, hops));
+    std::vector<double> point_clocks;
+    const sample_stats t = measure_with_gbench(
+        fmt::format("cuda/{}/{}", c.id, footprint),
+        [&] {
+          r = bench.run(0, hops);
+          require_correct(what, bench.check(r, 0, hops));
+          if (const auto hz = clock_hz_from_probe(r.cycles, r.nanoseconds)) point_clocks.push_back(*hz);
+          return static_cast<double>(r.nanoseconds) * 1e-9;
+        },
+        st.preset.timing);
+    curve_point pt;
+    pt.x = static_cast<double>(bench.footprint_bytes());
+    pt.y = t;
+    pt.y.median /= hops;
+    pt.y.min /= hops;
+    pt.y.max /= hops;
+    st.count(pt.y);
+    if (!point_clocks.empty()) clocks.push_back(median_of(point_clocks));
+    c.points.push_back(pt);
+    st.prog.step(++step, fmt::format("chase {}: {}{}", format_capacity(pt.x), format_seconds(pt.y.median),
+                                     pt.y.settled ? "" : " (not settled)"));
+  }
+  const double clock_hz = clocks.empty() ? 0.0 : median_of(clocks);  // 0: no clock recorded.
+  // One thread on one SM: its L1 (at most the shared memory per SM), then L2.
+  const std::vector<level_bound> bounds = {{"l1", f.shared_memory_per_sm_bytes}, {"l2", f.l2_bytes}};
+  level_match match = match_levels(detect_plateaus(c), bounds, "hbm", "s");
+  c.plateaus = match.plateaus;
+  for (const auto& w : match.warnings) st.profile.warnings.push_back("latency.chase: " + w);
+  for (const auto& p : c.plateaus) {
+    if (p.level.empty()) continue;
+    memory_level& m = levels[p.level];
+    m.latency_s = p.value;
+    if (clock_hz > 0.0) m.latency_cycles = p.value * clock_hz;
+    if (const curve_point* rep = representative(c, p)) m.samples["latency"] = rep->y;
+    const std::string latency_method = fmt::format(
+        "latency: one thread chasing a random single cycle of 128-byte lines, {} hops per launch, %globaltimer and "
+        "clock64 (SM clock during the chase {})", st.preset.chase_hops, clock_hz > 0.0 ? format_hertz(clock_hz) : "unknown");
+    m.method = m.method.empty() ? latency_method : m.method + "; " + latency_method;
+  }
+  st.profile.curves.push_back(std::move(c));
+}
+
+void describe_device(machine_profile& profile, const gpu_inventory& inventory, const gpu_session& session,
+                     const nvml_library& nvml, const sweep_options& options) {
+  const device_facts& f = session.facts();
+  device_info& dev = profile.device;
+  dev.name = f.name;
+  dev.kind = device_kind::gpu;
+  dev.vendor = "NVIDIA";
+  dev.architecture = fmt::format("sm_{}", f.cc);
+  dev.compute_units = f.sms;
+  dev.compute_unit_name = "SMs";
+  dev.max_clock_hz = f.max_sm_clock_hz;
+  dev.memory_bytes = static_cast<double>(f.total_bytes);
+  dev.caches.push_back({"l2", f.l2_bytes, 1});
+  dev.driver_version = nvml.driver_version().empty() ? cuda_version_string(inventory.driver_version)
+                                                     : nvml.driver_version() + " (CUDA " + cuda_version_string(inventory.driver_version) + ")";
+  dev.toolkit_version = "CUDA runtime " + cuda_version_string(inventory.runtime_version);
+  dev.obtained = fmt::format(
+      "measured by rafter sweep --backend cuda --preset {} on GPU {}: CUDA events around full-wave kernel launches, "
+      "Google Benchmark repetitions, every kernel checked against a host reference; card settings untouched",
+      options.preset, f.index);
+  auto& env = dev.environment;
+  env["compute_capability"] = fmt::format("{}.{}", f.cc / 10, f.cc % 10);
+  env["pci_bus_id"] = f.pci_bus_id;
+  env["shared_memory_per_sm_bytes"] = fmt::format("{:.0f}", f.shared_memory_per_sm_bytes);
+  env["preset"] = options.preset;
+  env["nvml"] = nvml.available() ? "yes" : "no (" + nvml.unavailable_reason() + ")";
+}
+
+void record_nvml(machine_profile& profile, const nvml_library& nvml, const std::string& bus, const std::string& when) {
+  const auto r = nvml.read(bus);
+  if (!r) return;
+  auto& env = profile.device.environment;
+  if (r->sm_clock_hz) env["nvml_sm_clock_" + when] = format_hertz(*r->sm_clock_hz);
+  if (r->memory_clock_hz) env["nvml_memory_clock_" + when] = format_hertz(*r->memory_clock_hz);
+  if (r->power_w) env["nvml_power_w_" + when] = fmt::format("{:.0f}", *r->power_w);
+  if (r->temperature_c) env["nvml_temperature_c_" + when] = fmt::format("{:.0f}", *r->temperature_c);
+  if (r->clock_event_reasons) {
+    const std::string names = nvml_library::throttle_names(*r->clock_event_reasons);
+    env["nvml_throttle_" + when] = names.empty() ? "none" : names;
+  }
+  if (r->max_sm_clock_hz) env["nvml_max_sm_clock"] = format_hertz(*r->max_sm_clock_hz);
+}
+
+}  // namespace
+
+machine_profile run_cuda_sweep(const sweep_options& options, progress& prog) {
+  const cuda_preset preset = cuda_preset_for(options.preset);
+  const gpu_inventory inventory = query_gpus();
+  if (!inventory.unavailable_reason.empty()) throw unsupported_error("--backend cuda: " + inventory.unavailable_reason);
+  if (options.device < 0 || options.device >= static_cast<int>(inventory.devices.size())) {
+    throw usage_error(fmt::format("--device {}: this machine has {} GPU(s) (0 .. {})", options.device,
+                                  inventory.devices.size(), inventory.devices.size() - 1));
+  }
+  gpu_session session(options.device);
+  nvml_library nvml;
+
+  machine_profile profile;
+  profile.generator.version = version_string;
+  profile.generator.command = options.command;
+  profile.generator.created_utc = utc_now();
+  describe_device(profile, inventory, session, nvml, options);
+  record_nvml(profile, nvml, session.facts().pci_bus_id, "before");
+  prog.note(fmt::format("cuda {}: {} (CC {}.{}, {} SMs, {} L2), preset {}", options.device, session.facts().name,
+                        session.facts().cc / 10, session.facts().cc % 10, session.facts().sms,
+                        format_capacity(session.facts().l2_bytes), options.preset));
+
+  sweep_state st{options, preset, prog, session, nvml, profile, {}, 0, 0};
+  if (options.compute) {
+    int step = 0;
+    const int total = static_cast<int>(core_ops().size() + mma_ops().size() + wgmma_ops().size());
+    prog.begin("compute", total);
+    measure_core(st, step);
+    measure_mma(st, step);
+    measure_wgmma(st, step);
+  }
+  std::map<std::string, memory_level> levels;
+  if (options.memory) {
+    measure_memory(st, levels);
+    measure_curve(st, levels);
+  }
+  if (options.latency) measure_latency(st, levels);
+
+  for (const char* name : {"l1", "smem", "l2", "hbm"}) {
+    const auto it = levels.find(name);
+    if (it == levels.end()) continue;
+    memory_level m = it->second;
+    m.level = name;
+    m.source = figure_source::measured;
+    if (m.level == "l2") m.capacity_bytes = session.facts().l2_bytes;
+    if (m.level == "hbm") m.capacity_bytes = static_cast<double>(session.facts().total_bytes);
+    profile.memory.push_back(std::move(m));
+  }
+  if (!st.compute_clocks.empty()) profile.device.measured_clock_hz = median_of(st.compute_clocks);
+  record_nvml(profile, nvml, session.facts().pci_bus_id, "after");
+
+  if (st.unsettled > 0) {
+    profile.warnings.push_back(fmt::format(
+        "{} of {} measurements did not settle (coefficient of variation above {:.0f}% after {} attempts); they are "
+        "flagged settled=false",
+        st.unsettled, st.points, preset.timing.settle_cv * 100, preset.timing.max_attempts));
+  }
+  if (!nvml.available()) profile.warnings.push_back("NVML unavailable (" + nvml.unavailable_reason() + "): no power, temperature or throttle reasons recorded");
+  prog.finish();
+  return profile;
+}
+
+}  // namespace rafter::cuda

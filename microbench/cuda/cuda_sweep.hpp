@@ -1,0 +1,29 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/machine_profile.hpp"
+#include "core/progress.hpp"
+
+namespace rafter::cuda {
+
+/// What `rafter sweep --backend cuda` measures, parsed once from the command line.
+struct sweep_options {
+  std::string preset = "quick";  ///< "quick" or "full" (cuda_preset_for).
+  int device = 0;                ///< CUDA device index.
+  bool memory = true;            ///< HBM read/write/copy/triad, L2, shared memory, bandwidth curve.
+  bool latency = true;           ///< Pointer-chase latency versus footprint.
+  bool compute = true;           ///< CUDA-core FMA, mma.sync and (sm_90a) wgmma ceilings.
+  std::uint64_t seed = 0x5eed;   ///< Seed of every random input.
+  std::string command;           ///< The command line, recorded in the profile.
+};
+
+/// Measures GPU `options.device` into a `rafter.machine/1` profile. Every kernel's result is
+/// checked against a host reference before and after its timing; a wrong result throws
+/// `rafter::error` with exit code 1. Without a usable GPU (or in a build without CUDA) throws
+/// `unsupported_error` (exit code 3); a device index out of range is a `usage_error`. Throws
+/// `interrupted_error` on Ctrl-C. Never changes a setting of the GPU.
+[[nodiscard]] machine_profile run_cuda_sweep(const sweep_options& options, progress& progress);
+
+}  // namespace rafter::cuda

@@ -1,0 +1,437 @@
+#include "microbench/cuda/host_reference.hpp"
+
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "microbench/cuda/kernel_counts.hpp"
+
+namespace rafter::cuda {
+
+namespace {
+
+double uniform(std::mt19937_64& rng, double lo, double hi) {
+  return std::uniform_real_distribution<double>(lo, hi)(rng);
+}
+
+std::uint32_t bits_of(float f) noexcept { return std::bit_cast<std::uint32_t>(f); }
+float float_of(std::uint32_t u) noexcept { return std::bit_cast<float>(u); }
+
+/// Significand bits (implicit bit included) of each format.
+constexpr int fp16_significand = 11;
+constexpr int bf16_significand = 8;
+
+/// A magnitude in [0.25, 2) with `stored_bits` random fraction bits, random sign.
+double random_with_fraction(std::mt19937_64& rng, int stored_bits) {
+  const std::uint64_t fraction = rng() & ((std::uint64_t{1} << stored_bits) - 1);
+  const int exponent = static_cast<int>(rng() % 3) - 2;  // 2^-2, 2^-1, 2^0
+  const double magnitude = std::ldexp(1.0 + std::ldexp(static_cast<double>(fraction), -stored_bits), exponent);
+  return (rng() & 1) ? -magnitude : magnitude;
+}
+
+std::uint64_t pack_lanes(std::uint16_t lo, std::uint16_t hi) noexcept {
+  return static_cast<std::uint64_t>(lo) | (static_cast<std::uint64_t>(hi) << 16);
+}
+
+/// One packed-half-lane step: a*b + c exactly in double (the operands' significands are short),
+/// then rounded once to the format.
+double half_lane_fma(double a, double b, double c, int significand) noexcept {
+  return round_to_significand(a * b + c, significand);
+}
+
+}  // namespace
+
+double round_to_significand(double x, int bits) noexcept {
+  if (x == 0.0 || !std::isfinite(x)) return x;
+  int exponent = 0;
+  (void)std::frexp(x, &exponent);  // x = f * 2^exponent, 0.5 <= |f| < 1
+  const double scaled = std::ldexp(x, bits - exponent);
+  return std::ldexp(std::nearbyint(scaled), exponent - bits);
+}
+
+std::uint16_t fp16_bits(double x) {
+  if (x == 0.0) return std::signbit(x) ? 0x8000 : 0;
+  const double m = std::fabs(x);
+  int exponent = 0;
+  const double f = std::frexp(m, &exponent);  // m = f * 2^exponent
+  const int biased = exponent - 1 + 15;
+  if (biased < 1 || biased > 30 || round_to_significand(x, fp16_significand) != x) {
+    throw std::invalid_argument(fmt::format("fp16_bits: {} is not a normal fp16 value", x));
+  }
+  const auto fraction = static_cast<std::uint16_t>(std::ldexp(f * 2.0 - 1.0, 10));
+  return static_cast<std::uint16_t>((std::signbit(x) ? 0x8000 : 0) | (biased << 10) | fraction);
+}
+
+double fp16_value(std::uint16_t bits) noexcept {
+  const int sign = bits >> 15;
+  const int exponent = (bits >> 10) & 0x1f;
+  const int fraction = bits & 0x3ff;
+  double v = 0.0;
+  if (exponent == 0) v = std::ldexp(fraction, -24);
+  else if (exponent == 31) v = fraction ? std::numeric_limits<double>::quiet_NaN() : std::numeric_limits<double>::infinity();
+  else v = std::ldexp(1024 + fraction, exponent - 25);
+  return sign ? -v : v;
+}
+
+std::uint16_t bf16_bits(double x) {
+  const float f = static_cast<float>(x);
+  if (static_cast<double>(f) != x || (bits_of(f) & 0xffff) != 0) {
+    throw std::invalid_argument(fmt::format("bf16_bits: {} is not a bf16 value", x));
+  }
+  return static_cast<std::uint16_t>(bits_of(f) >> 16);
+}
+
+double bf16_value(std::uint16_t bits) noexcept { return float_of(static_cast<std::uint32_t>(bits) << 16); }
+
+double e4m3_value(std::uint8_t bits) noexcept {
+  const int sign = bits >> 7;
+  const int exponent = (bits >> 3) & 0xf;
+  const int fraction = bits & 0x7;
+  if (exponent == 0xf && fraction == 0x7) return std::numeric_limits<double>::quiet_NaN();
+  const double v = exponent == 0 ? std::ldexp(fraction, -9) : std::ldexp(8 + fraction, exponent - 10);
+  return sign ? -v : v;
+}
+
+double tf32_value(std::uint32_t bits) noexcept { return float_of(bits & 0xffffe000u); }
+
+std::uint16_t random_fp16(std::mt19937_64& rng) { return fp16_bits(random_with_fraction(rng, 10)); }
+std::uint16_t random_bf16(std::mt19937_64& rng) { return bf16_bits(random_with_fraction(rng, 7)); }
+std::uint32_t random_tf32(std::mt19937_64& rng) {
+  return bits_of(static_cast<float>(random_with_fraction(rng, 10)));
+}
+std::uint8_t random_e4m3(std::mt19937_64& rng) {
+  // Exponent field 5..7 gives magnitudes in [0.25, 2); every fraction and sign random.
+  const auto exponent = static_cast<std::uint8_t>(5 + rng() % 3);
+  const auto fraction = static_cast<std::uint8_t>(rng() & 7);
+  const auto sign = static_cast<std::uint8_t>((rng() & 1) << 7);
+  return static_cast<std::uint8_t>(sign | (exponent << 3) | fraction);
+}
+std::int8_t random_int8(std::mt19937_64& rng) {
+  const int v = static_cast<int>(rng() % 254) - 127;  // -127 .. 126
+  return static_cast<std::int8_t>(v >= 0 ? v + 1 : v);  // skip 0: -127..-1, 1..127
+}
+
+// ---- CUDA-core chains ---------------------------------------------------------------------------
+
+core_inputs make_core_inputs(core_op op, std::size_t threads, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  core_inputs in;
+  in.start.resize(threads * core_chains);
+  auto fp16_in = [&](double lo, double hi) { return fp16_bits(round_to_significand(uniform(rng, lo, hi), fp16_significand)); };
+  auto bf16_in = [&](double lo, double hi) { return bf16_bits(round_to_significand(uniform(rng, lo, hi), bf16_significand)); };
+  switch (op) {
+    case core_op::fp64_fma:
+      for (auto& v : in.start) v = std::bit_cast<std::uint64_t>(uniform(rng, 0.5, 1.5));
+      in.b = std::bit_cast<std::uint64_t>(uniform(rng, 0.5, 0.875));
+      in.c = std::bit_cast<std::uint64_t>(uniform(rng, 0.125, 0.5));
+      break;
+    case core_op::fp32_fma:
+      for (auto& v : in.start) v = bits_of(static_cast<float>(uniform(rng, 0.5, 1.5)));
+      in.b = bits_of(static_cast<float>(uniform(rng, 0.5, 0.875)));
+      in.c = bits_of(static_cast<float>(uniform(rng, 0.125, 0.5)));
+      break;
+    case core_op::fp16x2_fma:
+      for (auto& v : in.start) v = pack_lanes(fp16_in(0.5, 1.5), fp16_in(0.5, 1.5));
+      in.b = pack_lanes(fp16_in(0.5, 0.875), fp16_in(0.5, 0.875));
+      in.c = pack_lanes(fp16_in(0.125, 0.5), fp16_in(0.125, 0.5));
+      break;
+    case core_op::bf16x2_fma:
+      for (auto& v : in.start) v = pack_lanes(bf16_in(0.5, 1.5), bf16_in(0.5, 1.5));
+      in.b = pack_lanes(bf16_in(0.5, 0.875), bf16_in(0.5, 0.875));
+      in.c = pack_lanes(bf16_in(0.125, 0.5), bf16_in(0.125, 0.5));
+      break;
+    case core_op::int32_imad:
+      for (auto& v : in.start) v = static_cast<std::uint32_t>(rng());
+      in.b = static_cast<std::uint32_t>(rng()) | 1u;
+      in.c = static_cast<std::uint32_t>(rng());
+      break;
+  }
+  return in;
+}
+
+std::uint64_t core_reference(core_op op, std::uint64_t a, std::uint64_t b, std::uint64_t c, std::size_t steps) noexcept {
+  switch (op) {
+    case core_op::fp64_fma: {
+      double x = std::bit_cast<double>(a);
+      const double bb = std::bit_cast<double>(b), cc = std::bit_cast<double>(c);
+      for (std::size_t i = 0; i < steps; ++i) x = std::fma(x, bb, cc);
+      return std::bit_cast<std::uint64_t>(x);
+    }
+    case core_op::fp32_fma: {
+      float x = float_of(static_cast<std::uint32_t>(a));
+      const float bb = float_of(static_cast<std::uint32_t>(b)), cc = float_of(static_cast<std::uint32_t>(c));
+      for (std::size_t i = 0; i < steps; ++i) x = std::fma(x, bb, cc);
+      return bits_of(x);
+    }
+    case core_op::fp16x2_fma:
+    case core_op::bf16x2_fma: {
+      const bool half = op == core_op::fp16x2_fma;
+      const int significand = half ? fp16_significand : bf16_significand;
+      auto value = [&](std::uint64_t word, int lane) {
+        const auto bits = static_cast<std::uint16_t>(word >> (16 * lane));
+        return half ? fp16_value(bits) : bf16_value(bits);
+      };
+      std::uint64_t out = 0;
+      for (int lane = 0; lane < 2; ++lane) {
+        double x = value(a, lane);
+        const double bb = value(b, lane), cc = value(c, lane);
+        for (std::size_t i = 0; i < steps; ++i) x = half_lane_fma(x, bb, cc, significand);
+        const std::uint16_t bits = half ? fp16_bits(x) : bf16_bits(x);
+        out |= static_cast<std::uint64_t>(bits) << (16 * lane);
+      }
+      return out;
+    }
+    case core_op::int32_imad: {
+      auto x = static_cast<std::uint32_t>(a);
+      const auto bb = static_cast<std::uint32_t>(b), cc = static_cast<std::uint32_t>(c);
+      for (std::size_t i = 0; i < steps; ++i) x = x * bb + cc;
+      return x;
+    }
+  }
+  return 0;
+}
+
+std::string compare_core(core_op op, std::uint64_t got, std::uint64_t expected) {
+  if (op == core_op::fp16x2_fma || op == core_op::bf16x2_fma) {
+    for (int lane = 0; lane < 2; ++lane) {
+      const auto g = static_cast<std::uint16_t>(got >> (16 * lane));
+      const auto e = static_cast<std::uint16_t>(expected >> (16 * lane));
+      // Same-sign finite values: the distance of the encodings is the distance in ulps.
+      const bool same_sign = (g & 0x8000) == (e & 0x8000);
+      const int distance = std::abs(static_cast<int>(g & 0x7fff) - static_cast<int>(e & 0x7fff));
+      const double gv = op == core_op::fp16x2_fma ? fp16_value(g) : bf16_value(g);
+      if (!same_sign || distance > 2 || !std::isfinite(gv)) {
+        return fmt::format("lane {}: got 0x{:04x}, expected 0x{:04x} ({} ulp apart)", lane, g, e, distance);
+      }
+    }
+    return {};
+  }
+  if (got != expected) return fmt::format("got 0x{:x}, expected 0x{:x}", got, expected);
+  return {};
+}
+
+// ---- mma.sync -----------------------------------------------------------------------------------
+
+int mma_a_elements(mma_op op) noexcept {
+  switch (op) {
+    case mma_op::fp16:
+    case mma_op::bf16: return 8;
+    case mma_op::tf32: return 4;
+    case mma_op::int8:
+    case mma_op::fp8: return 16;
+  }
+  return 0;
+}
+
+int mma_b_elements(mma_op op) noexcept { return mma_a_elements(op) / 2; }
+
+std::pair<int, int> mma_a_position(mma_op op, int lane, int e) noexcept {
+  const int g = lane >> 2, t = lane & 3;
+  switch (op) {
+    case mma_op::fp16:
+    case mma_op::bf16: return {g + 8 * ((e / 2) % 2), t * 2 + (e % 2) + 8 * (e / 4)};
+    case mma_op::tf32: return {g + 8 * (e % 2), t + 4 * (e / 2)};
+    case mma_op::int8:
+    case mma_op::fp8: return {g + 8 * ((e / 4) % 2), t * 4 + (e % 4) + 16 * (e / 8)};
+  }
+  return {0, 0};
+}
+
+std::pair<int, int> mma_b_position(mma_op op, int lane, int e) noexcept {
+  const int g = lane >> 2, t = lane & 3;
+  switch (op) {
+    case mma_op::fp16:
+    case mma_op::bf16: return {t * 2 + (e % 2) + 8 * (e / 2), g};
+    case mma_op::tf32: return {t + 4 * e, g};
+    case mma_op::int8:
+    case mma_op::fp8: return {t * 4 + (e % 4) + 16 * (e / 4), g};
+  }
+  return {0, 0};
+}
+
+std::pair<int, int> mma_acc_position(int lane, int e) noexcept {
+  const int g = lane >> 2, t = lane & 3;
+  return {g + 8 * (e / 2), t * 2 + (e % 2)};
+}
+
+mma_tile make_mma_tile(mma_op op, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const mma_op_info& i = info(op);
+  mma_tile tile;
+  tile.m = i.m;
+  tile.n = i.n;
+  tile.k = i.k;
+  // Encoded elements, then values.
+  std::vector<std::uint32_t> a_bits(static_cast<std::size_t>(i.m * i.k)), b_bits(static_cast<std::size_t>(i.k * i.n));
+  auto draw = [&]() -> std::uint32_t {
+    switch (op) {
+      case mma_op::fp16: return random_fp16(rng);
+      case mma_op::bf16: return random_bf16(rng);
+      case mma_op::tf32: return random_tf32(rng);
+      case mma_op::int8: return static_cast<std::uint8_t>(random_int8(rng));
+      case mma_op::fp8: return random_e4m3(rng);
+    }
+    return 0;
+  };
+  auto value = [&](std::uint32_t bits) -> double {
+    switch (op) {
+      case mma_op::fp16: return fp16_value(static_cast<std::uint16_t>(bits));
+      case mma_op::bf16: return bf16_value(static_cast<std::uint16_t>(bits));
+      case mma_op::tf32: return tf32_value(bits);
+      case mma_op::int8: return static_cast<std::int8_t>(static_cast<std::uint8_t>(bits));
+      case mma_op::fp8: return e4m3_value(static_cast<std::uint8_t>(bits));
+    }
+    return 0.0;
+  };
+  auto negate = [&](std::uint32_t bits) -> std::uint32_t {
+    switch (op) {
+      case mma_op::fp16:
+      case mma_op::bf16: return bits ^ 0x8000u;
+      case mma_op::tf32: return bits ^ 0x80000000u;
+      case mma_op::int8: return static_cast<std::uint8_t>(-static_cast<std::int8_t>(static_cast<std::uint8_t>(bits)));
+      case mma_op::fp8: return bits ^ 0x80u;
+    }
+    return bits;
+  };
+  for (auto& x : a_bits) x = draw();
+  for (auto& x : b_bits) x = draw();
+  tile.a.resize(a_bits.size());
+  tile.b.resize(b_bits.size());
+  for (std::size_t j = 0; j < a_bits.size(); ++j) tile.a[j] = value(a_bits[j]);
+  for (std::size_t j = 0; j < b_bits.size(); ++j) tile.b[j] = value(b_bits[j]);
+
+  const int per_word = 32 / i.element_bits;
+  const auto mask = i.element_bits == 32 ? 0xffffffffu : ((1u << i.element_bits) - 1u);
+  tile.fragments.assign(32 * mma_fragment_words, 0);
+  for (int lane = 0; lane < 32; ++lane) {
+    std::uint32_t* words = &tile.fragments[static_cast<std::size_t>(lane * mma_fragment_words)];
+    for (int e = 0; e < mma_a_elements(op); ++e) {
+      const auto [r, c] = mma_a_position(op, lane, e);
+      const std::uint32_t bits = a_bits[static_cast<std::size_t>(r * i.k + c)] & mask;
+      words[e / per_word] |= bits << (i.element_bits * (e % per_word));
+    }
+    for (int e = 0; e < mma_b_elements(op); ++e) {
+      const auto [r, c] = mma_b_position(op, lane, e);
+      const std::uint32_t bits = b_bits[static_cast<std::size_t>(r * i.n + c)] & mask;
+      words[4 + e / per_word] |= bits << (i.element_bits * (e % per_word));
+      words[6 + e / per_word] |= (negate(bits) & mask) << (i.element_bits * (e % per_word));
+    }
+  }
+  return tile;
+}
+
+std::pair<double, double> mma_tile_product(const mma_tile& tile, int row, int col) noexcept {
+  double sum = 0.0, magnitude = 0.0;
+  for (int kk = 0; kk < tile.k; ++kk) {
+    const double p = tile.a[static_cast<std::size_t>(row * tile.k + kk)] * tile.b[static_cast<std::size_t>(kk * tile.n + col)];
+    sum += p;
+    magnitude += std::fabs(p);
+  }
+  return {sum, magnitude};
+}
+
+double mma_tolerance(mma_op op, double magnitude, std::size_t steps) noexcept {
+  if (op == mma_op::int8) return 0.0;
+  const int acc_bits = op == mma_op::fp8 ? 13 : 22;
+  return static_cast<double>(steps) * magnitude * std::ldexp(1.0, -acc_bits);
+}
+
+// ---- wgmma --------------------------------------------------------------------------------------
+
+std::size_t wgmma_smem_offset(int row, int kk, int element_bytes) noexcept {
+  const int k_byte = kk * element_bytes;
+  return static_cast<std::size_t>(((row / 8) * 2 + k_byte / 16) * 128 + (row % 8) * 16 + k_byte % 16);
+}
+
+std::pair<int, int> wgmma_acc_position(int thread, int reg) noexcept {
+  const int warp = thread / 32, lane = thread % 32;
+  const int g = lane >> 2, t = lane & 3;
+  const int e = reg % 4;
+  return {16 * warp + g + 8 * (e / 2), 8 * (reg / 4) + 2 * t + (e % 2)};
+}
+
+wgmma_tiles make_wgmma_tiles(wgmma_op op, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const wgmma_op_info& i = info(op);
+  wgmma_tiles t;
+  t.m = i.m;
+  t.n = i.n;
+  t.k = i.k;
+  const int eb = i.element_bits / 8;
+  t.a.resize(static_cast<std::size_t>(i.m * i.k));
+  t.b.resize(static_cast<std::size_t>(i.n * i.k));
+  t.a_smem.assign(static_cast<std::size_t>(i.m * i.k * eb), 0);
+  t.b_smem.assign(static_cast<std::size_t>(i.n * i.k * eb), 0);
+  auto fill = [&](std::vector<double>& values, std::vector<std::uint8_t>& smem, int rows) {
+    for (int r = 0; r < rows; ++r) {
+      for (int kk = 0; kk < i.k; ++kk) {
+        const std::size_t at = wgmma_smem_offset(r, kk, eb);
+        double v = 0.0;
+        if (op == wgmma_op::fp8) {
+          const std::uint8_t bits = random_e4m3(rng);
+          smem[at] = bits;
+          v = e4m3_value(bits);
+        } else {
+          const std::uint16_t bits = op == wgmma_op::bf16 ? random_bf16(rng) : random_fp16(rng);
+          smem[at] = static_cast<std::uint8_t>(bits & 0xff);
+          smem[at + 1] = static_cast<std::uint8_t>(bits >> 8);
+          v = op == wgmma_op::bf16 ? bf16_value(bits) : fp16_value(bits);
+        }
+        values[static_cast<std::size_t>(r * i.k + kk)] = v;
+      }
+    }
+  };
+  fill(t.a, t.a_smem, i.m);
+  fill(t.b, t.b_smem, i.n);
+  return t;
+}
+
+std::pair<double, double> wgmma_tile_product(const wgmma_tiles& tiles, int row, int col) noexcept {
+  double sum = 0.0, magnitude = 0.0;
+  for (int kk = 0; kk < tiles.k; ++kk) {
+    const double p = tiles.a[static_cast<std::size_t>(row * tiles.k + kk)] * tiles.b[static_cast<std::size_t>(col * tiles.k + kk)];
+    sum += p;
+    magnitude += std::fabs(p);
+  }
+  return {sum, magnitude};
+}
+
+double wgmma_tolerance(wgmma_op op, double magnitude, std::size_t steps) noexcept {
+  const int acc_bits = op == wgmma_op::fp8 ? 13 : 22;
+  return static_cast<double>(steps) * magnitude * std::ldexp(1.0, -acc_bits);
+}
+
+// ---- memory kernels -----------------------------------------------------------------------------
+
+std::array<std::uint32_t, 4> lane_sums(const std::uint32_t* words, std::size_t vectors) noexcept {
+  std::array<std::uint32_t, 4> s{};
+  for (std::size_t v = 0; v < vectors; ++v) {
+    for (int l = 0; l < 4; ++l) s[static_cast<std::size_t>(l)] += words[v * 4 + static_cast<std::size_t>(l)];
+  }
+  return s;
+}
+
+std::vector<std::uint32_t> make_chase_cycle(std::size_t lines, std::uint64_t seed) {
+  if (lines < 2 || lines > std::numeric_limits<std::uint32_t>::max()) {
+    throw std::invalid_argument(fmt::format("make_chase_cycle: {} lines (need 2 .. 2^32-1)", lines));
+  }
+  std::vector<std::uint32_t> order(lines);
+  for (std::size_t i = 0; i < lines; ++i) order[i] = static_cast<std::uint32_t>(i);
+  std::mt19937_64 rng(seed);
+  for (std::size_t i = lines - 1; i > 0; --i) {  // Sattolo: one cycle through all lines.
+    const std::size_t j = std::uniform_int_distribution<std::size_t>(0, i - 1)(rng);
+    std::swap(order[i], order[j]);
+  }
+  return order;  // order[i] is the line after line i.
+}
+
+std::uint32_t chase_end(const std::vector<std::uint32_t>& next, std::uint32_t start, std::uint64_t hops) noexcept {
+  std::uint32_t p = start;
+  for (std::uint64_t h = 0; h < hops; ++h) p = next[p];
+  return p;
+}
+
+}  // namespace rafter::cuda

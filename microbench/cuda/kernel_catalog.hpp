@@ -1,0 +1,63 @@
+#pragma once
+
+#include <span>
+
+namespace rafter::cuda {
+
+/// What each GPU ceiling kernel computes, independent of any CUDA header: ids, precisions, shapes
+/// and the operation counts one instruction stands for. Host code (sweep, tests, references) and
+/// the launchers share this table.
+
+/// CUDA-core (SIMT) fused multiply-add chains.
+enum class core_op { fp64_fma, fp32_fma, fp16x2_fma, bf16x2_fma, int32_imad };
+
+struct core_op_info {
+  core_op op;
+  const char* id;           ///< Compute-ceiling id in the profile: "fp32.vector.fma".
+  const char* precision;    ///< "fp64", "fp32", "fp16", "bf16", "int32".
+  const char* instruction;  ///< The SASS instruction the kernel is built around: "FFMA".
+  int element_bytes;        ///< Bytes of one register value (a packed pair counts once): 8, 4, 4, 4, 4.
+  int lanes;                ///< Values per register: 2 for the packed half types, else 1.
+};
+
+/// Warp-level tensor-core instruction `mma.sync.aligned.m{m}n{n}k{k}.row.col`.
+enum class mma_op { fp16, bf16, tf32, int8, fp8 };
+
+struct mma_op_info {
+  mma_op op;
+  const char* id;         ///< "bf16.tensor.mma_sync".
+  const char* precision;  ///< Input precision.
+  const char* ptx;        ///< The PTX instruction.
+  int m, n, k;
+  int min_cc;             ///< Lowest compute capability (major*10+minor) that has it: 80, or 89 for fp8.
+  bool integer;           ///< int32 accumulators (exact arithmetic) instead of fp32.
+  int element_bits;       ///< Bits of one A/B element: 16, 16, 32, 8, 8.
+};
+
+/// Warpgroup-level `wgmma.mma_async` (sm_90a only), A and B from shared memory.
+enum class wgmma_op { bf16, fp16, fp8 };
+
+struct wgmma_op_info {
+  wgmma_op op;
+  const char* id;         ///< "bf16.tensor.wgmma".
+  const char* precision;
+  const char* ptx;
+  int m, n, k;            ///< 64 x 256 x (16 or 32).
+  int element_bits;       ///< 16 or 8.
+};
+
+/// STREAM-style global-memory kernels.
+enum class stream_op { read, write, copy, triad };
+
+[[nodiscard]] std::span<const core_op_info> core_ops() noexcept;
+[[nodiscard]] std::span<const mma_op_info> mma_ops() noexcept;
+[[nodiscard]] std::span<const wgmma_op_info> wgmma_ops() noexcept;
+[[nodiscard]] const core_op_info& info(core_op op) noexcept;
+[[nodiscard]] const mma_op_info& info(mma_op op) noexcept;
+[[nodiscard]] const wgmma_op_info& info(wgmma_op op) noexcept;
+[[nodiscard]] const char* to_string(stream_op op) noexcept;
+
+/// Arrays one element of the operation touches (STREAM counting): read 1, write 1, copy 2, triad 3.
+[[nodiscard]] int arrays_touched(stream_op op) noexcept;
+
+}  // namespace rafter::cuda

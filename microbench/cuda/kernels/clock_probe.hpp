@@ -1,0 +1,16 @@
+#pragma once
+
+#include <cstdint>
+
+namespace rafter::cuda {
+
+/// SM cycles (clock64) and global nanoseconds (%globaltimer) that thread 0 of block 0 reads just
+/// before and just after its timed loop. Their ratio is the SM clock during the measurement.
+struct clock_probe {
+  std::uint64_t start_cycles = 0;
+  std::uint64_t end_cycles = 0;
+  std::uint64_t start_ns = 0;
+  std::uint64_t end_ns = 0;
+};
+
+}  // namespace rafter::cuda

@@ -1,0 +1,88 @@
+#include "microbench/cuda/wgmma_bench.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "microbench/cuda/cuda_call.hpp"
+#include "microbench/cuda/kernel_counts.hpp"
+#include "microbench/cuda/kernels/wgmma_kernels.hpp"
+
+namespace rafter::cuda {
+
+wgmma_bench::wgmma_bench(gpu_session& session, wgmma_op op, std::uint64_t seed) : m_session(session), m_op(op) {
+  if (session.facts().cc != 90) {
+    throw unsupported_error(fmt::format("wgmma needs an sm_90 GPU (Hopper); this GPU has compute capability {}.{}",
+                                        session.facts().cc / 10, session.facts().cc % 10));
+  }
+  if (const cudaError_t status = wgmma_kernels_available(); status != cudaSuccess) {
+    throw unsupported_error(std::string("wgmma kernels cannot run here (this rafter has no sm_90a code for the GPU?): ") +
+                            cudaGetErrorName(status));
+  }
+  int per_sm = 0;
+  RAFTER_CUDA_CALL(wgmma_kernel_occupancy(op, &per_sm));
+  m_blocks = blocks_filling_gpu(session.facts().sms, per_sm);
+  m_tiles = make_wgmma_tiles(op, seed);
+  std::mt19937_64 rng(seed ^ 0xabcdefull);
+  m_d0.resize(static_cast<std::size_t>(m_blocks) * wgmma_accumulators * wgmma_threads_per_block);
+  for (auto& v : m_d0) {
+    const double magnitude = std::uniform_real_distribution<double>(0.25, 2.0)(rng);
+    v = static_cast<float>((rng() & 1) ? -magnitude : magnitude);
+  }
+  m_a = device_buffer<std::uint8_t>(m_tiles.a_smem.size());
+  m_a.upload(m_tiles.a_smem);
+  m_b = device_buffer<std::uint8_t>(m_tiles.b_smem.size());
+  m_b.upload(m_tiles.b_smem);
+  m_d0_device = device_buffer<float>(m_d0.size());
+  m_d0_device.upload(m_d0);
+  m_out = device_buffer<float>(m_d0.size());
+}
+
+std::string wgmma_bench::run_and_check(int outer) {
+  m_out.fill_bytes(0xff);
+  m_session.run([&](cudaStream_t s) {
+    return launch_wgmma_kernel(m_op, m_blocks, m_a.get(), m_b.get(), m_d0_device.get(), m_out.get(), outer, nullptr, s);
+  });
+  return check_output(outer);
+}
+
+std::string wgmma_bench::check_output(int outer) const {
+  const std::vector<float> out = m_out.download();
+  const std::size_t steps = wgmma_per_warpgroup(static_cast<std::size_t>(outer));
+  std::vector<double> product(64 * 256), magnitude(64 * 256);
+  for (int r = 0; r < 64; ++r) {
+    for (int c = 0; c < 256; ++c) {
+      std::tie(product[static_cast<std::size_t>(r * 256 + c)], magnitude[static_cast<std::size_t>(r * 256 + c)]) =
+          wgmma_tile_product(m_tiles, r, c);
+    }
+  }
+  for (std::size_t at = 0; at < out.size(); ++at) {
+    const int thread = static_cast<int>(at % wgmma_threads_per_block);
+    const int reg = static_cast<int>((at / wgmma_threads_per_block) % wgmma_accumulators);
+    const auto [r, c] = wgmma_acc_position(thread, reg);
+    const auto rc = static_cast<std::size_t>(r * 256 + c);
+    const double d0 = m_d0[at];
+    const double expected = d0 + product[rc];
+    const double got = out[at];
+    const double tolerance = wgmma_tolerance(m_op, std::fabs(d0) + magnitude[rc], steps) + std::ldexp(std::fabs(expected), -22);
+    if (!std::isfinite(got) || std::fabs(got - expected) > tolerance) {
+      return fmt::format("block {} element ({}, {}) after {} steps: got {}, expected {} (tolerance {:.3g})",
+                         at / (wgmma_threads_per_block * wgmma_accumulators), r, c, steps, got, expected, tolerance);
+    }
+  }
+  return {};
+}
+
+double wgmma_bench::time(int outer) {
+  return m_session.time([&](cudaStream_t s) {
+    return launch_wgmma_kernel(m_op, m_blocks, m_a.get(), m_b.get(), m_d0_device.get(), m_out.get(), outer,
+                               m_session.probe(), s);
+  });
+}
+
+double wgmma_bench::flop(int outer) const noexcept {
+  return wgmma_flop(m_op, static_cast<std::size_t>(m_blocks), static_cast<std::size_t>(outer));
+}
+
+}  // namespace rafter::cuda

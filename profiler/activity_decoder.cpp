@@ -1,0 +1,378 @@
+#include "profiler/activity_decoder.hpp"
+
+#include <cxxabi.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace rafter::profiler {
+
+namespace {
+
+std::string copy_kind_name(std::uint8_t kind) {
+  switch (kind) {
+    case CUPTI_ACTIVITY_MEMCPY_KIND_HTOD:
+    case CUPTI_ACTIVITY_MEMCPY_KIND_HTOA: return "h2d";
+    case CUPTI_ACTIVITY_MEMCPY_KIND_DTOH:
+    case CUPTI_ACTIVITY_MEMCPY_KIND_ATOH: return "d2h";
+    case CUPTI_ACTIVITY_MEMCPY_KIND_DTOD:
+    case CUPTI_ACTIVITY_MEMCPY_KIND_ATOA:
+    case CUPTI_ACTIVITY_MEMCPY_KIND_ATOD:
+    case CUPTI_ACTIVITY_MEMCPY_KIND_DTOA: return "d2d";
+    case CUPTI_ACTIVITY_MEMCPY_KIND_HTOH: return "h2h";
+    case CUPTI_ACTIVITY_MEMCPY_KIND_PTOP: return "p2p";
+    default: return "other";
+  }
+}
+
+std::string memory_kind_name(unsigned kind) {
+  switch (kind) {
+    case CUPTI_ACTIVITY_MEMORY_KIND_PAGEABLE: return "pageable";
+    case CUPTI_ACTIVITY_MEMORY_KIND_PINNED: return "pinned";
+    case CUPTI_ACTIVITY_MEMORY_KIND_DEVICE: return "device";
+    case CUPTI_ACTIVITY_MEMORY_KIND_ARRAY: return "array";
+    case CUPTI_ACTIVITY_MEMORY_KIND_MANAGED: return "managed";
+    case CUPTI_ACTIVITY_MEMORY_KIND_DEVICE_STATIC: return "device_static";
+    case CUPTI_ACTIVITY_MEMORY_KIND_MANAGED_STATIC: return "managed_static";
+    default: return "";
+  }
+}
+
+std::string overhead_kind_name(CUpti_ActivityOverheadKind kind) {
+  switch (kind) {
+    case CUPTI_ACTIVITY_OVERHEAD_DRIVER_COMPILER: return "driver_compiler";
+    case CUPTI_ACTIVITY_OVERHEAD_CUPTI_BUFFER_FLUSH: return "cupti_buffer_flush";
+    case CUPTI_ACTIVITY_OVERHEAD_CUPTI_INSTRUMENTATION: return "cupti_instrumentation";
+    case CUPTI_ACTIVITY_OVERHEAD_CUPTI_RESOURCE: return "cupti_resource";
+    case CUPTI_ACTIVITY_OVERHEAD_RUNTIME_TRIGGERED_MODULE_LOADING: return "module_loading";
+    case CUPTI_ACTIVITY_OVERHEAD_LAZY_FUNCTION_LOADING: return "lazy_function_loading";
+    case CUPTI_ACTIVITY_OVERHEAD_COMMAND_BUFFER_FULL: return "command_buffer_full";
+    case CUPTI_ACTIVITY_OVERHEAD_ACTIVITY_BUFFER_REQUEST: return "activity_buffer_request";
+    default: return "other";
+  }
+}
+
+std::string demangle(const std::string& name) {
+  if (name.rfind("_Z", 0) != 0) return "";
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> out(abi::__cxa_demangle(name.c_str(), nullptr, nullptr, &status), std::free);
+  return status == 0 && out ? std::string(out.get()) : std::string();
+}
+
+template <class Record>
+std::int64_t thread_of(const Record& r) {
+  if (r.objectKind == CUPTI_ACTIVITY_OBJECT_THREAD || r.objectKind == CUPTI_ACTIVITY_OBJECT_PROCESS) {
+    return static_cast<std::int64_t>(r.objectId.pt.threadId);
+  }
+  return -1;
+}
+
+template <class T>
+void sort_by_start(std::vector<T>& items) {
+  std::stable_sort(items.begin(), items.end(), [](const T& a, const T& b) { return a.start_ns < b.start_ns; });
+  std::int64_t id = 1;
+  for (auto& item : items) item.id = id++;
+}
+
+std::string plural(std::int64_t n, const char* one, const char* many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+}  // namespace
+
+template <class Versions>
+void basic_activity_decoder<Versions>::decode(activity_source& source) {
+  while (const CUpti_Activity* record = source.next()) add(*record);
+}
+
+template <class Versions>
+void basic_activity_decoder<Versions>::add(const CUpti_Activity& record) {
+  switch (record.kind) {
+    case CUPTI_ACTIVITY_KIND_KERNEL:
+    case CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL:
+      add_kernel(reinterpret_cast<const typename Versions::kernel&>(record));
+      break;
+    case CUPTI_ACTIVITY_KIND_MEMCPY: add_memcpy(reinterpret_cast<const typename Versions::memcpy&>(record)); break;
+    case CUPTI_ACTIVITY_KIND_MEMSET: add_memset(reinterpret_cast<const typename Versions::memset&>(record)); break;
+    case CUPTI_ACTIVITY_KIND_MARKER: add_marker(reinterpret_cast<const typename Versions::marker&>(record)); break;
+    case CUPTI_ACTIVITY_KIND_OVERHEAD:
+      add_overhead(reinterpret_cast<const typename Versions::overhead&>(record));
+      break;
+    case CUPTI_ACTIVITY_KIND_DEVICE: add_device(reinterpret_cast<const typename Versions::device&>(record)); break;
+    case CUPTI_ACTIVITY_KIND_CONTEXT: ++m_counters["context_records"]; break;
+    case CUPTI_ACTIVITY_KIND_SYNCHRONIZATION:
+      add_synchronization(reinterpret_cast<const typename Versions::synchronization&>(record));
+      break;
+    case CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION: {
+      const auto& r = reinterpret_cast<const typename Versions::external_correlation&>(record);
+      m_external_ids[r.correlationId] = r.externalId;
+      ++m_counters["external_correlation_records"];
+      break;
+    }
+    default: ++m_counters["unhandled_records"]; break;
+  }
+}
+
+template <class Versions>
+bool basic_activity_decoder<Versions>::valid_interval(std::uint64_t start, std::uint64_t end, const char* kind) {
+  if (start > 0 && end >= start) return true;
+  ++m_counters[std::string("invalid_timestamps.") + kind];
+  return false;
+}
+
+template <class Versions>
+void basic_activity_decoder<Versions>::add_kernel(const typename Versions::kernel& r) {
+  if (!valid_interval(r.start, r.end, "kernel")) return;
+  trace_kernel k;
+  k.name = r.name != nullptr ? r.name : "";
+  k.device = static_cast<int>(r.deviceId);
+  k.stream = r.streamId;
+  k.start_ns = static_cast<std::int64_t>(r.start);
+  k.end_ns = static_cast<std::int64_t>(r.end);
+  if (r.gridX > 0 && r.gridY > 0 && r.gridZ > 0) {
+    k.grid = dim3_value{static_cast<std::uint32_t>(r.gridX), static_cast<std::uint32_t>(r.gridY),
+                        static_cast<std::uint32_t>(r.gridZ)};
+  }
+  if (r.blockX > 0 && r.blockY > 0 && r.blockZ > 0) {
+    k.block = dim3_value{static_cast<std::uint32_t>(r.blockX), static_cast<std::uint32_t>(r.blockY),
+                         static_cast<std::uint32_t>(r.blockZ)};
+  }
+  k.registers_per_thread = r.registersPerThread;
+  k.static_shared_bytes = r.staticSharedMemory;
+  k.dynamic_shared_bytes = r.dynamicSharedMemory;
+  k.correlation_id = r.correlationId;
+  if (r.graphId != 0) k.graph_id = r.graphId;
+  if (r.graphNodeId != 0) k.graph_node_id = static_cast<std::int64_t>(r.graphNodeId);
+  if (k.name.empty()) ++m_counters["kernels_without_name"];
+  m_kernels.push_back(std::move(k));
+}
+
+template <class Versions>
+void basic_activity_decoder<Versions>::add_memcpy(const typename Versions::memcpy& r) {
+  if (!valid_interval(r.start, r.end, "memcpy")) return;
+  trace_copy c;
+  c.kind = copy_kind_name(r.copyKind);
+  c.device = static_cast<int>(r.deviceId);
+  c.stream = r.streamId;
+  c.bytes = static_cast<double>(r.bytes);
+  c.start_ns = static_cast<std::int64_t>(r.start);
+  c.end_ns = static_cast<std::int64_t>(r.end);
+  c.correlation_id = r.correlationId;
+  // The host side of a transfer says whether it was pinned; device-only copies name the source.
+  c.memory = memory_kind_name(c.kind == "d2h" ? r.dstKind : r.srcKind);
+  m_copies.push_back(std::move(c));
+}
+
+template <class Versions>
+void basic_activity_decoder<Versions>::add_memset(const typename Versions::memset& r) {
+  if (!valid_interval(r.start, r.end, "memset")) return;
+  trace_copy c;
+  c.kind = "memset";
+  c.device = static_cast<int>(r.deviceId);
+  c.stream = r.streamId;
+  c.bytes = static_cast<double>(r.bytes);
+  c.start_ns = static_cast<std::int64_t>(r.start);
+  c.end_ns = static_cast<std::int64_t>(r.end);
+  c.correlation_id = r.correlationId;
+  c.memory = memory_kind_name(r.memoryKind);
+  m_copies.push_back(std::move(c));
+}
+
+template <class Versions>
+void basic_activity_decoder<Versions>::add_marker(const typename Versions::marker& r) {
+  const auto flags = static_cast<unsigned>(r.flags);
+  const auto ts = static_cast<std::int64_t>(r.timestamp);
+  if ((flags & CUPTI_ACTIVITY_FLAG_MARKER_INSTANTANEOUS) != 0) {
+    if (!valid_interval(r.timestamp, r.timestamp, "marker")) return;
+    trace_range range;
+    range.name = r.name != nullptr ? r.name : "";
+    range.domain = r.domain != nullptr ? r.domain : "";
+    range.thread = thread_of(r);
+    range.start_ns = range.end_ns = ts;
+    m_ranges.push_back(std::move(range));
+  } else if ((flags & CUPTI_ACTIVITY_FLAG_MARKER_START) != 0) {
+    if (!valid_interval(r.timestamp, r.timestamp, "marker")) return;
+    m_open_markers[r.id] = open_marker{r.name != nullptr ? r.name : "", r.domain != nullptr ? r.domain : "", thread_of(r), ts};
+  } else if ((flags & CUPTI_ACTIVITY_FLAG_MARKER_END) != 0) {
+    const auto it = m_open_markers.find(r.id);
+    if (it == m_open_markers.end()) {
+      ++m_counters["marker_ends_without_start"];
+      return;
+    }
+    open_marker start = std::move(it->second);
+    m_open_markers.erase(it);
+    if (!valid_interval(static_cast<std::uint64_t>(start.start_ns), r.timestamp, "marker")) return;
+    trace_range range;
+    range.name = std::move(start.name);
+    range.domain = std::move(start.domain);
+    range.thread = start.thread;
+    range.start_ns = start.start_ns;
+    range.end_ns = ts;
+    m_ranges.push_back(std::move(range));
+  } else {
+    ++m_counters["unhandled_records"];  // NVTX synchronization markers
+  }
+}
+
+template <class Versions>
+void basic_activity_decoder<Versions>::add_overhead(const typename Versions::overhead& r) {
+  ++m_counters["overhead_records"];
+  if (!valid_interval(r.start, r.end, "overhead")) return;
+  const auto ns = static_cast<std::int64_t>(r.end - r.start);
+  m_counters["overhead_ns"] += ns;
+  m_counters["overhead_ns." + overhead_kind_name(r.overheadKind)] += ns;
+}
+
+template <class Versions>
+void basic_activity_decoder<Versions>::add_synchronization(const typename Versions::synchronization& r) {
+  ++m_counters["synchronization_records"];
+  if (!valid_interval(r.start, r.end, "synchronization")) return;
+  m_counters["synchronization_ns"] += static_cast<std::int64_t>(r.end - r.start);
+}
+
+template <class Versions>
+void basic_activity_decoder<Versions>::add_device(const typename Versions::device& r) {
+  trace_device d;
+  d.id = static_cast<int>(r.id);
+  d.name = r.name != nullptr ? r.name : "";
+  d.cc_major = static_cast<int>(r.computeCapabilityMajor);
+  d.cc_minor = static_cast<int>(r.computeCapabilityMinor);
+  if (r.numMultiprocessors > 0) d.sm_count = static_cast<int>(r.numMultiprocessors);
+  if (r.coreClockRate > 0) d.sm_clock_hz = static_cast<double>(r.coreClockRate) * 1e3;  // kHz
+  if (r.globalMemorySize > 0) d.memory_bytes = static_cast<double>(r.globalMemorySize);
+  if (r.l2CacheSize > 0) d.l2_bytes = static_cast<double>(r.l2CacheSize);
+  if (r.maxSharedMemoryPerMultiprocessor > 0) {
+    d.shared_memory_per_sm_bytes = static_cast<double>(r.maxSharedMemoryPerMultiprocessor);
+  }
+  m_devices.emplace(d.id, std::move(d));  // the first record of a device wins
+}
+
+template <class Versions>
+void basic_activity_decoder<Versions>::add_dropped_records(std::uint64_t count) {
+  if (count > 0) m_counters["dropped_records"] += static_cast<std::int64_t>(count);
+}
+
+template <class Versions>
+void basic_activity_decoder<Versions>::add_kernel_metrics(std::uint32_t correlation_id, kernel_metrics metrics) {
+  m_metrics[correlation_id] = std::move(metrics);
+}
+
+template <class Versions>
+void basic_activity_decoder<Versions>::count(const std::string& counter, std::int64_t count) {
+  m_counters[counter] += count;
+}
+
+template <class Versions>
+std::int64_t basic_activity_decoder<Versions>::counter(const std::string& name) const {
+  const auto it = m_counters.find(name);
+  return it == m_counters.end() ? 0 : it->second;
+}
+
+template <class Versions>
+trace basic_activity_decoder<Versions>::build() const {
+  trace t;
+  t.source.counters = m_counters;
+  t.kernels = m_kernels;
+  t.copies = m_copies;
+  t.ranges = m_ranges;
+
+  std::unordered_map<std::string, std::string> demangled;
+  std::set<std::uint32_t> joined;
+  for (auto& k : t.kernels) {
+    auto [it, fresh] = demangled.try_emplace(k.name);
+    if (fresh) it->second = demangle(k.name);
+    k.demangled = it->second;
+    if (k.correlation_id) {
+      const auto m = m_metrics.find(static_cast<std::uint32_t>(*k.correlation_id));
+      if (m != m_metrics.end()) {
+        k.metrics = m->second;
+        joined.insert(m->first);
+      }
+    }
+  }
+  sort_by_start(t.kernels);
+  sort_by_start(t.copies);
+
+  // Nesting depth per thread: ranges ordered by start (longer first on ties); a range is nested in
+  // every earlier range of its thread that has not ended when it starts.
+  std::stable_sort(t.ranges.begin(), t.ranges.end(), [](const trace_range& a, const trace_range& b) {
+    if (a.start_ns != b.start_ns) return a.start_ns < b.start_ns;
+    return a.end_ns > b.end_ns;
+  });
+  std::map<std::int64_t, std::vector<std::int64_t>> open_ends;  // thread -> ends of enclosing ranges
+  std::int64_t id = 1;
+  for (auto& r : t.ranges) {
+    r.id = id++;
+    auto& stack = open_ends[r.thread];
+    while (!stack.empty() && stack.back() <= r.start_ns) stack.pop_back();
+    r.depth = static_cast<int>(stack.size());
+    stack.push_back(r.end_ns);
+  }
+
+  std::map<int, trace_device> devices = m_devices;
+  std::int64_t unknown_devices = 0;
+  const auto need_device = [&](int device) {
+    if (devices.count(device) == 0) {
+      trace_device d;
+      d.id = device;
+      d.name = fmt::format("device {} (no CUPTI device record)", device);
+      devices.emplace(device, std::move(d));
+      ++unknown_devices;
+    }
+  };
+  for (const auto& k : t.kernels) need_device(k.device);
+  for (const auto& c : t.copies) need_device(c.device);
+  for (auto& [device_id, d] : devices) t.devices.push_back(d);
+
+  auto& counters = t.source.counters;
+  counters["kernels"] = static_cast<std::int64_t>(t.kernels.size());
+  counters["copies"] = static_cast<std::int64_t>(t.copies.size());
+  counters["ranges"] = static_cast<std::int64_t>(t.ranges.size());
+  if (!m_metrics.empty()) {
+    counters["kernels_with_metrics"] = static_cast<std::int64_t>(joined.size());
+    const auto orphans = static_cast<std::int64_t>(m_metrics.size() - joined.size());
+    if (orphans > 0) counters["metrics_without_kernel"] = orphans;
+  }
+  if (!m_open_markers.empty()) counters["open_ranges"] = static_cast<std::int64_t>(m_open_markers.size());
+  if (unknown_devices > 0) counters["devices_without_record"] = unknown_devices;
+
+  auto& warnings = t.source.warnings;
+  if (const auto it = counters.find("dropped_records"); it != counters.end()) {
+    warnings.push_back(plural(it->second, "activity record", "activity records") +
+                       " dropped by CUPTI (activity buffers full): the trace is incomplete");
+  }
+  for (const char* kind : {"kernel", "memcpy", "memset", "marker", "overhead", "synchronization"}) {
+    const auto it = counters.find(std::string("invalid_timestamps.") + kind);
+    if (it != counters.end()) {
+      warnings.push_back(fmt::format("{} with invalid timestamps (start = 0 or end < start) skipped",
+                                     plural(it->second, (std::string(kind) + " record").c_str(),
+                                            (std::string(kind) + " records").c_str())));
+    }
+  }
+  if (const auto it = counters.find("open_ranges"); it != counters.end()) {
+    warnings.push_back(plural(it->second, "NVTX range was", "NVTX ranges were") +
+                       " still open when the trace was written (not written)");
+  }
+  if (const auto it = counters.find("marker_ends_without_start"); it != counters.end()) {
+    warnings.push_back(plural(it->second, "NVTX range end", "NVTX range ends") + " without a start skipped");
+  }
+  if (const auto it = counters.find("metrics_without_kernel"); it != counters.end()) {
+    warnings.push_back(plural(it->second, "kernel's counters", "kernels' counters") +
+                       " had no kernel record to attach to (not written)");
+  }
+  if (unknown_devices > 0) {
+    warnings.push_back(plural(unknown_devices, "device", "devices") + " named by records had no CUPTI device record");
+  }
+  return t;
+}
+
+template class basic_activity_decoder<record_versions_12>;
+#if CUPTI_API_VERSION >= 130000
+template class basic_activity_decoder<record_versions_13_0>;
+#endif
+
+}  // namespace rafter::profiler

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/trace.hpp"
+#include "profiler/activity_source.hpp"
+#include "profiler/cupti_record_versions.hpp"
+
+namespace rafter::profiler {
+
+/// Turns CUPTI activity records into the records of a `rafter.trace/1`: concurrent kernels,
+/// memcpy and memset (copies), NVTX markers (ranges), devices; counts what it cannot write
+/// (overhead, synchronization and external-correlation records, records with invalid timestamps,
+/// records CUPTI dropped) into `source.counters` and explains them in `source.warnings`.
+///
+/// Timestamps are CUPTI's nanoseconds, written as they are. A timed record is written only when
+/// `start > 0` and `end >= start`; others are counted (`invalid_timestamps.<kind>`), never written.
+/// `Versions` names the record structs (cupti_record_versions.hpp); the collector uses
+/// `current_record_versions`. Not thread-safe: the collector serializes calls.
+template <class Versions>
+class basic_activity_decoder {
+public:
+  /// Decodes every record `source` yields.
+  void decode(activity_source& source);
+  /// Decodes one record. Kinds the collector does not enable are counted (`unhandled_records`).
+  void add(const CUpti_Activity& record);
+  /// Records CUPTI reported as dropped (cuptiActivityGetNumDroppedRecords) for one buffer.
+  void add_dropped_records(std::uint64_t count);
+  /// Counters of one kernel launch, joined in `build()` to the kernel record with this
+  /// correlation id.
+  void add_kernel_metrics(std::uint32_t correlation_id, kernel_metrics metrics);
+  /// Adds `count` to the named counter of `source.counters`.
+  void count(const std::string& counter, std::int64_t count);
+
+  /// The trace of every record decoded so far (the decoder keeps its state, so it can be built
+  /// again after more records). Kernels, copies and ranges are ordered by start time and numbered
+  /// from 1; ranges get their nesting depth per thread; every device a record names is listed.
+  [[nodiscard]] trace build() const;
+
+  [[nodiscard]] std::int64_t counter(const std::string& name) const;
+  [[nodiscard]] std::size_t kernel_count() const noexcept { return m_kernels.size(); }
+
+private:
+  struct open_marker {
+    std::string name;
+    std::string domain;
+    std::int64_t thread = -1;
+    std::int64_t start_ns = 0;
+  };
+
+  void add_kernel(const typename Versions::kernel& r);
+  void add_memcpy(const typename Versions::memcpy& r);
+  void add_memset(const typename Versions::memset& r);
+  void add_marker(const typename Versions::marker& r);
+  void add_overhead(const typename Versions::overhead& r);
+  void add_device(const typename Versions::device& r);
+  void add_synchronization(const typename Versions::synchronization& r);
+  bool valid_interval(std::uint64_t start, std::uint64_t end, const char* kind);
+
+  std::vector<trace_kernel> m_kernels;
+  std::vector<trace_copy> m_copies;
+  std::vector<trace_range> m_ranges;
+  std::map<int, trace_device> m_devices;
+  std::unordered_map<std::uint32_t, open_marker> m_open_markers;
+  std::unordered_map<std::uint32_t, std::uint64_t> m_external_ids;  // correlation id -> external id
+  std::unordered_map<std::uint32_t, kernel_metrics> m_metrics;       // correlation id -> counters
+  std::map<std::string, std::int64_t> m_counters;
+};
+
+using activity_decoder = basic_activity_decoder<current_record_versions>;
+
+}  // namespace rafter::profiler

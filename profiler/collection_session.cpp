@@ -1,0 +1,408 @@
+#include "profiler/collection_session.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/version.hpp"
+#include "profiler/cupti_buffer_source.hpp"
+#include "profiler/cupti_call.hpp"
+#include "profiler/metric_set.hpp"
+
+namespace rafter::profiler {
+
+namespace {
+
+// Handed to CUPTI when no buffer can be allocated, so CUPTI never receives a null buffer.
+constexpr std::size_t k_emergency_bytes = std::size_t{64} << 10;
+alignas(8) std::uint8_t g_emergency_buffer[k_emergency_bytes];
+std::atomic_flag g_emergency_in_use = ATOMIC_FLAG_INIT;
+
+constexpr std::size_t k_max_free_buffers = 4;
+
+struct kind_to_enable {
+  CUpti_ActivityKind kind;
+  const char* name;
+  const char* missing;  // what the trace lacks when the kind cannot be enabled
+};
+// CONCURRENT_KERNEL, never KERNEL: KERNEL serializes every kernel on the GPU.
+constexpr kind_to_enable k_kinds[] = {
+    {CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL, "CONCURRENT_KERNEL", "kernels"},
+    {CUPTI_ACTIVITY_KIND_MEMCPY, "MEMCPY", "memory copies"},
+    {CUPTI_ACTIVITY_KIND_MEMSET, "MEMSET", "memsets"},
+    {CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, "SYNCHRONIZATION", "synchronization counts"},
+    {CUPTI_ACTIVITY_KIND_MARKER, "MARKER", "NVTX ranges"},
+    {CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION, "EXTERNAL_CORRELATION", "external correlation counts"},
+    {CUPTI_ACTIVITY_KIND_OVERHEAD, "OVERHEAD", "CUPTI overhead counts"},
+    {CUPTI_ACTIVITY_KIND_DEVICE, "DEVICE", "device properties"},
+    {CUPTI_ACTIVITY_KIND_CONTEXT, "CONTEXT", "context counts"},
+};
+
+constexpr CUpti_CallbackId k_launch_callbacks[] = {
+    CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel,           CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel_ptsz,
+    CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx,         CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx_ptsz,
+    CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel, CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel_ptsz,
+};
+
+// The context whose selected launch this thread is inside (between API entry and exit).
+thread_local CUcontext t_profiled_context = nullptr;
+
+}  // namespace
+
+collection_session& collection_session::instance() {
+  static collection_session* session = new collection_session();  // never destroyed, on purpose
+  return *session;
+}
+
+void collection_session::warn(const std::string& message) {
+  std::fprintf(stderr, "rafter: warning: %s\n", message.c_str());
+  std::fflush(stderr);
+}
+
+void collection_session::fail(const std::string& reason) {
+  for (auto it = m_enabled.rbegin(); it != m_enabled.rend(); ++it) (void)cuptiActivityDisable(*it);
+  m_enabled.clear();
+  m_tracing = false;
+  m_failed = true;
+  const std::string message = "CUPTI cannot trace this process (" + reason + "); the program runs on untraced";
+  {
+    std::lock_guard data(m_data_mutex);
+    m_warnings.push_back(message);
+  }
+  if (!m_warned) {
+    m_warned = true;
+    warn(message);
+  }
+}
+
+void collection_session::decline(const std::string& reason) {
+  std::lock_guard control(m_control_mutex);
+  if (m_failed || m_tracing) return;
+  m_failed = true;
+  m_finished = true;  // writes nothing: this process is not the one being traced
+  if (!m_warned) {
+    m_warned = true;
+    warn(reason);
+  }
+}
+
+void collection_session::at_exit() noexcept {
+  try {
+    instance().finish();
+  } catch (...) {  // never reaches the program
+  }
+}
+
+void collection_session::configure(const collector_config& config) {
+  std::lock_guard control(m_control_mutex);
+  configure_locked(config);
+}
+
+void collection_session::configure_locked(const collector_config& config) {
+  if (m_configured) return;
+  m_config = config;
+  m_configured = true;
+  m_buffer_bytes = config.buffer_bytes;
+  // Runs at exit, or when this library is unloaded (glibc ties atexit handlers of a shared
+  // library to it), whichever comes first.
+  std::atexit(&collection_session::at_exit);
+}
+
+bool collection_session::start(const collector_config& config) {
+  std::lock_guard control(m_control_mutex);
+  if (m_tracing) return true;
+  if (m_failed) return false;
+  configure_locked(config);
+  try {
+    std::uint32_t version = 0;
+    RAFTER_CUPTI_CALL(cuptiGetVersion(&version));
+    if (version < CUPTI_API_VERSION) {
+      throw unsupported_error(fmt::format("the CUPTI library loaded (API version {}) is older than the headers rafter "
+                                          "was built with ({}); its activity records would be misread",
+                                          version, CUPTI_API_VERSION));
+    }
+    {
+      std::lock_guard data(m_data_mutex);
+      while (m_free_buffers.size() < 2) m_free_buffers.emplace_back(new std::uint8_t[m_buffer_bytes]);
+    }
+    RAFTER_CUPTI_CALL(cuptiActivityRegisterCallbacks(&collection_session::buffer_requested,
+                                                     &collection_session::buffer_completed));
+    enable_kinds();
+  } catch (const std::exception& e) {
+    fail(e.what());
+    return false;
+  }
+  m_tracing = true;
+  if (m_config.roofline_metrics) start_counters();
+  return true;
+}
+
+void collection_session::enable_kinds() {
+  for (const auto& k : k_kinds) {
+    const CUptiResult status = cuptiActivityEnable(k.kind);
+    if (status == CUPTI_SUCCESS) {
+      m_enabled.push_back(k.kind);
+    } else if (k.kind == CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL) {
+      throw_cupti_error(status, "cuptiActivityEnable(CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL)", __FILE__, __LINE__);
+    } else {
+      const std::string why = describe_cupti_error(status, (std::string("cuptiActivityEnable(CUPTI_ACTIVITY_KIND_") +
+                                                            k.name + ")").c_str(), __FILE__, __LINE__);
+      std::lock_guard data(m_data_mutex);
+      m_not_recorded.push_back(std::string(k.missing) + " (" + why + ")");
+    }
+  }
+}
+
+void collection_session::start_counters() {
+  try {
+    if (m_config.metrics_file.empty()) {
+      throw unsupported_error("no metric set given (RAFTER_TRACE_METRICS_FILE)");
+    }
+    auto metrics = metric_set::load(m_config.metrics_file);
+    auto selector = std::make_unique<kernel_selector>(m_config);
+    auto profiler = std::make_unique<range_profiler>(metrics);
+    RAFTER_CUPTI_CALL(cuptiSubscribe(&m_subscriber, &collection_session::on_callback, this));
+    for (const CUpti_CallbackId id : k_launch_callbacks) {
+      RAFTER_CUPTI_CALL(cuptiEnableCallback(1, m_subscriber, CUPTI_CB_DOMAIN_DRIVER_API, id));
+    }
+    RAFTER_CUPTI_CALL(
+        cuptiEnableCallback(1, m_subscriber, CUPTI_CB_DOMAIN_RESOURCE, CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING));
+    std::lock_guard profile(m_profile_mutex);
+    m_metric_set = std::move(metrics);
+    m_selector = std::move(selector);
+    m_range_profiler = std::move(profiler);
+    m_counters_active = true;
+  } catch (const std::exception& e) {
+    if (m_subscriber != nullptr) {
+      (void)cuptiUnsubscribe(m_subscriber);
+      m_subscriber = nullptr;
+    }
+    const std::string message = std::string("per-kernel counters (--metrics roofline) unavailable: ") + e.what() +
+                                "; tracing kernels without counters";
+    {
+      std::lock_guard data(m_data_mutex);
+      m_warnings.push_back(message);
+    }
+    warn(message);
+  }
+}
+
+void collection_session::stop_counters(const std::string& reason) {
+  // Called with m_profile_mutex held.
+  if (!m_counters_active) return;
+  m_counters_active = false;
+  std::lock_guard data(m_data_mutex);
+  m_warnings.push_back(reason);
+}
+
+void CUPTIAPI collection_session::on_callback(void* self, CUpti_CallbackDomain domain, CUpti_CallbackId id,
+                                              const void* data) {
+  auto& session = *static_cast<collection_session*>(self);
+  if (domain == CUPTI_CB_DOMAIN_DRIVER_API) {
+    session.on_launch(*static_cast<const CUpti_CallbackData*>(data));
+  } else if (domain == CUPTI_CB_DOMAIN_RESOURCE && id == CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING) {
+    const auto& resource = *static_cast<const CUpti_ResourceData*>(data);
+    std::lock_guard profile(session.m_profile_mutex);
+    if (session.m_range_profiler) session.m_range_profiler->release_context(resource.context);
+  }
+}
+
+void collection_session::on_launch(const CUpti_CallbackData& data) {
+  if (data.callbackSite == CUPTI_API_ENTER) {
+    m_profile_mutex.lock();
+    try {
+      if (m_counters_active && m_selector->select(data.symbolName != nullptr ? data.symbolName : "")) {
+        m_range_profiler->begin_kernel(data.context);
+        t_profiled_context = data.context;
+        const auto& dropped = m_range_profiler->dropped_metrics();
+        if (dropped.size() > m_dropped_metrics_reported) {
+          std::lock_guard lock(m_data_mutex);
+          for (std::size_t i = m_dropped_metrics_reported; i < dropped.size(); ++i) {
+            m_warnings.push_back("metric " + dropped[i] + " is not available on this chip; not collected");
+          }
+          m_dropped_metrics_reported = dropped.size();
+        }
+        return;  // m_profile_mutex stays locked until this launch's API exit
+      }
+    } catch (const std::exception& e) {
+      const std::string message = std::string("per-kernel counters stopped: ") + e.what();
+      stop_counters(message);
+      warn(message);
+    }
+    m_profile_mutex.unlock();
+    return;
+  }
+  if (t_profiled_context == nullptr) return;  // API exit of a launch without counters
+  const CUcontext ctx = t_profiled_context;
+  t_profiled_context = nullptr;
+  std::unique_lock profile(m_profile_mutex, std::adopt_lock);
+  try {
+    kernel_metrics metrics = m_metric_set->to_kernel_metrics(m_range_profiler->end_kernel(ctx), m_range_profiler->chip(ctx));
+    std::lock_guard lock(m_data_mutex);
+    m_decoder.add_kernel_metrics(data.correlationId, std::move(metrics));
+  } catch (const std::exception& e) {
+    const std::string message = std::string("per-kernel counters stopped: ") + e.what();
+    stop_counters(message);
+    warn(message);
+  }
+  if (m_selector && m_selector->exhausted() && m_counters_active) {
+    m_counters_active = false;  // every requested kernel has its counters; launches run unserialized again
+  }
+}
+
+std::uint8_t* collection_session::take_buffer(std::size_t& size) {
+  std::lock_guard data(m_data_mutex);
+  ++m_buffers_outstanding;
+  if (!m_free_buffers.empty()) {
+    std::uint8_t* buffer = m_free_buffers.back().release();
+    m_free_buffers.pop_back();
+    size = m_buffer_bytes;
+    return buffer;
+  }
+  try {
+    size = m_buffer_bytes;
+    return new std::uint8_t[m_buffer_bytes];
+  } catch (const std::bad_alloc&) {
+    m_decoder.count("buffer_allocation_failures", 1);
+  }
+  if (!g_emergency_in_use.test_and_set()) {
+    size = k_emergency_bytes;
+    return g_emergency_buffer;
+  }
+  --m_buffers_outstanding;
+  size = 0;
+  return nullptr;
+}
+
+void collection_session::return_buffer(std::uint8_t* buffer) {
+  // Called with m_data_mutex held.
+  if (buffer == nullptr) return;
+  --m_buffers_outstanding;
+  if (buffer == g_emergency_buffer) {
+    g_emergency_in_use.clear();
+  } else if (m_free_buffers.size() < k_max_free_buffers) {
+    m_free_buffers.emplace_back(buffer);
+  } else {
+    delete[] buffer;
+  }
+}
+
+void CUPTIAPI collection_session::buffer_requested(std::uint8_t** buffer, std::size_t* size, std::size_t* max_records) {
+  auto& session = instance();
+  std::size_t bytes = 0;
+  *buffer = session.take_buffer(bytes);
+  *size = bytes;
+  *max_records = 0;  // as many as fit
+}
+
+void CUPTIAPI collection_session::buffer_completed(CUcontext ctx, std::uint32_t stream, std::uint8_t* buffer,
+                                                   std::size_t /*size*/, std::size_t valid_bytes) {
+  auto& session = instance();
+  std::lock_guard data(session.m_data_mutex);
+  try {
+    cupti_buffer_source source(buffer, valid_bytes);
+    session.m_decoder.decode(source);
+    if (source.status() != CUPTI_SUCCESS) session.m_decoder.count("unreadable_buffers", 1);
+    std::size_t dropped = 0;
+    if (cuptiActivityGetNumDroppedRecords(ctx, stream, &dropped) == CUPTI_SUCCESS) {
+      session.m_decoder.add_dropped_records(dropped);
+    }
+    session.m_decoder.count("buffers", 1);
+  } catch (const std::exception&) {
+    session.m_decoder.count("unreadable_buffers", 1);  // out of memory while decoding
+  }
+  session.return_buffer(buffer);
+}
+
+void collection_session::flush_cupti(bool forced) {
+  if (!m_tracing) return;
+  const CUptiResult status = cuptiActivityFlushAll(forced ? CUPTI_ACTIVITY_FLAG_FLUSH_FORCED : 0);
+  if (status != CUPTI_SUCCESS) {
+    const std::string message = describe_cupti_error(status, "cuptiActivityFlushAll", __FILE__, __LINE__) +
+                                ": records still in CUPTI's buffers are missing";
+    std::lock_guard data(m_data_mutex);
+    m_warnings.push_back(message);
+  }
+}
+
+trace collection_session::build_trace() {
+  std::lock_guard data(m_data_mutex);
+  trace t = m_decoder.build();
+  t.source.tool = "rafter";
+  t.source.version = version_string;
+  t.source.recorded = {"kernels", "copies", "devices"};
+  if (m_config.nvtx) t.source.recorded.emplace_back("ranges");
+  if (m_config.roofline_metrics) {
+    if (t.source.counters.count("kernels_with_metrics") != 0) t.source.recorded.emplace_back("metrics");
+    t.source.not_recorded.emplace_back(
+        "counters of kernels outside the selection (--kernels, --skip, --max-kernels) and of kernels launched by "
+        "CUDA graphs: only kernels with a metrics object have counters");
+  }
+  t.source.not_recorded = {"CUDA runtime and driver API calls", "framework ops",
+                           "external correlation ids, synchronization and CUPTI overhead intervals (counted only)"};
+  if (!m_config.nvtx) t.source.not_recorded.emplace_back("NVTX ranges (trace with --nvtx)");
+  for (const auto& n : m_not_recorded) t.source.not_recorded.push_back(n);
+  std::vector<std::string> warnings = m_warnings;
+  warnings.insert(warnings.end(), t.source.warnings.begin(), t.source.warnings.end());
+  t.source.warnings = std::move(warnings);
+  return t;
+}
+
+void collection_session::write_trace() {
+  if (!m_configured) return;
+  try {
+    save_trace(m_config.output, build_trace());
+  } catch (const std::exception& e) {
+    warn(std::string("could not write the trace: ") + e.what());
+  }
+}
+
+void collection_session::stop() {
+  std::lock_guard control(m_control_mutex);
+  if (m_finished) return;
+  if (m_tracing) {
+    {
+      std::lock_guard profile(m_profile_mutex);
+      m_counters_active = false;
+    }
+    flush_cupti(true);
+    for (auto it = m_enabled.rbegin(); it != m_enabled.rend(); ++it) (void)cuptiActivityDisable(*it);
+    m_enabled.clear();
+    flush_cupti(true);
+    m_tracing = false;
+  }
+  write_trace();
+}
+
+void collection_session::flush() {
+  std::lock_guard control(m_control_mutex);
+  if (m_finished) return;
+  flush_cupti(false);
+  write_trace();
+}
+
+void collection_session::finish() {
+  std::lock_guard control(m_control_mutex);
+  if (m_finished) return;
+  m_finished = true;
+  {
+    std::lock_guard profile(m_profile_mutex);
+    m_counters_active = false;
+  }
+  flush_cupti(true);
+  write_trace();
+}
+
+trace collection_session::snapshot() {
+  std::lock_guard control(m_control_mutex);
+  flush_cupti(false);
+  return build_trace();
+}
+
+}  // namespace rafter::profiler

@@ -1,0 +1,106 @@
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <cupti.h>
+
+#include "core/trace.hpp"
+#include "profiler/activity_decoder.hpp"
+#include "profiler/collector_config.hpp"
+#include "profiler/kernel_selector.hpp"
+#include "profiler/metric_set.hpp"
+#include "profiler/range_profiler.hpp"
+
+namespace rafter::profiler {
+
+/// The process-wide CUPTI collection behind the injection library, `rafter::collector` and the
+/// C API. CUPTI allows one activity subscriber per process, so there is one session.
+///
+/// Contract: no CUPTI failure reaches the program. The first failure prints one warning line on
+/// stderr ("rafter: ...") and the program runs on untraced; the trace written at exit says why
+/// it is empty. Thread-safe: CUPTI completes buffers on its own thread while the program's threads
+/// launch, flush and exit.
+class collection_session {
+public:
+  /// The session; never destroyed (it must outlive atexit handlers and CUPTI's threads).
+  [[nodiscard]] static collection_session& instance();
+
+  /// Enables activity tracing with `config` (the first successful start fixes the config).
+  /// True when tracing; false after one warning when CUPTI cannot trace here.
+  bool start(const collector_config& config);
+  /// Fixes the configuration if no start did yet (so a flush before any start writes where asked).
+  void configure(const collector_config& config);
+  /// Disables activity tracing and per-kernel counters, flushes and writes the trace.
+  void stop();
+  /// Flushes CUPTI's buffers and writes the trace so far; tracing continues.
+  void flush();
+  /// At process exit (registered by the first configure): flushes (forced) and writes the trace, once.
+  void finish();
+  /// Marks this process as one that must not trace (a child of the traced program) and warns once.
+  void decline(const std::string& reason);
+  /// The trace of everything decoded so far, after flushing CUPTI's buffers.
+  [[nodiscard]] trace snapshot();
+  [[nodiscard]] bool tracing() const noexcept { return m_tracing.load(); }
+
+  // CUPTI callbacks (C linkage not required: CUPTI takes plain function pointers).
+  static void CUPTIAPI buffer_requested(std::uint8_t** buffer, std::size_t* size, std::size_t* max_records);
+  static void CUPTIAPI buffer_completed(CUcontext ctx, std::uint32_t stream, std::uint8_t* buffer, std::size_t size,
+                                        std::size_t valid_bytes);
+  static void CUPTIAPI on_callback(void* self, CUpti_CallbackDomain domain, CUpti_CallbackId id, const void* data);
+
+private:
+  collection_session() = default;
+
+  static void at_exit() noexcept;
+  void configure_locked(const collector_config& config);
+  void fail(const std::string& reason);
+  void warn(const std::string& message);
+  void enable_kinds();
+  void start_counters();
+  void stop_counters(const std::string& reason);
+  void flush_cupti(bool forced);
+  [[nodiscard]] trace build_trace();
+  void write_trace();
+  void on_launch(const CUpti_CallbackData& data);
+  std::uint8_t* take_buffer(std::size_t& size);
+  void return_buffer(std::uint8_t* buffer);
+
+  // Guards start/stop/flush/finish sequencing. Never held by a CUPTI buffer callback, so CUPTI may
+  // complete buffers synchronously inside cuptiActivityFlushAll.
+  std::mutex m_control_mutex;
+  // Guards everything below that buffer and launch callbacks touch.
+  std::mutex m_data_mutex;
+  // Held from a selected launch's API entry to its exit (counters of one kernel at a time).
+  std::mutex m_profile_mutex;
+
+  collector_config m_config;
+  bool m_configured = false;
+  std::atomic<bool> m_tracing{false};
+  bool m_failed = false;
+  bool m_finished = false;
+  bool m_warned = false;
+  std::vector<std::string> m_warnings;     // for the trace's source.warnings
+  std::vector<std::string> m_not_recorded;  // kinds that could not be enabled
+  std::vector<CUpti_ActivityKind> m_enabled;
+
+  activity_decoder m_decoder;
+  std::vector<std::unique_ptr<std::uint8_t[]>> m_free_buffers;
+  std::size_t m_buffer_bytes = 0;
+  std::size_t m_buffers_outstanding = 0;
+
+  CUpti_SubscriberHandle m_subscriber = nullptr;
+  std::optional<metric_set> m_metric_set;
+  std::unique_ptr<kernel_selector> m_selector;
+  std::unique_ptr<range_profiler> m_range_profiler;
+  bool m_counters_active = false;
+  std::size_t m_dropped_metrics_reported = 0;
+};
+
+}  // namespace rafter::profiler

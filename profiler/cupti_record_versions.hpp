@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cupti_activity.h>
+#include <cupti_version.h>
+
+namespace rafter::profiler {
+
+/// The activity record structs of one CUPTI generation. cupti_activity.h declares only the latest
+/// version of each record; older versions stay declared in cupti_activity_deprecated.h.
+/// The records CUPTI writes into a buffer are those of the CUPTI library in use; a newer library
+/// of the same major appends fields, so reading a record through an older struct reads a prefix.
+
+/// CUDA 12.x (CUPTI API versions 19..28): the structs Kineto reads on 12.x.
+struct record_versions_12 {
+  using kernel = CUpti_ActivityKernel9;
+  using memcpy = CUpti_ActivityMemcpy5;
+  using memset = CUpti_ActivityMemset4;
+  using marker = CUpti_ActivityMarker2;
+  using overhead = CUpti_ActivityOverhead2;
+  using device = CUpti_ActivityDevice4;
+  using context = CUpti_ActivityContext2;
+  using synchronization = CUpti_ActivitySynchronization;
+  using external_correlation = CUpti_ActivityExternalCorrelation;
+};
+
+#if CUPTI_API_VERSION >= 130000
+/// CUDA 13.0 (CUPTI API version 130001): Kernel10 adds `isDeviceLaunched`, Memcpy6 `copyCount`.
+struct record_versions_13_0 {
+#if CUPTI_API_VERSION >= 130100
+  using kernel = CUpti_ActivityKernel11;  // adds the launch priority (CUPTI 13.1), as Kineto selects
+#else
+  using kernel = CUpti_ActivityKernel10;
+#endif
+  using memcpy = CUpti_ActivityMemcpy6;
+  using memset = CUpti_ActivityMemset4;
+  using marker = CUpti_ActivityMarker2;
+  using overhead = CUpti_ActivityOverhead3;
+  using device = CUpti_ActivityDevice5;
+  using context = CUpti_ActivityContext3;
+  using synchronization = CUpti_ActivitySynchronization2;
+  using external_correlation = CUpti_ActivityExternalCorrelation;
+};
+/// The versions this build's collector decodes: chosen at compile time from the CUPTI headers.
+using current_record_versions = record_versions_13_0;
+#else
+using current_record_versions = record_versions_12;
+#endif
+
+}  // namespace rafter::profiler

@@ -1,0 +1,241 @@
+#include "profiler/range_profiler.hpp"
+
+#include <cupti_activity.h>
+#include <cupti_profiler_host.h>
+#include <cupti_profiler_target.h>
+#include <cupti_range_profiler.h>
+#include <cupti_target.h>
+
+#include <algorithm>
+#include <set>
+
+#include "core/error.hpp"
+#include "profiler/cupti_call.hpp"
+
+namespace rafter::profiler {
+
+range_profiler::range_profiler(metric_set metrics) : m_metrics(std::move(metrics)) {}
+
+range_profiler::~range_profiler() {
+  for (auto& [ctx, state] : m_contexts) release(*state);
+  m_contexts.clear();
+  if (m_profiler_initialized) {
+    CUpti_Profiler_DeInitialize_Params params{CUpti_Profiler_DeInitialize_Params_STRUCT_SIZE, nullptr};
+    (void)cuptiProfilerDeInitialize(&params);
+  }
+}
+
+void range_profiler::release(context_state& state) noexcept {
+  if (state.object != nullptr) {
+    CUpti_RangeProfiler_Disable_Params params{CUpti_RangeProfiler_Disable_Params_STRUCT_SIZE, nullptr, state.object};
+    (void)cuptiRangeProfilerDisable(&params);
+    state.object = nullptr;
+  }
+  if (state.host != nullptr) {
+    CUpti_Profiler_Host_Deinitialize_Params params{CUpti_Profiler_Host_Deinitialize_Params_STRUCT_SIZE, nullptr,
+                                                   state.host};
+    (void)cuptiProfilerHostDeinitialize(&params);
+    state.host = nullptr;
+  }
+}
+
+std::string range_profiler::chip(CUcontext ctx) const {
+  const auto it = m_contexts.find(ctx);
+  return it == m_contexts.end() ? std::string() : it->second->chip;
+}
+
+void range_profiler::release_context(CUcontext ctx) noexcept {
+  const auto it = m_contexts.find(ctx);
+  if (it == m_contexts.end()) return;
+  release(*it->second);
+  m_contexts.erase(it);
+}
+
+range_profiler::context_state& range_profiler::prepare(CUcontext ctx) {
+  if (const auto it = m_contexts.find(ctx); it != m_contexts.end()) return *it->second;
+  if (!m_profiler_initialized) {
+    CUpti_Profiler_Initialize_Params params{CUpti_Profiler_Initialize_Params_STRUCT_SIZE, nullptr};
+    RAFTER_CUPTI_CALL(cuptiProfilerInitialize(&params));
+    m_profiler_initialized = true;
+  }
+  auto owned = std::make_unique<context_state>();
+  context_state& state = *owned;
+  try {
+    std::uint32_t device = 0;
+    RAFTER_CUPTI_CALL(cuptiGetDeviceId(ctx, &device));
+    CUpti_Device_GetChipName_Params chip{};
+    chip.structSize = CUpti_Device_GetChipName_Params_STRUCT_SIZE;
+    chip.deviceIndex = device;
+    RAFTER_CUPTI_CALL(cuptiDeviceGetChipName(&chip));
+    if (chip.pChipName == nullptr) throw unsupported_error("cuptiDeviceGetChipName returned no chip name");
+    state.chip = chip.pChipName;
+
+    CUpti_Profiler_GetCounterAvailability_Params availability{};
+    availability.structSize = CUpti_Profiler_GetCounterAvailability_Params_STRUCT_SIZE;
+    availability.ctx = ctx;
+    RAFTER_CUPTI_CALL(cuptiProfilerGetCounterAvailability(&availability));
+    std::vector<std::uint8_t> availability_image(availability.counterAvailabilityImageSize);
+    availability.pCounterAvailabilityImage = availability_image.data();
+    RAFTER_CUPTI_CALL(cuptiProfilerGetCounterAvailability(&availability));
+
+    CUpti_Profiler_Host_Initialize_Params host{};
+    host.structSize = CUpti_Profiler_Host_Initialize_Params_STRUCT_SIZE;
+    host.profilerType = CUPTI_PROFILER_TYPE_RANGE_PROFILER;
+    host.pChipName = state.chip.c_str();
+    host.pCounterAvailabilityImage = availability_image.data();
+    RAFTER_CUPTI_CALL(cuptiProfilerHostInitialize(&host));
+    state.host = host.pHostObject;
+
+    // Keep the metrics whose base name the chip exposes; the others are reported, not requested.
+    std::set<std::string> supported;
+    for (const CUpti_MetricType type : {CUPTI_METRIC_TYPE_COUNTER, CUPTI_METRIC_TYPE_RATIO, CUPTI_METRIC_TYPE_THROUGHPUT}) {
+      CUpti_Profiler_Host_GetBaseMetrics_Params base{};
+      base.structSize = CUpti_Profiler_Host_GetBaseMetrics_Params_STRUCT_SIZE;
+      base.pHostObject = state.host;
+      base.metricType = type;
+      RAFTER_CUPTI_CALL(cuptiProfilerHostGetBaseMetrics(&base));
+      for (std::size_t i = 0; i < base.numMetrics; ++i) {
+        if (base.ppMetricNames[i] != nullptr) supported.insert(base.ppMetricNames[i]);
+      }
+    }
+    for (const std::string& name : m_metrics.names_for_chip(state.chip)) {
+      if (supported.count(name.substr(0, name.find('.'))) != 0) {
+        state.metric_names.push_back(name);
+      } else if (std::find(m_dropped.begin(), m_dropped.end(), name) == m_dropped.end()) {
+        m_dropped.push_back(name);
+      }
+    }
+    if (state.metric_names.empty()) {
+      throw unsupported_error("chip " + state.chip + " exposes none of the metrics in the metric set");
+    }
+    std::vector<const char*> names;
+    for (const auto& n : state.metric_names) names.push_back(n.c_str());
+
+    CUpti_Profiler_Host_ConfigAddMetrics_Params add{};
+    add.structSize = CUpti_Profiler_Host_ConfigAddMetrics_Params_STRUCT_SIZE;
+    add.pHostObject = state.host;
+    add.ppMetricNames = names.data();
+    add.numMetrics = names.size();
+    RAFTER_CUPTI_CALL(cuptiProfilerHostConfigAddMetrics(&add));
+
+    CUpti_Profiler_Host_GetConfigImageSize_Params image_size{};
+    image_size.structSize = CUpti_Profiler_Host_GetConfigImageSize_Params_STRUCT_SIZE;
+    image_size.pHostObject = state.host;
+    RAFTER_CUPTI_CALL(cuptiProfilerHostGetConfigImageSize(&image_size));
+    state.config_image.resize(image_size.configImageSize);
+    CUpti_Profiler_Host_GetConfigImage_Params image{};
+    image.structSize = CUpti_Profiler_Host_GetConfigImage_Params_STRUCT_SIZE;
+    image.pHostObject = state.host;
+    image.configImageSize = state.config_image.size();
+    image.pConfigImage = state.config_image.data();
+    RAFTER_CUPTI_CALL(cuptiProfilerHostGetConfigImage(&image));
+
+    CUpti_Profiler_Host_GetNumOfPasses_Params passes{};
+    passes.structSize = CUpti_Profiler_Host_GetNumOfPasses_Params_STRUCT_SIZE;
+    passes.configImageSize = state.config_image.size();
+    passes.pConfigImage = state.config_image.data();
+    RAFTER_CUPTI_CALL(cuptiProfilerHostGetNumOfPasses(&passes));
+    m_passes = passes.numOfPasses;
+
+    CUpti_RangeProfiler_Enable_Params enable{};
+    enable.structSize = CUpti_RangeProfiler_Enable_Params_STRUCT_SIZE;
+    enable.ctx = ctx;
+    RAFTER_CUPTI_CALL(cuptiRangeProfilerEnable(&enable));
+    state.object = enable.pRangeProfilerObject;
+
+    CUpti_RangeProfiler_GetCounterDataSize_Params data_size{};
+    data_size.structSize = CUpti_RangeProfiler_GetCounterDataSize_Params_STRUCT_SIZE;
+    data_size.pRangeProfilerObject = state.object;
+    data_size.pMetricNames = names.data();
+    data_size.numMetrics = names.size();
+    data_size.maxNumOfRanges = 1;
+    data_size.maxNumRangeTreeNodes = 1;
+    RAFTER_CUPTI_CALL(cuptiRangeProfilerGetCounterDataSize(&data_size));
+    state.counter_data.resize(data_size.counterDataSize);
+    reset_counter_data(state);
+  } catch (...) {
+    release(state);
+    throw;
+  }
+  return *m_contexts.emplace(ctx, std::move(owned)).first->second;
+}
+
+void range_profiler::reset_counter_data(context_state& state) {
+  std::fill(state.counter_data.begin(), state.counter_data.end(), std::uint8_t{0});
+  CUpti_RangeProfiler_CounterDataImage_Initialize_Params init{};
+  init.structSize = CUpti_RangeProfiler_CounterDataImage_Initialize_Params_STRUCT_SIZE;
+  init.pRangeProfilerObject = state.object;
+  init.counterDataSize = state.counter_data.size();
+  init.pCounterData = state.counter_data.data();
+  RAFTER_CUPTI_CALL(cuptiRangeProfilerCounterDataImageInitialize(&init));
+
+  CUpti_RangeProfiler_SetConfig_Params config{};
+  config.structSize = CUpti_RangeProfiler_SetConfig_Params_STRUCT_SIZE;
+  config.pRangeProfilerObject = state.object;
+  config.configSize = state.config_image.size();
+  config.pConfig = state.config_image.data();
+  config.counterDataImageSize = state.counter_data.size();
+  config.pCounterDataImage = state.counter_data.data();
+  config.range = CUPTI_AutoRange;
+  config.replayMode = CUPTI_KernelReplay;
+  config.maxRangesPerPass = 1;
+  config.numNestingLevels = 1;
+  config.minNestingLevel = 1;
+  config.passIndex = 0;
+  config.targetNestingLevel = 1;
+  RAFTER_CUPTI_CALL(cuptiRangeProfilerSetConfig(&config));
+}
+
+void range_profiler::begin_kernel(CUcontext ctx) {
+  context_state& state = prepare(ctx);
+  CUpti_RangeProfiler_Start_Params start{};
+  start.structSize = CUpti_RangeProfiler_Start_Params_STRUCT_SIZE;
+  start.pRangeProfilerObject = state.object;
+  RAFTER_CUPTI_CALL(cuptiRangeProfilerStart(&start));
+}
+
+std::map<std::string, double> range_profiler::end_kernel(CUcontext ctx) {
+  const auto it = m_contexts.find(ctx);
+  if (it == m_contexts.end()) throw unsupported_error("range profiler: kernel ended in a context it never started");
+  context_state& state = *it->second;
+
+  CUpti_RangeProfiler_Stop_Params stop{};
+  stop.structSize = CUpti_RangeProfiler_Stop_Params_STRUCT_SIZE;
+  stop.pRangeProfilerObject = state.object;
+  RAFTER_CUPTI_CALL(cuptiRangeProfilerStop(&stop));
+  if (stop.isAllPassSubmitted == 0) {
+    throw unsupported_error("range profiler: kernel replay did not submit every pass of the metric set");
+  }
+  CUpti_RangeProfiler_DecodeData_Params decode{};
+  decode.structSize = CUpti_RangeProfiler_DecodeData_Params_STRUCT_SIZE;
+  decode.pRangeProfilerObject = state.object;
+  RAFTER_CUPTI_CALL(cuptiRangeProfilerDecodeData(&decode));
+
+  CUpti_RangeProfiler_GetCounterDataInfo_Params info{};
+  info.structSize = CUpti_RangeProfiler_GetCounterDataInfo_Params_STRUCT_SIZE;
+  info.pCounterDataImage = state.counter_data.data();
+  info.counterDataImageSize = state.counter_data.size();
+  RAFTER_CUPTI_CALL(cuptiRangeProfilerGetCounterDataInfo(&info));
+
+  std::map<std::string, double> values;
+  if (info.numTotalRanges >= 1) {
+    std::vector<const char*> names;
+    for (const auto& n : state.metric_names) names.push_back(n.c_str());
+    std::vector<double> result(names.size(), 0.0);
+    CUpti_Profiler_Host_EvaluateToGpuValues_Params evaluate{};
+    evaluate.structSize = CUpti_Profiler_Host_EvaluateToGpuValues_Params_STRUCT_SIZE;
+    evaluate.pHostObject = state.host;
+    evaluate.pCounterDataImage = state.counter_data.data();
+    evaluate.counterDataImageSize = state.counter_data.size();
+    evaluate.rangeIndex = 0;
+    evaluate.ppMetricNames = names.data();
+    evaluate.numMetrics = names.size();
+    evaluate.pMetricValues = result.data();
+    RAFTER_CUPTI_CALL(cuptiProfilerHostEvaluateToGpuValues(&evaluate));
+    for (std::size_t i = 0; i < names.size(); ++i) values[state.metric_names[i]] = result[i];
+  }
+  reset_counter_data(state);
+  return values;
+}
+
+}  // namespace rafter::profiler

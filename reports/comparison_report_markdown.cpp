@@ -1,0 +1,186 @@
+#include "reports/comparison_report_markdown.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "analysis/comparison.hpp"
+#include "core/units.hpp"
+#include "reports/comparison_format.hpp"
+
+namespace rafter {
+
+namespace {
+
+std::string flatten(std::string text, std::size_t max_chars) {
+  for (auto& c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  if (text.size() > max_chars) {
+    std::size_t cut = max_chars;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // Keep UTF-8 whole.
+    text = text.substr(0, cut) + "...";
+  }
+  return text;
+}
+
+/// Text in a code span, safe in a table cell.
+std::string code(const std::string& raw, std::size_t max_chars = 100) {
+  if (raw.empty()) return "-";
+  std::string escaped;
+  for (const char c : flatten(raw, max_chars)) {
+    if (c == '|') escaped += "\\|";
+    else escaped += c;
+  }
+  if (escaped.find('`') == std::string::npos) return "`" + escaped + "`";
+  return "`` " + escaped + " ``";
+}
+
+/// Prose in a table cell or a line.
+std::string cell(const std::string& raw) {
+  std::string out;
+  for (const char c : flatten(raw, 400)) {
+    if (c == '|') out += "\\|";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else out += c;
+  }
+  return out;
+}
+
+struct section_title {
+  const char* section;
+  const char* title;
+};
+constexpr section_title k_sections[] = {
+    {"time", "Time"},
+    {"class", "Time by kernel class"},
+    {"range", "Time by NVTX range"},
+    {"compute", "Compute ceilings"},
+    {"memory", "Memory"},
+    {"link", "Links"},
+    {"ridge", "Ridge points (top compute ceiling / level bandwidth)"},
+    {"balance", "LLM balance: FLOP per byte of main memory, per precision"},
+};
+
+std::string rules_section(const comparison& c) {
+  std::string out = "## Rules\n\n";
+  if (c.rules.empty()) return out + "No `--fail-on` rules were given.\n\n";
+  std::size_t failed = 0;
+  std::size_t noise = 0;
+  for (const auto& r : c.rules) {
+    failed += r.status == rule_status::fail ? 1 : 0;
+    noise += r.status == rule_status::within_noise ? 1 : 0;
+  }
+  out += fmt::format("{} of {} rule checks failed", failed, c.rules.size());
+  if (noise > 0) out += fmt::format("; {} broke the threshold only within the measurements' spread", noise);
+  out += ".\n\n| Rule | Metric | A | B | Change | Limit | Outcome |\n|---|---|---:|---:|---:|---:|---|\n";
+  for (const auto& r : c.rules) {
+    const char* status = r.status == rule_status::fail ? "**FAIL**" : (r.status == rule_status::pass ? "pass" : "within noise");
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", code(r.rule), code(r.metric),
+                       format_metric_value(r.a, r.unit), format_metric_value(r.b, r.unit), format_change(r.change),
+                       format_change(r.threshold), status);
+  }
+  return out + "\n";
+}
+
+std::string metric_section(const comparison& c, const section_title& s) {
+  std::vector<const metric_delta*> rows;
+  for (const auto& m : c.metrics) {
+    if (m.section == s.section) rows.push_back(&m);
+  }
+  if (rows.empty()) return {};
+  std::string out = fmt::format("## {}\n\n| Metric | A | B | B/A | Verdict | Note |\n|---|---:|---:|---:|---|---|\n", s.title);
+  for (const auto* m : rows) {
+    std::string a = format_metric_value(m->a, m->unit);
+    std::string b = format_metric_value(m->b, m->unit);
+    if (const auto spread = format_spread(*m, true); !spread.empty()) a += " " + spread;
+    if (const auto spread = format_spread(*m, false); !spread.empty()) b += " " + spread;
+    std::string note = m->note;
+    if (!m->label_a.empty() || !m->label_b.empty()) {
+      const std::string labels = "A: " + (m->label_a.empty() ? "-" : m->label_a) + "; B: " + (m->label_b.empty() ? "-" : m->label_b);
+      if (m->section == "ridge" || m->section == "balance" || m->label_a != m->label_b) {
+        note = note.empty() ? labels : labels + "; " + note;
+      }
+    }
+    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", code(m->name), a, b, format_ratio(ratio(*m)),
+                       change_verdict(*m), cell(note));
+  }
+  return out + "\n";
+}
+
+std::string ai_text(const std::optional<double>& ai) { return ai ? fmt::format("{:.3g}", *ai) : "-"; }
+
+std::string groups_section(const comparison& c, std::size_t rows) {
+  if (c.groups.empty()) return {};
+  std::vector<const group_match*> matched;
+  std::vector<const group_match*> only_a;
+  std::vector<const group_match*> only_b;
+  for (const auto& g : c.groups) {
+    if (g.match == "only_a") only_a.push_back(&g);
+    else if (g.match == "only_b") only_b.push_back(&g);
+    else matched.push_back(&g);
+  }
+  const auto by_time = [](const group_match* x, const group_match* y) {
+    return std::max(x->time_a_s, x->time_b_s) > std::max(y->time_a_s, y->time_b_s);
+  };
+  std::stable_sort(matched.begin(), matched.end(), by_time);
+  std::stable_sort(only_a.begin(), only_a.end(), by_time);
+  std::stable_sort(only_b.begin(), only_b.end(), by_time);
+  std::string out = fmt::format("## Kernel groups\n\n{} matched, {} only in A, {} only in B. The top {} by time:\n\n",
+                                matched.size(), only_a.size(), only_b.size(), std::min(rows, matched.size()));
+  out += "| Kernel (A) | Kernel (B) | Class | Match | Time A | Time B | B/A | AI A → B | Limiter A → B |\n"
+         "|---|---|---|---|---:|---:|---:|---|---|\n";
+  for (std::size_t i = 0; i < matched.size() && i < rows; ++i) {
+    const auto& g = *matched[i];
+    const std::optional<double> r = g.time_a_s > 0 ? std::optional<double>(g.time_b_s / g.time_a_s) : std::nullopt;
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} → {} | {} → {} |\n", code(g.name_a, 60),
+                       g.name_b == g.name_a ? std::string("same") : code(g.name_b, 60), g.cls, g.match,
+                       format_seconds(g.time_a_s), format_seconds(g.time_b_s), format_ratio(r), ai_text(g.ai_a),
+                       ai_text(g.ai_b), cell(g.limiter_a.empty() ? "-" : g.limiter_a),
+                       cell(g.limiter_b.empty() ? "-" : g.limiter_b));
+  }
+  const auto one_side = [&](const std::vector<const group_match*>& list, const char* title, bool a) {
+    if (list.empty()) return std::string();
+    std::string s = fmt::format("\n### {} ({})\n\n| Kernel | Class | Launches | Time |\n|---|---|---:|---:|\n", title, list.size());
+    for (std::size_t i = 0; i < list.size() && i < rows; ++i) {
+      const auto& g = *list[i];
+      s += fmt::format("| {} | {} | {} | {} |\n", code(a ? g.name_a : g.name_b), g.cls, a ? g.count_a : g.count_b,
+                       format_seconds(a ? g.time_a_s : g.time_b_s));
+    }
+    if (list.size() > rows) s += fmt::format("\n{} more in the JSON output.\n", list.size() - rows);
+    return s;
+  };
+  out += one_side(only_a, "Only in A", true);
+  out += one_side(only_b, "Only in B", false);
+  return out + "\n";
+}
+
+}  // namespace
+
+std::string render_comparison_markdown(const comparison& c, std::size_t rows) {
+  std::string out = "# rafter compare\n\n";
+  out += fmt::format("- **A**: {} ({}, {})\n", cell(c.a.name), code(c.a.file), cell(c.a.schema));
+  out += fmt::format("- **B**: {} ({}, {})\n", cell(c.b.name), code(c.b.file), cell(c.b.schema));
+  if (c.rules.empty()) {
+    out += "- **Result**: no rules checked\n\n";
+  } else {
+    out += fmt::format("- **Result**: {}\n\n", c.any_rule_failed() ? "**FAIL**" : "pass");
+  }
+  out += rules_section(c);
+  for (const auto& s : k_sections) {
+    out += metric_section(c, s);
+    if (std::string(s.section) == "range") out += groups_section(c, rows);
+  }
+  if (!c.notes.empty()) {
+    out += "## Notes\n\n";
+    for (const auto& n : c.notes) out += "- " + cell(n) + "\n";
+    out += "\n";
+  }
+  out += "Verdict \"within noise\": the two values differ but the spreads of repeated measurements (shown in "
+         "brackets) overlap. Formulas: docs/metrics.md, \"Comparisons\".\n";
+  return out;
+}
+
+}  // namespace rafter

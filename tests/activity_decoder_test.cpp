@@ -1,0 +1,361 @@
+// Record decoding of the CUPTI collector, with activity buffers built by hand (no GPU needed).
+#include <gtest/gtest.h>
+
+#ifndef RAFTER_HAVE_CUPTI
+TEST(activity_decoder, needs_cupti) { GTEST_SKIP() << "built without CUDA/CUPTI: the collector is not built"; }
+#else
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include "activity_buffer.hpp"
+#include "core/trace.hpp"
+#include "profiler/activity_decoder.hpp"
+
+namespace {
+
+using rafter::trace;
+using rafter::profiler::activity_decoder;
+using rafter::profiler::basic_activity_decoder;
+using rafter::profiler::record_versions_12;
+using rafter::profiler::current_record_versions;
+using namespace rafter::testing;
+
+const char* const k_gemm = "_Z4gemmIfEvPKT_S2_PS0_i";  // void gemm<float>(float const*, float const*, float*, int)
+
+bool has_warning(const trace& t, const std::string& text) {
+  for (const auto& w : t.source.warnings) {
+    if (w.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::int64_t counter(const trace& t, const std::string& name) {
+  const auto it = t.source.counters.find(name);
+  return it == t.source.counters.end() ? 0 : it->second;
+}
+
+template <class V>
+void fill_mixed_buffer(activity_buffer& b) {
+  b.append(make_device<typename V::device>(0, "NVIDIA H200"));
+  auto k = make_kernel<typename V::kernel>(k_gemm, 2000, 5000, 11);
+  k.graphId = 3;
+  k.graphNodeId = 99;
+  b.append(k);
+  b.append(make_kernel<typename V::kernel>("relu_kernel", 1000, 1500, 10));
+  b.append(make_memcpy<typename V::memcpy>(CUPTI_ACTIVITY_MEMCPY_KIND_HTOD, CUPTI_ACTIVITY_MEMORY_KIND_PINNED,
+                                           CUPTI_ACTIVITY_MEMORY_KIND_DEVICE, 1 << 20, 100, 400, 5));
+  b.append(make_memcpy<typename V::memcpy>(CUPTI_ACTIVITY_MEMCPY_KIND_DTOH, CUPTI_ACTIVITY_MEMORY_KIND_DEVICE,
+                                           CUPTI_ACTIVITY_MEMORY_KIND_PAGEABLE, 4096, 6000, 6100, 12));
+  typename V::memset ms{};
+  ms.kind = CUPTI_ACTIVITY_KIND_MEMSET;
+  ms.bytes = 512;
+  ms.start = 50;
+  ms.end = 60;
+  ms.deviceId = 0;
+  ms.streamId = 7;
+  ms.correlationId = 4;
+  ms.memoryKind = CUPTI_ACTIVITY_MEMORY_KIND_DEVICE;
+  b.append(ms);
+  typename V::overhead o{};
+  o.kind = CUPTI_ACTIVITY_KIND_OVERHEAD;
+  o.overheadKind = CUPTI_ACTIVITY_OVERHEAD_CUPTI_INSTRUMENTATION;
+  o.start = 10;
+  o.end = 40;
+  b.append(o);
+  b.append(make_marker<typename V::marker>(CUPTI_ACTIVITY_FLAG_MARKER_START, 1, 900, "decode", "llm", 42));
+  b.append(make_marker<typename V::marker>(CUPTI_ACTIVITY_FLAG_MARKER_END, 1, 5500, nullptr, nullptr, 42));
+}
+
+TEST(activity_decoder, decodes_a_kernel_record_of_the_compiled_version) {
+  activity_buffer b;
+  auto k = make_kernel<current_record_versions::kernel>(k_gemm, 2000, 5000, 11);
+  k.graphId = 3;
+  k.graphNodeId = 99;
+  b.append(k);
+  activity_decoder d;
+  d.decode(b);
+  const trace t = d.build();
+  ASSERT_EQ(t.kernels.size(), 1u);
+  const auto& out = t.kernels[0];
+  EXPECT_EQ(out.name, k_gemm);
+  EXPECT_EQ(out.demangled, "void gemm<float>(float const*, float const*, float*, int)");
+  EXPECT_EQ(out.start_ns, 2000);
+  EXPECT_EQ(out.end_ns, 5000);
+  EXPECT_EQ(out.device, 0);
+  EXPECT_EQ(out.stream, 7);
+  ASSERT_TRUE(out.grid && out.block);
+  EXPECT_EQ(*out.grid, (rafter::dim3_value{128, 2, 1}));
+  EXPECT_EQ(*out.block, (rafter::dim3_value{256, 1, 1}));
+  EXPECT_EQ(out.registers_per_thread, 64);
+  EXPECT_EQ(out.static_shared_bytes, 4096);
+  EXPECT_EQ(out.dynamic_shared_bytes, 16384);
+  EXPECT_EQ(out.correlation_id, 11);
+  EXPECT_EQ(out.graph_id, 3);
+  EXPECT_EQ(out.graph_node_id, 99);
+  EXPECT_FALSE(out.metrics.has_value());
+}
+
+TEST(activity_decoder, kernels_outside_graphs_have_no_graph_ids) {
+  activity_buffer b;
+  b.append(make_kernel<current_record_versions::kernel>("k", 10, 20, 1));
+  activity_decoder d;
+  d.decode(b);
+  const trace t = d.build();
+  ASSERT_EQ(t.kernels.size(), 1u);
+  EXPECT_FALSE(t.kernels[0].graph_id.has_value());
+  EXPECT_FALSE(t.kernels[0].graph_node_id.has_value());
+  EXPECT_EQ(t.kernels[0].demangled, "");  // not a mangled name
+}
+
+TEST(activity_decoder, orders_and_numbers_records_by_start_time) {
+  activity_buffer b;
+  fill_mixed_buffer<current_record_versions>(b);
+  activity_decoder d;
+  d.decode(b);
+  const trace t = d.build();
+  ASSERT_EQ(t.kernels.size(), 2u);
+  EXPECT_EQ(t.kernels[0].name, "relu_kernel");
+  EXPECT_EQ(t.kernels[0].id, 1);
+  EXPECT_EQ(t.kernels[1].name, k_gemm);
+  EXPECT_EQ(t.kernels[1].id, 2);
+}
+
+TEST(activity_decoder, decodes_memcpy_and_memset_as_copies) {
+  activity_buffer b;
+  fill_mixed_buffer<current_record_versions>(b);
+  b.append(make_memcpy<current_record_versions::memcpy>(CUPTI_ACTIVITY_MEMCPY_KIND_DTOD, CUPTI_ACTIVITY_MEMORY_KIND_DEVICE,
+                                                         CUPTI_ACTIVITY_MEMORY_KIND_DEVICE, 64, 7000, 7010, 13));
+  b.append(make_memcpy<current_record_versions::memcpy>(CUPTI_ACTIVITY_MEMCPY_KIND_PTOP, CUPTI_ACTIVITY_MEMORY_KIND_DEVICE,
+                                                         CUPTI_ACTIVITY_MEMORY_KIND_DEVICE, 32, 8000, 8010, 14));
+  activity_decoder d;
+  d.decode(b);
+  const trace t = d.build();
+  ASSERT_EQ(t.copies.size(), 5u);
+  EXPECT_EQ(t.copies[0].kind, "memset");
+  EXPECT_EQ(t.copies[0].bytes, 512.0);
+  EXPECT_EQ(t.copies[0].memory, "device");
+  EXPECT_EQ(t.copies[1].kind, "h2d");
+  EXPECT_EQ(t.copies[1].memory, "pinned");
+  EXPECT_EQ(t.copies[1].bytes, 1048576.0);
+  EXPECT_EQ(t.copies[1].start_ns, 100);
+  EXPECT_EQ(t.copies[1].end_ns, 400);
+  EXPECT_EQ(t.copies[1].correlation_id, 5);
+  EXPECT_EQ(t.copies[2].kind, "d2h");
+  EXPECT_EQ(t.copies[2].memory, "pageable");  // the host side of the transfer
+  EXPECT_EQ(t.copies[3].kind, "d2d");
+  EXPECT_EQ(t.copies[4].kind, "p2p");
+}
+
+TEST(activity_decoder, pairs_marker_start_and_end_into_nested_ranges) {
+  using marker = current_record_versions::marker;
+  activity_buffer b;
+  b.append(make_marker<marker>(CUPTI_ACTIVITY_FLAG_MARKER_START, 1, 100, "decode", "llm", 42));
+  b.append(make_marker<marker>(CUPTI_ACTIVITY_FLAG_MARKER_START, 2, 200, "layer 0", "llm", 42));
+  b.append(make_marker<marker>(CUPTI_ACTIVITY_FLAG_MARKER_END, 2, 300, nullptr, nullptr, 42));
+  b.append(make_marker<marker>(CUPTI_ACTIVITY_FLAG_MARKER_START, 3, 300, "layer 1", "llm", 42));
+  b.append(make_marker<marker>(CUPTI_ACTIVITY_FLAG_MARKER_END, 3, 400, nullptr, nullptr, 42));
+  b.append(make_marker<marker>(CUPTI_ACTIVITY_FLAG_MARKER_END, 1, 500, nullptr, nullptr, 42));
+  b.append(make_marker<marker>(CUPTI_ACTIVITY_FLAG_MARKER_START, 4, 150, "io", nullptr, 43));  // other thread
+  b.append(make_marker<marker>(CUPTI_ACTIVITY_FLAG_MARKER_END, 4, 250, nullptr, nullptr, 43));
+  b.append(make_marker<marker>(CUPTI_ACTIVITY_FLAG_MARKER_INSTANTANEOUS, 5, 350, "token", "llm", 42));
+  activity_decoder d;
+  d.decode(b);
+  const trace t = d.build();
+  ASSERT_EQ(t.ranges.size(), 5u);
+  EXPECT_EQ(t.ranges[0].name, "decode");
+  EXPECT_EQ(t.ranges[0].domain, "llm");
+  EXPECT_EQ(t.ranges[0].thread, 42);
+  EXPECT_EQ(t.ranges[0].start_ns, 100);
+  EXPECT_EQ(t.ranges[0].end_ns, 500);
+  EXPECT_EQ(t.ranges[0].depth, 0);
+  EXPECT_EQ(t.ranges[1].name, "io");
+  EXPECT_EQ(t.ranges[1].domain, "");
+  EXPECT_EQ(t.ranges[1].depth, 0);  // its own thread
+  EXPECT_EQ(t.ranges[2].name, "layer 0");
+  EXPECT_EQ(t.ranges[2].depth, 1);
+  EXPECT_EQ(t.ranges[3].name, "layer 1");
+  EXPECT_EQ(t.ranges[3].depth, 1);  // layer 0 ended when layer 1 began
+  EXPECT_EQ(t.ranges[4].name, "token");
+  EXPECT_EQ(t.ranges[4].start_ns, t.ranges[4].end_ns);
+  EXPECT_EQ(t.ranges[4].depth, 2);
+}
+
+TEST(activity_decoder, counts_unmatched_and_open_markers) {
+  using marker = current_record_versions::marker;
+  activity_buffer b;
+  b.append(make_marker<marker>(CUPTI_ACTIVITY_FLAG_MARKER_END, 9, 300, nullptr, nullptr, 42));
+  b.append(make_marker<marker>(CUPTI_ACTIVITY_FLAG_MARKER_START, 10, 400, "still open", "", 42));
+  activity_decoder d;
+  d.decode(b);
+  const trace t = d.build();
+  EXPECT_TRUE(t.ranges.empty());
+  EXPECT_EQ(counter(t, "marker_ends_without_start"), 1);
+  EXPECT_EQ(counter(t, "open_ranges"), 1);
+  EXPECT_TRUE(has_warning(t, "1 NVTX range was still open"));
+  // The open range is written once it ends.
+  activity_buffer later;
+  later.append(make_marker<marker>(CUPTI_ACTIVITY_FLAG_MARKER_END, 10, 450, nullptr, nullptr, 42));
+  d.decode(later);
+  const trace t2 = d.build();
+  ASSERT_EQ(t2.ranges.size(), 1u);
+  EXPECT_EQ(t2.ranges[0].name, "still open");
+  EXPECT_EQ(counter(t2, "open_ranges"), 0);
+}
+
+TEST(activity_decoder, counts_invalid_timestamps_and_does_not_write_them) {
+  using V = current_record_versions;
+  activity_buffer b;
+  b.append(make_kernel<V::kernel>("zero_start", 0, 0, 1));      // no timestamp collected
+  b.append(make_kernel<V::kernel>("zero_start2", 0, 500, 2));   // start = 0
+  b.append(make_kernel<V::kernel>("backwards", 900, 800, 3));   // end < start
+  b.append(make_kernel<V::kernel>("good", 1000, 1000, 4));      // zero duration is valid
+  b.append(make_memcpy<V::memcpy>(CUPTI_ACTIVITY_MEMCPY_KIND_HTOD, 1, 3, 8, 50, 40, 5));
+  b.append(make_marker<V::marker>(CUPTI_ACTIVITY_FLAG_MARKER_START, 1, 600, "r", "", 1));
+  b.append(make_marker<V::marker>(CUPTI_ACTIVITY_FLAG_MARKER_END, 1, 500, nullptr, nullptr, 1));
+  activity_decoder d;
+  d.decode(b);
+  const trace t = d.build();
+  ASSERT_EQ(t.kernels.size(), 1u);
+  EXPECT_EQ(t.kernels[0].name, "good");
+  EXPECT_TRUE(t.copies.empty());
+  EXPECT_TRUE(t.ranges.empty());
+  EXPECT_EQ(counter(t, "invalid_timestamps.kernel"), 3);
+  EXPECT_EQ(counter(t, "invalid_timestamps.memcpy"), 1);
+  EXPECT_EQ(counter(t, "invalid_timestamps.marker"), 1);
+  EXPECT_TRUE(has_warning(t, "3 kernel records with invalid timestamps (start = 0 or end < start) skipped"));
+  EXPECT_TRUE(has_warning(t, "1 memcpy record with invalid timestamps"));
+}
+
+TEST(activity_decoder, reports_dropped_records) {
+  activity_decoder d;
+  d.add_dropped_records(0);
+  EXPECT_EQ(d.build().source.counters.count("dropped_records"), 0u);
+  d.add_dropped_records(5);
+  d.add_dropped_records(7);
+  const trace t = d.build();
+  EXPECT_EQ(counter(t, "dropped_records"), 12);
+  EXPECT_TRUE(has_warning(t, "12 activity records dropped by CUPTI"));
+}
+
+TEST(activity_decoder, counts_overhead_synchronization_and_external_correlation) {
+  using V = current_record_versions;
+  activity_buffer b;
+  fill_mixed_buffer<V>(b);
+  V::synchronization s{};
+  s.kind = CUPTI_ACTIVITY_KIND_SYNCHRONIZATION;
+  s.type = CUPTI_ACTIVITY_SYNCHRONIZATION_TYPE_STREAM_SYNCHRONIZE;
+  s.start = 7000;
+  s.end = 7250;
+  b.append(s);
+  V::external_correlation e{};
+  e.kind = CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION;
+  e.externalKind = CUPTI_EXTERNAL_CORRELATION_KIND_CUSTOM0;
+  e.externalId = 77;
+  e.correlationId = 11;
+  b.append(e);
+  V::context c{};
+  c.kind = CUPTI_ACTIVITY_KIND_CONTEXT;
+  b.append(c);
+  CUpti_ActivityAPI api{};
+  api.kind = CUPTI_ACTIVITY_KIND_RUNTIME;  // a kind the collector does not enable
+  b.append(api);
+  activity_decoder d;
+  d.decode(b);
+  const trace t = d.build();
+  EXPECT_EQ(counter(t, "overhead_records"), 1);
+  EXPECT_EQ(counter(t, "overhead_ns"), 30);
+  EXPECT_EQ(counter(t, "overhead_ns.cupti_instrumentation"), 30);
+  EXPECT_EQ(counter(t, "synchronization_records"), 1);
+  EXPECT_EQ(counter(t, "synchronization_ns"), 250);
+  EXPECT_EQ(counter(t, "external_correlation_records"), 1);
+  EXPECT_EQ(counter(t, "context_records"), 1);
+  EXPECT_EQ(counter(t, "unhandled_records"), 1);
+}
+
+TEST(activity_decoder, decodes_device_records_and_lists_unknown_devices) {
+  using V = current_record_versions;
+  activity_buffer b;
+  b.append(make_device<V::device>(0, "NVIDIA H200"));
+  auto k = make_kernel<V::kernel>("on_device_1", 10, 20, 1);
+  k.deviceId = 1;
+  b.append(k);
+  activity_decoder d;
+  d.decode(b);
+  const trace t = d.build();
+  ASSERT_EQ(t.devices.size(), 2u);
+  const auto& h200 = t.devices[0];
+  EXPECT_EQ(h200.id, 0);
+  EXPECT_EQ(h200.name, "NVIDIA H200");
+  EXPECT_EQ(h200.cc_major, 9);
+  EXPECT_EQ(h200.cc_minor, 0);
+  EXPECT_EQ(h200.sm_count, 132);
+  EXPECT_DOUBLE_EQ(*h200.sm_clock_hz, 1.98e9);
+  EXPECT_DOUBLE_EQ(*h200.memory_bytes, static_cast<double>(150ULL << 30));
+  EXPECT_DOUBLE_EQ(*h200.l2_bytes, static_cast<double>(50u << 20));
+  EXPECT_DOUBLE_EQ(*h200.shared_memory_per_sm_bytes, 233472.0);
+  EXPECT_EQ(t.devices[1].id, 1);
+  EXPECT_EQ(counter(t, "devices_without_record"), 1);
+  EXPECT_TRUE(has_warning(t, "1 device named by records had no CUPTI device record"));
+}
+
+TEST(activity_decoder, joins_kernel_counters_by_correlation_id) {
+  activity_buffer b;
+  b.append(make_kernel<current_record_versions::kernel>("k", 10, 20, 11));
+  activity_decoder d;
+  d.decode(b);
+  rafter::kernel_metrics m;
+  m.flop["fp32.cuda_core"] = 1e6;
+  m.bytes["dram"] = 4e6;
+  d.add_kernel_metrics(11, m);
+  d.add_kernel_metrics(12, m);  // its kernel record never came
+  const trace t = d.build();
+  ASSERT_TRUE(t.kernels[0].metrics.has_value());
+  EXPECT_EQ(t.kernels[0].metrics->flop.at("fp32.cuda_core"), 1e6);
+  EXPECT_EQ(t.kernels[0].metrics->bytes.at("dram"), 4e6);
+  EXPECT_EQ(counter(t, "kernels_with_metrics"), 1);
+  EXPECT_EQ(counter(t, "metrics_without_kernel"), 1);
+}
+
+// The same activity in the CUDA 12.x record versions (Kernel9, Memcpy5, Overhead2, Device4) and in
+// the versions this build selected decodes to the same trace.
+TEST(activity_decoder, decodes_older_record_versions_alike) {
+  static_assert(sizeof(record_versions_12::kernel) != sizeof(current_record_versions::kernel),
+                "the two version sets must differ for this test to mean something");
+  activity_buffer old_buffer;
+  fill_mixed_buffer<record_versions_12>(old_buffer);
+  basic_activity_decoder<record_versions_12> old_decoder;
+  old_decoder.decode(old_buffer);
+  activity_buffer new_buffer;
+  fill_mixed_buffer<current_record_versions>(new_buffer);
+  activity_decoder new_decoder;
+  new_decoder.decode(new_buffer);
+  const trace a = old_decoder.build();
+  const trace b = new_decoder.build();
+  EXPECT_EQ(rafter::to_json(a), rafter::to_json(b));
+  EXPECT_EQ(a.kernels.size(), 2u);
+  EXPECT_EQ(a.copies.size(), 3u);
+  EXPECT_EQ(a.ranges.size(), 1u);
+  EXPECT_EQ(a.devices.size(), 1u);
+}
+
+TEST(activity_decoder, writes_a_trace_that_reads_back) {
+  activity_buffer b;
+  fill_mixed_buffer<current_record_versions>(b);
+  activity_decoder d;
+  d.decode(b);
+  trace t = d.build();
+  t.source.tool = "rafter";
+  const auto path = std::filesystem::temp_directory_path() / ("activity_decoder_test_" + std::to_string(::getpid()) + ".json");
+  rafter::save_trace(path, t);
+  const trace back = rafter::load_trace(path);
+  std::filesystem::remove(path);
+  EXPECT_EQ(rafter::to_json(back), rafter::to_json(t));
+  EXPECT_EQ(back.kernels.size(), 2u);
+}
+
+}  // namespace
+
+#endif  // RAFTER_HAVE_CUPTI

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# `rafter analyze` contract: outputs, automatic datasheet choice, exit codes and one-line errors on
+# bad input, no partial output.
+# Usage: analyze_cli_test.sh RAFTER_BINARY SOURCE_DIR
+set -u
+rafter=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+export RAFTER_CONFIG_DIR="$src/configs"
+
+expect() {
+  local want=$1 what=$2
+  shift 3
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  if [ "$got" -ne "$want" ]; then
+    echo "FAIL: $what: exit $got, expected $want"; sed 's/^/  stderr: /' "$tmp/err" | head -5
+    failures=$((failures + 1))
+  else
+    echo "ok: $what"
+  fi
+}
+grep_in() {
+  if ! grep -q -- "$2" "$1"; then
+    echo "FAIL: $3: '$2' not found in $(basename "$1")"; head -5 "$1" | sed 's/^/  /'
+    failures=$((failures + 1))
+  fi
+}
+one_line_stderr() {
+  local n
+  n=$(wc -l <"$tmp/err")
+  if [ "$n" -ne 1 ]; then echo "FAIL: $1: stderr has $n lines, expected 1"; cat "$tmp/err"; failures=$((failures + 1)); fi
+}
+absent() {
+  if [ -e "$1" ]; then echo "FAIL: $2: $1 was written"; failures=$((failures + 1)); fi
+}
+
+# write_trace FILE DEVICE_NAME KERNELS_JSON
+write_trace() {
+  cat >"$1" <<JSON
+{"schema": "rafter.trace/1", "source": {"tool": "rafter"},
+ "devices": [{"id": 0, "name": "$2"}],
+ "kernels": $3}
+JSON
+}
+kernels='[{"id": 1, "name": "sm90_xmma_gemm_bf16", "device": 0, "start_ns": 0, "end_ns": 1000000, "grid": [132, 1, 1], "block": [384, 1, 1],
+            "metrics": {"flop": {"bf16.tensor": 5e11}, "bytes": {"dram": 1e9}}},
+           {"id": 2, "name": "vectorized_elementwise_kernel", "device": 0, "start_ns": 1002000, "end_ns": 1012000}]'
+write_trace "$tmp/h100.json" "NVIDIA H100 80GB HBM3" "$kernels"
+write_trace "$tmp/a100_40.json" "NVIDIA A100-PCIE-40GB" "$kernels"
+write_trace "$tmp/empty.json" "NVIDIA H100 80GB HBM3" "[]"
+
+expect 0 "analyze with every output" -- "$rafter" analyze "$tmp/h100.json" -o "$tmp/a.json" --html "$tmp/a.html" --markdown "$tmp/a.md"
+grep_in "$tmp/a.json" '"schema": "rafter.analysis/1"' "JSON analysis written"
+grep_in "$tmp/a.json" 'h100_sxm5.json' "H100 HBM3 picks the SXM5 datasheet"
+grep_in "$tmp/a.html" '</html>' "HTML written"
+grep_in "$tmp/a.md" '^# rafter analysis' "Markdown written"
+grep_in "$tmp/out" 'placed on the roofline' "summary line printed"
+expect 0 "analyze prints Markdown when no output is named" -- "$rafter" analyze "$tmp/h100.json" --machine h100_pcie
+grep_in "$tmp/out" '| gemm |' "Markdown on stdout"
+grep_in "$tmp/out" 'NVIDIA H100 PCIe' "--machine by datasheet name"
+expect 0 "--machine with a file" -- "$rafter" analyze "$tmp/a100_40.json" --machine "$src/configs/hardware/a100_sxm4_80gb.json" -o "$tmp/b.json"
+expect 0 "--top and --classes" -- "$rafter" analyze "$tmp/h100.json" --top 1 --classes /dev/stdin -o "$tmp/c.json" \
+  < <(printf '{"schema": "rafter.kernel_classes/1", "rules": [{"class": "reduction", "pattern": "elementwise"}]}')
+grep_in "$tmp/c.json" '"class": "reduction"' "a user's class rule wins"
+
+expect 2 "a device that matches no datasheet" -- "$rafter" analyze "$tmp/a100_40.json" -o "$tmp/x.json"
+grep_in "$tmp/err" 'A100-PCIE-40GB' "unmatched device is named"
+grep_in "$tmp/err" '\-\-machine' "unmatched device suggests --machine"
+one_line_stderr "unmatched device"
+absent "$tmp/x.json" "unmatched device"
+expect 2 "a trace with no kernels" -- "$rafter" analyze "$tmp/empty.json" -o "$tmp/x.json" --html "$tmp/x.html"
+grep_in "$tmp/err" "empty.json: field 'kernels'" "no kernels names file and field"
+one_line_stderr "no kernels"
+absent "$tmp/x.html" "no kernels"
+printf '{"schema": "rafter.machine/1", "device": {"name": "x", "kind": "gpu", "obtained": "t"}, "compute": [], "memory": [{"level": "hbm", "latency_s": 1e-7, "source": "measured"}]}' >"$tmp/nomem.json"
+expect 2 "a profile with no memory bandwidth" -- "$rafter" analyze "$tmp/h100.json" --machine "$tmp/nomem.json" -o "$tmp/x.json"
+grep_in "$tmp/err" "nomem.json: field 'memory'" "no memory level names file and field"
+one_line_stderr "no memory level"
+absent "$tmp/x.json" "no memory level"
+expect 2 "a missing trace" -- "$rafter" analyze "$tmp/missing.json"
+grep_in "$tmp/err" "missing.json" "missing trace is named"
+expect 2 "an unknown --machine" -- "$rafter" analyze "$tmp/h100.json" --machine no_such_gpu
+one_line_stderr "unknown --machine"
+expect 2 "output directory missing" -- "$rafter" analyze "$tmp/h100.json" -o "$tmp/no/dir/a.json"
+one_line_stderr "output directory missing"
+printf '{"schema": "rafter.kernel_classes/1", "rules": [{"class": "gemm", "pattern": "(oops"}]}' >"$tmp/badrules.json"
+expect 2 "a bad --classes table" -- "$rafter" analyze "$tmp/h100.json" --classes "$tmp/badrules.json"
+grep_in "$tmp/err" "rules\[0\].pattern" "bad regex names the rule"
+
+echo "analyze_cli_test: $failures failure(s)"
+[ "$failures" -eq 0 ]

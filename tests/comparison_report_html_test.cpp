@@ -1,0 +1,62 @@
+#include "reports/comparison_report_html.hpp"
+
+#include <gtest/gtest.h>
+
+#include "analysis/comparison_rules.hpp"
+#include "analysis/profile_comparison.hpp"
+#include "core/machine_profile.hpp"
+
+namespace rafter {
+namespace {
+
+machine_profile datasheet(const char* stem) {
+  return load_machine_profile(std::string(RAFTER_SOURCE_DIR) + "/configs/hardware/" + stem + ".json");
+}
+
+TEST(ComparisonHtml, OverlaysBothRooflinesAndListsRules) {
+  comparison c = compare_profiles(datasheet("a100_sxm4_80gb"), datasheet("h100_sxm5"), "a100.json", "h100.json");
+  c.rules = evaluate_rules(parse_rules("memory.hbm.read:-2%"), c.metrics);
+  const std::string html = render_comparison_html(c);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find("A hbm"), std::string::npos);  // A's memory roof in the legend.
+  EXPECT_NE(html.find("B hbm"), std::string::npos);
+  EXPECT_NE(html.find("memory.hbm.read:-2%"), std::string::npos);
+  EXPECT_NE(html.find("Result: pass"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("src="), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+}
+
+TEST(ComparisonHtml, EscapesEveryName) {
+  comparison c;
+  c.subject = "analysis";
+  c.a.name = "<script>alert(1)</script>";
+  c.b.name = "B & co";
+  c.a.file = "a\"onload=\"x.json";
+  c.b.file = "b.json";
+  metric_delta m;
+  m.name = "range.<img src=x>.time";
+  m.section = "range";
+  m.unit = "s";
+  set_a(m, 1.0);
+  set_b(m, 2.0);
+  c.metrics = {m};
+  group_match g;
+  g.match = "name";
+  g.cls = "gemm";
+  g.name_a = "void k<float, 4>(float const*)";
+  g.name_b = g.name_a;
+  g.time_a_s = 1.0;
+  g.time_b_s = 2.0;
+  c.groups = {g};
+  const std::string html = render_comparison_html(c);
+  EXPECT_EQ(html.find("<script>alert"), std::string::npos);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  EXPECT_EQ(html.find("\"onload=\""), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("void k&lt;float, 4&gt;(float const*)"), std::string::npos);
+  EXPECT_NE(html.find("B &amp; co"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rafter

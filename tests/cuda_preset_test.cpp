@@ -1,0 +1,46 @@
+#include "microbench/cuda/cuda_preset.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+
+namespace rafter::cuda {
+namespace {
+
+TEST(cuda_preset, quick_and_full_exist_and_full_is_finer_and_larger) {
+  const cuda_preset quick = cuda_preset_for("quick");
+  const cuda_preset full = cuda_preset_for("full");
+  EXPECT_GT(full.steps_per_octave, quick.steps_per_octave);
+  EXPECT_GE(full.chase_min_last, quick.chase_min_last);
+  EXPECT_GE(full.timing.repetitions, quick.timing.repetitions);
+  EXPECT_THROW((void)cuda_preset_for("bogus"), usage_error);
+}
+
+TEST(cuda_preset, hbm_arrays_are_far_beyond_l2_and_fit_in_memory) {
+  const cuda_preset p = cuda_preset_for("quick");
+  const double l2 = 50.0 * (1 << 20);
+  const std::size_t gib = std::size_t{1} << 30;
+  // 16 x 50 MiB = 800 MiB wanted; plenty of memory.
+  EXPECT_EQ(hbm_array_bytes(p, l2, 80 * gib, 3), std::size_t{800} << 20);
+  // A small L2: the 512 MiB floor.
+  EXPECT_EQ(hbm_array_bytes(p, 4.0 * (1 << 20), 80 * gib, 1), std::size_t{512} << 20);
+  // Little free memory: 60% of it shared by 3 arrays, whole MiB.
+  EXPECT_EQ(hbm_array_bytes(p, l2, gib, 3), (static_cast<std::size_t>(0.6 * gib / 3) >> 20) << 20);
+  // Too little to stay 4x beyond L2.
+  EXPECT_THROW((void)hbm_array_bytes(p, l2, 300u << 20, 3), unsupported_error);
+}
+
+TEST(cuda_preset, working_sets_grow_geometrically_on_the_granule) {
+  const auto sizes = working_set_sizes(1 << 20, 8 << 20, 2, 1 << 16);
+  ASSERT_GE(sizes.size(), 7u);
+  EXPECT_EQ(sizes.front(), std::size_t{1} << 20);
+  EXPECT_GE(sizes.back(), std::size_t{8} << 20);
+  for (std::size_t i = 1; i < sizes.size(); ++i) {
+    EXPECT_GT(sizes[i], sizes[i - 1]);
+    EXPECT_EQ(sizes[i] % (1 << 16), 0u);
+    EXPECT_NEAR(static_cast<double>(sizes[i]) / static_cast<double>(sizes[i - 1]), 1.4142, 0.05);
+  }
+}
+
+}  // namespace
+}  // namespace rafter::cuda

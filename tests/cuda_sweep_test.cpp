@@ -1,0 +1,50 @@
+#include "gpu_test_support.hpp"
+
+#include "core/error.hpp"
+#include "core/progress.hpp"
+#include "microbench/cuda/cuda_sweep.hpp"
+
+namespace rafter::cuda {
+namespace {
+
+TEST(cuda_sweep, without_a_usable_gpu_it_is_unsupported) {
+  if (query_gpus().unavailable_reason.empty()) GTEST_SKIP() << "a GPU is present";
+  progress quiet(progress::style::quiet);
+  try {
+    (void)run_cuda_sweep(sweep_options{}, quiet);
+    FAIL() << "no exception";
+  } catch (const error& e) {
+    EXPECT_EQ(e.code(), exit_code::unsupported) << e.what();
+  }
+}
+
+TEST(cuda_sweep, a_device_index_out_of_range_is_a_usage_error) {
+  RAFTER_SKIP_WITHOUT_GPU();
+  progress quiet(progress::style::quiet);
+  sweep_options o;
+  o.device = 1000;
+  EXPECT_THROW((void)run_cuda_sweep(o, quiet), usage_error);
+}
+
+TEST(cuda_sweep, the_compute_suite_measures_every_ceiling_the_gpu_has) {
+  RAFTER_SKIP_WITHOUT_GPU();
+  progress quiet(progress::style::quiet);
+  sweep_options o;
+  o.memory = o.latency = false;
+  const machine_profile p = run_cuda_sweep(o, quiet);
+  EXPECT_EQ(p.device.kind, device_kind::gpu);
+  ASSERT_NE(p.find_compute("fp32.vector.fma"), nullptr);
+  ASSERT_NE(p.find_compute("bf16.tensor.mma_sync"), nullptr);
+  for (const auto& c : p.compute) {
+    SCOPED_TRACE(c.id);
+    EXPECT_GT(c.flop_per_s, 0.0);
+    ASSERT_TRUE(c.samples.has_value());
+    EXPECT_LE(c.samples->min, c.samples->max);
+    EXPECT_TRUE(c.clock_hz.has_value());
+  }
+  EXPECT_TRUE(p.device.measured_clock_hz.has_value());
+  EXPECT_TRUE(p.memory.empty());
+}
+
+}  // namespace
+}  // namespace rafter::cuda

@@ -1,0 +1,240 @@
+#include "microbench/cuda/host_reference.hpp"
+
+#include <bit>
+#include <cmath>
+#include <set>
+#include <stdexcept>
+
+#include <gtest/gtest.h>
+
+#include "microbench/cuda/kernel_counts.hpp"
+
+namespace rafter::cuda {
+namespace {
+
+TEST(host_reference, number_formats_encode_and_decode_known_values) {
+  EXPECT_EQ(fp16_bits(1.0), 0x3c00);
+  EXPECT_EQ(fp16_bits(-2.0), 0xc000);
+  EXPECT_EQ(fp16_bits(0.5), 0x3800);
+  EXPECT_EQ(fp16_bits(1.0 + 1.0 / 1024), 0x3c01);
+  EXPECT_DOUBLE_EQ(fp16_value(0x3c01), 1.0 + 1.0 / 1024);
+  EXPECT_DOUBLE_EQ(fp16_value(0x0001), std::ldexp(1.0, -24));  // smallest subnormal
+  EXPECT_THROW((void)fp16_bits(1.0 + 1.0 / 4096), std::invalid_argument);  // not representable
+  EXPECT_EQ(bf16_bits(1.0), 0x3f80);
+  EXPECT_DOUBLE_EQ(bf16_value(0xc040), -3.0);
+  EXPECT_THROW((void)bf16_bits(1.0 + 1.0 / 1024), std::invalid_argument);
+  EXPECT_DOUBLE_EQ(e4m3_value(0x38), 1.0);
+  EXPECT_DOUBLE_EQ(e4m3_value(0x7e), 448.0);
+  EXPECT_DOUBLE_EQ(e4m3_value(0xb9), -1.125);
+  EXPECT_TRUE(std::isnan(e4m3_value(0x7f)));
+  EXPECT_DOUBLE_EQ(tf32_value(std::bit_cast<std::uint32_t>(1.5f) | 0x1fffu), 1.5);  // low 13 bits ignored
+  EXPECT_DOUBLE_EQ(round_to_significand(1.0 + 3.0 / 2048, 11), 1.0 + 2.0 / 1024);  // ties to even
+  EXPECT_DOUBLE_EQ(round_to_significand(1.0 + 1.0 / 2048, 11), 1.0);
+}
+
+TEST(host_reference, random_inputs_are_never_zero_and_use_every_significand_bit) {
+  std::mt19937_64 rng(42);
+  std::set<int> low_bits;
+  for (int i = 0; i < 2000; ++i) {
+    const std::uint16_t h = random_fp16(rng);
+    const double v = fp16_value(h);
+    EXPECT_GE(std::fabs(v), 0.25);
+    EXPECT_LT(std::fabs(v), 2.0);
+    low_bits.insert(h & 3);
+    EXPECT_NE(bf16_value(random_bf16(rng)), 0.0);
+    const double e = e4m3_value(random_e4m3(rng));
+    EXPECT_TRUE(std::isfinite(e));
+    EXPECT_GE(std::fabs(e), 0.25);
+    EXPECT_EQ(random_tf32(rng) & 0x1fffu, 0u);
+    const int i8 = random_int8(rng);
+    EXPECT_NE(i8, 0);
+    EXPECT_GE(i8, -127);
+  }
+  EXPECT_EQ(low_bits.size(), 4u);
+}
+
+TEST(host_reference, core_reference_runs_the_fused_recurrence) {
+  const core_inputs in = make_core_inputs(core_op::fp32_fma, 4, 7);
+  ASSERT_EQ(in.start.size(), 4u * core_chains);
+  float a = std::bit_cast<float>(static_cast<std::uint32_t>(in.start[3]));
+  const float b = std::bit_cast<float>(static_cast<std::uint32_t>(in.b));
+  const float c = std::bit_cast<float>(static_cast<std::uint32_t>(in.c));
+  for (int i = 0; i < 5; ++i) a = std::fma(a, b, c);
+  EXPECT_EQ(core_reference(core_op::fp32_fma, in.start[3], in.b, in.c, 5), std::bit_cast<std::uint32_t>(a));
+  // The recurrence converges to c / (1 - b) and stays finite.
+  const float fixed = std::bit_cast<float>(static_cast<std::uint32_t>(core_reference(core_op::fp32_fma, in.start[0], in.b, in.c, 10000)));
+  EXPECT_NEAR(fixed, c / (1 - b), 1e-5 * fixed);
+  EXPECT_EQ(core_reference(core_op::int32_imad, 3, 5, 7, 2), (3u * 5 + 7) * 5 + 7);
+  EXPECT_EQ(core_reference(core_op::int32_imad, 0xffffffffu, 2, 0, 1), 0xfffffffeu);  // wraps
+}
+
+TEST(host_reference, packed_half_lanes_round_once_per_step) {
+  // Lane 0: 1.0 * 0.5 + 0.25 = 0.75 exactly; lane 1: (1 + 2^-10)^2 + 2^-12 rounds once, to 1 + 2^-9.
+  const std::uint64_t a = fp16_bits(1.0) | (static_cast<std::uint64_t>(fp16_bits(1.0 + 1.0 / 1024)) << 16);
+  const std::uint64_t b = fp16_bits(0.5) | (static_cast<std::uint64_t>(fp16_bits(1.0 + 1.0 / 1024)) << 16);
+  const std::uint64_t c = fp16_bits(0.25) | (static_cast<std::uint64_t>(fp16_bits(std::ldexp(1.0, -12))) << 16);
+  const std::uint64_t r = core_reference(core_op::fp16x2_fma, a, b, c, 1);
+  EXPECT_DOUBLE_EQ(fp16_value(static_cast<std::uint16_t>(r)), 0.75);
+  EXPECT_DOUBLE_EQ(fp16_value(static_cast<std::uint16_t>(r >> 16)), 1.0 + 2.0 / 1024);
+  const core_inputs in = make_core_inputs(core_op::bf16x2_fma, 2, 9);
+  const std::uint64_t out = core_reference(core_op::bf16x2_fma, in.start[0], in.b, in.c, 1000);
+  EXPECT_TRUE(std::isfinite(bf16_value(static_cast<std::uint16_t>(out))));
+}
+
+TEST(host_reference, core_comparison_is_exact_for_wide_types_and_within_2_ulp_for_halves) {
+  EXPECT_EQ(compare_core(core_op::fp32_fma, 5, 5), "");
+  EXPECT_NE(compare_core(core_op::fp32_fma, 5, 6), "");
+  const std::uint64_t one = fp16_bits(1.0);
+  EXPECT_EQ(compare_core(core_op::fp16x2_fma, one | (one << 16), (one + 2) | (one << 16)), "");
+  EXPECT_NE(compare_core(core_op::fp16x2_fma, one | (one << 16), (one + 3) | (one << 16)), "");
+  EXPECT_NE(compare_core(core_op::fp16x2_fma, 0xffffffffu, one | (one << 16)), "");  // poison (NaN) fails
+}
+
+/// Every (row, col) of an r x c matrix is held by exactly one (lane, element).
+template <typename F>
+void expect_bijection(int rows, int cols, int elements, F position) {
+  std::set<std::pair<int, int>> seen;
+  for (int lane = 0; lane < 32; ++lane) {
+    for (int e = 0; e < elements; ++e) {
+      const auto p = position(lane, e);
+      EXPECT_GE(p.first, 0);
+      EXPECT_LT(p.first, rows);
+      EXPECT_GE(p.second, 0);
+      EXPECT_LT(p.second, cols);
+      EXPECT_TRUE(seen.insert(p).second) << "lane " << lane << " element " << e;
+    }
+  }
+  EXPECT_EQ(seen.size(), static_cast<std::size_t>(rows * cols));
+}
+
+TEST(host_reference, mma_fragment_layouts_cover_each_matrix_once) {
+  for (const auto& i : mma_ops()) {
+    SCOPED_TRACE(i.id);
+    expect_bijection(i.m, i.k, mma_a_elements(i.op), [&](int l, int e) { return mma_a_position(i.op, l, e); });
+    expect_bijection(i.k, i.n, mma_b_elements(i.op), [&](int l, int e) { return mma_b_position(i.op, l, e); });
+  }
+  expect_bijection(16, 8, 4, [](int l, int e) { return mma_acc_position(l, e); });
+  // PTX ISA m16n8k16 A: lane 5 (group 1, thread 1) holds a0 at (1, 2) and a7 at (9, 11).
+  EXPECT_EQ(mma_a_position(mma_op::fp16, 5, 0), std::make_pair(1, 2));
+  EXPECT_EQ(mma_a_position(mma_op::fp16, 5, 7), std::make_pair(9, 11));
+  // m16n8k32 int8 A: a15 of lane 31 is at (15, 31).
+  EXPECT_EQ(mma_a_position(mma_op::int8, 31, 15), std::make_pair(15, 31));
+}
+
+TEST(host_reference, mma_tile_fragments_pack_the_tile_and_its_negated_b) {
+  for (const auto& i : mma_ops()) {
+    SCOPED_TRACE(i.id);
+    const mma_tile t = make_mma_tile(i.op, 3);
+    ASSERT_EQ(t.fragments.size(), 32u * mma_fragment_words);
+    const int per_word = 32 / i.element_bits;
+    const std::uint32_t mask = i.element_bits == 32 ? 0xffffffffu : (1u << i.element_bits) - 1u;
+    auto decode = [&](std::uint32_t bits) -> double {
+      switch (i.op) {
+        case mma_op::fp16: return fp16_value(static_cast<std::uint16_t>(bits));
+        case mma_op::bf16: return bf16_value(static_cast<std::uint16_t>(bits));
+        case mma_op::tf32: return tf32_value(bits);
+        case mma_op::int8: return static_cast<std::int8_t>(static_cast<std::uint8_t>(bits));
+        case mma_op::fp8: return e4m3_value(static_cast<std::uint8_t>(bits));
+      }
+      return 0.0;
+    };
+    for (int lane = 0; lane < 32; ++lane) {
+      const std::uint32_t* w = &t.fragments[static_cast<std::size_t>(lane * mma_fragment_words)];
+      for (int e = 0; e < mma_a_elements(i.op); ++e) {
+        const auto [r, c] = mma_a_position(i.op, lane, e);
+        const double v = decode((w[e / per_word] >> (i.element_bits * (e % per_word))) & mask);
+        EXPECT_EQ(v, t.a[static_cast<std::size_t>(r * i.k + c)]);
+        EXPECT_NE(v, 0.0);
+      }
+      for (int e = 0; e < mma_b_elements(i.op); ++e) {
+        const auto [r, c] = mma_b_position(i.op, lane, e);
+        const int shift = i.element_bits * (e % per_word);
+        EXPECT_EQ(decode((w[4 + e / per_word] >> shift) & mask), t.b[static_cast<std::size_t>(r * i.n + c)]);
+        EXPECT_EQ(decode((w[6 + e / per_word] >> shift) & mask), -t.b[static_cast<std::size_t>(r * i.n + c)]);
+      }
+    }
+    const auto [sum, magnitude] = mma_tile_product(t, 0, 0);
+    EXPECT_LE(std::fabs(sum), magnitude);
+    EXPECT_GT(magnitude, 0.0);
+  }
+  EXPECT_EQ(mma_tolerance(mma_op::int8, 100.0, 10), 0.0);
+  EXPECT_DOUBLE_EQ(mma_tolerance(mma_op::bf16, 4.0, 8), 8 * 4.0 * std::ldexp(1.0, -22));
+}
+
+TEST(host_reference, wgmma_shared_memory_layout_is_core_matrices_without_swizzle) {
+  // 16-bit elements, K = 16: (row, k) -> 8x8 core matrices of 128 bytes; LBO 128, SBO 256.
+  EXPECT_EQ(wgmma_smem_offset(0, 0, 2), 0u);
+  EXPECT_EQ(wgmma_smem_offset(0, 1, 2), 2u);
+  EXPECT_EQ(wgmma_smem_offset(1, 0, 2), 16u);
+  EXPECT_EQ(wgmma_smem_offset(0, 8, 2), 128u);
+  EXPECT_EQ(wgmma_smem_offset(8, 0, 2), 256u);
+  EXPECT_EQ(wgmma_smem_offset(0, 16, 1), 128u);  // fp8: 16 elements per 16-byte core row
+  for (int eb : {1, 2}) {
+    const int k = 32 / eb;
+    std::set<std::size_t> offsets;
+    for (int r = 0; r < 256; ++r) {
+      for (int kk = 0; kk < k; ++kk) {
+        const std::size_t o = wgmma_smem_offset(r, kk, eb);
+        EXPECT_EQ(o % static_cast<std::size_t>(eb), 0u);
+        EXPECT_LT(o, 256u * 32);
+        offsets.insert(o);
+      }
+    }
+    EXPECT_EQ(offsets.size(), 256u * static_cast<std::size_t>(k));
+  }
+  std::set<std::pair<int, int>> seen;
+  for (int t = 0; t < 128; ++t) {
+    for (int reg = 0; reg < 128; ++reg) EXPECT_TRUE(seen.insert(wgmma_acc_position(t, reg)).second);
+  }
+  EXPECT_EQ(seen.size(), 64u * 256);
+  EXPECT_EQ(wgmma_acc_position(33, 5), std::make_pair(16 + 0, 8 + 2 + 1));  // warp 1, lane 1, block 1, e 1
+}
+
+TEST(host_reference, wgmma_tiles_store_every_value_at_its_layout_offset) {
+  for (const auto& i : wgmma_ops()) {
+    SCOPED_TRACE(i.id);
+    const wgmma_tiles t = make_wgmma_tiles(i.op, 5);
+    ASSERT_EQ(t.a_smem.size(), 2048u);
+    ASSERT_EQ(t.b_smem.size(), 8192u);
+    const int eb = i.element_bits / 8;
+    for (int r = 0; r < 256; r += 37) {
+      for (int kk = 0; kk < i.k; ++kk) {
+        const std::size_t o = wgmma_smem_offset(r, kk, eb);
+        double v = 0.0;
+        if (eb == 1) v = e4m3_value(t.b_smem[o]);
+        else {
+          const auto bits = static_cast<std::uint16_t>(t.b_smem[o] | (t.b_smem[o + 1] << 8));
+          v = i.op == wgmma_op::bf16 ? bf16_value(bits) : fp16_value(bits);
+        }
+        EXPECT_EQ(v, t.b[static_cast<std::size_t>(r * i.k + kk)]);
+      }
+    }
+  }
+}
+
+TEST(host_reference, stream_helpers) {
+  EXPECT_EQ(write_value(0, 0, 5), 5u);
+  EXPECT_EQ(write_value(1, 2, 0), 6u * 0x9E3779B1u);
+  const std::uint32_t words[] = {1, 2, 3, 4, 0xffffffffu, 1, 1, 1};
+  const auto s = lane_sums(words, 2);
+  EXPECT_EQ(s[0], 0u);  // wraps
+  EXPECT_EQ(s[1], 3u);
+  EXPECT_EQ(s[3], 5u);
+}
+
+TEST(host_reference, the_chase_is_one_cycle_through_every_line) {
+  const auto next = make_chase_cycle(1000, 11);
+  std::set<std::uint32_t> seen;
+  std::uint32_t p = 0;
+  for (int i = 0; i < 1000; ++i) {
+    EXPECT_TRUE(seen.insert(p).second);
+    p = next[p];
+  }
+  EXPECT_EQ(p, 0u);
+  EXPECT_EQ(chase_end(next, 0, 1000), 0u);
+  EXPECT_EQ(chase_end(next, 0, 2), next[next[0]]);
+  EXPECT_THROW((void)make_chase_cycle(1, 1), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace rafter::cuda

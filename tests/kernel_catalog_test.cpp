@@ -1,0 +1,50 @@
+#include "microbench/cuda/kernel_catalog.hpp"
+
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace rafter::cuda {
+namespace {
+
+TEST(kernel_catalog, ids_are_unique_and_name_precision_and_unit) {
+  std::set<std::string> ids;
+  for (const auto& i : core_ops()) {
+    EXPECT_TRUE(ids.insert(i.id).second) << i.id;
+    EXPECT_EQ(std::string(i.id).rfind(std::string(i.precision) + ".vector.", 0), 0u) << i.id;
+    EXPECT_EQ(&info(i.op), &i);
+  }
+  for (const auto& i : mma_ops()) {
+    EXPECT_TRUE(ids.insert(i.id).second) << i.id;
+    EXPECT_EQ(std::string(i.id), std::string(i.precision) + ".tensor.mma_sync");
+    EXPECT_EQ(&info(i.op), &i);
+    EXPECT_NE(std::string(i.ptx).find(".m" + std::to_string(i.m) + "n" + std::to_string(i.n) + "k" + std::to_string(i.k)),
+              std::string::npos)
+        << i.ptx;
+  }
+  for (const auto& i : wgmma_ops()) {
+    EXPECT_TRUE(ids.insert(i.id).second) << i.id;
+    EXPECT_EQ(std::string(i.id), std::string(i.precision) + ".tensor.wgmma");
+    EXPECT_EQ(&info(i.op), &i);
+    EXPECT_EQ(i.k * i.element_bits, 256) << "one K step is 32 bytes of each row";
+  }
+}
+
+TEST(kernel_catalog, fp8_mma_needs_ada_or_newer) {
+  EXPECT_EQ(info(mma_op::fp8).min_cc, 89);
+  EXPECT_EQ(info(mma_op::bf16).min_cc, 80);
+  EXPECT_TRUE(info(mma_op::int8).integer);
+  EXPECT_FALSE(info(mma_op::fp8).integer);
+}
+
+TEST(kernel_catalog, stream_ops_count_arrays_like_stream) {
+  EXPECT_EQ(arrays_touched(stream_op::read), 1);
+  EXPECT_EQ(arrays_touched(stream_op::write), 1);
+  EXPECT_EQ(arrays_touched(stream_op::copy), 2);
+  EXPECT_EQ(arrays_touched(stream_op::triad), 3);
+  EXPECT_STREQ(to_string(stream_op::triad), "triad");
+}
+
+}  // namespace
+}  // namespace rafter::cuda

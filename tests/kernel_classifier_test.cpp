@@ -1,0 +1,82 @@
+#include "analysis/kernel_classifier.hpp"
+
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+
+namespace rafter {
+namespace {
+
+kernel_classifier default_table() { return kernel_classifier::load(RAFTER_SOURCE_DIR "/configs/kernel_classes.json"); }
+
+// Names as recorded in real traces (H100 Qwen, A100 DDP, B200 FlashInfer), shortened.
+TEST(kernel_classifier, default_table_classifies_real_kernel_names) {
+  const kernel_classifier c = default_table();
+  const std::vector<std::pair<const char*, kernel_class>> cases{
+      {"sm90_xmma_gemm_bf16bf16_bf16f32_f32_tn_n_tilesize128x128x64_warpgroupsize1x1x1_execute_segment_k_off_kernel__5x_cublas",
+       kernel_class::gemm},
+      {"void cutlass::Kernel2<cutlass_80_simt_sgemm_128x32_8x5_nn_align1>(cutlass_80_simt_sgemm_128x32_8x5_nn_align1::Params)",
+       kernel_class::gemm},
+      {"sm80_xmma_fprop_implicit_gemm_indexed_tf32f32_tf32f32_f32_nhwckrsc_nchw_tilesize128x128x16_stage4", kernel_class::gemm},
+      {"triton_red_fused__to_copy_add_mean_mul_pow_rsqrt_0", kernel_class::reduction},
+      {"triton_poi_fused_add_mul_silu_1", kernel_class::elementwise},
+      {"void at::native::(anonymous namespace)::convert_kernel<float>", kernel_class::other},
+      {"void pytorch_flash::flash_fwd_kernel<pytorch_flash::Flash_fwd_kernel_traits<64, 128, 128, 4, false, false, cutlass::bfloat16_t>>",
+       kernel_class::attention},
+      {"BatchDecodeWithPagedKVCacheKernel", kernel_class::attention},
+      {"void at::native::(anonymous namespace)::vectorized_layer_norm_kernel<float, float>", kernel_class::normalization},
+      {"void cudnn::bn_fw_tr_1C11_singleread<float, 512, true, 1, 2, 0>(cudnn::bn_fw_tr_1C11_args<float>)", kernel_class::normalization},
+      {"void at::native::reduce_kernel<512, 1, at::native::ReduceOp<float, at::native::MeanOps<float, float, float, float>>>",
+       kernel_class::reduction},
+      {"void at::native::vectorized_elementwise_kernel<4, at::native::(anonymous namespace)::silu_kernel(at::TensorIteratorBase&)>",
+       kernel_class::elementwise},
+      {"void at::native::(anonymous namespace)::multi_tensor_apply_kernel<at::native::(anonymous namespace)::TensorListMetadata<2>>",
+       kernel_class::elementwise},
+      {"ncclKernel_AllReduce_RING_LL_Sum_float(ncclDevComm*, unsigned long, ncclWork*)", kernel_class::communication},
+      {"ncclDevKernel_AllGather_RING_LL(ncclDevKernelArgsStorage<4096ul>)", kernel_class::communication},
+      {"void at::native::elementwise_kernel<128, 4, at::native::gpu_kernel_impl_nocast<at::native::direct_copy_kernel_cuda(at::TensorIteratorBase&)>>",
+       kernel_class::copy},
+      {"void cudnn::ops::nchwToNhwcKernel<float, float, float, false, true, (cudnnKernelDataType_t)2>", kernel_class::copy},
+      {"Memset (Device)", kernel_class::copy},
+      {"void at::native::(anonymous namespace)::distribution_elementwise_grid_stride_kernel<float, 4, normal_kernel>",
+       kernel_class::elementwise},
+      {"my_custom_kernel", kernel_class::other},
+  };
+  for (const auto& [name, expected] : cases) EXPECT_EQ(to_string(c.classify(name)), to_string(expected)) << name;
+}
+
+TEST(kernel_classifier, first_match_wins_and_user_rules_go_first) {
+  const json user = json::parse(R"({"schema": "rafter.kernel_classes/1",
+    "rules": [{"class": "attention", "pattern": "^my_custom"}, {"class": "other", "pattern": "gemm"}]})");
+  kernel_classifier c = default_table();
+  EXPECT_EQ(c.classify("my_custom_kernel"), kernel_class::other);
+  EXPECT_EQ(c.classify("some_gemm_kernel"), kernel_class::gemm);
+  c.prepend(kernel_classifier::from_json(user, "user.json"));
+  EXPECT_EQ(c.classify("my_custom_kernel"), kernel_class::attention);
+  EXPECT_EQ(c.classify("some_gemm_kernel"), kernel_class::other);  // The user's earlier rule wins.
+  EXPECT_EQ(c.rules().front().file, "user.json");
+}
+
+TEST(kernel_classifier, rejects_bad_tables_naming_the_field) {
+  auto error_of = [](const char* text) {
+    try {
+      (void)kernel_classifier::from_json(json::parse(text), "t.json");
+    } catch (const input_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(error_of(R"({"schema": "rafter.kernel_classes/1", "rules": [{"class": "gemm", "pattern": "(unclosed"}]})")
+                .find("rules[0].pattern"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"schema": "rafter.kernel_classes/1", "rules": [{"class": "matmul", "pattern": "x"}]})").find("rules[0].class"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"schema": "rafter.kernel_classes/2", "rules": []})").find("unsupported major version 2"), std::string::npos);
+  EXPECT_NE(error_of(R"({"schema": "rafter.machine/1", "rules": []})").find("not a kernel class table"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rafter

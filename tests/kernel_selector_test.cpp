@@ -1,0 +1,61 @@
+#include "profiler/kernel_selector.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+
+namespace {
+
+using rafter::profiler::collector_config;
+using rafter::profiler::kernel_selector;
+
+collector_config config(std::string regex, std::int64_t skip, std::optional<std::int64_t> max) {
+  collector_config c;
+  c.kernel_regex = std::move(regex);
+  c.skip = skip;
+  c.max_kernels = max;
+  return c;
+}
+
+TEST(kernel_selector, selects_every_launch_by_default) {
+  kernel_selector s(config("", 0, std::nullopt));
+  for (int i = 0; i < 100; ++i) EXPECT_TRUE(s.select("any"));
+  EXPECT_FALSE(s.exhausted());
+  EXPECT_EQ(s.selected(), 100);
+}
+
+TEST(kernel_selector, skips_then_stops_after_max) {
+  kernel_selector s(config("", 2, 3));
+  const bool expected[] = {false, false, true, true, true, false, false};
+  for (bool e : expected) EXPECT_EQ(s.select("k"), e);
+  EXPECT_TRUE(s.exhausted());
+}
+
+TEST(kernel_selector, counts_skip_and_max_over_matching_launches_only) {
+  kernel_selector s(config("gemm", 1, 2));
+  EXPECT_FALSE(s.select("relu"));
+  EXPECT_FALSE(s.select("sgemm_128"));  // first match: skipped
+  EXPECT_FALSE(s.select("softmax"));
+  EXPECT_TRUE(s.select("sgemm_128"));
+  EXPECT_TRUE(s.select("hgemm"));
+  EXPECT_FALSE(s.select("hgemm"));  // max reached
+}
+
+TEST(kernel_selector, matches_the_demangled_name_too) {
+  kernel_selector s(config("^void attention<", 0, std::nullopt));
+  EXPECT_TRUE(s.select("_Z9attentionIfEvPT_"));  // void attention<float>(float*)
+  EXPECT_FALSE(s.select("_Z4gemmIfEvPT_"));
+  EXPECT_FALSE(s.select("attention_plain"));  // the regex is anchored on "void attention<"
+}
+
+TEST(kernel_selector, max_zero_selects_nothing) {
+  kernel_selector s(config("", 0, 0));
+  EXPECT_TRUE(s.exhausted());
+  EXPECT_FALSE(s.select("k"));
+}
+
+TEST(kernel_selector, rejects_a_bad_regex) {
+  EXPECT_THROW(kernel_selector(config("(unclosed", 0, std::nullopt)), rafter::usage_error);
+}
+
+}  // namespace

@@ -1,0 +1,44 @@
+#include "analysis/machine_matcher.hpp"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+
+namespace rafter {
+namespace {
+
+machine_matcher default_table() { return machine_matcher::load(RAFTER_SOURCE_DIR "/configs/device_datasheets.json"); }
+
+TEST(machine_matcher, device_names_from_real_traces) {
+  const machine_matcher m = default_table();
+  auto ds = [&](const char* name) { return m.find(name) ? m.find(name)->datasheet : std::string("(none)"); };
+  EXPECT_EQ(ds("NVIDIA H100 80GB HBM3"), "h100_sxm5");  // Kineto deviceProperties name of an SXM5 H100.
+  EXPECT_EQ(ds("NVIDIA H100 PCIe"), "h100_pcie");
+  EXPECT_EQ(ds("NVIDIA H200"), "h200_sxm");
+  EXPECT_EQ(ds("NVIDIA B200"), "b200");
+  EXPECT_EQ(ds("NVIDIA A100-SXM4-80GB"), "a100_sxm4_80gb");
+  EXPECT_EQ(ds("Tesla V100-SXM2-16GB"), "v100_sxm2");
+  EXPECT_EQ(ds("AMD Instinct MI300X"), "mi300x");
+  // Models whose memory differs from every datasheet stay unmatched (need --machine).
+  EXPECT_EQ(ds("NVIDIA A100-PCIE-40GB"), "(none)");
+  EXPECT_EQ(ds("NVIDIA A100-PG509-200"), "(none)");
+  EXPECT_EQ(ds("NVIDIA GeForce RTX 4090"), "(none)");
+}
+
+TEST(machine_matcher, every_rule_names_an_existing_datasheet) {
+  const machine_matcher table = default_table();
+  for (const auto& r : table.rules()) {
+    EXPECT_TRUE(std::filesystem::exists(std::string(RAFTER_SOURCE_DIR "/configs/hardware/") + r.datasheet + ".json")) << r.datasheet;
+  }
+}
+
+TEST(machine_matcher, rejects_a_bad_regex) {
+  EXPECT_THROW((void)machine_matcher::from_json(
+                   json::parse(R"({"schema": "rafter.device_datasheets/1", "rules": [{"pattern": "[", "datasheet": "x"}]})"), "m.json"),
+               input_error);
+}
+
+}  // namespace
+}  // namespace rafter

@@ -1,0 +1,142 @@
+#include "analysis/projection.hpp"
+
+#include <algorithm>
+
+#include <gtest/gtest.h>
+
+#include "analysis/analysis_document.hpp"
+#include "core/error.hpp"
+#include "core/machine_profile.hpp"
+
+namespace rafter {
+namespace {
+
+machine_profile datasheet(const char* stem) {
+  return load_machine_profile(std::string(RAFTER_SOURCE_DIR) + "/configs/hardware/" + stem + ".json");
+}
+
+kernel_group placed_gemm(double flop, double bytes, double time) {
+  kernel_group g;
+  g.id = 0;
+  g.name = "gemm";
+  g.cls = kernel_class::gemm;
+  g.count = 1;
+  g.total_s = time;
+  g.work = work_source::estimate;
+  g.work_time_s = time;
+  g.flop = flop;
+  g.flop_by_kind["fp16.tensor"] = flop;
+  g.precision = "fp16";
+  g.pipe = "tensor";
+  level_placement l;
+  l.level = "hbm";
+  l.bytes = bytes;
+  g.levels.push_back(l);
+  g.binding = "fp16.tensor";
+  g.limiter.kind = limiter_kind::compute;
+  return g;
+}
+
+analysis_document one_device(std::vector<kernel_group> groups, double idle) {
+  analysis_document d;
+  d.trace_file = "t.json";
+  d.groups = std::move(groups);
+  device_summary dev;
+  for (const auto& g : d.groups) {
+    dev.busy_s += g.total_s;
+    d.totals.kernel_time_s += g.total_s;
+  }
+  dev.idle_s = idle;
+  dev.span_s = dev.busy_s + idle;
+  d.devices = {dev};
+  return d;
+}
+
+TEST(Projection, ComputeBoundGroupScalesByItsCeiling) {
+  const auto a100 = datasheet("a100_sxm4_80gb");
+  const auto v100 = datasheet("v100_sxm2");
+  // AI = 1e12 / 1e9 = 1000 FLOP/byte: above both ridges, so the fp16 tensor roof binds on both.
+  const auto d = one_device({placed_gemm(1e12, 1e9, 10e-3)}, 2e-3);
+  const projection p = project_workload(d, a100, v100, "a100.json", "v100.json");
+  ASSERT_EQ(p.items.size(), 1u);
+  const double ratio = a100.find_compute("fp16.tensor")->flop_per_s / v100.find_compute("fp16.tensor")->flop_per_s;
+  EXPECT_EQ(p.items[0].method, "roofline");
+  EXPECT_NEAR(p.items[0].time_b_s, 10e-3 * ratio, 1e-12);
+  EXPECT_LE(p.items[0].low_s, p.items[0].time_b_s);
+  EXPECT_GE(p.items[0].high_s, p.items[0].time_b_s);
+  // Idle kept: span = busy (scaled) + idle.
+  EXPECT_NEAR(p.span_time.time_b_s, p.busy_time.time_b_s + 2e-3, 1e-15);
+  EXPECT_NEAR(p.busy_time.time_b_s, 10e-3 * ratio, 1e-12);
+  ASSERT_EQ(p.classes.size(), 1u);
+  EXPECT_EQ(p.classes[0].name, "gemm");
+}
+
+TEST(Projection, MemoryBoundGroupScalesByBandwidth) {
+  const auto a100 = datasheet("a100_sxm4_80gb");
+  const auto v100 = datasheet("v100_sxm2");
+  const auto d = one_device({placed_gemm(1e9, 1e9, 1e-3)}, 0.0);  // AI 1: memory-bound on both.
+  const projection p = project_workload(d, a100, v100, "a", "b");
+  const double ratio = *a100.find_memory("hbm")->read_bytes_per_s / *v100.find_memory("hbm")->read_bytes_per_s;
+  EXPECT_NEAR(p.items[0].time_b_s, 1e-3 * ratio, 1e-12);
+}
+
+TEST(Projection, BF16OnAMachineWithoutItFallsBackAndSaysSo) {
+  const auto h100 = datasheet("h100_sxm5");
+  const auto v100 = datasheet("v100_sxm2");
+  auto g = placed_gemm(1e12, 1e9, 5e-3);
+  g.flop_by_kind = {{"bf16.tensor", 1e12}};
+  g.precision = "bf16";
+  const projection p = project_workload(one_device({g}, 0.0), h100, v100, "a", "b");
+  bool warned = false;
+  for (const auto& w : p.warnings) warned = warned || w.find("bf16.tensor -> fp16.tensor") != std::string::npos;
+  EXPECT_TRUE(warned);
+  EXPECT_GT(p.items[0].time_b_s, 5e-3);
+}
+
+TEST(Projection, UnplacedGroupsUseBandwidthOrFp32) {
+  const auto a100 = datasheet("a100_sxm4_80gb");
+  const auto v100 = datasheet("v100_sxm2");
+  kernel_group e;
+  e.id = 0;
+  e.name = "add";
+  e.cls = kernel_class::elementwise;
+  e.count = 10;
+  e.total_s = 1e-3;
+  kernel_group s = e;
+  s.id = 1;
+  s.name = "sgemm";
+  s.cls = kernel_class::gemm;
+  const projection p = project_workload(one_device({e, s}, 0.0), a100, v100, "a", "b");
+  const double mem = *a100.find_memory("hbm")->read_bytes_per_s / *v100.find_memory("hbm")->read_bytes_per_s;
+  const double fp32 = a100.find_compute("fp32.vector")->flop_per_s / v100.find_compute("fp32.vector")->flop_per_s;
+  EXPECT_EQ(p.items[0].method, "bandwidth");
+  EXPECT_NEAR(p.items[0].time_b_s, 1e-3 * mem, 1e-12);
+  EXPECT_EQ(p.items[1].method, "compute");
+  EXPECT_NEAR(p.items[1].time_b_s, 1e-3 * fp32, 1e-12);
+  EXPECT_NEAR(p.items[1].low_s, 1e-3 * std::min(mem, fp32), 1e-12);
+  EXPECT_NEAR(p.items[1].high_s, 1e-3 * std::max(mem, fp32), 1e-12);
+}
+
+TEST(Projection, MeasurementGivesTheError) {
+  const auto a100 = datasheet("a100_sxm4_80gb");
+  const auto v100 = datasheet("v100_sxm2");
+  const auto d = one_device({placed_gemm(1e9, 1e9, 1e-3)}, 0.0);
+  projection p = project_workload(d, a100, v100, "a", "b");
+  analysis_document measured = one_device({placed_gemm(1e9, 1e9, 2e-3)}, 0.0);
+  measured.classes.push_back({kernel_class::gemm, 1, 1, 2e-3, 1.0, 0.0, 0.0});
+  attach_measurement(p, measured, "m.json");
+  ASSERT_TRUE(p.kernel_time.error().has_value());
+  EXPECT_NEAR(*p.kernel_time.error(), (p.kernel_time.time_b_s - 2e-3) / 2e-3, 1e-12);
+  ASSERT_TRUE(p.classes[0].measured_b_s.has_value());
+  EXPECT_DOUBLE_EQ(*p.classes[0].measured_b_s, 2e-3);
+}
+
+TEST(Projection, TargetWithoutMainMemoryIsAnInputError) {
+  const auto a100 = datasheet("a100_sxm4_80gb");
+  machine_profile bare;
+  bare.device.name = "bare";
+  EXPECT_THROW((void)project_workload(one_device({placed_gemm(1, 1, 1)}, 0.0), a100, bare, "a", "bare.json"), input_error);
+}
+
+}  // namespace
+}  // namespace rafter

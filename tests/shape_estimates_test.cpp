@@ -1,0 +1,194 @@
+#include "analysis/importers/shape_estimates.hpp"
+
+#include <gtest/gtest.h>
+
+namespace rafter {
+namespace {
+
+const op_shape_table& table() {
+  static const op_shape_table t = op_shape_table::load(RAFTER_SOURCE_DIR "/configs/op_shapes.json");
+  return t;
+}
+
+trace_op make_op(const std::string& name, std::vector<std::vector<std::int64_t>> dims, std::vector<std::string> types,
+                 std::vector<std::string> concrete = {}) {
+  trace_op op;
+  op.id = 1;
+  op.name = name;
+  op.input_dims = std::move(dims);
+  op.input_types = std::move(types);
+  op.concrete_inputs = std::move(concrete);
+  return op;
+}
+
+op_estimate estimate(const trace_op& op) {
+  std::string why;
+  const auto e = estimate_op(op, table(), &why);
+  if (!e) throw std::runtime_error("no estimate: " + why);
+  return *e;
+}
+
+const std::string bf16 = "c10::BFloat16";
+
+TEST(shape_estimates, formulas) {
+  EXPECT_EQ(gemm_flop(1, 8944, 2816, 1024), 51581550592.0);  // 2 * 8944 * 2816 * 1024
+  EXPECT_EQ(gemm_flop(3, 2, 5, 7), 2.0 * 3 * 2 * 5 * 7);
+  EXPECT_EQ(causal_pairs(4, 4), 10.0);  // 1 + 2 + 3 + 4
+  EXPECT_EQ(causal_pairs(2, 5), 3.0);   // 1 + 2 (top-left aligned)
+  EXPECT_EQ(causal_pairs(5, 2), 9.0);   // 1 + 2 + 2 + 2 + 2
+  EXPECT_EQ(attention_flop(2, 3, 4, 4, 8, 8, false), 2.0 * 2 * 3 * 16 * 16);
+  EXPECT_EQ(attention_flop(2, 3, 4, 4, 8, 8, true), 2.0 * 2 * 3 * 10 * 16);
+  EXPECT_EQ(conv_flop(2, 64, 100, 3, 9), 2.0 * 2 * 64 * 100 * 3 * 9);
+}
+
+TEST(shape_estimates, gemm_is_exactly_2mnk) {
+  const auto mm = estimate(make_op("aten::mm", {{8944, 1024}, {1024, 2816}}, {bf16, bf16}));
+  EXPECT_EQ(mm.formula, "gemm");
+  EXPECT_EQ(mm.precision, "bf16");
+  EXPECT_EQ(mm.flop, 2.0 * 8944 * 2816 * 1024);
+  EXPECT_EQ(mm.bytes, 2.0 * (8944.0 * 1024 + 1024.0 * 2816 + 8944.0 * 2816));
+
+  // addmm(bias[N], A[M, K], B[K, N]): the bias is read, not counted as FLOP.
+  const auto addmm = estimate(make_op("aten::addmm", {{1024}, {8944, 1024}, {1024, 1024}, {}, {}},
+                                      {bf16, bf16, bf16, "Scalar", "Scalar"}, {"", "", "", "1", "1"}));
+  EXPECT_EQ(addmm.flop, 2.0 * 8944 * 1024 * 1024);
+  EXPECT_EQ(addmm.bytes, 2.0 * (1024 + 8944.0 * 1024 + 1024.0 * 1024 + 8944.0 * 1024));
+
+  const auto bmm = estimate(make_op("aten::bmm", {{16, 32, 64}, {16, 64, 8}}, {"float", "float"}));
+  EXPECT_EQ(bmm.flop, 2.0 * 16 * 32 * 8 * 64);
+  EXPECT_EQ(bmm.bytes, 4.0 * (16 * 32 * 64 + 16 * 64 * 8 + 16 * 32 * 8));
+  EXPECT_EQ(bmm.precision, "fp32");
+
+  const auto baddbmm = estimate(make_op("aten::baddbmm", {{16, 32, 8}, {16, 32, 64}, {16, 64, 8}}, {"float", "float", "float"}));
+  EXPECT_EQ(baddbmm.flop, 2.0 * 16 * 32 * 8 * 64);
+
+  // linear(input[B, S, K], weight[N, K], bias[N]): M = B * S.
+  const auto linear = estimate(make_op("aten::linear", {{16, 559, 1024}, {3072, 1024}, {3072}}, {bf16, bf16, bf16}));
+  EXPECT_EQ(linear.flop, 2.0 * (16 * 559) * 3072 * 1024);
+  EXPECT_EQ(linear.bytes, 2.0 * (16.0 * 559 * 1024 + 3072.0 * 1024 + 16.0 * 559 * 3072 + 3072));
+
+  // matmul broadcasting [2, 1, M, K] x [3, K, N] -> batch 2 * 3; and 1-D operands.
+  const auto mat = estimate(make_op("aten::matmul", {{2, 1, 4, 5}, {3, 5, 6}}, {"float", "float"}));
+  EXPECT_EQ(mat.flop, 2.0 * 6 * 4 * 6 * 5);
+  const auto vec = estimate(make_op("aten::matmul", {{1, 32, 1}, {1, 1, 559}}, {"float", "float"}));
+  EXPECT_EQ(vec.flop, 2.0 * 1 * 32 * 559 * 1);
+  const auto dot = estimate(make_op("aten::matmul", {{7}, {7}}, {"float", "float"}));
+  EXPECT_EQ(dot.flop, 2.0 * 7);
+}
+
+TEST(shape_estimates, gemm_with_mismatched_shapes_has_no_estimate) {
+  std::string why;
+  EXPECT_FALSE(estimate_op(make_op("aten::mm", {{8, 4}, {5, 2}}, {"float", "float"}), table(), &why));
+  EXPECT_NE(why.find("inner dimensions differ"), std::string::npos) << why;
+  EXPECT_FALSE(estimate_op(make_op("aten::mm", {}, {}), table(), &why));
+  EXPECT_NE(why.find("shapes not recorded"), std::string::npos) << why;
+  EXPECT_FALSE(estimate_op(make_op("aten::frobnicate", {{1}}, {"float"}), table(), &why));
+  EXPECT_EQ(why, "no formula for aten::frobnicate");
+}
+
+TEST(shape_estimates, attention_causal_and_not) {
+  // The Qwen trace's SDPA: [B=16, H=16, S=559, D=64] bf16, is_causal "True" at position 5.
+  const std::vector<std::vector<std::int64_t>> qkv = {{16, 16, 559, 64}, {16, 16, 559, 64}, {16, 16, 559, 64}, {}, {}, {}, {}, {}};
+  const std::vector<std::string> types = {bf16, bf16, bf16, "", "Scalar", "Scalar", "Scalar", "Scalar"};
+  const auto causal = estimate(make_op("aten::scaled_dot_product_attention", qkv, types, {"", "", "", "", "0.", "True", "0.125", "False"}));
+  EXPECT_EQ(causal.formula, "sdpa_causal");
+  EXPECT_EQ(causal.flop, 2.0 * 16 * 16 * (559.0 * 560 / 2) * (64 + 64));
+  EXPECT_EQ(causal.bytes, 4.0 * 2 * 16 * 16 * 559 * 64);  // Q, K, V, O
+  const auto full = estimate(make_op("aten::scaled_dot_product_attention", qkv, types, {"", "", "", "", "0.", "False", "", "False"}));
+  EXPECT_EQ(full.formula, "sdpa");
+  EXPECT_EQ(full.flop, 2.0 * 16 * 16 * 559 * 559 * 128);
+
+  // _flash_attention_forward takes [B, S, H, D] and is_causal at position 8; GQA with 2 KV heads.
+  const auto flash = estimate(make_op("aten::_flash_attention_forward", {{2, 100, 8, 64}, {2, 120, 2, 64}, {2, 120, 2, 64}},
+                                      {bf16, bf16, bf16}, {"", "", "", "", "", "100", "120", "0.", "True", "False"}));
+  EXPECT_EQ(flash.formula, "sdpa_causal");
+  EXPECT_EQ(flash.flop, 2.0 * 2 * 8 * causal_pairs(100, 120) * 128);
+  EXPECT_EQ(flash.bytes, 2.0 * (2 * 100 * 8 * 64 + 2 * 2 * 120 * 2 * 64 + 2 * 100 * 8 * 64));
+
+  std::string why;
+  EXPECT_FALSE(estimate_op(make_op("aten::scaled_dot_product_attention", qkv, types), table(), &why));
+  EXPECT_NE(why.find("is_causal not recorded"), std::string::npos) << why;
+}
+
+TEST(shape_estimates, convolution) {
+  // AlexNet conv1: [N=128, 3, 224, 224] * [64, 3, 11, 11], stride 4, padding 2 -> 55 x 55.
+  const auto conv = estimate(make_op("aten::convolution", {{128, 3, 224, 224}, {64, 3, 11, 11}, {64}, {}, {}, {}, {}, {}, {}},
+                                     {"float", "float", "float", "ScalarList", "ScalarList", "ScalarList", "Scalar", "ScalarList", "Scalar"},
+                                     {"", "", "", "[4, 4]", "[2, 2]", "[1, 1]", "False", "[0, 0]", "1"}));
+  EXPECT_EQ(conv.formula, "conv");
+  EXPECT_EQ(conv.flop, 2.0 * 128 * 64 * (55 * 55) * 3 * (11 * 11));
+  EXPECT_EQ(conv.bytes, 4.0 * (128 * 3 * 224 * 224 + 64 * 3 * 11 * 11 + 64 + 128.0 * 64 * 55 * 55));
+
+  // Grouped (depthwise) conv2d: groups 32, weight [32, 1, 3, 3], padding 1 keeps 56 x 56.
+  const auto dw = estimate(make_op("aten::conv2d", {{8, 32, 56, 56}, {32, 1, 3, 3}, {}, {}, {}, {}, {}},
+                                   {bf16, bf16, "", "ScalarList", "ScalarList", "ScalarList", "Scalar"},
+                                   {"", "", "", "[1, 1]", "[1, 1]", "[1, 1]", "32"}));
+  EXPECT_EQ(dw.flop, 2.0 * 8 * 32 * (56 * 56) * 1 * 9);
+
+  // Transposed: input [1, 16, 8, 8], weight [16, 4, 2, 2], stride 2 -> [1, 4, 16, 16].
+  const auto up = estimate(make_op("aten::convolution", {{1, 16, 8, 8}, {16, 4, 2, 2}, {}, {}, {}, {}, {}, {}, {}},
+                                   {"float", "float", "", "ScalarList", "ScalarList", "ScalarList", "Scalar", "ScalarList", "Scalar"},
+                                   {"", "", "", "[2, 2]", "[0, 0]", "[1, 1]", "True", "[0, 0]", "1"}));
+  EXPECT_EQ(up.formula, "conv_transposed");
+  EXPECT_EQ(up.flop, 2.0 * 1 * 16 * 64 * 4 * 4);
+  EXPECT_EQ(up.bytes, 4.0 * (16 * 64 + 16 * 4 * 4 + 4 * 256));
+
+  std::string why;
+  EXPECT_FALSE(estimate_op(make_op("aten::convolution", {{128, 3, 224, 224}, {64, 3, 11, 11}}, {"float", "float"}), table(), &why));
+  EXPECT_NE(why.find("not recorded"), std::string::npos) << why;
+}
+
+TEST(shape_estimates, bytes_of_elementwise_normalization_and_reduction) {
+  // add(x[16, 559, 1024] bf16, y[1024] bf16): both read, broadcast output written.
+  const auto add = estimate(make_op("aten::add", {{16, 559, 1024}, {1024}, {}}, {bf16, bf16, "Scalar"}, {"", "", "1"}));
+  EXPECT_EQ(add.formula, "elementwise");
+  EXPECT_EQ(add.flop, 0.0);
+  EXPECT_EQ(add.bytes, 2.0 * (16 * 559 * 1024 + 1024 + 16 * 559 * 1024));
+  const auto eq = estimate(make_op("aten::eq", {{100}, {100}}, {"long int", "long int"}));
+  EXPECT_EQ(eq.bytes, 8.0 * 200 + 1.0 * 100);  // bool output
+  const auto copy = estimate(make_op("aten::copy_", {{10, 10}, {10, 10}, {}}, {bf16, "float", "Scalar"}));
+  EXPECT_EQ(copy.bytes, 4.0 * 100 + 2.0 * 100);
+  const auto norm = estimate(make_op("aten::native_layer_norm", {{4, 1024}, {}, {1024}, {1024}, {}},
+                                     {"float", "ScalarList", "float", "float", "Scalar"}));
+  EXPECT_EQ(norm.formula, "normalization");
+  EXPECT_EQ(norm.bytes, 4.0 * (4 * 1024 + 1024 + 1024 + 4 * 1024));
+  // mean over the last dimension: [16, 559, 1024] -> [16, 559, 1].
+  const auto mean = estimate(make_op("aten::mean", {{16, 559, 1024}, {}, {}, {}}, {"float", "ScalarList", "Scalar", ""},
+                                     {"", "[-1]", "True", ""}));
+  EXPECT_EQ(mean.formula, "reduction");
+  EXPECT_EQ(mean.bytes, 4.0 * (16 * 559 * 1024 + 16 * 559));
+  const auto all = estimate(make_op("aten::sum", {{6, 7}}, {"float"}));
+  EXPECT_EQ(all.bytes, 4.0 * (42 + 1));
+}
+
+TEST(shape_estimates, attach_shares_an_op_among_its_kernels_by_duration) {
+  trace t;
+  t.ops.push_back(make_op("aten::mm", {{64, 32}, {32, 16}}, {"float", "float"}));
+  t.ops[0].id = 7;
+  t.ops.push_back(make_op("aten::frobnicate", {{1}}, {"float"}));
+  t.ops[1].id = 8;
+  auto kernel = [](std::int64_t id, std::int64_t start, std::int64_t end, std::optional<std::int64_t> op) {
+    trace_kernel k;
+    k.id = id;
+    k.start_ns = start;
+    k.end_ns = end;
+    k.op_id = op;
+    return k;
+  };
+  t.kernels = {kernel(1, 0, 300, 7), kernel(2, 400, 500, 7), kernel(3, 600, 700, 8), kernel(4, 800, 900, std::nullopt)};
+  const estimate_summary s = attach_shape_estimates(t, table());
+  EXPECT_EQ(s.ops_estimated, 1);
+  EXPECT_EQ(s.kernels_estimated, 2);
+  EXPECT_EQ(s.not_estimated.at("no formula for aten::frobnicate"), 1);
+  const double flop = 2.0 * 64 * 16 * 32;
+  ASSERT_TRUE(t.kernels[0].estimate && t.kernels[1].estimate);
+  EXPECT_EQ(t.kernels[0].estimate->share, 0.75);
+  EXPECT_EQ(t.kernels[0].estimate->flop, 0.75 * flop);
+  EXPECT_EQ(t.kernels[1].estimate->flop, 0.25 * flop);
+  EXPECT_EQ(t.kernels[0].estimate->op_id, 7);
+  EXPECT_FALSE(t.kernels[2].estimate.has_value());
+  EXPECT_FALSE(t.kernels[3].estimate.has_value());
+}
+
+}  // namespace
+}  // namespace rafter

@@ -1,0 +1,268 @@
+#include "core/trace.hpp"
+
+#include <cstdio>
+#include <unistd.h>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+#include "core/file_reader.hpp"
+
+namespace rafter {
+namespace {
+
+std::filesystem::path temp_path(const std::string& name) {
+  return std::filesystem::temp_directory_path() / ("rafter_trace_test_" + std::to_string(::getpid()) + "_" + name);
+}
+
+std::string read_bytes(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+trace sample_trace() {
+  trace t;
+  t.source.tool = "kineto";
+  t.source.version = "schemaVersion 1";
+  t.source.file = "in.json";
+  t.source.recorded = {"kernels", "copies", "ops"};
+  t.source.not_recorded = {"kernel counters"};
+  t.source.warnings = {"1 event with negative duration skipped"};
+  t.source.counters["skipped_events"] = 1;
+  trace_device d;
+  d.id = 0;
+  d.name = "NVIDIA H100 80GB HBM3";
+  d.cc_major = 9;
+  d.cc_minor = 0;
+  d.sm_count = 132;
+  d.memory_bytes = 85018279936.0;
+  t.devices.push_back(d);
+
+  trace_op op;
+  op.id = 18434;
+  op.name = "aten::mm";
+  op.thread = 25286;
+  t.ops.push_back(op);
+  t.ops[0].start_ns = 1752839462371731896;  // a large absolute epoch timestamp in ns
+  t.ops[0].end_ns = 1752839462371731997;
+  t.ops[0].input_dims = {{8944, 1024}, {1024, 2816}};
+  t.ops[0].input_types = {"c10::BFloat16", "c10::BFloat16"};
+  t.ops[0].concrete_inputs = {"", ""};
+
+  trace_kernel k;
+  k.id = 1;
+  k.name = "sm90_xmma_gemm_bf16bf16_bf16f32_f32_tn_n <tile> & co";
+  k.device = 0;
+  k.stream = 7;
+  k.start_ns = 1752839462371732001;
+  k.end_ns = 1752839462371990001;
+  k.grid = dim3_value{70, 22, 1};
+  k.block = dim3_value{384, 1, 1};
+  k.registers_per_thread = 168;
+  k.shared_bytes = 213000;
+  k.correlation_id = 675771;
+  k.op_id = 18434;
+  kernel_estimate e;
+  e.formula = "gemm";
+  e.precision = "bf16";
+  e.flop = 2.0 * 8944 * 2816 * 1024;
+  e.bytes = 2.0 * (8944.0 * 1024 + 1024.0 * 2816 + 8944.0 * 2816);
+  e.op_id = 18434;
+  k.estimate = e;
+  kernel_metrics m;
+  m.flop["fp32.cuda_core"] = 2.5e9;
+  m.raw["smsp__sass_thread_inst_executed_op_ffma_pred_on.sum"] = 1.25e9;
+  k.metrics = m;
+  t.kernels.push_back(k);
+  trace_kernel k2 = k;
+  k2.id = 2;
+  k2.op_id.reset();
+  k2.estimate.reset();
+  k2.metrics.reset();
+  k2.measured_times = false;
+  k2.start_ns = k2.end_ns;
+  t.kernels.push_back(k2);
+
+  trace_copy c;
+  c.id = 3;
+  c.kind = "d2h";
+  c.device = 0;
+  c.stream = 7;
+  c.bytes = 4096;
+  c.start_ns = 100;
+  c.end_ns = 200;
+  c.memory = "pinned";
+  t.copies.push_back(c);
+  trace_range r;
+  r.id = 4;
+  r.name = "ProfilerStep#6";
+  r.domain = "user_annotation";
+  r.thread = 25286;
+  r.start_ns = 0;
+  r.end_ns = 1000;
+  r.depth = 0;
+  t.ranges.push_back(r);
+  r.id = 5;
+  r.device = 0;
+  r.depth = 1;
+  t.ranges.push_back(r);
+  return t;
+}
+
+TEST(trace, round_trips_through_json) {
+  const trace t = sample_trace();
+  const json j = to_json(t);
+  EXPECT_EQ(j.at("schema"), "rafter.trace/1");
+  EXPECT_EQ(j.begin().key(), "schema");
+  const trace back = trace_from_json(j, "mem.json");
+  EXPECT_EQ(to_json(back).dump(), j.dump());
+  ASSERT_EQ(back.kernels.size(), 2u);
+  EXPECT_EQ(back.kernels[0].start_ns, 1752839462371732001);  // int64 kept exactly, not via double
+  EXPECT_EQ(back.kernels[0].grid, (dim3_value{70, 22, 1}));
+  EXPECT_FALSE(back.kernels[1].measured_times);
+  EXPECT_EQ(back.ops[0].input_dims[1][1], 2816);
+  EXPECT_EQ(back.kernels[0].estimate->flop, 2.0 * 8944 * 2816 * 1024);
+}
+
+TEST(trace, saves_and_loads_plain_and_gzip) {
+  const trace t = sample_trace();
+  for (const char* name : {"t.json", "t.json.gz"}) {
+    const auto path = temp_path(name);
+    save_trace(path, t);
+    const std::string bytes = read_bytes(path);
+    const bool gz = std::string(name).size() > 7;
+    ASSERT_GE(bytes.size(), 2u);
+    EXPECT_EQ(bytes[0] == '\x1f' && bytes[1] == '\x8b', gz) << name;
+    const trace back = load_trace(path);
+    EXPECT_EQ(to_json(back).dump(), to_json(t).dump()) << name;
+    std::filesystem::remove(path);
+  }
+}
+
+TEST(trace, escapes_and_replaces_invalid_utf8_on_save) {
+  trace t = sample_trace();
+  t.kernels[0].name = std::string("bad \xff name \"quoted\"");
+  const auto path = temp_path("utf8.json");
+  save_trace(path, t);
+  const trace back = load_trace(path);
+  EXPECT_EQ(back.kernels[0].name, "bad \xEF\xBF\xBD name \"quoted\"");
+  std::filesystem::remove(path);
+}
+
+std::string error_of(const json& j) {
+  try {
+    (void)trace_from_json(j, "t.json");
+  } catch (const input_error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(trace, validation_names_file_and_field) {
+  const json good = to_json(sample_trace());
+  {
+    json j = good;
+    j["kernels"][1]["end_ns"] = j["kernels"][1]["start_ns"].get<std::int64_t>() - 1;
+    EXPECT_NE(error_of(j).find("t.json: field 'kernels[1].end_ns': end before start"), std::string::npos) << error_of(j);
+  }
+  {
+    json j = good;
+    j["kernels"][1]["id"] = 1;
+    EXPECT_NE(error_of(j).find("field 'kernels[1].id': duplicate id 1"), std::string::npos) << error_of(j);
+  }
+  {
+    json j = good;
+    j["kernels"][0]["device"] = 3;
+    EXPECT_NE(error_of(j).find("field 'kernels[0].device': unknown device 3"), std::string::npos) << error_of(j);
+  }
+  {
+    json j = good;
+    j["kernels"][0]["op_id"] = 99;
+    EXPECT_NE(error_of(j).find("field 'kernels[0].op_id': unknown op 99"), std::string::npos) << error_of(j);
+  }
+  {
+    json j = good;
+    j["kernels"][0]["grid"] = json::array({1, 0, 1});
+    EXPECT_NE(error_of(j).find("field 'kernels[0].grid[1]'"), std::string::npos) << error_of(j);
+  }
+  {
+    json j = good;
+    j["copies"][0]["kind"] = "sideways";
+    EXPECT_NE(error_of(j).find("field 'copies[0].kind': unknown copy kind"), std::string::npos) << error_of(j);
+  }
+  {
+    json j = good;
+    j["copies"][0]["bytes"] = -1;
+    EXPECT_NE(error_of(j).find("field 'copies[0].bytes': must not be negative"), std::string::npos) << error_of(j);
+  }
+  {
+    json j = good;
+    j["kernels"][0]["start_ns"] = 1.5;
+    EXPECT_NE(error_of(j).find("field 'kernels[0].start_ns': expected an integer"), std::string::npos) << error_of(j);
+  }
+  {
+    json j = good;
+    j["kernels"][0]["estimate"]["flop"] = -2;
+    EXPECT_NE(error_of(j).find("field 'kernels[0].estimate.flop'"), std::string::npos) << error_of(j);
+  }
+  {
+    json j = good;
+    j["ops"][0]["input_dims"][0][0] = "x";
+    EXPECT_NE(error_of(j).find("field 'ops[0].input_dims[0][0]'"), std::string::npos) << error_of(j);
+  }
+  {
+    json j = good;
+    j.erase("kernels");
+    EXPECT_NE(error_of(j).find("field 'kernels': missing required field"), std::string::npos) << error_of(j);
+  }
+  {
+    json j = good;
+    j["schema"] = "rafter.machine/1";
+    EXPECT_NE(error_of(j).find("not a trace"), std::string::npos) << error_of(j);
+  }
+  {
+    json j = good;
+    j["schema"] = "rafter.trace/2";
+    EXPECT_NE(error_of(j).find("unsupported major version 2"), std::string::npos) << error_of(j);
+  }
+}
+
+TEST(trace, load_rejects_truncated_gzip_and_non_json) {
+  const trace t = sample_trace();
+  const auto gz = temp_path("trunc.json.gz");
+  save_trace(gz, t);
+  std::string bytes = read_bytes(gz);
+  bytes.resize(bytes.size() / 2);
+  {
+    std::ofstream out(gz, std::ios::binary | std::ios::trunc);
+    out << bytes;
+  }
+  try {
+    (void)load_trace(gz);
+    ADD_FAILURE() << "a truncated gzip file loaded";
+  } catch (const input_error& e) {
+    EXPECT_NE(std::string(e.what()).find("truncated gzip stream"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(gz.string()), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(gz);
+
+  const auto bad = temp_path("bad.json");
+  {
+    std::ofstream out(bad);
+    out << "{\"schema\": \"rafter.trace/1\", ";
+  }
+  try {
+    (void)load_trace(bad);
+    ADD_FAILURE() << "invalid JSON loaded";
+  } catch (const input_error& e) {
+    EXPECT_NE(std::string(e.what()).find("not valid JSON (byte"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(bad);
+}
+
+}  // namespace
+}  // namespace rafter
