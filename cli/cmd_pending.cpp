@@ -19,9 +19,7 @@ void add_pending_command(CLI::App& app, command_action& action, const char* name
   });
 }
 
-// Commands whose issues are still open. Each moves to its own cmd_<name>.cpp when implemented.
-void add_export_command(CLI::App& app, command_action& action) {
-  add_pending_command(app, action, "export", "Export a trace for other viewers (Perfetto)");
-}
+// Commands whose issues are still open go here (add_pending_command); each moves to its own
+// cmd_<name>.cpp when implemented. None are pending now.
 
 }  // namespace rafter::cli

@@ -280,8 +280,11 @@ std::string render_roofline(const analysis_document& a, const analysis_html_limi
     return s;
   }();
   out += "<p class=\"hint\">" +
-         esc(fmt::format("Points cover {} of {} kernel time ({}).", format_seconds(drawn_time), format_seconds(a.totals.kernel_time_s),
-                         pct(a.totals.kernel_time_s > 0 ? drawn_time / a.totals.kernel_time_s : 0.0))) +
+         esc(fmt::format("Points cover {} of {} kernel time ({}); {} is placed on the roofline in all. Groups with traffic but no "
+                         "FLOP (copies, most elementwise kernels) are placed by bandwidth in the tables but have no point on a FLOP/s "
+                         "chart; groups with unknown work are not placed.",
+                         format_seconds(drawn_time), format_seconds(a.totals.kernel_time_s),
+                         pct(a.totals.kernel_time_s > 0 ? drawn_time / a.totals.kernel_time_s : 0.0), pct(a.totals.placed_fraction))) +
          "</p>";
   return out + "</section>";
 }

@@ -66,7 +66,7 @@ glibc_needed=$(objdump -T "$out/bin/rafter" "$out"/tests/*_test "$out"/lib/*.so*
 {
   echo "built: $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -n)"
   echo "source: $(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)"
-  echo "cuda: $( (command -v nvcc || echo /usr/local/cuda/bin/nvcc) | xargs -I{} {} --version | tail -1)"
+  echo "cuda: $("$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)" --version | tail -1)"
   echo "architectures: $archs (+ sm_90a for wgmma)"
   echo "glibc_needed: $glibc_needed"
   echo "glibc_bundled: $(getconf GNU_LIBC_VERSION | awk '{print $2}')"
@@ -77,6 +77,7 @@ missing=0
 for f in "$out/bin/rafter" "$out"/tests/*_test; do
   while read -r lib path; do
     is_system "$lib" && continue
+    path=$(realpath -ms "$path")  # $ORIGIN/../lib -> the bundle's lib/
     case "$path" in
       "$out"/lib/*) ;;
       *) echo "bundle-gpu: $(basename "$f") resolves $lib to $path, outside the bundle" >&2; missing=1 ;;

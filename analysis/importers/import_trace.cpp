@@ -42,7 +42,9 @@ trace_format detect_trace_format(const std::filesystem::path& path) {
   if (i < head.size() && head[i] == '{') return has_rafter_schema(head) ? trace_format::rafter : trace_format::kineto;
   const std::string first_line = head.substr(i, head.find('\n', i) - i);
   if (head.find("==PROF==") != std::string::npos ||
-      (first_line.find("\"ID\"") != std::string::npos && first_line.find("Kernel Name") != std::string::npos)) {
+      (first_line.find("Kernel Name") != std::string::npos &&
+       (first_line.find("\"ID\"") != std::string::npos || first_line.find("__") != std::string::npos))) {
+    // Raw ncu exports carry "ID"; per-kernel summaries carry metric columns (`dram__bytes.sum`).
     return trace_format::ncu;
   }
   throw input_error(path.string(), "",

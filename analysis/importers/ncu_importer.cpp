@@ -512,7 +512,14 @@ private:
       // Nsight Compute replays each kernel alone: lay them end to end in file order.
       k.start_ns = cursor;
       if (k.metrics->duration_s) {
-        k.end_ns = cursor + static_cast<std::int64_t>(std::llround(*k.metrics->duration_s * 1e9));
+        // Durations are laid end to end in int64 ns: a sum past ~292 years is not a measurement.
+        const double ns = std::round(*k.metrics->duration_s * 1e9);
+        if (!(ns < static_cast<double>(std::numeric_limits<std::int64_t>::max() - cursor))) {
+          throw input_error(m_file, "line " + std::to_string(m_kernels[i].line),
+                            "kernel duration " + std::to_string(*k.metrics->duration_s) +
+                                " s is out of range (kernels laid end to end pass 2^63 ns)");
+        }
+        k.end_ns = cursor + static_cast<std::int64_t>(ns);
       } else {
         k.end_ns = cursor;
         k.measured_times = false;
