@@ -1,4 +1,6 @@
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -8,6 +10,9 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/profile_summary.hpp"
+#include "analysis/datasheet_comparison.hpp"
+#include "analysis/machine_matcher.hpp"
+#include "core/config_paths.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/interrupt.hpp"
@@ -30,24 +35,55 @@ progress::style progress_style(const std::string& name) {
   return progress::style::automatic;
 }
 
+/// The datasheet to compare with: --datasheet, else (cuda) the one configs/device_datasheets.json
+/// picks for the device's name; none when nothing matches. Loaded before measuring, so that a bad
+/// file fails before any work (exit code 2).
+struct chosen_datasheet {
+  std::optional<machine_profile> profile;
+  std::string name;  ///< File stem: "h100_sxm5".
+};
+
+chosen_datasheet choose_datasheet(const sweep_options& options, const gpu_inventory* gpus) {
+  chosen_datasheet c;
+  std::filesystem::path path;
+  if (!options.datasheet.empty()) {
+    path = options.datasheet;
+  } else if (gpus != nullptr && options.device < static_cast<int>(gpus->devices.size())) {
+    const auto configs = find_config_dir();
+    if (!configs || !std::filesystem::exists(*configs / "device_datasheets.json")) return c;
+    const auto match = machine_matcher::load(*configs / "device_datasheets.json")
+                           .find(gpus->devices[static_cast<std::size_t>(options.device)].name);
+    if (!match) return c;
+    path = *configs / "hardware" / (match->datasheet + ".json");
+  } else {
+    return c;
+  }
+  c.profile = load_machine_profile(path);
+  c.name = path.stem().string();
+  return c;
+}
+
 exit_code run_sweep(const sweep_options& options) {
   host::sweep_options host;
   host.preset = options.preset;
   host.memory = host.latency = host.compute = false;
+  bool interconnect = false;
   std::stringstream suites(options.suites);
   std::string suite;
   while (std::getline(suites, suite, ',')) {
     if (suite == "memory") host.memory = true;
     else if (suite == "latency") host.latency = true;
     else if (suite == "compute") host.compute = true;
-    else if (suite == "interconnect" && options.backend == "cuda") throw usage_error("--suite interconnect: not implemented yet for --backend cuda");
+    else if (suite == "interconnect" && options.backend == "cuda") interconnect = true;
     else if (suite == "interconnect") throw usage_error("--suite interconnect: the host backend has no links to measure");
-    else throw usage_error("--suite: unknown suite \"" + suite + "\" (expected memory, latency, compute)");
+    else throw usage_error("--suite: unknown suite \"" + suite + "\" (expected memory, latency, compute, interconnect)");
   }
+  std::optional<gpu_inventory> gpus;
   if (options.backend == "cuda") {
-    const gpu_inventory gpus = query_gpus();
-    if (!gpus.unavailable_reason.empty()) throw unsupported_error("--backend cuda: " + gpus.unavailable_reason);
+    gpus = query_gpus();
+    if (!gpus->unavailable_reason.empty()) throw unsupported_error("--backend cuda: " + gpus->unavailable_reason);
   }
+  const chosen_datasheet datasheet = choose_datasheet(options, gpus ? &*gpus : nullptr);
   check_writable_output(options.output);
   if (!options.html.empty()) check_writable_output(options.html);
   host.threads = options.threads;
@@ -55,9 +91,15 @@ exit_code run_sweep(const sweep_options& options) {
 
   install_interrupt_handler();
   progress prog(progress_style(options.progress));
-  cuda::sweep_options gpu{options.preset, options.device, host.memory, host.latency, host.compute, 0x5eed, host.command};
-  const machine_profile profile =
+  cuda::sweep_options gpu{options.preset, options.device, host.memory, host.latency, host.compute, 0x5eed, host.command,
+                          interconnect};
+  machine_profile profile =
       options.backend == "cuda" ? cuda::run_cuda_sweep(gpu, prog) : host::run_host_sweep(host, prog);
+  std::vector<datasheet_ratio> ratios;
+  if (datasheet.profile) {
+    ratios = compare_with_datasheet(profile, *datasheet.profile);
+    annotate_with_datasheet(profile, ratios, datasheet.name);
+  }
 
   // Render everything before writing anything, then write each file atomically.
   const json document = to_json(profile);
@@ -66,7 +108,7 @@ exit_code run_sweep(const sweep_options& options) {
   write_json_file(options.output, document);
   if (!options.html.empty()) write_file_atomically(options.html, html);
 
-  fmt::print("{}\nprofile: {}\n", profile_summary(profile), options.output);
+  fmt::print("{}{}\nprofile: {}\n", profile_summary(profile), format_datasheet_ratios(ratios, datasheet.name), options.output);
   if (!options.html.empty()) fmt::print("report:  {}\n", options.html);
   return exit_code::ok;
 }
@@ -76,6 +118,7 @@ std::string command_line_of(const sweep_options& o) {
   std::string line = fmt::format("rafter sweep --backend {} --preset {} --suite {}", o.backend, o.preset, o.suites);
   if (o.threads > 0) line += fmt::format(" --threads {}", o.threads);
   if (o.backend == "cuda") line += fmt::format(" --device {}", o.device);
+  if (!o.datasheet.empty()) line += " --datasheet " + o.datasheet;
   return line + " -o " + o.output + (o.html.empty() ? "" : " --html " + o.html);
 }
 
@@ -88,7 +131,10 @@ void add_sweep_command(CLI::App& app, command_action& action) {
       ->check(CLI::IsMember({"host", "cuda"}))->capture_default_str();
   cmd->add_option("--preset", options->preset, "quick (about a minute) or full (a few minutes, finer sweeps)")
       ->check(CLI::IsMember({"quick", "full"}))->capture_default_str();
-  cmd->add_option("--suite", options->suites, "Comma-separated suites: memory, latency, compute")->capture_default_str();
+  cmd->add_option("--suite", options->suites, "Comma-separated suites: memory, latency, compute, interconnect (cuda)")
+      ->capture_default_str();
+  cmd->add_option("--datasheet", options->datasheet,
+                  "Compare with this datasheet (configs/hardware/<gpu>.json); cuda: picked by device name when omitted");
   cmd->add_option("--threads", options->threads, "host: threads for bandwidth and compute (0 = one per core)")
       ->check(CLI::NonNegativeNumber)->capture_default_str();
   cmd->add_option("--device", options->device, "cuda: device index")->check(CLI::NonNegativeNumber);

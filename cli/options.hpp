@@ -16,6 +16,7 @@ struct sweep_options {
   std::string html;              ///< --html: optional report
   std::string progress = "auto"; ///< auto | live | plain | quiet
   std::string command_line;      ///< What was typed, recorded in the profile.
+  std::string datasheet;         ///< --datasheet: a rafter.machine/1 datasheet to compare with
 };
 
 struct report_options {

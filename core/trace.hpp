@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/boxed.hpp"
 #include "core/json.hpp"
 
 namespace rafter {
@@ -92,8 +93,10 @@ struct trace_kernel {
   std::optional<std::int64_t> graph_id;
   std::optional<std::int64_t> graph_node_id;
   std::optional<std::int64_t> op_id;  ///< The framework op that launched it (`trace_op::id`).
-  std::optional<kernel_metrics> metrics;
-  std::optional<kernel_estimate> estimate;
+  /// Optional, on the heap (`boxed`, an optional-like pointer): most kernels have neither, and
+  /// inline they would be most of the record's size.
+  boxed<kernel_metrics> metrics;
+  boxed<kernel_estimate> estimate;
 };
 
 struct trace_copy {

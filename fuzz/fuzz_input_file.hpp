@@ -11,6 +11,13 @@
 
 namespace rafter::fuzz {
 
+/// Whether RAFTER_FUZZ_VERBOSE is set: harnesses then print the `input_error` each input got
+/// (to see why seeds or reproducers are rejected).
+inline bool verbose() {
+  static const bool on = std::getenv("RAFTER_FUZZ_VERBOSE") != nullptr;
+  return on;
+}
+
 /// One file per fuzzing process that holds the current input, for importers that read a path.
 /// Lives in /dev/shm when it exists (no disk traffic), else in the temporary directory; the name
 /// carries the process id so that parallel libFuzzer jobs do not share it. Removed at exit.

@@ -3,6 +3,7 @@
 // exception, a sanitizer report, a hang) is a bug.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 
 #include "analysis/importers/ncu_importer.hpp"
 #include "core/error.hpp"
@@ -14,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const rafter::trace t = rafter::import_ncu(path);
     (void)t;
-  } catch (const rafter::input_error&) {
+  } catch (const rafter::input_error& e) {
+    if (rafter::fuzz::verbose()) std::fprintf(stderr, "input_error: %s\n", e.what());
   }
   return 0;
 }

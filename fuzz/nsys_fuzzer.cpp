@@ -4,6 +4,7 @@
 // mutations reach table and column handling, not only the SQLite header check.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 
 #include "analysis/importers/nsys_importer.hpp"
 #include "core/error.hpp"
@@ -15,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const rafter::trace t = rafter::import_nsys(path);
     (void)t;
-  } catch (const rafter::input_error&) {
+  } catch (const rafter::input_error& e) {
+    if (rafter::fuzz::verbose()) std::fprintf(stderr, "input_error: %s\n", e.what());
   }
   return 0;
 }

@@ -104,7 +104,12 @@ done
 # 2. SASS checks, where the machine has cuobjdump.
 step "sass checks" 120 bash "$bundle/tests/sass_test.sh" "$bundle/bin/rafter" "$bundle"
 # 3. The sweep, its report.
+# All four suites; the quick preset keeps interconnect short (host links, peer pairs with this
+# device only, four NCCL message sizes) so that the whole script stays within 9 minutes on an H100.
+datasheet_arg=()
+[ -n "$datasheet" ] && datasheet_arg=(--datasheet "$datasheet")
 step "sweep --preset $preset" 420 "${loader[@]}" "$bundle/bin/rafter" sweep --backend cuda --device "$device" --preset "$preset" \
+  --suite compute,memory,latency,interconnect "${datasheet_arg[@]}" \
   -o "$out/profile.json" --html "$out/profile.html" --progress plain
 if [ -f "$out/profile.json" ]; then
   step "report" 60 "${loader[@]}" "$bundle/bin/rafter" report "$out/profile.json" --html "$out/report.html"
@@ -116,7 +121,7 @@ if [ "$sanitizer" -eq 1 ]; then
   if [ -n "$sanitizer_bin" ]; then
     # memcheck and initcheck over every kernel; racecheck and synccheck where shared memory and
     # barriers are used (the shared-memory and wgmma kernels).
-    all="core_bench_test mma_bench_test wgmma_bench_test stream_bench_test smem_bench_test chase_bench_test"
+    all="core_bench_test mma_bench_test wgmma_bench_test stream_bench_test smem_bench_test chase_bench_test host_link_bench_test"
     for tool in memcheck initcheck racecheck synccheck; do
       case "$tool" in racecheck|synccheck) tests="smem_bench_test wgmma_bench_test" ;; *) tests=$all ;; esac
       for t in $tests; do
@@ -172,7 +177,7 @@ if ds:
     for c in ds.get("compute", []):
         ds_compute[".".join(c["id"].split(".")[:2])] = c
 for c in p.get("compute", []):
-    key = ".".join(c["id"].split(".")[:2])
+    key = ".".join(c["id"].split(".")[:2]).replace(".matrix_library", ".tensor")
     ref = ds_compute.get(key)
     s = c.get("samples", {})
     cl = c.get("clock_hz")
@@ -226,7 +231,23 @@ if ref and w and w.get("clock_hz") and ref.get("clock_hz"):
     bar("wgmma BF16 vs dense peak at the measured clock", w["flop_per_s"], dense, 0.90, si(dense, "FLOP/s"))
 else:
     bar("wgmma BF16 vs dense peak at the measured clock", None, None, 0.90, "needs wgmma and a datasheet")
-print("\nNot measured by this sweep yet: cuBLASLt GEMM, host-device and peer links, NCCL collectives.")
+g = comp.get("bf16.matrix_library.cublaslt")
+bar("BF16 cuBLASLt GEMM vs 780 TFLOP/s (H100 SXM bar)", g["flop_per_s"] if g else None, 780e12, 1.0, "780 TFLOP/s")
+ds_links = {l["id"]: l for l in (ds or {}).get("links", [])}
+pcie = ds_links.get("pcie")
+pcie_dir = (pcie["bytes_per_s"] / 2 if "bidirectional" in pcie.get("note", "") else pcie["bytes_per_s"]) if pcie else None
+h2d = next((l for l in p.get("links", []) if l["id"] == "h2d_pinned"), None)
+bar("pinned H2D vs one direction of the PCIe link", h2d["bytes_per_s"] if h2d else None, pcie_dir, 0.80,
+    si(pcie_dir, "B/s") if pcie_dir else "no datasheet")
+if p.get("links"):
+    print("\n## Links\n")
+    print("| link | bandwidth | settled | small-copy latency | note |")
+    print("|---|---|---|---|---|")
+    for l in p["links"]:
+        lat = l.get("latency_s")
+        settled = l.get("samples", {}).get("settled", True)
+        print(f"| {l['id']} | {si(l['bytes_per_s'], 'B/s')} | {'yes' if settled else 'NO'} | "
+              f"{f'{lat * 1e6:.2f} us' if lat else '-'} | {l.get('note', '')} |")
 if p.get("warnings"):
     print("\n## Warnings from the profile\n")
     for x in p["warnings"]:

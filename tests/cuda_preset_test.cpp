@@ -1,5 +1,7 @@
 #include "microbench/cuda/cuda_preset.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
@@ -40,6 +42,25 @@ TEST(cuda_preset, working_sets_grow_geometrically_on_the_granule) {
     EXPECT_EQ(sizes[i] % (1 << 16), 0u);
     EXPECT_NEAR(static_cast<double>(sizes[i]) / static_cast<double>(sizes[i - 1]), 1.4142, 0.05);
   }
+}
+
+TEST(cuda_preset, gemm_link_and_collective_sizes_are_set_and_full_reaches_further) {
+  const cuda_preset quick = cuda_preset_for("quick");
+  const cuda_preset full = cuda_preset_for("full");
+  for (const cuda_preset* p : {&quick, &full}) {
+    SCOPED_TRACE(p->name);
+    ASSERT_FALSE(p->gemm_sizes.empty());
+    EXPECT_TRUE(std::is_sorted(p->gemm_sizes.begin(), p->gemm_sizes.end()));
+    for (const std::size_t s : p->gemm_sizes) EXPECT_EQ(s % 16, 0u);  // cuBLASLt fp8 needs multiples of 16
+    EXPECT_EQ(p->gemm_sizes.back(), 8192u);                            // the published anchor size
+    EXPECT_GE(p->link_bytes, std::size_t{64} << 20);
+    EXPECT_EQ(p->link_bytes % 16, 0u);
+    EXPECT_GT(p->link_small_copies, 0);
+    EXPECT_LT(p->nccl_first, p->nccl_last);
+  }
+  EXPECT_GT(full.gemm_sizes.size(), quick.gemm_sizes.size());
+  EXPECT_GT(full.link_bytes, quick.link_bytes);
+  EXPECT_GT(full.nccl_last, quick.nccl_last);
 }
 
 }  // namespace

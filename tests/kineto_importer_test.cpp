@@ -254,6 +254,35 @@ TEST(kineto_importer, strings_with_escapes_and_brackets_at_every_offset) {
   std::filesystem::remove(p);
 }
 
+TEST(kineto_importer, strings_and_nesting_at_every_offset_of_64_byte_blocks) {
+  // The scanner reads 64-byte blocks (falling back to 16-byte steps where a block has a
+  // backslash): brackets inside strings, nested arrays and objects and an occasional escape,
+  // shifted across every offset of a block.
+  std::string events;
+  const int n = 150;
+  auto name_of = [](int i) {
+    return std::string(static_cast<std::size_t>(i), 'a') + "}]{[" + (i % 2 == 0 ? " \"x\"" : "") + (i % 3 == 0 ? "\\" : "") +
+           std::string(static_cast<std::size_t>(i % 70), 'b');
+  };
+  for (int i = 0; i < n; ++i) {
+    if (i > 0) events += ",";
+    std::string text = name_of(i);  // as JSON text: escape the quotes and the backslash
+    std::string json_text;
+    for (const char c : text) json_text += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
+    events += kernel_event(std::to_string(100 + i), "1",
+                           R"(, "correlation": )" + std::to_string(i) + R"(, "nested": [[1, {"s": "]}["}], {}, "{"])", json_text);
+  }
+  const auto p = write_file("blocks.json", trace_json(events));
+  const trace t = import_kineto(p);
+  ASSERT_EQ(t.kernels.size(), static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    const auto& k = t.kernels[static_cast<std::size_t>(i)];
+    EXPECT_EQ(k.name, name_of(i));
+    EXPECT_EQ(k.correlation_id, i);
+  }
+  std::filesystem::remove(p);
+}
+
 TEST(kineto_importer, fatal_input_names_file_and_position) {
   const std::string good = trace_json(kernel_event("100", "5", ""));
   {

@@ -30,8 +30,9 @@ WGMMA = {
     "rafter_wgmma_fp8_kernel": r"^QGMMA\.64x256x32\.F32\.E4M3\.E4M3$",
 }
 LOADS_128 = ["rafter_stream_read_kernel", "rafter_l2_read_kernel", "rafter_stream_copy_kernel",
-             "rafter_stream_triad_kernel"]
-STORES_128 = ["rafter_stream_write_kernel", "rafter_stream_copy_kernel", "rafter_stream_triad_kernel"]
+             "rafter_stream_triad_kernel", "rafter_link_copy_kernel"]
+STORES_128 = ["rafter_stream_write_kernel", "rafter_stream_copy_kernel", "rafter_stream_triad_kernel",
+              "rafter_link_copy_kernel"]
 # Kernels whose time is a ceiling: no local memory (spills) allowed.
 CEILINGS = list(CORE) + list(MMA) + ["rafter_mma_fp8_kernel"] + list(WGMMA) + LOADS_128 + STORES_128 + [
     "rafter_smem_read_kernel", "rafter_chase_kernel"]

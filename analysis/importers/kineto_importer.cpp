@@ -13,7 +13,6 @@
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include <simdjson.h>
@@ -89,8 +88,26 @@ std::optional<std::int64_t> value_ns(od::value v) {
   return microseconds_text_to_ns(raw);
 }
 
+/// A plain JSON integer token ("-12", "0"; up to 18 digits, trailing whitespace allowed) read
+/// from its text; false for anything else (decimals, exponents, strings, ...).
+inline bool plain_int(std::string_view raw, std::int64_t& out) noexcept {
+  const char* p = raw.data();
+  const char* const e = p + raw.size();
+  const bool negative = p < e && *p == '-';
+  if (negative) ++p;
+  const char* const digits = p;
+  std::int64_t v = 0;
+  while (p < e && static_cast<unsigned>(*p - '0') < 10u) v = v * 10 + (*p++ - '0');
+  const auto n = p - digits;
+  if (n == 0 || n > 18 || (n > 1 && *digits == '0')) return false;
+  if (p < e && *p != ' ' && *p != '\n' && *p != '\r' && *p != '\t') return false;
+  out = negative ? -v : v;
+  return true;
+}
+
 std::optional<std::int64_t> value_int(od::value v) {
   std::int64_t i = 0;
+  if (plain_int(v.raw_json_token(), i)) return i;  // the common case, without simdjson's number parser
   if (v.get_int64().get(i) == simdjson::SUCCESS) return i;
   double d = 0;
   if (v.get_double().get(d) == simdjson::SUCCESS && std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9e18) {
@@ -103,12 +120,6 @@ std::optional<double> value_number(od::value v) {
   double d = 0;
   if (v.get_double().get(d) == simdjson::SUCCESS && std::isfinite(d)) return d;
   return std::nullopt;
-}
-
-std::string value_string(od::value v) {
-  std::string_view s;
-  if (v.get_string().get(s) == simdjson::SUCCESS) return std::string(s);
-  return {};
 }
 
 std::optional<dim3_value> value_dim3(od::value v) {
@@ -206,6 +217,47 @@ inline std::uint32_t interesting_bytes(const char* p) {
 #endif
 }
 
+/// Bit masks of the 64 bytes at `p`: quotes, backslashes, '{' or '[', '}' or ']'.
+struct block_masks {
+  std::uint64_t quote = 0, backslash = 0, open = 0, close = 0;
+};
+
+inline block_masks classify_block(const char* p) {
+  block_masks m;
+#if defined(__SSE2__)
+  for (int k = 0; k < 4; ++k) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));  // '[' -> '{', ']' -> '}'
+    const int shift = 16 * k;
+    m.quote |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"'))))) << shift;
+    m.backslash |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))))) << shift;
+    m.open |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(folded, _mm_set1_epi8('{'))))) << shift;
+    m.close |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(folded, _mm_set1_epi8('}'))))) << shift;
+  }
+#else
+  for (int k = 0; k < 64; ++k) {
+    const char c = p[k];
+    const std::uint64_t bit = std::uint64_t{1} << k;
+    if (c == '"') m.quote |= bit;
+    else if (c == '\\') m.backslash |= bit;
+    else if (c == '{' || c == '[') m.open |= bit;
+    else if (c == '}' || c == ']') m.close |= bit;
+  }
+#endif
+  return m;
+}
+
+/// Bit k set when an odd number of bits at or below k are set in `x`.
+inline std::uint64_t prefix_xor(std::uint64_t x) noexcept {
+  x ^= x << 1;
+  x ^= x << 2;
+  x ^= x << 4;
+  x ^= x << 8;
+  x ^= x << 16;
+  x ^= x << 32;
+  return x;
+}
+
 /// A window over the file's (decompressed) bytes that grows to hold the value being scanned.
 /// Positions are indexes into `data()`; `absolute(i)` is the byte offset in the content.
 class byte_window {
@@ -292,6 +344,7 @@ public:
     bool in_string = false;
     std::size_t escaped = std::numeric_limits<std::size_t>::max();  // position of an escaped byte
     const bool scalar = first != '{' && first != '[' && first != '"';
+    const bool top_string = first == '"';  // a key or a string value: short, scanned byte-wise
     for (;;) {
       const char* d = m_window.data();
       const std::size_t end = m_window.end();
@@ -306,45 +359,77 @@ public:
           ++i;
         }
       } else {
-        // 16 bytes at a time: only quotes, backslashes and brackets need a look.
         while (i < end) {
-          std::uint32_t mask = interesting_bytes(d + i);
-          const std::size_t left = end - i;
-          if (left < 16) mask &= (1u << left) - 1u;
-          while (mask != 0) {
-            const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(mask));
-            mask &= mask - 1;
-            if (at == escaped) continue;
-            const char c = d[at];
-            if (in_string) {
-              if (c == '"') {
-                in_string = false;
-                if (m_stack.empty()) {
-                  m_pos = at + 1;
-                  return {begin, at + 1};
-                }
-              } else if (c == '\\') {
-                escaped = at + 1;
-              }
-              continue;
-            }
-            switch (c) {
-              case '"': in_string = true; break;
-              case '{': m_stack.push_back('}'); break;
-              case '[': m_stack.push_back(']'); break;
-              case '}':
-              case ']':
+          // 64-byte blocks without backslashes (nearly all): strings found with bit arithmetic,
+          // then only the brackets outside strings need a look. Anything else (blocks with
+          // escapes, the window's last bytes, string values) goes 16 bytes at a time below.
+          while (!top_string && i + 64 <= end) {
+            const block_masks m = classify_block(d + i);
+            if (m.backslash != 0 || escaped == i) break;
+            const std::uint64_t in_strings = prefix_xor(m.quote) ^ (in_string ? ~std::uint64_t{0} : 0);
+            in_string = (in_strings >> 63) != 0;
+            std::uint64_t brackets = (m.open | m.close) & ~in_strings;
+            while (brackets != 0) {
+              const std::size_t at = i + static_cast<std::size_t>(__builtin_ctzll(brackets));
+              brackets &= brackets - 1;
+              const char c = d[at];
+              if (c == '{') {
+                m_stack.push_back('}');
+              } else if (c == '[') {
+                m_stack.push_back(']');
+              } else {
                 if (m_stack.empty() || m_stack.back() != c) fail_at(at, std::string("not valid JSON: unexpected '") + c + "'");
                 m_stack.pop_back();
                 if (m_stack.empty()) {
                   m_pos = at + 1;
                   return {begin, at + 1};
                 }
-                break;
-              default: break;
+              }
             }
+            i += 64;
           }
-          i += std::min<std::size_t>(16, left);
+          // 16 bytes at a time: only quotes, backslashes and brackets need a look.
+          for (bool first_chunk = true; i < end; first_chunk = false) {
+            // Back to whole blocks after one chunk, unless at the window's end or in a string value.
+            if (!first_chunk && !top_string && i + 64 <= end && escaped != i) break;
+            std::uint32_t mask = interesting_bytes(d + i);
+            const std::size_t left = end - i;
+            if (left < 16) mask &= (1u << left) - 1u;
+            while (mask != 0) {
+              const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(mask));
+              mask &= mask - 1;
+              if (at == escaped) continue;
+              const char c = d[at];
+              if (in_string) {
+                if (c == '"') {
+                  in_string = false;
+                  if (m_stack.empty()) {
+                    m_pos = at + 1;
+                    return {begin, at + 1};
+                  }
+                } else if (c == '\\') {
+                  escaped = at + 1;
+                }
+                continue;
+              }
+              switch (c) {
+                case '"': in_string = true; break;
+                case '{': m_stack.push_back('}'); break;
+                case '[': m_stack.push_back(']'); break;
+                case '}':
+                case ']':
+                  if (m_stack.empty() || m_stack.back() != c) fail_at(at, std::string("not valid JSON: unexpected '") + c + "'");
+                  m_stack.pop_back();
+                  if (m_stack.empty()) {
+                    m_pos = at + 1;
+                    return {begin, at + 1};
+                  }
+                  break;
+                default: break;
+              }
+            }
+            i += std::min<std::size_t>(16, left);
+          }
         }
       }
       std::size_t shift = 0;
@@ -387,29 +472,51 @@ enum class category : std::uint8_t {
   unknown, other, kernel, memcpy, memset, gpu_annotation, annotation, cpu_op, runtime, driver, profiler_range, flow
 };
 
+/// `text` equals the literal `lit`; with the length known at compile time the comparison is a
+/// few inline loads (keys are compared millions of times).
+template <std::size_t N>
+inline bool is(std::string_view text, const char (&lit)[N]) noexcept {
+  return text.size() == N - 1 && std::memcmp(text.data(), lit, N - 1) == 0;
+}
+
 category category_of(std::string_view cat) {
-  if (cat == "kernel" || cat == "Kernel") return category::kernel;
-  if (cat == "gpu_memcpy" || cat == "Memcpy") return category::memcpy;
-  if (cat == "gpu_memset" || cat == "Memset") return category::memset;
-  if (cat == "gpu_user_annotation") return category::gpu_annotation;
-  if (cat == "user_annotation") return category::annotation;
-  if (cat == "cpu_op" || cat == "Operator") return category::cpu_op;
-  if (cat == "cuda_runtime" || cat == "Runtime") return category::runtime;
-  if (cat == "cuda_driver") return category::driver;
-  if (cat == "cuda_profiler_range") return category::profiler_range;
-  if (cat == "ac2g") return category::flow;
+  if (is(cat, "kernel") || is(cat, "Kernel")) return category::kernel;
+  if (is(cat, "gpu_memcpy") || is(cat, "Memcpy")) return category::memcpy;
+  if (is(cat, "gpu_memset") || is(cat, "Memset")) return category::memset;
+  if (is(cat, "gpu_user_annotation")) return category::gpu_annotation;
+  if (is(cat, "user_annotation")) return category::annotation;
+  if (is(cat, "cpu_op") || is(cat, "Operator")) return category::cpu_op;
+  if (is(cat, "cuda_runtime") || is(cat, "Runtime")) return category::runtime;
+  if (is(cat, "cuda_driver")) return category::driver;
+  if (is(cat, "cuda_profiler_range")) return category::profiler_range;
+  if (is(cat, "ac2g")) return category::flow;
   return category::other;
 }
 
+/// The arguments of one event. Reused from event to event (`reset` keeps the vectors' storage);
+/// string views point into the simdjson parser's string buffer and are valid until the next event.
 struct event_args {
   std::optional<std::int64_t> device, stream, correlation, external_id, registers, shared_memory, graph_id, graph_node_id;
   std::optional<double> bytes;
   std::optional<dim3_value> grid, block;
-  std::vector<std::vector<std::int64_t>> input_dims;
-  std::vector<std::string> input_types;
-  std::vector<std::string> concrete_inputs;
+  std::vector<std::int64_t> dims;        // every `Input Dims` entry's dimensions, one after the other
+  std::vector<std::size_t> dim_ends;     // per `Input Dims` entry: end of its dimensions in `dims`
+  std::vector<std::string_view> input_types;
+  std::vector<std::string_view> concrete_inputs;
   std::int64_t nested_dims = 0;  // Input Dims entries that are lists of shapes (TensorList)
   std::vector<std::pair<std::string, double>> counters;
+
+  void reset() noexcept {
+    device = stream = correlation = external_id = registers = shared_memory = graph_id = graph_node_id = std::nullopt;
+    bytes = std::nullopt;
+    grid = block = std::nullopt;
+    dims.clear();
+    dim_ends.clear();
+    input_types.clear();
+    concrete_inputs.clear();
+    nested_dims = 0;
+    counters.clear();
+  }
 };
 
 struct runtime_call {
@@ -485,53 +592,51 @@ private:
     SIMDJSON_TRY(doc.get_object().get(obj));
     std::string_view ph, cat;
     category kind = category::unknown;
-    std::string name;
+    std::string_view name;  // in the parser's string buffer, valid for this event
     std::optional<std::int64_t> ts, dur, pid, tid, id;
-    bool bad_ts = false, bad_dur = false, has_args = false;
-    m_args = event_args{};
+    bool bad_ts = false, bad_dur = false;
+    m_args.reset();
     for (auto field : obj) {
       od::field f;
       SIMDJSON_TRY(std::move(field).get(f));
       std::string_view key;
       SIMDJSON_TRY(field_key(f, key));
       od::value v = f.value();
-      if (key == "ph") {
+      if (is(key, "ph")) {
         SIMDJSON_TRY(v.get_string().get(ph));
-        if (ph == "M" || ph == "i" || ph == "I" || ph == "C") return simdjson::SUCCESS;  // metadata, instants, counters
-      } else if (key == "cat") {
+        if (is(ph, "M") || is(ph, "i") || is(ph, "I") || is(ph, "C")) return simdjson::SUCCESS;  // metadata, instants, counters
+      } else if (is(key, "cat")) {
         SIMDJSON_TRY(v.get_string().get(cat));
         kind = category_of(cat);
         if (kind == category::other) return simdjson::SUCCESS;
-      } else if (key == "name") {
+      } else if (is(key, "name")) {
         std::string_view s;
-        if (v.get_string().get(s) == simdjson::SUCCESS) name.assign(s);
-      } else if (key == "ts") {
+        if (v.get_string().get(s) == simdjson::SUCCESS) name = s;
+      } else if (is(key, "ts")) {
         ts = value_ns(v);
         bad_ts = !ts;
-      } else if (key == "dur") {
+      } else if (is(key, "dur")) {
         dur = value_ns(v);
         bad_dur = !dur;
-      } else if (key == "pid") {
+      } else if (is(key, "pid")) {
         pid = value_int(v);
-      } else if (key == "tid") {
+      } else if (is(key, "tid")) {
         tid = value_int(v);
-      } else if (key == "id") {
+      } else if (is(key, "id")) {
         id = value_int(v);
-      } else if (key == "args") {
-        has_args = true;
+      } else if (is(key, "args")) {
         SIMDJSON_TRY(read_args(v, kind));
       }
     }
     if (kind == category::unknown || kind == category::other) return simdjson::SUCCESS;
     ++m_state.events;
-    (void)has_args;
     if (kind == category::flow) {
       if (id && pid && tid && ts) {
-        if (ph == "f" || ph == "t") m_state.flow_ends.push_back(flow_point{*pid, *tid, *ts, *id});
+        if (is(ph, "f") || is(ph, "t")) m_state.flow_ends.push_back(flow_point{*pid, *tid, *ts, *id});
       }
       return simdjson::SUCCESS;
     }
-    if (ph != "X") {
+    if (!is(ph, "X")) {
       ++m_state.counters["skipped_non_complete_events"];
       return simdjson::SUCCESS;
     }
@@ -544,15 +649,15 @@ private:
     const std::int64_t start = *ts;
     const std::int64_t end = *ts + *dur;
     switch (kind) {
-      case category::kernel: add_kernel(std::move(name), start, end, pid, tid); break;
+      case category::kernel: add_kernel(name, start, end, pid, tid); break;
       case category::memcpy:
       case category::memset: add_copy(kind, name, start, end, pid, tid); break;
       case category::gpu_annotation:
-      case category::annotation: add_range(kind, std::move(name), start, end, pid, tid); break;
-      case category::cpu_op: add_op(std::move(name), start, end, tid); break;
+      case category::annotation: add_range(kind, name, start, end, pid, tid); break;
+      case category::cpu_op: add_op(name, start, end, tid); break;
       case category::runtime:
       case category::driver: add_runtime(name, start, tid); break;
-      case category::profiler_range: add_profiler_range(std::move(name), start, end, pid); break;
+      case category::profiler_range: add_profiler_range(name, start, end, pid); break;
       default: break;
     }
     return simdjson::SUCCESS;
@@ -569,7 +674,7 @@ private:
     for (auto element : outer) {
       od::value e;
       SIMDJSON_TRY(element.get(e));
-      std::vector<std::int64_t> shape;
+      const std::size_t begin = m_args.dims.size();
       od::array inner;
       if (e.get_array().get(inner) == simdjson::SUCCESS) {
         bool nested = false;
@@ -586,25 +691,28 @@ private:
             continue;
           }
           const auto n = value_int(dv);
-          if (n) shape.push_back(*n);
+          if (n) m_args.dims.push_back(*n);
         }
         if (nested) {
           ++m_args.nested_dims;
-          shape.clear();
+          m_args.dims.resize(begin);
         }
       }
-      m_args.input_dims.push_back(std::move(shape));
+      m_args.dim_ends.push_back(m_args.dims.size());
     }
     return simdjson::SUCCESS;
   }
 
-  static simdjson::error_code read_strings(od::value v, std::vector<std::string>& out) {
+  /// Strings of an array; "" for elements that are not strings.
+  static simdjson::error_code read_strings(od::value v, std::vector<std::string_view>& out) {
     od::array a;
     if (v.get_array().get(a) != simdjson::SUCCESS) return simdjson::SUCCESS;
     for (auto element : a) {
       od::value e;
       SIMDJSON_TRY(element.get(e));
-      out.push_back(value_string(e));
+      std::string_view s;
+      if (e.get_string().get(s) != simdjson::SUCCESS) s = {};
+      out.push_back(s);
     }
     return simdjson::SUCCESS;
   }
@@ -622,33 +730,33 @@ private:
       std::string_view key;
       SIMDJSON_TRY(field_key(f, key));
       od::value a = f.value();
-      if (key == "External id") {
+      if (is(key, "External id")) {
         m_args.external_id = value_int(a);
-      } else if (key == "correlation") {
+      } else if (is(key, "correlation")) {
         m_args.correlation = value_int(a);
-      } else if (gpu && key == "device") {
+      } else if (gpu && is(key, "device")) {
         m_args.device = value_int(a);
-      } else if (gpu && key == "stream") {
+      } else if (gpu && is(key, "stream")) {
         m_args.stream = value_int(a);
-      } else if (gpu && key == "bytes") {
+      } else if (gpu && is(key, "bytes")) {
         m_args.bytes = value_number(a);
-      } else if (gpu && key == "registers per thread") {
+      } else if (gpu && is(key, "registers per thread")) {
         m_args.registers = value_int(a);
-      } else if (gpu && key == "shared memory") {
+      } else if (gpu && is(key, "shared memory")) {
         m_args.shared_memory = value_int(a);
-      } else if (gpu && key == "grid") {
+      } else if (gpu && is(key, "grid")) {
         m_args.grid = value_dim3(a);
-      } else if (gpu && key == "block") {
+      } else if (gpu && is(key, "block")) {
         m_args.block = value_dim3(a);
-      } else if (gpu && key == "graph id") {
+      } else if (gpu && is(key, "graph id")) {
         m_args.graph_id = value_int(a);
-      } else if (gpu && key == "graph node id") {
+      } else if (gpu && is(key, "graph node id")) {
         m_args.graph_node_id = value_int(a);
-      } else if (shapes && key == "Input Dims") {
+      } else if (shapes && is(key, "Input Dims")) {
         SIMDJSON_TRY(read_shapes(a));
-      } else if (shapes && key == "Input type") {
+      } else if (shapes && is(key, "Input type")) {
         SIMDJSON_TRY(read_strings(a, m_args.input_types));
-      } else if (shapes && key == "Concrete Inputs") {
+      } else if (shapes && is(key, "Concrete Inputs")) {
         SIMDJSON_TRY(read_strings(a, m_args.concrete_inputs));
       } else if (counters) {
         if (const auto d = value_number(a)) m_args.counters.emplace_back(std::string(key), *d);
@@ -662,10 +770,10 @@ private:
     return d >= 0 && d < 1000000 ? static_cast<int>(d) : 0;
   }
 
-  void add_kernel(std::string name, std::int64_t start, std::int64_t end, const std::optional<std::int64_t>& pid,
+  void add_kernel(std::string_view name, std::int64_t start, std::int64_t end, const std::optional<std::int64_t>& pid,
                   const std::optional<std::int64_t>& tid) {
-    trace_kernel k;
-    k.name = std::move(name);
+    trace_kernel& k = m_state.kernels.emplace_back();
+    k.name.assign(name);
     k.demangled = demangle(k.name);
     k.device = device_of(pid);
     k.stream = m_args.stream.value_or(tid.value_or(-1));
@@ -680,12 +788,11 @@ private:
     k.graph_node_id = m_args.graph_node_id;
     m_state.kernel_external.push_back(m_args.external_id);
     m_state.kernel_pid.push_back(pid.value_or(k.device));
-    m_state.kernels.push_back(std::move(k));
   }
 
-  void add_copy(category kind, const std::string& name, std::int64_t start, std::int64_t end,
+  void add_copy(category kind, std::string_view name, std::int64_t start, std::int64_t end,
                 const std::optional<std::int64_t>& pid, const std::optional<std::int64_t>& tid) {
-    trace_copy c;
+    trace_copy& c = m_state.copies.emplace_back();
     c.device = device_of(pid);
     c.stream = m_args.stream.value_or(tid.value_or(-1));
     c.start_ns = start;
@@ -701,26 +808,26 @@ private:
       static const std::pair<const char*, const char*> kinds[] = {
           {"HtoD", "h2d"}, {"DtoH", "d2h"}, {"DtoD", "d2d"}, {"PtoP", "p2p"}, {"HtoH", "h2h"}};
       for (const auto& [text, k] : kinds) {
-        if (name.find(text) != std::string::npos) c.kind = k;
+        if (name.find(text) != std::string_view::npos) c.kind = k;
       }
       const auto open = name.find('(');
       const auto arrow = name.find(" -> ");
       const auto close = name.find(')');
-      if (open != std::string::npos && arrow != std::string::npos && close != std::string::npos && open < arrow && arrow < close) {
-        std::string src = name.substr(open + 1, arrow - open - 1);
-        std::string dst = name.substr(arrow + 4, close - arrow - 4);
+      if (open != std::string_view::npos && arrow != std::string_view::npos && close != std::string_view::npos &&
+          open < arrow && arrow < close) {
+        std::string src(name.substr(open + 1, arrow - open - 1));
+        std::string dst(name.substr(arrow + 4, close - arrow - 4));
         for (auto& ch : src) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         for (auto& ch : dst) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         c.memory = c.kind == "h2d" ? src : c.kind == "d2h" ? dst : c.kind == "d2d" ? "device" : src + "->" + dst;
       }
     }
-    m_state.copies.push_back(std::move(c));
   }
 
-  void add_range(category kind, std::string name, std::int64_t start, std::int64_t end,
+  void add_range(category kind, std::string_view name, std::int64_t start, std::int64_t end,
                  const std::optional<std::int64_t>& pid, const std::optional<std::int64_t>& tid) {
-    trace_range r;
-    r.name = std::move(name);
+    trace_range& r = m_state.ranges.emplace_back();
+    r.name.assign(name);
     r.start_ns = start;
     r.end_ns = end;
     if (kind == category::gpu_annotation) {
@@ -731,39 +838,46 @@ private:
       r.domain = "user_annotation";
       r.thread = tid.value_or(-1);
     }
-    m_state.ranges.push_back(std::move(r));
   }
 
-  void add_op(std::string name, std::int64_t start, std::int64_t end, const std::optional<std::int64_t>& tid) {
-    trace_op o;
-    o.name = std::move(name);
+  /// The op's vectors are allocated at their exact sizes (millions of ops; no growth slack).
+  void add_op(std::string_view name, std::int64_t start, std::int64_t end, const std::optional<std::int64_t>& tid) {
+    trace_op& o = m_state.ops.emplace_back();
+    o.name.assign(name);
     o.thread = tid.value_or(-1);
     o.start_ns = start;
     o.end_ns = end;
-    if (!m_args.input_dims.empty() || !m_args.input_types.empty()) ++m_state.ops_with_shapes;
-    o.input_dims = std::move(m_args.input_dims);
-    o.input_types = std::move(m_args.input_types);
-    o.concrete_inputs = std::move(m_args.concrete_inputs);
+    if (!m_args.dim_ends.empty() || !m_args.input_types.empty()) ++m_state.ops_with_shapes;
+    if (!m_args.dim_ends.empty()) {
+      o.input_dims.reserve(m_args.dim_ends.size());
+      std::size_t begin = 0;
+      for (const std::size_t end_at : m_args.dim_ends) {
+        o.input_dims.emplace_back(m_args.dims.begin() + static_cast<std::ptrdiff_t>(begin),
+                                  m_args.dims.begin() + static_cast<std::ptrdiff_t>(end_at));
+        begin = end_at;
+      }
+    }
+    if (!m_args.input_types.empty()) o.input_types.assign(m_args.input_types.begin(), m_args.input_types.end());
+    if (!m_args.concrete_inputs.empty()) o.concrete_inputs.assign(m_args.concrete_inputs.begin(), m_args.concrete_inputs.end());
     if (m_args.nested_dims > 0) m_state.counters["op_tensor_list_inputs"] += m_args.nested_dims;
-    m_state.ops.push_back(std::move(o));
     m_state.op_external.push_back(m_args.external_id);
   }
 
-  void add_runtime(const std::string& name, std::int64_t start, const std::optional<std::int64_t>& tid) {
+  void add_runtime(std::string_view name, std::int64_t start, const std::optional<std::int64_t>& tid) {
     if (!m_args.correlation) return;
     runtime_call r;
     r.correlation = *m_args.correlation;
     r.external_id = m_args.external_id;
     r.thread = tid.value_or(-1);
     r.start_ns = start;
-    r.launch = name.find("LaunchKernel") != std::string::npos || name.find("LaunchCooperativeKernel") != std::string::npos;
+    r.launch = name.find("LaunchKernel") != std::string_view::npos || name.find("LaunchCooperativeKernel") != std::string_view::npos;
     m_state.runtime.push_back(r);
   }
 
-  void add_profiler_range(std::string name, std::int64_t start, std::int64_t end, const std::optional<std::int64_t>& pid) {
+  void add_profiler_range(std::string_view name, std::int64_t start, std::int64_t end, const std::optional<std::int64_t>& pid) {
     pending_range p;
     trace_kernel& k = p.kernel;
-    k.name = std::move(name);
+    k.name.assign(name);
     k.demangled = demangle(k.name);
     k.device = device_of(pid);
     k.start_ns = start;
@@ -911,9 +1025,12 @@ void scan_file(kineto_state& state, file_reader& reader) {
 
 // ---- linking ----
 
+constexpr std::size_t k_no_parent = std::numeric_limits<std::size_t>::max();
+
 /// Parent op (innermost enclosing op on the same thread) for every op; ops sorted by thread,
-/// start, longest first.
-void link_op_parents(std::vector<trace_op>& ops) {
+/// start, longest first. Returns each op's parent index (`k_no_parent` for none).
+std::vector<std::size_t> link_op_parents(std::vector<trace_op>& ops) {
+  std::vector<std::size_t> parents(ops.size(), k_no_parent);
   std::vector<std::size_t> order(ops.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -929,9 +1046,13 @@ void link_op_parents(std::vector<trace_op>& ops) {
       thread = ops[i].thread;
     }
     while (!stack.empty() && ops[stack.back()].end_ns <= ops[i].start_ns) stack.pop_back();
-    if (!stack.empty() && ops[stack.back()].end_ns >= ops[i].end_ns) ops[i].parent_id = ops[stack.back()].id;
+    if (!stack.empty() && ops[stack.back()].end_ns >= ops[i].end_ns) {
+      ops[i].parent_id = ops[stack.back()].id;
+      parents[i] = stack.back();
+    }
     stack.push_back(i);
   }
+  return parents;
 }
 
 /// Nesting depth of ranges per (device, thread).
@@ -960,12 +1081,12 @@ void compute_range_depths(std::vector<trace_range>& ranges) {
 /// Innermost op on `thread` whose interval contains `t`.
 class op_locator {
 public:
-  explicit op_locator(const std::vector<trace_op>& ops) : m_ops(ops) {
+  /// `parents`: each op's parent index, from `link_op_parents`.
+  op_locator(const std::vector<trace_op>& ops, std::vector<std::size_t> parents) : m_ops(ops), m_parents(std::move(parents)) {
     for (std::size_t i = 0; i < ops.size(); ++i) m_by_thread[ops[i].thread].push_back(i);
     for (auto& [thread, list] : m_by_thread) {
       std::sort(list.begin(), list.end(), [&](std::size_t a, std::size_t b) { return ops[a].start_ns < ops[b].start_ns; });
     }
-    for (std::size_t i = 0; i < ops.size(); ++i) m_index[ops[i].id] = i;
   }
 
   [[nodiscard]] std::optional<std::int64_t> find(std::int64_t thread, std::int64_t t) const {
@@ -979,17 +1100,16 @@ public:
     for (int guard = 0; cur && guard < 1000; ++guard) {
       const trace_op& o = m_ops[*cur];
       if (o.end_ns >= t) return o.id;
-      if (!o.parent_id) return std::nullopt;
-      const auto p = m_index.find(*o.parent_id);
-      cur = p == m_index.end() ? std::nullopt : std::optional<std::size_t>(p->second);
+      if (m_parents[*cur] == k_no_parent) return std::nullopt;
+      cur = m_parents[*cur];
     }
     return std::nullopt;
   }
 
 private:
   const std::vector<trace_op>& m_ops;
+  std::vector<std::size_t> m_parents;
   std::unordered_map<std::int64_t, std::vector<std::size_t>> m_by_thread;
-  std::unordered_map<std::int64_t, std::size_t> m_index;
 };
 
 struct flow_key_hash {
@@ -1032,17 +1152,32 @@ void finish(kineto_state& s, trace& t) {
   const std::int64_t base = s.base_time_ns.value_or(0);
   auto shift = [base](std::int64_t& v) { v += base; };
 
-  // Ops: unique ids (External id), duplicates dropped.
-  std::unordered_set<std::int64_t> seen_ops;
+  // Ops: unique ids (External id), duplicates dropped (the first in the file is kept).
+  // Sorted vectors rather than hash tables: 8-16 bytes per op at the memory peak.
   std::int64_t max_external = 0;
   for (const auto& e : s.op_external) if (e) max_external = std::max(max_external, *e);
   std::int64_t synthetic = max_external + 1;
+  std::vector<std::int64_t> op_ids;  // External ids of the kept ops, sorted
+  std::vector<char> duplicate(s.op_external.size(), 0);
+  {
+    std::vector<std::pair<std::int64_t, std::size_t>> by_id;
+    for (std::size_t i = 0; i < s.op_external.size(); ++i) {
+      if (s.op_external[i]) by_id.emplace_back(*s.op_external[i], i);
+    }
+    std::sort(by_id.begin(), by_id.end());
+    op_ids.reserve(by_id.size());
+    for (std::size_t j = 0; j < by_id.size(); ++j) {
+      if (j > 0 && by_id[j].first == by_id[j - 1].first) duplicate[by_id[j].second] = 1;
+      else op_ids.push_back(by_id[j].first);
+    }
+  }
+  const auto known_op = [&op_ids](std::int64_t id) { return std::binary_search(op_ids.begin(), op_ids.end(), id); };
   std::vector<trace_op> ops = std::move(s.ops);
   std::size_t kept = 0;
   for (std::size_t i = 0; i < ops.size(); ++i) {
     trace_op& o = ops[i];
     if (s.op_external[i]) {
-      if (!seen_ops.insert(*s.op_external[i]).second) {
+      if (duplicate[i]) {
         ++s.counters["skipped_duplicate_op_ids"];
         continue;
       }
@@ -1058,16 +1193,17 @@ void finish(kineto_state& s, trace& t) {
   }
   ops.resize(kept);
   s.op_external = {};
-  link_op_parents(ops);
-  const op_locator locate(ops);
+  duplicate = {};
+  std::optional<op_locator> locate(std::in_place, ops, link_op_parents(ops));
 
-  // Runtime calls by correlation.
-  std::unordered_map<std::int64_t, std::size_t> runtime_by_corr;
+  // Runtime calls by correlation (sorted; the first call of a correlation wins).
+  std::vector<std::pair<std::int64_t, std::size_t>> runtime_by_corr;
   runtime_by_corr.reserve(s.runtime.size());
   for (std::size_t i = 0; i < s.runtime.size(); ++i) {
     shift(s.runtime[i].start_ns);
-    runtime_by_corr.emplace(s.runtime[i].correlation, i);
+    runtime_by_corr.emplace_back(s.runtime[i].correlation, i);
   }
+  std::sort(runtime_by_corr.begin(), runtime_by_corr.end());
 
   // Flow ends by (pid, tid, ts) for kernels without a correlation argument.
   std::unordered_map<std::tuple<std::int64_t, std::int64_t, std::int64_t>, std::int64_t, flow_key_hash> flow_at;
@@ -1080,19 +1216,20 @@ void finish(kineto_state& s, trace& t) {
   std::int64_t linked_by_external = 0, linked_by_runtime = 0, linked_by_time = 0, correlation_from_flow = 0;
   auto op_for = [&](const std::optional<std::int64_t>& external, const std::optional<std::int64_t>& correlation)
       -> std::optional<std::int64_t> {
-    if (external && seen_ops.count(*external)) {
+    if (external && known_op(*external)) {
       ++linked_by_external;
       return external;
     }
     if (correlation) {
-      const auto r = runtime_by_corr.find(*correlation);
-      if (r != runtime_by_corr.end()) {
+      const auto r = std::lower_bound(runtime_by_corr.begin(), runtime_by_corr.end(),
+                                      std::make_pair(*correlation, std::size_t{0}));
+      if (r != runtime_by_corr.end() && r->first == *correlation) {
         const runtime_call& call = s.runtime[r->second];
-        if (call.external_id && seen_ops.count(*call.external_id)) {
+        if (call.external_id && known_op(*call.external_id)) {
           ++linked_by_runtime;
           return call.external_id;
         }
-        if (const auto id = locate.find(call.thread, call.start_ns)) {
+        if (const auto id = locate->find(call.thread, call.start_ns)) {
           ++linked_by_time;
           return id;
         }
@@ -1161,6 +1298,12 @@ void finish(kineto_state& s, trace& t) {
       }
     }
   }
+
+  // The linking indexes are done with: free them before the model's last allocations.
+  locate.reset();
+  op_ids = {};
+  runtime_by_corr = {};
+  s.runtime = {};
 
   for (auto& c : s.copies) {
     shift(c.start_ns);

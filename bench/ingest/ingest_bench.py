@@ -206,6 +206,9 @@ def main():
             print(row(name, r, content), flush=True)
 
     print()
+    after = os.getloadavg()
+    print(f"load average after the runs: {after[0]:.2f} {after[1]:.2f} {after[2]:.2f}"
+          + ("  (> 1: other work ran meanwhile; wall-time numbers are pessimistic)" if after[0] > 1 else ""))
     rp = results.get("rafter, plain")
     if rp:
         k = rp

@@ -25,6 +25,12 @@ cuda_preset cuda_preset_for(const std::string& name) {
     p.chase_span_over_l2 = 4.0;
     p.chase_min_last = std::size_t{256} << 20;
     p.chase_hops = 16384;
+    p.gemm_sizes = {4096, 8192};
+    p.link_bytes = std::size_t{256} << 20;
+    p.nccl_first = std::size_t{64} << 10;
+    p.nccl_last = std::size_t{256} << 20;
+    p.nccl_factor = 16;
+    p.p2p_all_pairs = false;
   } else if (name == "full") {
     p.launch_target_s = 0.02;
     p.timing = timing_policy{10, 0.1, 0.05, 0.01, 3};
@@ -37,6 +43,11 @@ cuda_preset cuda_preset_for(const std::string& name) {
     p.chase_span_over_l2 = 64.0;
     p.chase_min_last = std::size_t{4} << 30;
     p.chase_hops = 65536;
+    p.gemm_sizes = {1024, 2048, 4096, 6144, 8192};
+    p.link_bytes = std::size_t{512} << 20;
+    p.nccl_first = std::size_t{8} << 10;
+    p.nccl_last = std::size_t{1} << 30;
+    p.nccl_factor = 4;
   } else {
     throw usage_error("unknown preset \"" + name + "\" (expected quick or full)");
   }

@@ -27,6 +27,14 @@ struct cuda_preset {
   std::size_t chase_min_last = 0;
   std::uint32_t chase_hops = 16384;    ///< Timed hops per launch.
   std::uint32_t chase_warm_max = 1u << 20;  ///< Untimed hops before the first launch, at most.
+  std::vector<std::size_t> gemm_sizes;  ///< m = n = k of the cuBLASLt GEMM sweep.
+  std::size_t link_bytes = 0;           ///< One host-device or peer bandwidth transfer.
+  std::size_t link_small_bytes = 8;     ///< One small-transfer latency copy.
+  int link_small_copies = 100;          ///< Back-to-back small copies per latency sample.
+  std::size_t nccl_first = 0;           ///< Smallest collective message (nccl-tests' size S).
+  std::size_t nccl_last = 0;            ///< Largest collective message, at most.
+  std::size_t nccl_factor = 4;          ///< Each message size this many times the one before.
+  bool p2p_all_pairs = true;            ///< Every ordered GPU pair, else only pairs with the swept device.
 };
 
 /// The preset called `name` ("quick" or "full"); throws usage_error otherwise.

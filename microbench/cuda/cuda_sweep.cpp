@@ -15,9 +15,19 @@
 #include "core/units.hpp"
 #include "core/version.hpp"
 #include "microbench/cuda/chase_bench.hpp"
+#include "microbench/cuda/collective_bandwidth.hpp"
 #include "microbench/cuda/core_bench.hpp"
+#include "microbench/cuda/cublaslt_library.hpp"
+#include "microbench/cuda/cuda_call.hpp"
 #include "microbench/cuda/cuda_preset.hpp"
+#include "microbench/cuda/gemm_bench.hpp"
 #include "microbench/cuda/gpu_session.hpp"
+#include "microbench/cuda/host_link_bench.hpp"
+#include "microbench/cuda/p2p_bench.hpp"
+#if RAFTER_HAVE_NCCL
+#include "microbench/cuda/nccl_bench.hpp"
+#include "microbench/cuda/nccl_library.hpp"
+#endif
 #include "microbench/cuda/kernel_counts.hpp"
 #include "microbench/cuda/mma_bench.hpp"
 #include "microbench/cuda/nvml_library.hpp"
@@ -191,6 +201,62 @@ void measure_wgmma(sweep_state& st, int& step) {
     st.check_clock(i.id, clock);
     st.prog.step(++step, fmt::format("{}: {}{}", i.id, format_flops(c.flop_per_s), c.samples->settled ? "" : " (not settled)"));
     st.profile.compute.push_back(std::move(c));
+  }
+}
+
+void measure_gemm(sweep_state& st, int& step) {
+  const cublaslt_library lt;
+  for (const gemm_precision_info& i : gemm_precisions()) {
+    throw_if_interrupted();
+    if (!lt.available()) {
+      st.prog.step(++step, fmt::format("{}: skipped (cuBLASLt unavailable: {})", i.id, lt.unavailable_reason()));
+      continue;
+    }
+    if (st.session.facts().cc < i.min_cc) {
+      st.prog.step(++step, fmt::format("{}: not on compute capability {}.{}", i.id, st.session.facts().cc / 10,
+                                       st.session.facts().cc % 10));
+      continue;
+    }
+    std::optional<compute_ceiling> best;
+    std::string per_size;
+    std::string skipped;
+    for (const std::size_t size : st.preset.gemm_sizes) {
+      throw_if_interrupted();
+      std::optional<gemm_bench> bench;
+      try {
+        bench.emplace(st.session, lt, i.precision, size, st.options.seed + 600 + static_cast<std::uint64_t>(i.precision));
+      } catch (const unsupported_error& e) {
+        skipped += fmt::format("{}{}: {}", skipped.empty() ? "" : "; ", size, e.what());
+        continue;
+      }
+      const std::string what = fmt::format("cuBLASLt {} GEMM at {}^3", i.name, size);
+      require_correct(what, bench->run_and_check());
+      const auto launches = static_cast<int>(calibrate([&](std::size_t n) { return bench->time(static_cast<int>(n)); }, 1,
+                                                       st.preset.launch_target_s, 1 << 16));
+      const sample_stats t = measure_with_gbench(fmt::format("cuda/{}/{}", i.id, size), [&] { return bench->time(launches); },
+                                                 st.preset.timing);
+      require_correct(what, bench->check_output());
+      std::optional<double> clock;
+      if (const auto r = st.nvml.read(st.session.facts().pci_bus_id); r && r->sm_clock_hz) clock = r->sm_clock_hz;
+      compute_ceiling c = ceiling(i.id, i.name, "matrix_library", t, bench->flop(launches), clock,
+                                  fmt::format("cuBLASLt matmul m=n=k={} ({}; D = A^T B, fp32 accumulation, top heuristic "
+                                              "algorithm, {} workspace), random inputs, {} sampled outputs checked against "
+                                              "a host reference{}",
+                                              size, i.layout, format_capacity(static_cast<double>(gemm_bench::workspace_bytes)),
+                                              gemm_bench::samples, clock ? "; SM clock read from NVML after the timing" : ""));
+      st.count(*c.samples);
+      per_size += fmt::format("{}{}^3: {}", per_size.empty() ? "" : ", ", size, format_flops(c.flop_per_s));
+      if (!best || c.flop_per_s > best->flop_per_s) best = std::move(c);
+    }
+    if (!best) {
+      st.prog.step(++step, fmt::format("{}: skipped ({})", i.id, skipped));
+      continue;
+    }
+    best->note = "best of the size sweep: " + per_size + (skipped.empty() ? "" : "; not measured: " + skipped);
+    if (best->clock_hz) st.check_clock(i.id, best->clock_hz);
+    st.prog.step(++step, fmt::format("{}: {} ({}){}", i.id, format_flops(best->flop_per_s), per_size,
+                                     best->samples->settled ? "" : " (not settled)"));
+    st.profile.compute.push_back(std::move(*best));
   }
 }
 
@@ -400,6 +466,209 @@ void measure_latency(sweep_state& st, std::map<std::string, memory_level>& level
   st.profile.curves.push_back(std::move(c));
 }
 
+/// Bandwidth of `repeats`-copy samples and the time statistics scaled to one copy.
+struct link_timing {
+  sample_stats bandwidth;  ///< B/s.
+  int repeats = 1;
+};
+
+template <typename Time>
+link_timing time_link(sweep_state& st, const std::string& name, double bytes_per_repeat, Time&& time_of) {
+  link_timing r;
+  r.repeats = static_cast<int>(calibrate([&](std::size_t n) { return time_of(static_cast<int>(n)); }, 1,
+                                         st.preset.launch_target_s, 1 << 12));
+  const sample_stats t = measure_with_gbench(name, [&] { return time_of(r.repeats); }, st.preset.timing);
+  r.bandwidth = t.reciprocal_scaled(bytes_per_repeat * r.repeats);
+  st.count(r.bandwidth);
+  return r;
+}
+
+/// Seconds of one small copy: `copies` back-to-back copies per sample, median over the samples.
+template <typename Small>
+sample_stats time_small_copies(sweep_state& st, const std::string& name, Small&& small) {
+  const int copies = st.preset.link_small_copies;
+  sample_stats t = measure_with_gbench(name, [&] {
+    std::string mismatch;
+    const double seconds = small(copies, mismatch);
+    require_correct(name, mismatch);
+    return seconds;
+  }, st.preset.timing);
+  t.median /= copies;
+  t.min /= copies;
+  t.max /= copies;
+  st.count(t);
+  return t;
+}
+
+link_ceiling make_link(const std::string& id, const sample_stats& bandwidth, const std::string& method) {
+  link_ceiling l;
+  l.id = id;
+  l.bytes_per_s = bandwidth.median;
+  l.samples = bandwidth;
+  l.source = figure_source::measured;
+  l.method = fmt::format("{}; median of {} repetitions", method, bandwidth.n);
+  return l;
+}
+
+void measure_host_links(sweep_state& st, int& step) {
+  const device_facts& f = st.session.facts();
+  const std::size_t bytes = std::min(st.preset.link_bytes, static_cast<std::size_t>(0.2 * static_cast<double>(f.free_bytes))) / 16 * 16;
+  host_link_bench bench(st.session, bytes, st.options.seed + 700);
+  for (const host_copy_info& i : host_copies()) {
+    throw_if_interrupted();
+    const std::string what = fmt::format("{} copy of {}", i.id, format_capacity(static_cast<double>(bytes)));
+    require_correct(what, bench.run_and_check(i.copy));
+    const link_timing t = time_link(st, std::string("cuda/link/") + i.id, bench.bytes(i.copy, 1),
+                                    [&](int n) { return bench.time(i.copy, n); });
+    require_correct(what, bench.check_output(i.copy));
+    link_ceiling l = make_link(i.id, t.bandwidth,
+                          fmt::format("{}, {} per copy, {} back-to-back copies per sample, every destination checked word "
+                                      "for word{}",
+                                      i.method, format_capacity(static_cast<double>(bytes)), t.repeats,
+                                      i.copy == host_copy::h2d_sm_kernel || i.copy == host_copy::d2h_sm_kernel
+                                          ? fmt::format(", {} blocks", bench.sm_blocks())
+                                          : ""));
+    if (i.copy == host_copy::h2d_pinned || i.copy == host_copy::d2h_pinned) {
+      const bool h2d = i.copy == host_copy::h2d_pinned;
+      const sample_stats lat = time_small_copies(st, std::string("cuda/link/") + i.id + "/latency", [&](int copies, std::string& mm) {
+        return bench.small_copies(h2d, st.preset.link_small_bytes, copies, mm);
+      });
+      l.latency_s = lat.median;
+      l.method += fmt::format("; latency: CUDA-event time of {} back-to-back {}-byte pinned copies divided by {} (median {})",
+                              st.preset.link_small_copies, st.preset.link_small_bytes, st.preset.link_small_copies,
+                              format_seconds(lat.median));
+    }
+    st.prog.step(++step, fmt::format("{}: {}{}{}", i.id, format_bandwidth(l.bytes_per_s),
+                                     l.latency_s ? ", small copy " + format_seconds(*l.latency_s) : "",
+                                     t.bandwidth.settled ? "" : " (not settled)"));
+    st.profile.links.push_back(std::move(l));
+  }
+}
+
+bool peer_pair_measured(const sweep_state& st, int a, int b) {
+  return a != b && (st.preset.p2p_all_pairs || a == st.options.device || b == st.options.device);
+}
+
+void measure_peer_links(sweep_state& st, int& step, int devices) {
+  for (int a = 0; a < devices; ++a) {
+    for (int b = 0; b < devices; ++b) {
+      if (!peer_pair_measured(st, a, b)) continue;
+      throw_if_interrupted();
+      const std::string id = fmt::format("p2p_{}_{}", a, b);
+      std::optional<p2p_bench> bench;
+      try {
+        bench.emplace(a, b, st.preset.link_bytes, st.options.seed + 800 + static_cast<std::uint64_t>(a * devices + b));
+      } catch (const unsupported_error& e) {
+        st.profile.warnings.push_back(id + ": not measured: " + e.what());
+        step += 2;
+        st.prog.step(step, id + ": skipped (" + e.what() + ")");
+        continue;
+      }
+      for (const bool read : {false, true}) {
+        const std::string what = fmt::format("peer {} GPU {} -> GPU {}", read ? "read" : "write", a, b);
+        require_correct(what, bench->run_and_check(read));
+        const link_timing t = time_link(st, "cuda/link/" + id + (read ? "_read" : ""), bench->bytes(1),
+                                        [&](int n) { return bench->time(read, n); });
+        require_correct(what, bench->check_output());
+        link_ceiling l = make_link(read ? id + "_read" : id, t.bandwidth,
+                              fmt::format("cudaMemcpyPeerAsync GPU {} -> GPU {} issued on GPU {}'s stream ({}, copy engine, "
+                                          "peer access enabled), {} per copy, {} copies per sample, destination checked "
+                                          "word for word",
+                                          a, b, read ? b : a, read ? "a read" : "a write",
+                                          format_capacity(bench->bytes(1)), t.repeats));
+        if (!read) {
+          const sample_stats lat = time_small_copies(st, "cuda/link/" + id + "/latency", [&](int copies, std::string& mm) {
+            return bench->small_copies(st.preset.link_small_bytes, copies, mm);
+          });
+          l.latency_s = lat.median;
+          l.method += fmt::format("; latency: {} back-to-back {}-byte peer copies, CUDA events, divided by {}",
+                                  st.preset.link_small_copies, st.preset.link_small_bytes, st.preset.link_small_copies);
+        }
+        st.prog.step(++step, fmt::format("{}: {}", l.id, format_bandwidth(l.bytes_per_s)));
+        st.profile.links.push_back(std::move(l));
+      }
+    }
+  }
+  RAFTER_CUDA_CALL(cudaSetDevice(st.options.device));
+}
+
+void measure_collectives(sweep_state& st, int& step, int devices) {
+#if RAFTER_HAVE_NCCL
+  const nccl_library nccl;
+  if (devices < 2 || !nccl.available()) {
+    const std::string why = devices < 2 ? std::string("one GPU visible") : "NCCL unavailable: " + nccl.unavailable_reason();
+    st.profile.warnings.push_back("NCCL collectives not measured: " + why);
+    step += static_cast<int>(collectives().size());
+    st.prog.step(step, "nccl: skipped (" + why + ")");
+    return;
+  }
+  std::vector<int> all(static_cast<std::size_t>(devices));
+  for (int d = 0; d < devices; ++d) all[static_cast<std::size_t>(d)] = d;
+  nccl_bench bench(nccl, all, st.preset.nccl_last, st.options.seed + 900);
+  const auto sizes = message_sizes(st.preset.nccl_first, st.preset.nccl_last, st.preset.nccl_factor,
+                                   4 * static_cast<std::size_t>(devices));
+  for (const collective_info& i : collectives()) {
+    curve c;
+    c.id = fmt::format("{}.busbw", i.id);
+    c.kind = "bandwidth";
+    c.access = i.id;
+    c.y_unit = "B/s";
+    std::optional<sample_stats> best;
+    double best_bytes = 0.0;
+    std::optional<double> latency;
+    for (const std::size_t size : sizes) {
+      throw_if_interrupted();
+      const std::size_t bytes = bench.message_bytes(size);
+      const std::string what = fmt::format("NCCL {} of {}", i.name, format_capacity(static_cast<double>(bytes)));
+      require_correct(what, bench.run_and_check(i.op, bytes));
+      const double factor = bus_bandwidth_factor(i.op, devices);
+      const link_timing t = time_link(st, fmt::format("cuda/{}/{}", c.id, bytes), static_cast<double>(bytes) * factor,
+                                      [&](int n) { return bench.time(i.op, bytes, n); });
+      require_correct(what, bench.check_output(i.op, bytes));
+      if (!latency) latency = bus_bandwidth(i.op, devices, static_cast<double>(bytes), 1.0) / t.bandwidth.median;
+      c.points.push_back({static_cast<double>(bytes), t.bandwidth});
+      if (!best || t.bandwidth.median > best->median) {
+        best = t.bandwidth;
+        best_bytes = static_cast<double>(bytes);
+      }
+    }
+    link_ceiling l = make_link(i.id, *best,
+                          fmt::format("NCCL {} {} (fp32 sum) over {} GPUs in one process (ncclCommInitAll); bus bandwidth "
+                                      "(nccl-tests: algbw = S/t, busbw = algbw x {:.4g}) at the best message size S = {} of "
+                                      "{} to {}, host clock around back-to-back collectives, sampled outputs checked exactly",
+                                      nccl.version(), i.name, devices, bus_bandwidth_factor(i.op, devices),
+                                      format_capacity(best_bytes), format_capacity(static_cast<double>(sizes.front())),
+                                      format_capacity(static_cast<double>(sizes.back()))));
+    l.latency_s = latency;
+    l.note = fmt::format("latency_s is the time of one collective at the smallest size, {}; the curve {} has busbw per size",
+                         format_capacity(static_cast<double>(sizes.front())), c.id);
+    st.prog.step(++step, fmt::format("{}: busbw {}", i.id, format_bandwidth(l.bytes_per_s)));
+    st.profile.links.push_back(std::move(l));
+    st.profile.curves.push_back(std::move(c));
+  }
+  RAFTER_CUDA_CALL(cudaSetDevice(st.options.device));
+#else
+  (void)devices;
+  st.profile.warnings.push_back("NCCL collectives not measured: this rafter was built without nccl.h");
+  step += static_cast<int>(collectives().size());
+  st.prog.step(step, "nccl: skipped (built without nccl.h)");
+#endif
+}
+
+void measure_links(sweep_state& st) {
+  int devices = 0;
+  RAFTER_CUDA_CALL(cudaGetDeviceCount(&devices));
+  int step = 0;
+  int pairs = 0;
+  for (int a = 0; a < devices; ++a) {
+    for (int b = 0; b < devices; ++b) pairs += peer_pair_measured(st, a, b) ? 1 : 0;
+  }
+  st.prog.begin("interconnect", static_cast<int>(host_copies().size() + collectives().size()) + 2 * pairs);
+  measure_host_links(st, step);
+  measure_peer_links(st, step, devices);
+  measure_collectives(st, step, devices);
+}
+
 void describe_device(machine_profile& profile, const gpu_inventory& inventory, const gpu_session& session,
                      const nvml_library& nvml, const sweep_options& options) {
   const device_facts& f = session.facts();
@@ -469,11 +738,12 @@ machine_profile run_cuda_sweep(const sweep_options& options, progress& prog) {
   sweep_state st{options, preset, prog, session, nvml, profile, {}, 0, 0};
   if (options.compute) {
     int step = 0;
-    const int total = static_cast<int>(core_ops().size() + mma_ops().size() + wgmma_ops().size());
+    const int total = static_cast<int>(core_ops().size() + mma_ops().size() + wgmma_ops().size() + gemm_precisions().size());
     prog.begin("compute", total);
     measure_core(st, step);
     measure_mma(st, step);
     measure_wgmma(st, step);
+    measure_gemm(st, step);
   }
   std::map<std::string, memory_level> levels;
   if (options.memory) {
@@ -481,6 +751,7 @@ machine_profile run_cuda_sweep(const sweep_options& options, progress& prog) {
     measure_curve(st, levels);
   }
   if (options.latency) measure_latency(st, levels);
+  if (options.interconnect) measure_links(st);
 
   for (const char* name : {"l1", "smem", "l2", "hbm"}) {
     const auto it = levels.find(name);

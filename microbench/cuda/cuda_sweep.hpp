@@ -14,9 +14,10 @@ struct sweep_options {
   int device = 0;                ///< CUDA device index.
   bool memory = true;            ///< HBM read/write/copy/triad, L2, shared memory, bandwidth curve.
   bool latency = true;           ///< Pointer-chase latency versus footprint.
-  bool compute = true;           ///< CUDA-core FMA, mma.sync and (sm_90a) wgmma ceilings.
+  bool compute = true;           ///< CUDA-core FMA, mma.sync, (sm_90a) wgmma and cuBLASLt GEMM ceilings.
   std::uint64_t seed = 0x5eed;   ///< Seed of every random input.
   std::string command;           ///< The command line, recorded in the profile.
+  bool interconnect = false;     ///< Host-device copies, peer copies, NCCL collectives (profile `links`).
 };
 
 /// Measures GPU `options.device` into a `rafter.machine/1` profile. Every kernel's result is

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include <cuda_runtime_api.h>
+
+#include "microbench/cuda/device_buffer.hpp"
+
+namespace rafter::cuda {
+
+/// Peer-to-peer copies of `bytes` (a multiple of 16) of random data (link_pattern) from a buffer
+/// on GPU `src` to one on GPU `dst` with cudaMemcpyPeerAsync (copy engine), peer access enabled
+/// both ways. A write is issued on a stream of `src` (pushed), a read on a stream of `dst`
+/// (pulled). The destination is cleared before a checked copy and compared word for word with the
+/// pattern afterwards. Leaves `src` the current device; the caller restores its own.
+class p2p_bench {
+public:
+  /// Throws unsupported_error when either GPU cannot access the other (cudaDeviceCanAccessPeer).
+  p2p_bench(int src, int dst, std::size_t bytes, std::uint64_t seed);
+  ~p2p_bench();
+  p2p_bench(const p2p_bench&) = delete;
+  p2p_bench& operator=(const p2p_bench&) = delete;
+
+  [[nodiscard]] std::string run_and_check(bool read);
+  [[nodiscard]] std::string check_output() const;
+  /// Seconds (CUDA events on the issuing GPU's stream) of `repeats` back-to-back copies.
+  [[nodiscard]] double time(bool read, int repeats);
+  /// Seconds of `copies` back-to-back writes of `small_bytes`, checked: `mismatch` empty when the data arrived.
+  [[nodiscard]] double small_copies(std::size_t small_bytes, int copies, std::string& mismatch);
+  [[nodiscard]] double bytes(int repeats) const noexcept { return static_cast<double>(m_bytes) * repeats; }
+
+private:
+  cudaError_t enqueue(bool read, int repeats, std::size_t bytes);
+  double timed(bool read, int repeats, std::size_t bytes);
+
+  int m_src = 0, m_dst = 0;
+  std::size_t m_bytes = 0;
+  std::uint64_t m_seed = 0;
+  device_buffer<std::uint32_t> m_src_buffer, m_dst_buffer;
+  cudaStream_t m_src_stream = nullptr, m_dst_stream = nullptr;
+  cudaEvent_t m_start[2] = {nullptr, nullptr}, m_stop[2] = {nullptr, nullptr};
+};
+
+}  // namespace rafter::cuda
