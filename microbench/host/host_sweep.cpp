@@ -335,6 +335,30 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
         }
         if (rep) m.samples[c.access] = rep->y;
       }
+      // A working set of 4x the last-level cache and more is in DRAM whatever the segmentation
+      // made of a noisy curve: without a detected DRAM plateau, the median of those points stands
+      // in for it, and the profile says so.
+      const bool has_dram = std::any_of(c.plateaus.begin(), c.plateaus.end(), [](const plateau& p) { return p.level == "dram"; });
+      if (!has_dram) {
+        std::vector<double> beyond;
+        for (const auto& pt : c.points) {
+          if (pt.x >= 4.0 * llc) beyond.push_back(pt.y.median);
+        }
+        if (beyond.size() >= 2) {
+          std::sort(beyond.begin(), beyond.end());
+          const double value = beyond[beyond.size() / 2];
+          memory_level& m = level_entry("dram");
+          switch (kind) {
+            case access_kind::read: m.read_bytes_per_s = value; break;
+            case access_kind::write: m.write_bytes_per_s = value; break;
+            case access_kind::copy: m.copy_bytes_per_s = value; break;
+            case access_kind::triad: m.triad_bytes_per_s = value; break;
+          }
+          profile.warnings.push_back(fmt::format(
+              "{}: no flat DRAM plateau; dram {} is the median of the {} points at 4x the last-level cache and beyond",
+              c.id, c.access, beyond.size()));
+        }
+      }
       profile.curves.push_back(std::move(c));
     }
   }
