@@ -97,7 +97,10 @@ inline bool plain_int(std::string_view raw, std::int64_t& out) noexcept {
   if (negative) ++p;
   const char* const digits = p;
   std::int64_t v = 0;
-  while (p < e && static_cast<unsigned>(*p - '0') < 10u) v = v * 10 + (*p++ - '0');
+  while (p < e && static_cast<unsigned>(*p - '0') < 10u) {
+    if (p - digits < 18) v = v * 10 + (*p - '0');  // more than 18 digits is rejected below
+    ++p;
+  }
   const auto n = p - digits;
   if (n == 0 || n > 18 || (n > 1 && *digits == '0')) return false;
   if (p < e && *p != ' ' && *p != '\n' && *p != '\r' && *p != '\t') return false;
@@ -1150,12 +1153,19 @@ std::string plural(std::int64_t n, const char* one, const char* many) {
 void finish(kineto_state& s, trace& t) {
   // Timestamps: baseTimeNanoseconds-relative -> epoch ns.
   const std::int64_t base = s.base_time_ns.value_or(0);
-  auto shift = [base](std::int64_t& v) { v += base; };
+  auto shift = [&s, base](std::int64_t& v) {
+    if (__builtin_add_overflow(v, base, &v)) {
+      throw input_error(s.file, "baseTimeNanoseconds", "timestamps overflow 64-bit nanoseconds once shifted by it");
+    }
+  };
 
   // Ops: unique ids (External id), duplicates dropped (the first in the file is kept).
   // Sorted vectors rather than hash tables: 8-16 bytes per op at the memory peak.
   std::int64_t max_external = 0;
   for (const auto& e : s.op_external) if (e) max_external = std::max(max_external, *e);
+  if (max_external == std::numeric_limits<std::int64_t>::max()) {
+    throw input_error(s.file, "External id", "an External id of 2^63-1 leaves no room for rafter's own op ids");
+  }
   std::int64_t synthetic = max_external + 1;
   std::vector<std::int64_t> op_ids;  // External ids of the kept ops, sorted
   std::vector<char> duplicate(s.op_external.size(), 0);
