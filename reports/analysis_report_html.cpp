@@ -15,6 +15,7 @@
 #include "core/units.hpp"
 #include "core/version.hpp"
 #include "reports/html_escape.hpp"
+#include "reports/sortable_tables_script.hpp"
 #include "reports/svg_chart.hpp"
 
 namespace rafter {
@@ -569,41 +570,6 @@ footer { color: var(--muted); font-size: 12px; text-align: center; }
 @media print { body { background: #fff; } header, section { break-inside: avoid; border-color: #ccc; } }
 )css";
 
-// Click a header to sort; numeric cells sort by data-sort. Without it the tables read the same.
-constexpr const char* k_script = R"js(
-(function () {
-  'use strict';
-  function key(cell) {
-    if (!cell) return '';
-    var raw = cell.getAttribute('data-sort');
-    if (raw !== null && raw !== '' && !isNaN(Number(raw))) return Number(raw);
-    return cell.textContent.trim().toLowerCase();
-  }
-  function compare(a, b) {
-    if (typeof a === typeof b) return a < b ? -1 : (a > b ? 1 : 0);
-    return typeof a === 'number' ? -1 : 1;
-  }
-  var tables = document.querySelectorAll('table.sortable');
-  Array.prototype.forEach.call(tables, function (table) {
-    var body = table.tBodies[0];
-    if (!body || !table.tHead) return;
-    var headers = table.tHead.rows[0].cells;
-    Array.prototype.forEach.call(headers, function (th, column) {
-      th.addEventListener('click', function () {
-        var ascending = th.getAttribute('aria-sort') !== 'ascending';
-        Array.prototype.forEach.call(headers, function (other) { other.removeAttribute('aria-sort'); });
-        th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
-        var rows = Array.prototype.slice.call(body.rows);
-        rows.sort(function (a, b) {
-          var order = compare(key(a.cells[column]), key(b.cells[column]));
-          return ascending ? order : -order;
-        });
-        rows.forEach(function (row) { body.appendChild(row); });
-      });
-    });
-  });
-})();
-)js";
 
 }  // namespace
 
@@ -633,7 +599,7 @@ std::string render_analysis_html(const analysis_document& a, const analysis_html
   html += render_rules(a) + "\n";
   html += "<footer>Rendered by rafter " + esc(version_string) +
           " from a rafter.analysis/1 document. Self-contained: no external resources.</footer>\n";
-  html += "</main>\n<script>" + std::string(k_script) + "</script>\n</body>\n</html>\n";
+  html += "</main>\n<script>" + std::string(sortable_tables_script) + "</script>\n</body>\n</html>\n";
   return html;
 }
 
