@@ -109,6 +109,28 @@ const curve_point* representative(const curve& c, const plateau& p) {
   return inside[inside.size() / 2];
 }
 
+bool has_level(const curve& c, const std::string& level) {
+  return std::any_of(c.plateaus.begin(), c.plateaus.end(), [&](const plateau& p) { return p.level == level; });
+}
+
+struct beyond_figure {
+  double value = 0;  ///< Median of the point medians, in the curve's unit.
+  std::size_t points = 0;
+};
+
+/// A working set of `from_bytes` (4x the last-level cache) and more is in DRAM whatever the
+/// segmentation made of a noisy or still-rising curve (TLB reach, prefetchers): the median of
+/// those points stands in for a DRAM plateau. Needs at least two points.
+std::optional<beyond_figure> median_beyond(const curve& c, double from_bytes) {
+  std::vector<double> ys;
+  for (const auto& pt : c.points) {
+    if (pt.x >= from_bytes) ys.push_back(pt.y.median);
+  }
+  if (ys.size() < 2) return std::nullopt;
+  std::sort(ys.begin(), ys.end());
+  return beyond_figure{ys[ys.size() / 2], ys.size()};
+}
+
 struct sweep_context {
   const sweep_options& options;
   const preset_params& params;
@@ -335,28 +357,18 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
         }
         if (rep) m.samples[c.access] = rep->y;
       }
-      // A working set of 4x the last-level cache and more is in DRAM whatever the segmentation
-      // made of a noisy curve: without a detected DRAM plateau, the median of those points stands
-      // in for it, and the profile says so.
-      const bool has_dram = std::any_of(c.plateaus.begin(), c.plateaus.end(), [](const plateau& p) { return p.level == "dram"; });
-      if (!has_dram) {
-        std::vector<double> beyond;
-        for (const auto& pt : c.points) {
-          if (pt.x >= 4.0 * llc) beyond.push_back(pt.y.median);
-        }
-        if (beyond.size() >= 2) {
-          std::sort(beyond.begin(), beyond.end());
-          const double value = beyond[beyond.size() / 2];
+      if (!has_level(c, "dram")) {
+        if (const auto beyond = median_beyond(c, 4.0 * llc)) {
           memory_level& m = level_entry("dram");
           switch (kind) {
-            case access_kind::read: m.read_bytes_per_s = value; break;
-            case access_kind::write: m.write_bytes_per_s = value; break;
-            case access_kind::copy: m.copy_bytes_per_s = value; break;
-            case access_kind::triad: m.triad_bytes_per_s = value; break;
+            case access_kind::read: m.read_bytes_per_s = beyond->value; break;
+            case access_kind::write: m.write_bytes_per_s = beyond->value; break;
+            case access_kind::copy: m.copy_bytes_per_s = beyond->value; break;
+            case access_kind::triad: m.triad_bytes_per_s = beyond->value; break;
           }
           profile.warnings.push_back(fmt::format(
               "{}: no flat DRAM plateau; dram {} is the median of the {} points at 4x the last-level cache and beyond",
-              c.id, c.access, beyond.size()));
+              c.id, c.access, beyond->points));
         }
       }
       profile.curves.push_back(std::move(c));
@@ -376,6 +388,16 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
       m.latency_s = p.value;
       if (clock_hz) m.latency_cycles = p.value * *clock_hz;
       if (const curve_point* rep = representative(c, p)) m.samples["latency"] = rep->y;
+    }
+    if (!has_level(c, "dram")) {
+      if (const auto beyond = median_beyond(c, 4.0 * llc)) {
+        memory_level& m = level_entry("dram");
+        m.latency_s = beyond->value;
+        if (clock_hz) m.latency_cycles = beyond->value * *clock_hz;
+        profile.warnings.push_back(fmt::format(
+            "{}: no flat DRAM plateau; dram latency is the median of the {} points at 4x the last-level cache and beyond",
+            c.id, beyond->points));
+      }
     }
     profile.curves.push_back(std::move(c));
   }
