@@ -26,6 +26,9 @@ void put_if(json& j, const char* key, const std::optional<T>& v) {
 void put_if(json& j, const char* key, const std::string& v) {
   if (!v.empty()) j[key] = v;
 }
+void put_if(json& j, const char* key, const interned_string& v) {
+  if (!v.empty()) j[key] = v;
+}
 
 json dim3_json(const dim3_value& d) { return json::array({d.x, d.y, d.z}); }
 
@@ -116,9 +119,10 @@ json range_json(const trace_range& r) {
 
 json op_json(const trace_op& o) {
   json j{{"id", o.id}, {"name", o.name}, {"thread", o.thread}, {"start_ns", o.start_ns}, {"end_ns", o.end_ns}};
-  if (!o.input_dims.empty()) j["input_dims"] = o.input_dims;
-  if (!o.input_types.empty()) j["input_types"] = o.input_types;
-  if (!o.concrete_inputs.empty()) j["concrete_inputs"] = o.concrete_inputs;
+  const op_inputs& in = *o.inputs;
+  if (!in.dims.empty()) j["input_dims"] = in.dims;
+  if (!in.types.empty()) j["input_types"] = in.types;
+  if (!in.concrete.empty()) j["concrete_inputs"] = in.concrete;
   put_if(j, "parent_id", o.parent_id);
   return j;
 }
@@ -292,6 +296,7 @@ trace_op read_op(const json_reader& r) {
   o.name = r.req_string("name");
   o.thread = r.opt_integer("thread").value_or(-1);
   read_times(r, o.start_ns, o.end_ns);
+  op_inputs in;
   if (r.has("input_dims")) {
     const json& dims = r.value().at("input_dims");
     if (!dims.is_array()) r.fail("input_dims", "expected an array of arrays of integers");
@@ -306,11 +311,12 @@ trace_op read_op(const json_reader& r) {
         }
         shape.push_back(e.get<std::int64_t>());
       }
-      o.input_dims.push_back(std::move(shape));
+      in.dims.push_back(std::move(shape));
     }
   }
-  o.input_types = r.opt_string_array("input_types");
-  o.concrete_inputs = r.opt_string_array("concrete_inputs");
+  in.types = r.opt_string_array("input_types");
+  in.concrete = r.opt_string_array("concrete_inputs");
+  o.inputs = interned_op_inputs(in);
   o.parent_id = opt_int64(r, "parent_id");
   return o;
 }

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "core/boxed.hpp"
+#include "core/interned_op_inputs.hpp"
+#include "core/interned_string.hpp"
 #include "core/json.hpp"
 
 namespace rafter {
@@ -73,8 +75,9 @@ struct kernel_estimate {
 
 struct trace_kernel {
   std::int64_t id = 0;  ///< Unique in the trace.
-  std::string name;     ///< As recorded (possibly mangled).
-  std::string demangled;
+  /// As recorded (possibly mangled). Interned: every launch of a kernel shares one copy.
+  interned_string name;
+  interned_string demangled;  ///< "" when the name is not mangled.
   int device = 0;
   std::int64_t stream = -1;
   std::int64_t start_ns = 0;
@@ -126,15 +129,13 @@ struct trace_range {
 /// A framework operator (aten::mm, ...), with its input shapes when recorded.
 struct trace_op {
   std::int64_t id = 0;  ///< Kineto's `External id` when present.
-  std::string name;
+  interned_string name;
   std::int64_t thread = -1;
   std::int64_t start_ns = 0;
   std::int64_t end_ns = 0;
-  std::vector<std::vector<std::int64_t>> input_dims;
-  std::vector<std::string> input_types;
-  /// Scalar arguments as recorded text, one per input ("" for tensors; Kineto's
-  /// "Concrete Inputs"): `is_causal`, strides, reduction dims.
-  std::vector<std::string> concrete_inputs;
+  /// Input shapes, types and scalar arguments (`input_dims`, `input_types`, `concrete_inputs`
+  /// in JSON), shared by every op with the same inputs; empty when not recorded.
+  interned_op_inputs inputs;
   std::optional<std::int64_t> parent_id;
 };
 

@@ -280,7 +280,7 @@ trace basic_activity_decoder<Versions>::build() const {
   t.copies = m_copies;
   t.ranges = m_ranges;
 
-  std::unordered_map<std::string, std::string> demangled;
+  std::unordered_map<interned_string, interned_string> demangled;  // one demangling per distinct name
   std::set<std::uint32_t> joined;
   for (auto& k : t.kernels) {
     auto [it, fresh] = demangled.try_emplace(k.name);

@@ -276,7 +276,7 @@ private:
     std::uint32_t pid = host_pid + 1;
     for (int id : ids) m_device_pid.emplace(id, pid++);
     for (const auto& d : m_t.devices) m_device_info.emplace(d.id, &d);
-    for (std::size_t i = 0; i < m_t.ops.size(); ++i) m_op_name.emplace(m_t.ops[i].id, &m_t.ops[i].name);
+    for (std::size_t i = 0; i < m_t.ops.size(); ++i) m_op_name.emplace(m_t.ops[i].id, &m_t.ops[i].name.str());
   }
 
   std::size_t lane_of(const lane_key& key) {
@@ -512,11 +512,12 @@ private:
     a.integer("External id", o.id);
     a.integer("thread", o.thread);
     if (o.parent_id) a.integer("parent id", *o.parent_id);
-    if (!o.input_dims.empty()) {
+    const op_inputs& in = *o.inputs;
+    if (!in.dims.empty()) {
       std::string& out = a.key("Input Dims");
       out += '[';
-      for (std::size_t i = 0; i < o.input_dims.size(); ++i) {
-        fmt::format_to(std::back_inserter(out), "{}[{}]", i == 0 ? "" : ",", fmt::join(o.input_dims[i], ","));
+      for (std::size_t i = 0; i < in.dims.size(); ++i) {
+        fmt::format_to(std::back_inserter(out), "{}[{}]", i == 0 ? "" : ",", fmt::join(in.dims[i], ","));
       }
       out += ']';
     }
@@ -530,8 +531,8 @@ private:
       }
       out += ']';
     };
-    strings("Input type", o.input_types);
-    strings("Concrete Inputs", o.concrete_inputs);
+    strings("Input type", in.types);
+    strings("Concrete Inputs", in.concrete);
   }
 
   void write_slices() {

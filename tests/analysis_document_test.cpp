@@ -46,7 +46,7 @@ analysis_document sample_analysis() {
   trace_kernel e = k;
   e.id = 2;
   e.name = "est";
-  e.demangled.clear();
+  e.demangled = interned_string();
   e.metrics.reset();
   e.estimate = kernel_estimate{};
   e.estimate->formula = "gemm";

@@ -513,8 +513,9 @@ TEST(analyzer_known_answers, h100_qwen_aten_mm_gemm_flop_and_rate) {
   // The aten::mm ops with inputs [8944, 1024] x [1024, 2816] and their kernels.
   std::set<std::int64_t> ops;
   for (const auto& op : t.ops) {
-    if (op.name == "aten::mm" && op.input_dims.size() >= 2 && op.input_dims[0] == std::vector<std::int64_t>{8944, 1024} &&
-        op.input_dims[1] == std::vector<std::int64_t>{1024, 2816}) {
+    const auto& dims = op.inputs->dims;
+    if (op.name == "aten::mm" && dims.size() >= 2 && dims[0] == std::vector<std::int64_t>{8944, 1024} &&
+        dims[1] == std::vector<std::int64_t>{1024, 2816}) {
       ops.insert(op.id);
     }
   }

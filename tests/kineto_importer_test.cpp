@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <fstream>
+#include <limits>
 #include <map>
 
 #include <gtest/gtest.h>
@@ -141,7 +143,7 @@ TEST(kineto_importer, reads_kernels_copies_ranges_ops_and_devices) {
 
   ASSERT_EQ(t.ops.size(), 3u);
   EXPECT_EQ(t.ops[0].name, "aten::mm");
-  EXPECT_EQ(t.ops[0].input_dims, (std::vector<std::vector<std::int64_t>>{{64, 32}, {32, 16}}));
+  EXPECT_EQ(t.ops[0].inputs->dims, (std::vector<std::vector<std::int64_t>>{{64, 32}, {32, 16}}));
   EXPECT_EQ(t.source.counters.at("skipped_events"), 0);
 
   // The model it produces is valid by the schema's own reader.
@@ -332,6 +334,85 @@ TEST(kineto_importer, fatal_input_names_file_and_position) {
   }
 }
 
+// ---- fuzzer findings (commit 8a91da9): each input overflowed a signed 64-bit integer ----
+
+const trace_op& op_named(const trace& t, const std::string& name) {
+  for (const auto& o : t.ops) if (o.name == name) return o;
+  throw std::runtime_error("no op " + name);
+}
+
+std::string cpu_op_event(const std::string& name, const std::string& tid, const std::string& ts, const std::string& args) {
+  return R"({"ph": "X", "cat": "cpu_op", "name": ")" + name + R"(", "pid": 1, "tid": )" + tid + R"(, "ts": )" + ts +
+         R"(, "dur": 1, "args": {)" + args + "}}";
+}
+
+TEST(kineto_importer, integers_of_19_and_more_digits_are_exact_or_absent) {
+  // The fast integer reader accumulated every digit before rejecting more than 18: a 19-digit
+  // value above 2^63-1 (and -2^63 itself, accumulated as +2^63) overflowed int64 (UBSan:
+  // signed-integer-overflow). Such integers now fall through to simdjson: exact when they fit
+  // in int64, absent (as any non-integer) when they do not.
+  const std::string events =
+      cpu_op_event("fits", "1", "10", R"("External id": 1234567890123456789)") + "," +
+      cpu_op_event("int64_min_thread", "-9223372036854775808", "20", R"("External id": 5)") + "," +
+      cpu_op_event("above_int64", "99999999999999999999", "30", R"("External id": 9999999999999999999)") + "," +
+      cpu_op_event("thirty_digits", "1", "40", R"("External id": -123456789012345678901234567890)");
+  const auto p = write_file("long_ints.json", trace_json(events));
+  const trace t = import_kineto(p);
+  ASSERT_EQ(t.ops.size(), 4u);
+  EXPECT_EQ(op_named(t, "fits").id, 1234567890123456789);
+  EXPECT_EQ(op_named(t, "int64_min_thread").thread, std::numeric_limits<std::int64_t>::min());
+  EXPECT_EQ(op_named(t, "int64_min_thread").id, 5);
+  // Out of range: no External id (rafter numbers those ops after the largest one), no thread.
+  EXPECT_EQ(op_named(t, "above_int64").thread, -1);
+  EXPECT_EQ(op_named(t, "above_int64").id, 1234567890123456790);
+  EXPECT_EQ(op_named(t, "thirty_digits").id, 1234567890123456791);
+  EXPECT_EQ(t.source.counters.at("ops_without_external_id"), 2);
+  std::filesystem::remove(p);
+}
+
+TEST(kineto_importer, timestamps_overflowing_once_shifted_by_base_time_are_an_error) {
+  // Timestamps are relative to baseTimeNanoseconds; the sum was not checked (UB on overflow,
+  // and in practice negative epoch timestamps). The largest sum that fits is kept exactly.
+  const std::int64_t max = std::numeric_limits<std::int64_t>::max();
+  {
+    const auto p = write_file("base_fits.json", trace_json(kernel_event("1", "0", ""),
+                                                           R"(, "baseTimeNanoseconds": )" + std::to_string(max - 1000)));
+    const trace t = import_kineto(p);
+    ASSERT_EQ(t.kernels.size(), 1u);
+    EXPECT_EQ(t.kernels[0].start_ns, max);
+    EXPECT_EQ(t.kernels[0].end_ns, max);
+    std::filesystem::remove(p);
+  }
+  {
+    const auto p = write_file("base_overflows.json", trace_json(kernel_event("1", "0", ""),
+                                                                R"(, "baseTimeNanoseconds": )" + std::to_string(max - 999)));
+    const std::string e = import_error(p);
+    EXPECT_NE(e.find(p.string() + ": field 'baseTimeNanoseconds': timestamps overflow 64-bit nanoseconds"), std::string::npos) << e;
+    std::filesystem::remove(p);
+  }
+}
+
+TEST(kineto_importer, external_id_of_int64_max_is_an_error) {
+  // Ops without an External id are numbered from the largest External id + 1, which overflowed
+  // for 2^63-1. One below it still leaves room for one synthetic id.
+  const std::int64_t max = std::numeric_limits<std::int64_t>::max();
+  {
+    const auto p = write_file("ext_fits.json", trace_json(cpu_op_event("a", "1", "10", R"("External id": )" + std::to_string(max - 1)) +
+                                                          "," + cpu_op_event("b", "1", "20", "")));
+    const trace t = import_kineto(p);
+    ASSERT_EQ(t.ops.size(), 2u);
+    EXPECT_EQ(op_named(t, "a").id, max - 1);
+    EXPECT_EQ(op_named(t, "b").id, max);
+    std::filesystem::remove(p);
+  }
+  {
+    const auto p = write_file("ext_max.json", trace_json(cpu_op_event("a", "1", "10", R"("External id": )" + std::to_string(max))));
+    const std::string e = import_error(p);
+    EXPECT_NE(e.find(p.string() + ": field 'External id': an External id of 2^63-1 leaves no room"), std::string::npos) << e;
+    std::filesystem::remove(p);
+  }
+}
+
 // ---- real traces (facts derived independently with Python; see each test) ----
 
 bool have_fixture(const std::string& name) { return std::filesystem::exists(k_fixtures + name); }
@@ -380,7 +461,7 @@ TEST(kineto_importer_fixtures, h100_qwen_inference) {
   for (const auto& k : t.kernels) {
     if (!k.op_id) continue;
     const trace_op* op = ops.at(*k.op_id);
-    if (op->name != "aten::mm" || op->input_dims != std::vector<std::vector<std::int64_t>>{{8944, 1024}, {1024, 2816}}) continue;
+    if (op->name != "aten::mm" || op->inputs->dims != std::vector<std::vector<std::int64_t>>{{8944, 1024}, {1024, 2816}}) continue;
     ++gemms;
     ASSERT_TRUE(k.estimate.has_value()) << k.name;
     EXPECT_EQ(k.estimate->formula, "gemm");

@@ -15,9 +15,7 @@ trace_op make_op(const std::string& name, std::vector<std::vector<std::int64_t>>
   trace_op op;
   op.id = 1;
   op.name = name;
-  op.input_dims = std::move(dims);
-  op.input_types = std::move(types);
-  op.concrete_inputs = std::move(concrete);
+  op.inputs = interned_op_inputs(op_inputs{std::move(dims), std::move(types), std::move(concrete)});
   return op;
 }
 

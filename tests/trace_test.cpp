@@ -49,9 +49,7 @@ trace sample_trace() {
   t.ops.push_back(op);
   t.ops[0].start_ns = 1752839462371731896;  // a large absolute epoch timestamp in ns
   t.ops[0].end_ns = 1752839462371731997;
-  t.ops[0].input_dims = {{8944, 1024}, {1024, 2816}};
-  t.ops[0].input_types = {"c10::BFloat16", "c10::BFloat16"};
-  t.ops[0].concrete_inputs = {"", ""};
+  t.ops[0].inputs = interned_op_inputs(op_inputs{{{8944, 1024}, {1024, 2816}}, {"c10::BFloat16", "c10::BFloat16"}, {"", ""}});
 
   trace_kernel k;
   k.id = 1;
@@ -124,8 +122,54 @@ TEST(trace, round_trips_through_json) {
   EXPECT_EQ(back.kernels[0].start_ns, 1752839462371732001);  // int64 kept exactly, not via double
   EXPECT_EQ(back.kernels[0].grid, (dim3_value{70, 22, 1}));
   EXPECT_FALSE(back.kernels[1].measured_times);
-  EXPECT_EQ(back.ops[0].input_dims[1][1], 2816);
+  EXPECT_EQ(back.ops[0].inputs->dims[1][1], 2816);
   EXPECT_EQ(back.kernels[0].estimate->flop, 2.0 * 8944 * 2816 * 1024);
+}
+
+TEST(trace, op_inputs_round_trip_as_the_same_json_and_are_shared) {
+  trace t = sample_trace();
+  trace_op second = t.ops[0];  // same inputs, other id
+  second.id = 18435;
+  second.inputs = interned_op_inputs(op_inputs{{{8944, 1024}, {1024, 2816}}, {"c10::BFloat16", "c10::BFloat16"}, {"", ""}});
+  t.ops.push_back(second);
+  trace_op scalars;  // only scalar arguments recorded, one of them text that needs escaping
+  scalars.id = 7;
+  scalars.name = "aten::sum";
+  scalars.inputs = interned_op_inputs(op_inputs{{}, {}, {"[1, -1]", "True", "a \"quoted\" \\ path"}});
+  t.ops.push_back(scalars);
+  trace_op bare;  // nothing recorded
+  bare.id = 8;
+  bare.name = "aten::empty";
+  t.ops.push_back(bare);
+  trace_op empty_shape;  // a scalar input: an empty shape is kept, not dropped
+  empty_shape.id = 9;
+  empty_shape.name = "aten::add";
+  empty_shape.inputs = interned_op_inputs(op_inputs{{{4, 4}, {}}, {"float", "Scalar"}, {"", "1"}});
+  t.ops.push_back(empty_shape);
+
+  const json j = to_json(t);
+  EXPECT_EQ(j.at("ops").at(0).dump(),
+            R"({"id":18434,"name":"aten::mm","thread":25286,"start_ns":1752839462371731896,"end_ns":1752839462371731997,)"
+            R"("input_dims":[[8944,1024],[1024,2816]],"input_types":["c10::BFloat16","c10::BFloat16"],"concrete_inputs":["",""]})");
+  EXPECT_EQ(j.at("ops").at(2).dump(),
+            R"({"id":7,"name":"aten::sum","thread":-1,"start_ns":0,"end_ns":0,"concrete_inputs":["[1, -1]","True","a \"quoted\" \\ path"]})");
+  EXPECT_EQ(j.at("ops").at(3).dump(), R"({"id":8,"name":"aten::empty","thread":-1,"start_ns":0,"end_ns":0})");
+  EXPECT_EQ(j.at("ops").at(4).at("input_dims").dump(), "[[4,4],[]]");
+
+  const trace back = trace_from_json(j, "mem.json");
+  EXPECT_EQ(to_json(back).dump(), j.dump());
+  ASSERT_EQ(back.ops.size(), 5u);
+  EXPECT_TRUE(back.ops[0].inputs == back.ops[1].inputs);  // one shared signature
+  EXPECT_EQ(&*back.ops[0].inputs, &*t.ops[0].inputs);     // the one the writer held
+  EXPECT_FALSE(back.ops[0].inputs == back.ops[4].inputs);
+  EXPECT_EQ(back.ops[2].inputs->concrete.at(2), "a \"quoted\" \\ path");
+  EXPECT_TRUE(back.ops[2].inputs->dims.empty());
+  EXPECT_TRUE(back.ops[3].inputs.empty());
+  EXPECT_TRUE(back.ops[3].inputs == interned_op_inputs());
+  EXPECT_EQ(back.ops[4].inputs->dims, (std::vector<std::vector<std::int64_t>>{{4, 4}, {}}));
+  EXPECT_EQ(back.ops[4].inputs->types, (std::vector<std::string>{"float", "Scalar"}));
+  EXPECT_TRUE(back.ops[0].name == back.ops[1].name);
+  EXPECT_EQ(back.kernels[0].name.identity(), t.kernels[0].name.identity());
 }
 
 TEST(trace, saves_and_loads_plain_and_gzip) {

@@ -776,8 +776,8 @@ private:
   void add_kernel(std::string_view name, std::int64_t start, std::int64_t end, const std::optional<std::int64_t>& pid,
                   const std::optional<std::int64_t>& tid) {
     trace_kernel& k = m_state.kernels.emplace_back();
-    k.name.assign(name);
-    k.demangled = demangle(k.name);
+    k.name = interned_string(name);
+    k.demangled = demangled(k.name);
     k.device = device_of(pid);
     k.stream = m_args.stream.value_or(tid.value_or(-1));
     k.start_ns = start;
@@ -843,25 +843,16 @@ private:
     }
   }
 
-  /// The op's vectors are allocated at their exact sizes (millions of ops; no growth slack).
+  /// The op's inputs are interned from the scratch vectors: nothing is allocated for a signature
+  /// seen before (millions of ops, a few hundred distinct signatures).
   void add_op(std::string_view name, std::int64_t start, std::int64_t end, const std::optional<std::int64_t>& tid) {
     trace_op& o = m_state.ops.emplace_back();
-    o.name.assign(name);
+    o.name = interned_string(name);
     o.thread = tid.value_or(-1);
     o.start_ns = start;
     o.end_ns = end;
     if (!m_args.dim_ends.empty() || !m_args.input_types.empty()) ++m_state.ops_with_shapes;
-    if (!m_args.dim_ends.empty()) {
-      o.input_dims.reserve(m_args.dim_ends.size());
-      std::size_t begin = 0;
-      for (const std::size_t end_at : m_args.dim_ends) {
-        o.input_dims.emplace_back(m_args.dims.begin() + static_cast<std::ptrdiff_t>(begin),
-                                  m_args.dims.begin() + static_cast<std::ptrdiff_t>(end_at));
-        begin = end_at;
-      }
-    }
-    if (!m_args.input_types.empty()) o.input_types.assign(m_args.input_types.begin(), m_args.input_types.end());
-    if (!m_args.concrete_inputs.empty()) o.concrete_inputs.assign(m_args.concrete_inputs.begin(), m_args.concrete_inputs.end());
+    o.inputs = interned_op_inputs::intern(m_args.dims, m_args.dim_ends, m_args.input_types, m_args.concrete_inputs);
     if (m_args.nested_dims > 0) m_state.counters["op_tensor_list_inputs"] += m_args.nested_dims;
     m_state.op_external.push_back(m_args.external_id);
   }
@@ -880,8 +871,8 @@ private:
   void add_profiler_range(std::string_view name, std::int64_t start, std::int64_t end, const std::optional<std::int64_t>& pid) {
     pending_range p;
     trace_kernel& k = p.kernel;
-    k.name.assign(name);
-    k.demangled = demangle(k.name);
+    k.name = interned_string(name);
+    k.demangled = demangled(k.name);
     k.device = device_of(pid);
     k.start_ns = start;
     k.end_ns = end;
@@ -892,10 +883,18 @@ private:
     m_state.profiler_ranges.push_back(std::move(p));
   }
 
+  /// The demangled form of `name`, demangled once per distinct name ("" when not mangled).
+  interned_string demangled(const interned_string& name) {
+    const auto it = m_demangled.find(name);
+    if (it != m_demangled.end()) return it->second;
+    return m_demangled.emplace(name, interned_string(demangle(name))).first->second;
+  }
+
   kineto_state& m_state;
   od::parser m_parser;
   event_args m_args;
   std::string m_sanitized;
+  std::unordered_map<interned_string, interned_string> m_demangled;
 };
 
 // ---- top-level values ----
@@ -1270,12 +1269,12 @@ void finish(kineto_state& s, trace& t) {
   std::int64_t ranges_attached = 0, ranges_alone = 0, ranges_linked_to_launch = 0;
   if (!s.profiler_ranges.empty()) {
     if (!t.kernels.empty()) {
-      std::unordered_map<std::string, std::vector<std::size_t>> by_name;
+      std::unordered_map<interned_string, std::vector<std::size_t>> by_name;
       std::vector<std::size_t> order(t.kernels.size());
       for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
       std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return t.kernels[a].start_ns < t.kernels[b].start_ns; });
       for (const std::size_t i : order) by_name[t.kernels[i].name].push_back(i);
-      std::unordered_map<std::string, std::size_t> next;
+      std::unordered_map<interned_string, std::size_t> next;
       for (auto& r : s.profiler_ranges) {
         auto& list = by_name[r.kernel.name];
         std::size_t& n = next[r.kernel.name];

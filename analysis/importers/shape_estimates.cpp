@@ -74,27 +74,27 @@ std::optional<shape> parse_int_list(const std::string& text) {
 }
 
 /// The op's inputs as the formulas see them.
-class op_inputs {
+class formula_inputs {
 public:
-  op_inputs(const trace_op& op, const op_shape_table& table) : m_op(op), m_table(table) {}
+  formula_inputs(const trace_op& op, const op_shape_table& table) : m_op(*op.inputs), m_table(table) {}
 
   /// Element type of input `i`, or nullptr when it is not a tensor.
   [[nodiscard]] const op_shape_table::dtype* type(std::size_t i) const {
-    if (i >= m_op.input_types.size() || i >= m_op.input_dims.size()) return nullptr;
-    return m_table.find_dtype(m_op.input_types[i]);
+    if (i >= m_op.types.size() || i >= m_op.dims.size()) return nullptr;
+    return m_table.find_dtype(m_op.types[i]);
   }
   [[nodiscard]] bool tensor(std::size_t i) const { return type(i) != nullptr; }
-  [[nodiscard]] const shape& dims(std::size_t i) const { return m_op.input_dims[i]; }
+  [[nodiscard]] const shape& dims(std::size_t i) const { return m_op.dims[i]; }
   [[nodiscard]] double bytes(std::size_t i) const { return tensor(i) ? elements(dims(i)) * type(i)->bytes : 0.0; }
-  [[nodiscard]] std::size_t count() const { return std::min(m_op.input_dims.size(), m_op.input_types.size()); }
+  [[nodiscard]] std::size_t count() const { return std::min(m_op.dims.size(), m_op.types.size()); }
   [[nodiscard]] std::string concrete(const std::optional<int>& i) const {
-    if (!i || static_cast<std::size_t>(*i) >= m_op.concrete_inputs.size()) return {};
-    return m_op.concrete_inputs[static_cast<std::size_t>(*i)];
+    if (!i || static_cast<std::size_t>(*i) >= m_op.concrete.size()) return {};
+    return m_op.concrete[static_cast<std::size_t>(*i)];
   }
   [[nodiscard]] const op_shape_table& table() const { return m_table; }
 
 private:
-  const trace_op& m_op;
+  const op_inputs& m_op;
   const op_shape_table& m_table;
 };
 
@@ -115,7 +115,7 @@ std::optional<shape> broadcast(const shape& a, const shape& b) {
   return out;
 }
 
-std::optional<op_estimate> estimate_gemm(const op_inputs& in, const std::string& form, std::string* why_not) {
+std::optional<op_estimate> estimate_gemm(const formula_inputs& in, const std::string& form, std::string* why_not) {
   const bool with_bias = form == "addmm" || form == "baddbmm";
   const std::size_t ia = with_bias ? 1 : 0;
   const std::size_t ib = ia + 1;
@@ -167,7 +167,7 @@ std::optional<op_estimate> estimate_gemm(const op_inputs& in, const std::string&
   return e;
 }
 
-std::optional<op_estimate> estimate_sdpa(const op_inputs& in, const op_shape_table::rule& rule, std::string* why_not) {
+std::optional<op_estimate> estimate_sdpa(const formula_inputs& in, const op_shape_table::rule& rule, std::string* why_not) {
   if (!in.tensor(0) || !in.tensor(1) || !in.tensor(2)) return fail(why_not, "sdpa: query, key, value shapes not recorded");
   // Each as [B, H, S, D] (bhsd) or [B, S, H, D] (bshd); 3-D inputs have one head.
   auto bhsd = [&](const shape& s) -> std::optional<std::array<std::int64_t, 4>> {
@@ -205,7 +205,7 @@ std::optional<op_estimate> estimate_sdpa(const op_inputs& in, const op_shape_tab
   return e;
 }
 
-std::optional<op_estimate> estimate_conv(const op_inputs& in, const op_shape_table::rule& rule, std::string* why_not) {
+std::optional<op_estimate> estimate_conv(const formula_inputs& in, const op_shape_table::rule& rule, std::string* why_not) {
   if (!in.tensor(0) || !in.tensor(1)) return fail(why_not, "conv: input and weight shapes not recorded");
   const shape& x = in.dims(0);
   const shape& w = in.dims(1);
@@ -277,7 +277,7 @@ std::optional<op_estimate> estimate_conv(const op_inputs& in, const op_shape_tab
   return e;
 }
 
-std::optional<op_estimate> estimate_bytes_only(const op_inputs& in, const op_shape_table::rule& rule, std::string* why_not) {
+std::optional<op_estimate> estimate_bytes_only(const formula_inputs& in, const op_shape_table::rule& rule, std::string* why_not) {
   std::optional<std::size_t> first;
   for (std::size_t i = 0; i < in.count(); ++i) {
     if (in.tensor(i)) {
@@ -354,9 +354,9 @@ double conv_flop(std::int64_t n, std::int64_t c_out, std::int64_t output_positio
 
 std::optional<op_estimate> estimate_op(const trace_op& op, const op_shape_table& table, std::string* why_not) {
   const op_shape_table::rule* rule = table.find_rule(op.name);
-  if (rule == nullptr) return fail(why_not, "no formula for " + op.name);
-  if (op.input_dims.empty() || op.input_types.empty()) return fail(why_not, op.name + ": shapes not recorded");
-  const op_inputs in(op, table);
+  if (rule == nullptr) return fail(why_not, "no formula for " + op.name.str());
+  if (op.inputs->dims.empty() || op.inputs->types.empty()) return fail(why_not, op.name.str() + ": shapes not recorded");
+  const formula_inputs in(op, table);
   const std::string& f = rule->formula;
   if (f == "mm" || f == "addmm" || f == "bmm" || f == "baddbmm" || f == "matmul" || f == "linear") {
     return estimate_gemm(in, f, why_not);

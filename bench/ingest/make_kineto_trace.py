@@ -159,7 +159,8 @@ def write_trace(out_path, size, seed_path=None, log=sys.stderr):
              and isinstance(e.get("ts"), (D, int)) and not isinstance(e.get("ts"), bool)]
     start = min(t for t, _ in times)
     end = max(t + (d if isinstance(d, (D, int)) else 0) for t, d in times)
-    span_us = int((end - start).to_integral_value(rounding=decimal.ROUND_CEILING)) + 1000
+    # int when every timestamp is a whole number of microseconds (the A100/V100 seeds), else Decimal.
+    span_us = int(D(end - start).to_integral_value(rounding=decimal.ROUND_CEILING)) + 1000
     max_id = {"ext": 0, "corr": 0, "py": 0}
     for t in repeated:
         for family, value in t.ids.values():
