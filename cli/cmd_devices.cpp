@@ -1,6 +1,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include <fmt/format.h>
@@ -12,12 +14,38 @@
 #include "core/json.hpp"
 #include "core/machine_profile.hpp"
 #include "core/units.hpp"
+#include "microbench/cuda/nvml_library.hpp"
 #include "microbench/gpu_devices.hpp"
 #include "microbench/host/cpu_info.hpp"
 
 namespace rafter::cli {
 
 namespace {
+
+/// NVML's figures for one GPU as JSON: {"available": true, "sm_clock_hz": ..., ...} with the
+/// figures NVML gave (SI units), or {"available": false, "reason": "..."}.
+json nvml_json(const cuda::nvml_library& nvml, const std::optional<cuda::nvml_reading>& r, const std::string& bus) {
+  if (!nvml.available()) return {{"available", false}, {"reason", nvml.unavailable_reason()}};
+  if (!r) return {{"available", false}, {"reason", "NVML has no GPU with PCI bus id " + bus}};
+  json j{{"available", true}};
+  if (r->sm_clock_hz) j["sm_clock_hz"] = *r->sm_clock_hz;
+  if (r->max_sm_clock_hz) j["max_sm_clock_hz"] = *r->max_sm_clock_hz;
+  if (r->memory_clock_hz) j["memory_clock_hz"] = *r->memory_clock_hz;
+  if (r->power_w) j["power_w"] = *r->power_w;
+  if (r->temperature_c) j["temperature_c"] = *r->temperature_c;
+  if (r->clock_event_reasons) {
+    j["clock_event_reasons"] = *r->clock_event_reasons;
+    j["throttling"] = cuda::nvml_library::throttle_names(*r->clock_event_reasons);
+  }
+  return j;
+}
+
+/// The NVML line under a GPU in the text listing.
+std::string nvml_line(const cuda::nvml_library& nvml, const std::optional<cuda::nvml_reading>& r, const std::string& bus) {
+  if (!nvml.available()) return "NVML: unavailable (" + nvml.unavailable_reason() + ")";
+  if (!r) return "NVML: unavailable (no GPU with PCI bus id " + bus + ")";
+  return "NVML: " + cuda::nvml_library::describe(*r);
+}
 
 exit_code list_datasheets(const devices_options& options) {
   const auto dir = find_config_dir();
@@ -77,7 +105,11 @@ exit_code run_devices(const devices_options& options) {
       if (options.backend == "cuda") throw unsupported_error("no GPU can be used: " + gpus.unavailable_reason);
       if (!options.json) fmt::print("cuda: no GPU ({})\n", gpus.unavailable_reason);
     }
+    // Loaded only when there is a GPU to read: the driver's libnvidia-ml.so.1, at run time.
+    std::optional<cuda::nvml_library> nvml;
+    if (!gpus.devices.empty()) nvml.emplace();
     for (const auto& g : gpus.devices) {
+      const std::optional<cuda::nvml_reading> reading = nvml->read(g.pci_bus_id);
       if (options.json) {
         out.push_back({{"backend", "cuda"}, {"index", g.index}, {"name", g.name}, {"kind", "gpu"},
                        {"compute_capability", fmt::format("{}.{}", g.cc_major, g.cc_minor)}, {"sms", g.sms},
@@ -85,7 +117,8 @@ exit_code run_devices(const devices_options& options) {
                        {"memory_bus_width_bits", g.memory_bus_width_bits}, {"l2_bytes", g.l2_bytes},
                        {"shared_memory_per_sm_bytes", g.shared_memory_per_sm_bytes}, {"pci_bus_id", g.pci_bus_id},
                        {"driver", cuda_version_string(gpus.driver_version)},
-                       {"runtime", cuda_version_string(gpus.runtime_version)}});
+                       {"runtime", cuda_version_string(gpus.runtime_version)},
+                       {"nvml", nvml_json(*nvml, reading, g.pci_bus_id)}});
       } else {
         fmt::print("cuda {}: {} (CC {}.{}, {} SMs, {} SM clock, {} memory on a {}-bit bus, {} L2, {} shared memory/SM, "
                    "PCI {}; driver {}, runtime {})\n",
@@ -93,6 +126,7 @@ exit_code run_devices(const devices_options& options) {
                    format_capacity(g.memory_bytes), g.memory_bus_width_bits, format_capacity(g.l2_bytes),
                    format_capacity(g.shared_memory_per_sm_bytes), g.pci_bus_id, cuda_version_string(gpus.driver_version),
                    cuda_version_string(gpus.runtime_version));
+        fmt::print("  {}\n", nvml_line(*nvml, reading, g.pci_bus_id));
       }
     }
   }

@@ -1,3 +1,4 @@
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -22,6 +23,12 @@
 #include "microbench/cuda/cuda_sweep.hpp"
 #include "microbench/gpu_devices.hpp"
 #include "microbench/host/host_sweep.hpp"
+#include "microbench/mpi/mpi_launcher.hpp"
+#if RAFTER_HAVE_MPI
+#include "microbench/mpi/agreed_error.hpp"
+#include "microbench/mpi/mpi_sweep.hpp"
+#include "microbench/mpi/mpi_world.hpp"
+#endif
 #include "reports/machine_report_html.hpp"
 
 namespace rafter::cli {
@@ -63,7 +70,99 @@ chosen_datasheet choose_datasheet(const sweep_options& options, const gpu_invent
   return c;
 }
 
+#if RAFTER_HAVE_MPI
+/// Under an MPI launcher only the interconnect suite runs (the other suites measure one device and
+/// belong to a plain `rafter sweep`); --datasheet compares a single device and is refused too.
+void check_mpi_usage(const sweep_options& options, int ranks) {
+  if (options.suites != "interconnect") {
+    throw usage_error(fmt::format("--suite {}: under MPI ({} ranks) only --suite interconnect runs; measure the other "
+                                  "suites without mpirun",
+                                  options.suites, ranks));
+  }
+  if (!options.datasheet.empty()) throw usage_error("--datasheet: not used under MPI (the profile holds links only)");
+}
+#endif
+
+/// `mpirun -np N rafter sweep --suite interconnect`: every rank measures, rank 0 alone writes.
+/// Errors every rank agreed on are reported by rank 0 (the others exit quietly with the same
+/// code); an error one rank met alone is reported by that rank, which then aborts the job.
+exit_code run_sweep_under_mpi(const sweep_options& options, const mpi::launcher_info& launcher) {
+#if RAFTER_HAVE_MPI
+  (void)launcher;
+  mpi::world world;
+  const bool root = world.rank() == 0;
+  progress prog(root ? progress_style(options.progress) : progress::style::quiet);
+  try {
+    std::string failure;
+    exit_code code = exit_code::ok;
+    try {
+      check_mpi_usage(options, world.size());
+      if (options.backend == "cuda") {
+        if (const gpu_inventory gpus = query_gpus(); !gpus.unavailable_reason.empty()) {
+          throw unsupported_error("--backend cuda: " + gpus.unavailable_reason);
+        }
+      }
+      if (root) {
+        check_writable_output(options.output);
+        if (!options.html.empty()) check_writable_output(options.html);
+      }
+    } catch (const error& e) {
+      failure = e.what();
+      code = e.code();
+    }
+    world.agree(code, failure);
+    install_interrupt_handler();
+    machine_profile profile;
+    if (options.backend == "cuda") {
+      cuda::sweep_options gpu{options.preset, 0, false, false, false, 0x5eed, options.command_line, true};
+      profile = cuda::run_cuda_sweep(gpu, prog, &world);
+    } else {
+      profile = mpi::run_mpi_sweep(world, {options.preset, 0x5eed, options.command_line}, prog);
+    }
+    // Rank 0 writes, then every rank learns whether that worked.
+    if (root) {
+      try {
+        const json document = to_json(profile);
+        const std::string html = options.html.empty() ? std::string() : render_machine_html(profile);
+        throw_if_interrupted();
+        write_json_file(options.output, document);
+        if (!options.html.empty()) write_file_atomically(options.html, html);
+      } catch (const error& e) {
+        failure = e.what();
+        code = e.code();
+      }
+    }
+    world.agree(code, failure);
+    if (root) {
+      fmt::print("{}profile: {}\n", profile_summary(profile), options.output);
+      if (!options.html.empty()) fmt::print("report:  {}\n", options.html);
+    }
+    return exit_code::ok;
+  } catch (const mpi::agreed_error& e) {
+    if (root) throw;
+    return e.code();
+  } catch (const std::exception& e) {
+    const auto* known = dynamic_cast<const error*>(&e);
+    std::fflush(stdout);
+    fmt::print(stderr, "rafter: error: rank {} (host {}) of {}: {}; aborting the MPI job\n", world.rank(),
+               world.layout().host(world.rank()), world.size(), e.what());
+    std::fflush(stderr);
+    world.abort(known ? known->code() : exit_code::check_failed);
+  }
+#else
+  (void)options;
+  // Only the launcher's rank 0 says why; every rank exits with the same code.
+  if (launcher.rank != 0) return exit_code::unsupported;
+  throw unsupported_error(fmt::format("started by an MPI launcher with {} ranks ({}), but this rafter was built without "
+                                      "MPI (install libopenmpi-dev and configure with -DRAFTER_ENABLE_MPI=ON)",
+                                      launcher.size, launcher.variable));
+#endif
+}
+
 exit_code run_sweep(const sweep_options& options) {
+  if (const mpi::launcher_info launcher = mpi::detect_launcher(); launcher.multi_rank()) {
+    return run_sweep_under_mpi(options, launcher);
+  }
   host::sweep_options host;
   host.preset = options.preset;
   host.memory = host.latency = host.compute = false;
@@ -75,7 +174,10 @@ exit_code run_sweep(const sweep_options& options) {
     else if (suite == "latency") host.latency = true;
     else if (suite == "compute") host.compute = true;
     else if (suite == "interconnect" && options.backend == "cuda") interconnect = true;
-    else if (suite == "interconnect") throw usage_error("--suite interconnect: the host backend has no links to measure");
+    else if (suite == "interconnect") {
+      throw usage_error("--suite interconnect: the host backend measures links between MPI ranks only "
+                        "(mpirun -np 2 rafter sweep --backend host --suite interconnect -o FILE)");
+    }
     else throw usage_error("--suite: unknown suite \"" + suite + "\" (expected memory, latency, compute, interconnect)");
   }
   std::optional<gpu_inventory> gpus;
@@ -131,7 +233,8 @@ void add_sweep_command(CLI::App& app, command_action& action) {
       ->check(CLI::IsMember({"host", "cuda"}))->capture_default_str();
   cmd->add_option("--preset", options->preset, "quick (about a minute) or full (a few minutes, finer sweeps)")
       ->check(CLI::IsMember({"quick", "full"}))->capture_default_str();
-  cmd->add_option("--suite", options->suites, "Comma-separated suites: memory, latency, compute, interconnect (cuda)")
+  cmd->add_option("--suite", options->suites,
+                  "Comma-separated suites: memory, latency, compute, interconnect (cuda; host and cuda under mpirun)")
       ->capture_default_str();
   cmd->add_option("--datasheet", options->datasheet,
                   "Compare with this datasheet (configs/hardware/<gpu>.json); cuda: picked by device name when omitted");

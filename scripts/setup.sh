@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(cmake ninja-build g++ python3 libfmt-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
           libgtest-dev chromium
           libsimdjson-dev libsqlite3-dev zlib1g-dev libdeflate-dev pkg-config
-          clang libclang-rt-dev)  # clang + libFuzzer runtime: the importers' fuzzers (preset fuzz)
+          clang libclang-rt-dev  # clang + libFuzzer runtime: the importers' fuzzers (preset fuzz)
+          libopenmpi-dev openmpi-bin)  # MPI: the interconnect suite across ranks (RAFTER_ENABLE_MPI)
 if [ "${1:-}" = "--with-bench" ]; then packages+=(likwid); fi
 
 missing=()

@@ -1,6 +1,8 @@
 #include "gpu_test_support.hpp"
 
 #if RAFTER_HAVE_CUDA && RAFTER_HAVE_NCCL
+#include <vector>
+
 #include "core/error.hpp"
 #include "microbench/cuda/nccl_bench.hpp"
 
@@ -14,7 +16,7 @@ TEST(nccl_bench, every_collective_matches_the_host_reference) {
   int devices = 0;
   ASSERT_EQ(cudaGetDeviceCount(&devices), cudaSuccess);
   if (devices < 2) {
-    EXPECT_THROW(nccl_bench(nccl, {0}, 1 << 20, 1), unsupported_error);
+    EXPECT_THROW(nccl_bench(nccl, std::vector<int>{0}, 1 << 20, 1), unsupported_error);
     GTEST_SKIP() << "one GPU visible: collectives need two";
   }
   std::vector<int> all;

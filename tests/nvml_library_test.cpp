@@ -37,5 +37,30 @@ TEST(nvml_library, throttle_names_list_only_real_slowdowns) {
   EXPECT_EQ(nvml_library::throttle_names(0x4 | 0x40), "sw_power_cap,hw_thermal_slowdown");
 }
 
+TEST(nvml_library, describe_lists_the_figures_nvml_gave) {
+  nvml_reading r;
+  EXPECT_EQ(nvml_library::describe(r), "no figures");
+  r.sm_clock_hz = 1.75e9;
+  r.max_sm_clock_hz = 1.98e9;
+  r.memory_clock_hz = 2.6e9;
+  r.power_w = 312.44;
+  r.temperature_c = 61;
+  r.clock_event_reasons = 0x1;  // gpu_idle only: not throttling
+  const std::string all = nvml_library::describe(r);
+  EXPECT_NE(all.find("SM clock 1.75 GHz (max 1.98 GHz)"), std::string::npos) << all;
+  EXPECT_NE(all.find("(max 1.98 GHz)"), std::string::npos) << all;
+  EXPECT_NE(all.find("memory clock 2.60 GHz"), std::string::npos) << all;
+  EXPECT_NE(all.find("power 312.4 W"), std::string::npos) << all;
+  EXPECT_NE(all.find("temperature 61 °C"), std::string::npos) << all;
+  EXPECT_NE(all.find("throttling: none"), std::string::npos) << all;
+  r.clock_event_reasons = 0x4;
+  r.sm_clock_hz.reset();
+  r.power_w.reset();
+  const std::string some = nvml_library::describe(r);
+  EXPECT_NE(some.find("throttling: sw_power_cap"), std::string::npos) << some;
+  EXPECT_NE(some.find("max SM clock 1.98 GHz"), std::string::npos) << some;
+  EXPECT_EQ(some.find("power "), std::string::npos) << some;  // "sw_power_cap" is a throttle reason
+}
+
 }  // namespace
 }  // namespace rafter::cuda

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include <fmt/format.h>
@@ -37,6 +38,11 @@
 #include "microbench/gbench_runner.hpp"
 #include "microbench/gpu_devices.hpp"
 #include "microbench/plateau.hpp"
+#if RAFTER_HAVE_MPI
+#include "microbench/mpi/agreed_timing.hpp"
+#include "microbench/mpi/mpi_preset.hpp"
+#include "microbench/mpi/mpi_world.hpp"
+#endif
 
 namespace rafter::cuda {
 
@@ -712,9 +718,152 @@ void record_nvml(machine_profile& profile, const nvml_library& nvml, const std::
   if (r->max_sm_clock_hz) env["nvml_max_sm_clock"] = format_hertz(*r->max_sm_clock_hz);
 }
 
+#if RAFTER_HAVE_MPI
+/// NCCL collectives over every rank of `w`, one GPU per rank, bootstrapped through MPI. Collective.
+void measure_collectives_across_ranks(sweep_state& st, const mpi::world& w, int device) {
+#if RAFTER_HAVE_NCCL
+  const nccl_library nccl;
+  w.agree(exit_code::unsupported, nccl.available() ? std::string() : "NCCL unavailable: " + nccl.unavailable_reason());
+  nccl_bench::process_rank me;
+  me.rank = w.rank();
+  me.ranks = w.size();
+  me.device = device;
+  std::string failure;
+  if (w.rank() == 0) {
+    try {
+      nccl.check(nccl.get_unique_id(&me.id), "ncclGetUniqueId");
+    } catch (const error& e) {
+      failure = e.what();
+    }
+  }
+  w.agree(exit_code::unsupported, failure);
+  w.broadcast(std::as_writable_bytes(std::span(&me.id, 1)), 0);
+  nccl_bench bench(nccl, me, st.preset.nccl_last, st.options.seed + 900);
+  const int n = w.size();
+  const mpi::agreed_timing_policy timing = mpi::mpi_preset_for(st.options.preset).timing;
+  const auto sizes = message_sizes(st.preset.nccl_first, st.preset.nccl_last, st.preset.nccl_factor, 4 * static_cast<std::size_t>(n));
+  int step = 0;
+  st.prog.begin("interconnect (NCCL over MPI)", static_cast<int>(collectives().size()));
+  for (const collective_info& i : collectives()) {
+    curve c;
+    c.id = fmt::format("{}.busbw", i.id);
+    c.kind = "bandwidth";
+    c.access = i.id;
+    c.y_unit = "B/s";
+    std::optional<sample_stats> best;
+    double best_bytes = 0.0;
+    int repeats_at_best = 0;
+    std::optional<double> latency;
+    const double factor = bus_bandwidth_factor(i.op, n);
+    for (const std::size_t size : sizes) {
+      w.agree_not_interrupted();
+      const std::size_t bytes = bench.message_bytes(size);
+      w.agree(exit_code::check_failed, bench.run_and_check(i.op, bytes));  // Before its time counts.
+      const mpi::agreed_timing t = mpi::time_agreed(
+          [&](int k) {
+            w.barrier();
+            return bench.time(i.op, bytes, k);
+          },
+          [&](double seconds) { return w.max(seconds); }, timing);
+      w.agree(exit_code::check_failed, bench.check_output(i.op, bytes));
+      ++st.points;
+      st.unsettled += t.seconds.settled ? 0 : 1;
+      const sample_stats busbw = t.seconds.reciprocal_scaled(static_cast<double>(bytes) * factor);
+      if (!latency) latency = t.seconds.median;
+      c.points.push_back({static_cast<double>(bytes), busbw});
+      if (!best || busbw.median > best->median) {
+        best = busbw;
+        best_bytes = static_cast<double>(bytes);
+        repeats_at_best = t.repeats;
+      }
+    }
+    link_ceiling l = make_link(
+        i.id, *best,
+        fmt::format("NCCL {} {} (fp32 sum) over {} ranks, one GPU per rank ({}), NCCL bootstrapped through MPI "
+                    "(ncclGetUniqueId on rank 0, MPI broadcast, ncclCommInitRank); between ranks: {}; bus bandwidth "
+                    "(nccl-tests: algbw = S/t, busbw = algbw x {:.4g}) at the best message size S = {} of {} to {}, {} "
+                    "back-to-back collectives per sample after an MPI barrier, the slowest rank's host clock, sampled "
+                    "outputs checked exactly on every rank",
+                    nccl.version(), i.name, n, w.layout().summary(), w.layout().transport(), factor,
+                    format_capacity(best_bytes), format_capacity(static_cast<double>(sizes.front())),
+                    format_capacity(static_cast<double>(sizes.back())), repeats_at_best));
+    l.latency_s = latency;
+    l.note = fmt::format("latency_s is the time of one collective at the smallest size, {}; the curve {} has busbw per size",
+                         format_capacity(static_cast<double>(sizes.front())), c.id);
+    st.prog.step(++step, fmt::format("{}: busbw {}", i.id, format_bandwidth(l.bytes_per_s)));
+    st.profile.links.push_back(std::move(l));
+    st.profile.curves.push_back(std::move(c));
+  }
+#else
+  (void)st;
+  (void)device;
+  w.agree(exit_code::unsupported, "NCCL collectives: this rafter was built without nccl.h");
+#endif
+}
+
+/// `mpirun -np N rafter sweep --backend cuda --suite interconnect`: one GPU per rank.
+machine_profile run_cuda_sweep_across_ranks(const sweep_options& options, progress& prog, const mpi::world& w) {
+  const cuda_preset preset = cuda_preset_for(options.preset);
+  const gpu_inventory inventory = query_gpus();
+  const int device = w.layout().local_rank(w.rank());
+  std::string failure;
+  if (!inventory.unavailable_reason.empty()) {
+    failure = "--backend cuda: " + inventory.unavailable_reason;
+  } else if (device >= static_cast<int>(inventory.devices.size())) {
+    failure = fmt::format("{} ranks run on host {}, which has {} GPU(s): one GPU per rank", w.layout().local_size(w.rank()),
+                          w.layout().host(w.rank()), inventory.devices.size());
+  }
+  w.agree(exit_code::unsupported, failure);
+  gpu_session session(device);
+  nvml_library nvml;
+  sweep_options mine = options;
+  mine.device = device;
+
+  machine_profile profile;
+  profile.generator.version = version_string;
+  profile.generator.command = options.command;
+  profile.generator.created_utc = utc_now();
+  describe_device(profile, inventory, session, nvml, mine);
+  profile.device.obtained = fmt::format(
+      "measured by rafter sweep --backend cuda --suite interconnect --preset {} under MPI: {} ranks ({}), one GPU per "
+      "rank, NCCL collectives over all of them, every output checked against a host reference; this GPU is rank 0's "
+      "(device {} on host {})",
+      options.preset, w.size(), w.layout().summary(), device, w.layout().host(w.rank()));
+  auto& env = profile.device.environment;
+  env["mpi_ranks"] = std::to_string(w.size());
+  env["mpi_hosts"] = w.layout().summary();
+  env["mpi_library"] = w.library_version();
+  env["mpi_transport"] = w.layout().transport();
+  env["gpu_per_rank"] = "one; device = the rank's local rank on its host";
+  record_nvml(profile, nvml, session.facts().pci_bus_id, "before");
+  prog.note(fmt::format("cuda under MPI: {} ranks ({}), rank 0 on GPU {}: {}", w.size(), w.layout().summary(), device,
+                        session.facts().name));
+
+  sweep_state st{mine, preset, prog, session, nvml, profile, {}, 0, 0};
+  measure_collectives_across_ranks(st, w, device);
+  record_nvml(profile, nvml, session.facts().pci_bus_id, "after");
+  if (w.layout().distinct_hosts().size() == 1) {
+    profile.warnings.push_back(fmt::format("all {} ranks run on host {}: the collectives use its local links (NVLink, "
+                                           "PCIe, shared memory), not a network",
+                                           w.size(), w.layout().host(0)));
+  }
+  if (st.unsettled > 0) {
+    profile.warnings.push_back(fmt::format("{} of {} measurements did not settle; they are flagged settled=false",
+                                           st.unsettled, st.points));
+  }
+  prog.finish();
+  return profile;
+}
+#endif
+
 }  // namespace
 
-machine_profile run_cuda_sweep(const sweep_options& options, progress& prog) {
+machine_profile run_cuda_sweep(const sweep_options& options, progress& prog, const mpi::world* world) {
+#if RAFTER_HAVE_MPI
+  if (world != nullptr) return run_cuda_sweep_across_ranks(options, prog, *world);
+#else
+  if (world != nullptr) throw unsupported_error("--backend cuda under MPI: this rafter was built without MPI");
+#endif
   const cuda_preset preset = cuda_preset_for(options.preset);
   const gpu_inventory inventory = query_gpus();
   if (!inventory.unavailable_reason.empty()) throw unsupported_error("--backend cuda: " + inventory.unavailable_reason);

@@ -6,6 +6,10 @@
 #include "core/machine_profile.hpp"
 #include "core/progress.hpp"
 
+namespace rafter::mpi {
+class world;
+}  // namespace rafter::mpi
+
 namespace rafter::cuda {
 
 /// What `rafter sweep --backend cuda` measures, parsed once from the command line.
@@ -25,6 +29,13 @@ struct sweep_options {
 /// `rafter::error` with exit code 1. Without a usable GPU (or in a build without CUDA) throws
 /// `unsupported_error` (exit code 3); a device index out of range is a `usage_error`. Throws
 /// `interrupted_error` on Ctrl-C. Never changes a setting of the GPU.
-[[nodiscard]] machine_profile run_cuda_sweep(const sweep_options& options, progress& progress);
+///
+/// Under MPI (`world` given, every rank calling; builds with MPI only) it measures the NCCL
+/// collectives across the ranks instead, one GPU per rank (the device is the rank's local rank on
+/// its host, `options.device` is ignored), NCCL bootstrapped through MPI (ncclGetUniqueId on rank
+/// 0, broadcast, ncclCommInitRank); the profile describes rank 0's GPU. Errors every rank sees are
+/// thrown as mpi::agreed_error.
+[[nodiscard]] machine_profile run_cuda_sweep(const sweep_options& options, progress& progress,
+                                             const mpi::world* world = nullptr);
 
 }  // namespace rafter::cuda

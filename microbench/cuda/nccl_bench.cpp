@@ -1,14 +1,14 @@
 #include "microbench/cuda/nccl_bench.hpp"
 
+#include <algorithm>
 #include <chrono>
-#include <random>
 
 #include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "microbench/cuda/cuda_call.hpp"
 #include "microbench/cuda/device_buffer.hpp"
-#include "microbench/cuda/link_pattern.hpp"
+#include "microbench/cuda/collective_reference.hpp"
 
 namespace rafter::cuda {
 
@@ -19,6 +19,7 @@ constexpr std::size_t checked_elements = 64;  ///< Random output elements checke
 }  // namespace
 
 struct nccl_bench::rank_state {
+  int rank = 0;  ///< Rank in the communicator.
   int device = 0;
   ncclComm_t comm = nullptr;
   cudaStream_t stream = nullptr;
@@ -26,27 +27,44 @@ struct nccl_bench::rank_state {
 };
 
 nccl_bench::nccl_bench(const nccl_library& nccl, std::vector<int> devices, std::size_t max_bytes, std::uint64_t seed)
-    : m_nccl(nccl), m_devices(std::move(devices)), m_seed(seed) {
+    : m_nccl(nccl), m_total_ranks(static_cast<int>(devices.size())), m_seed(seed) {
   if (!nccl.available()) throw unsupported_error("NCCL unavailable: " + nccl.unavailable_reason());
-  if (m_devices.size() < 2) throw unsupported_error("NCCL collectives need at least two GPUs; this machine shows one");
-  const std::size_t n = m_devices.size();
+  if (devices.size() < 2) throw unsupported_error("NCCL collectives need at least two GPUs; this machine shows one");
+  const std::size_t n = devices.size();
   m_max_elements = max_bytes / 4 / n * n;
   if (m_max_elements == 0) throw usage_error("nccl_bench: the largest message is smaller than one element per rank");
   std::vector<ncclComm_t> comms(n);
-  nccl.check(nccl.comm_init_all(comms.data(), static_cast<int>(n), m_devices.data()), "ncclCommInitAll");
+  nccl.check(nccl.comm_init_all(comms.data(), static_cast<int>(n), devices.data()), "ncclCommInitAll");
+  for (std::size_t r = 0; r < n; ++r) add_rank(static_cast<int>(r), devices[r], comms[r]);
+}
+
+nccl_bench::nccl_bench(const nccl_library& nccl, const process_rank& me, std::size_t max_bytes, std::uint64_t seed)
+    : m_nccl(nccl), m_total_ranks(me.ranks), m_seed(seed) {
+  if (!nccl.available()) throw unsupported_error("NCCL unavailable: " + nccl.unavailable_reason());
+  if (me.ranks < 2) throw unsupported_error("NCCL collectives need at least two ranks");
+  if (me.rank < 0 || me.rank >= me.ranks) throw usage_error(fmt::format("nccl_bench: rank {} of {}", me.rank, me.ranks));
+  const auto n = static_cast<std::size_t>(me.ranks);
+  m_max_elements = max_bytes / 4 / n * n;
+  if (m_max_elements == 0) throw usage_error("nccl_bench: the largest message is smaller than one element per rank");
+  RAFTER_CUDA_CALL(cudaSetDevice(me.device));
+  ncclComm_t comm = nullptr;
+  nccl.check(nccl.comm_init_rank(&comm, me.ranks, me.id, me.rank), "ncclCommInitRank");
+  add_rank(me.rank, me.device, comm);
+}
+
+void nccl_bench::add_rank(int rank, int device, ncclComm_t comm) {
+  auto s = std::make_unique<rank_state>();
+  s->rank = rank;
+  s->device = device;
+  s->comm = comm;
+  RAFTER_CUDA_CALL(cudaSetDevice(s->device));
+  RAFTER_CUDA_CALL(cudaStreamCreateWithFlags(&s->stream, cudaStreamNonBlocking));
+  s->send = device_buffer<float>(m_max_elements);
+  s->receive = device_buffer<float>(m_max_elements);
   std::vector<float> host(m_max_elements);
-  for (std::size_t r = 0; r < n; ++r) {
-    auto s = std::make_unique<rank_state>();
-    s->device = m_devices[r];
-    s->comm = comms[r];
-    RAFTER_CUDA_CALL(cudaSetDevice(s->device));
-    RAFTER_CUDA_CALL(cudaStreamCreateWithFlags(&s->stream, cudaStreamNonBlocking));
-    s->send = device_buffer<float>(m_max_elements);
-    s->receive = device_buffer<float>(m_max_elements);
-    for (std::size_t i = 0; i < m_max_elements; ++i) host[i] = input(static_cast<int>(r), i);
-    s->send.upload(host);
-    m_ranks.push_back(std::move(s));
-  }
+  fill_collective_input(host.data(), host.size(), m_seed, rank);
+  s->send.upload(host);
+  m_ranks.push_back(std::move(s));
 }
 
 nccl_bench::~nccl_bench() {
@@ -57,19 +75,14 @@ nccl_bench::~nccl_bench() {
   }
 }
 
-float nccl_bench::input(int rank, std::size_t i) const noexcept {
-  // 1 .. 64: a sum over up to 2^18 ranks stays an exact fp32 integer.
-  return static_cast<float>(1 + link_word(m_seed + static_cast<std::uint64_t>(rank), i) % 64);
-}
-
 std::size_t nccl_bench::message_bytes(std::size_t bytes) const noexcept {
-  const std::size_t n = m_devices.size();
+  const auto n = static_cast<std::size_t>(m_total_ranks);
   const std::size_t elements = std::min(bytes / 4 / n * n, m_max_elements);
   return std::max(elements, n) * 4;
 }
 
 void nccl_bench::enqueue(collective op, std::size_t elements) {
-  const std::size_t n = m_ranks.size();
+  const auto n = static_cast<std::size_t>(m_total_ranks);
   m_nccl.check(m_nccl.group_start(), "ncclGroupStart");
   for (auto& s : m_ranks) {
     ncclResult_t r = ncclSuccess;
@@ -100,32 +113,16 @@ std::string nccl_bench::run_and_check(collective op, std::size_t bytes) {
 }
 
 std::string nccl_bench::check_output(collective op, std::size_t bytes) const {
-  const std::size_t n = m_ranks.size();
   const std::size_t elements = message_bytes(bytes) / 4;
-  const std::size_t received = collective_elements(op, elements, static_cast<int>(n)).receive;
-  const std::size_t chunk = elements / n;
-  std::mt19937_64 rng(m_seed ^ elements);
-  for (std::size_t r = 0; r < n; ++r) {
-    std::vector<std::size_t> positions = {0, received - 1};
-    for (std::size_t c = 0; c < checked_elements; ++c) positions.push_back(rng() % received);
-    for (const std::size_t i : positions) {
-      float got = 0.0f;
-      RAFTER_CUDA_CALL(cudaMemcpy(&got, m_ranks[r]->receive.get() + i, sizeof got, cudaMemcpyDeviceToHost));
-      float expected = 0.0f;
-      switch (op) {
-        case collective::all_reduce:
-          for (std::size_t q = 0; q < n; ++q) expected += input(static_cast<int>(q), i);
-          break;
-        case collective::all_gather: expected = input(static_cast<int>(i / chunk), i % chunk); break;
-        case collective::reduce_scatter:
-          for (std::size_t q = 0; q < n; ++q) expected += input(static_cast<int>(q), r * chunk + i);
-          break;
-      }
-      if (got != expected) {
-        return fmt::format("NCCL {} of {} bytes over {} GPUs: rank {} element {} is {}, expected {}", info(op).name,
-                           elements * 4, n, r, i, got, expected);
-      }
+  const std::size_t received = collective_elements(op, elements, m_total_ranks).receive;
+  const auto positions = collective_check_positions(received, 0, checked_elements, m_seed ^ elements);
+  std::vector<float> got(positions.size(), 0.0f);
+  for (const auto& s : m_ranks) {
+    for (std::size_t k = 0; k < positions.size(); ++k) {
+      RAFTER_CUDA_CALL(cudaMemcpy(&got[k], s->receive.get() + positions[k], sizeof(float), cudaMemcpyDeviceToHost));
     }
+    const std::string wrong = check_collective_output(op, m_seed, m_total_ranks, s->rank, elements, positions, got);
+    if (!wrong.empty()) return "NCCL " + wrong;
   }
   return {};
 }

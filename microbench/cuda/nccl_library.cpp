@@ -31,6 +31,8 @@ nccl_library::nccl_library() {
   bind(m_handle, get_version, "ncclGetVersion", m_reason);
   bind(m_handle, get_error_string, "ncclGetErrorString", m_reason);
   bind(m_handle, comm_init_all, "ncclCommInitAll", m_reason);
+  bind(m_handle, get_unique_id, "ncclGetUniqueId", m_reason);
+  bind(m_handle, comm_init_rank, "ncclCommInitRank", m_reason);
   bind(m_handle, comm_destroy, "ncclCommDestroy", m_reason);
   bind(m_handle, group_start, "ncclGroupStart", m_reason);
   bind(m_handle, group_end, "ncclGroupEnd", m_reason);

@@ -26,6 +26,8 @@ public:
   decltype(&::ncclGetVersion) get_version = nullptr;
   decltype(&::ncclGetErrorString) get_error_string = nullptr;
   decltype(&::ncclCommInitAll) comm_init_all = nullptr;
+  decltype(&::ncclGetUniqueId) get_unique_id = nullptr;    ///< Multi-process bootstrap (rank 0, then broadcast).
+  decltype(&::ncclCommInitRank) comm_init_rank = nullptr;
   decltype(&::ncclCommDestroy) comm_destroy = nullptr;
   decltype(&::ncclGroupStart) group_start = nullptr;
   decltype(&::ncclGroupEnd) group_end = nullptr;

@@ -3,6 +3,11 @@
 #include <dlfcn.h>
 
 #include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/units.hpp"
 
 namespace rafter::cuda {
 
@@ -108,6 +113,27 @@ std::string nvml_library::throttle_names(std::uint64_t reasons) {
     }
   }
   return names;
+}
+
+std::string nvml_library::describe(const nvml_reading& r) {
+  std::vector<std::string> parts;
+  if (r.sm_clock_hz) {
+    parts.push_back("SM clock " + format_hertz(*r.sm_clock_hz) +
+                    (r.max_sm_clock_hz ? " (max " + format_hertz(*r.max_sm_clock_hz) + ")" : ""));
+  } else if (r.max_sm_clock_hz) {
+    parts.push_back("max SM clock " + format_hertz(*r.max_sm_clock_hz));
+  }
+  if (r.memory_clock_hz) parts.push_back("memory clock " + format_hertz(*r.memory_clock_hz));
+  if (r.power_w) parts.push_back(fmt::format("power {:.1f} W", *r.power_w));
+  if (r.temperature_c) parts.push_back(fmt::format("temperature {:.0f} °C", *r.temperature_c));
+  if (r.clock_event_reasons) {
+    const std::string names = throttle_names(*r.clock_event_reasons);
+    parts.push_back("throttling: " + (names.empty() ? std::string("none") : names));
+  }
+  if (parts.empty()) return "no figures";
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
 }
 
 }  // namespace rafter::cuda

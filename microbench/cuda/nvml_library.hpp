@@ -40,6 +40,11 @@ public:
   /// throttling and are left out. Empty when none.
   [[nodiscard]] static std::string throttle_names(std::uint64_t reasons);
 
+  /// A reading in one line for `rafter devices`: "SM clock 1.75 GHz (max 1.98 GHz), memory clock
+  /// 2.62 GHz, power 312.4 W, temperature 61 °C, throttling: none"; a figure NVML did not give is
+  /// left out; "no figures" when none.
+  [[nodiscard]] static std::string describe(const nvml_reading& reading);
+
 private:
   void* m_handle = nullptr;
   bool m_initialized = false;
