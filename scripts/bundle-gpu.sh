@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Builds a self-contained rafter bundle for a GPU machine that has the NVIDIA driver but none of
-# our Debian libraries: bin/rafter and the GPU test executables, every shared library they need
+# our Debian libraries: bin/rafter, bin/rafter-llm (the reference LLM workload), the GPU test
+# executables, lib/librafter_inject.so (the CUPTI collector, found by `rafter trace` in ../lib) with
+# libcupti and the libnvperf libraries its Range Profiler loads, every shared library they need
 # (lib/, found through RUNPATH $ORIGIN/../lib), a copy of this machine's glibc for a system whose
-# glibc is older (lib/glibc/, used by scripts/gpu-validate.sh only then), the datasheets, the
-# SASS checker and scripts/gpu-validate.sh. Run it on the build machine; carry the bundle over.
+# glibc is older (lib/glibc/, used by scripts/gpu-validate.sh only then), the whole configs/ tree
+# (datasheets, model shapes, metric and class tables), the SASS checker, scripts/gpu-validate.sh and
+# bench/collector_overhead.sh. Run it on the build machine; carry the bundle over.
+# cuBLAS (libcublasLt, 540 MB, linked by rafter-llm) is not bundled: it would not fit the 64 MiB a
+# GPU machine is lent with; gpu-validate.sh finds the GPU machine's CUDA toolkit copy (BUNDLE_INFO
+# names it under external_libs).
 #
 # Usage: scripts/bundle-gpu.sh [--archs "90"] [--out DIR] [--build-dir DIR]
 #   --archs      CUDA architectures of the main kernels (default 90: H100/H200); the wgmma kernels
 #                are always built for sm_90a as well.
-#   --out        bundle directory (default build/gpu-bundle)
+#   --out        bundle directory (default build/gpu-bundle); also packed as DIR.tar.gz
 #   --build-dir  build tree (default build/gpu-bundle-build)
 set -euo pipefail
 
@@ -21,7 +27,7 @@ while [ $# -gt 0 ]; do
     --archs) archs=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --build-dir) build=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "bundle-gpu: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -29,39 +35,66 @@ done
 
 gpu_tests=(chase_bench_test core_bench_test cuda_sweep_test gpu_session_test mma_bench_test smem_bench_test
            stream_bench_test wgmma_bench_test)
+# The reference LLM workload's GPU test (workloads/llm/tests/gpu_model_test.cpp).
+llm_tests=(llm_gpu_model_test)
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRAFTER_ENABLE_WERROR=ON \
   -DRAFTER_ENABLE_CUDA=ON "-DCMAKE_CUDA_ARCHITECTURES=$archs" \
   '-DCMAKE_BUILD_RPATH=$ORIGIN/../lib' >/dev/null
-cmake --build "$build" --target rafter "${gpu_tests[@]}" -j "${RAFTER_BUILD_JOBS:-2}"
+cmake --build "$build" --target rafter rafter-llm rafter_inject "${gpu_tests[@]}" "${llm_tests[@]}" \
+  -j "${RAFTER_BUILD_JOBS:-2}"
 
 rm -rf "$out"
-mkdir -p "$out/bin" "$out/tests" "$out/lib/glibc" "$out/scripts" "$out/configs"
-cp "$build/cli/rafter" "$out/bin/"
+mkdir -p "$out/bin" "$out/tests" "$out/lib/glibc" "$out/scripts" "$out/bench"
+cp "$build/cli/rafter" "$build/workloads/llm/rafter-llm" "$out/bin/"
+# rafter trace looks for the collector next to rafter, then in ../lib (cli/cmd_trace.cpp).
+cp "$build/profiler/librafter_inject.so" "$out/lib/"
 for t in "${gpu_tests[@]}"; do cp "$build/tests/$t" "$out/tests/"; done
-cp "$root/tests/sass_check.py" "$root/tests/sass_test.sh" "$out/tests/"
-cp -r "$root/configs/hardware" "$out/configs/"
+for t in "${llm_tests[@]}"; do cp "$build/workloads/llm/$t" "$out/tests/"; done
+cp "$root/tests/sass_check.py" "$root/tests/sass_test.sh" "$root/workloads/llm/tests/rafter_llm_cli_test.sh" "$out/tests/"
+# Every file the CLI, the workload and the tests read at run time (find_config_dir: <exe>/../configs).
+cp -r "$root/configs" "$out/"
 cp "$root/scripts/gpu-validate.sh" "$out/scripts/"
+cp "$root/bench/collector_overhead.sh" "$out/bench/"
 
 # Shared libraries: everything ldd resolves except glibc itself and the driver, which the GPU
-# machine provides (libcuda is loaded by the CUDA runtime at run time, never linked).
+# machine provides (libcuda is loaded by the CUDA runtime at run time, never linked), and cuBLAS,
+# which the GPU machine's CUDA toolkit provides (external, below).
 is_system() {
   case "$(basename "$1")" in
-    ld-linux*|libc.so.*|libm.so.*|libpthread.so.*|libdl.so.*|librt.so.*|libresolv.so.*|libcuda.so.*|libnvidia-*) return 0 ;;
+    ld-linux*|libc.so.*|libm.so.*|libpthread.so.*|libdl.so.*|librt.so.*|libutil.so.*|libresolv.so.*|libcuda.so.*|libnvidia-*) return 0 ;;
   esac
   return 1
 }
-for f in "$out/bin/rafter" "$out"/tests/*_test; do
-  ldd "$f" | awk '/=> \// {print $3}' | while read -r lib; do
-    is_system "$lib" || cp -nL "$lib" "$out/lib/"
+is_external() {
+  case "$(basename "$1")" in libcublas.so.*|libcublasLt.so.*) return 0 ;; esac
+  return 1
+}
+shipped=("$out/bin/rafter" "$out/bin/rafter-llm" "$out/lib/librafter_inject.so")
+for t in "${gpu_tests[@]}" "${llm_tests[@]}"; do shipped+=("$out/tests/$t"); done
+externals=()
+for f in "${shipped[@]}"; do
+  while read -r lib; do
+    if is_external "$lib"; then externals+=("$(basename "$lib")");
+    elif ! is_system "$lib"; then cp -nL "$lib" "$out/lib/"; fi
+  done < <(ldd "$f" | awk '/=> \// {print $3}')
+done
+# The CUPTI Range Profiler (--metrics roofline) dlopens libnvperf_host and libnvperf_target from
+# libcupti's directory; ship the copies that belong to the bundled libcupti.
+cupti=$(ldd "$build/profiler/librafter_inject.so" | awk '$1 ~ /^libcupti\.so/ {print $3}')  # the toolkit's
+[ -n "$cupti" ] || { echo "bundle-gpu: librafter_inject.so does not link libcupti" >&2; exit 1; }
+for lib in libnvperf_host.so libnvperf_target.so; do
+  for dir in "$(dirname "$(realpath "$cupti")")" "$(dirname "$cupti")"; do
+    [ -e "$dir/$lib" ] && { cp -nL "$dir/$lib" "$out/lib/"; break; }
   done
+  [ -e "$out/lib/$lib" ] || { echo "bundle-gpu: $lib not found next to $cupti (needed by --metrics roofline)" >&2; exit 1; }
 done
 # glibc of this machine, for a GPU machine whose own is older (see BUNDLE_INFO).
-for lib in /lib64/ld-linux-x86-64.so.2 /lib/x86_64-linux-gnu/{libc.so.6,libm.so.6,libpthread.so.0,libdl.so.2,librt.so.1}; do
+for lib in /lib64/ld-linux-x86-64.so.2 /lib/x86_64-linux-gnu/{libc.so.6,libm.so.6,libpthread.so.0,libdl.so.2,librt.so.1,libutil.so.1}; do
   [ -e "$lib" ] && cp -L "$lib" "$out/lib/glibc/"
 done
 
-glibc_needed=$(objdump -T "$out/bin/rafter" "$out"/tests/*_test "$out"/lib/*.so* 2>/dev/null |
+glibc_needed=$(objdump -T "$out"/bin/* "$out"/tests/*_test "$out"/lib/*.so* 2>/dev/null |
                grep -o 'GLIBC_2\.[0-9.]*' | sort -uV | tail -1 | sed 's/GLIBC_//')
 {
   echo "built: $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -n)"
@@ -70,13 +103,15 @@ glibc_needed=$(objdump -T "$out/bin/rafter" "$out"/tests/*_test "$out"/lib/*.so*
   echo "architectures: $archs (+ sm_90a for wgmma)"
   echo "glibc_needed: $glibc_needed"
   echo "glibc_bundled: $(getconf GNU_LIBC_VERSION | awk '{print $2}')"
+  echo "external_libs: $(printf '%s\n' "${externals[@]}" | sort -u | tr '\n' ' ' | sed 's/ $//')"
 } >"$out/BUNDLE_INFO"
 
-# Every library must resolve inside the bundle (glibc aside).
+# Every library must resolve inside the bundle (glibc, the driver and cuBLAS aside).
 missing=0
-for f in "$out/bin/rafter" "$out"/tests/*_test; do
+for f in "${shipped[@]}"; do
   while read -r lib path; do
     is_system "$lib" && continue
+    is_external "$lib" && continue
     path=$(realpath -ms "$path")  # $ORIGIN/../lib -> the bundle's lib/
     case "$path" in
       "$out"/lib/*) ;;
@@ -85,4 +120,9 @@ for f in "$out/bin/rafter" "$out"/tests/*_test; do
   done < <(ldd "$f" | awk '/=>/ {print $1, $3}')
 done
 [ "$missing" -eq 0 ] || exit 1
-echo "bundle-gpu: $out ($(du -sh "$out" | cut -f1)); $(grep glibc_needed "$out/BUNDLE_INFO")"
+# The same, packed: what to carry to a machine lent with a size limit (64 MiB; the directory is
+# larger, mostly libnvperf_host). There: tar xzf gpu-bundle.tar.gz -C DIR, then run
+# DIR/gpu-bundle/scripts/gpu-validate.sh.
+tar czf "$out.tar.gz.tmp" -C "$(dirname "$out")" "$(basename "$out")" && mv "$out.tar.gz.tmp" "$out.tar.gz"
+echo "bundle-gpu: $out ($(du -sh "$out" | cut -f1)), packed $out.tar.gz ($(du -sh "$out.tar.gz" | cut -f1));" \
+  "$(grep glibc_needed "$out/BUNDLE_INFO")"

@@ -1,21 +1,33 @@
 #!/usr/bin/env bash
 # Validates rafter on a GPU machine in one command: the GPU tests, the SASS checks (where
-# cuobjdump is there), a quick CUDA sweep, compute-sanitizer over the microbenchmark kernels, and
-# a report directory reports/validation/<gpu>/ with the profile (JSON, HTML), the log, and a table
-# of every measured ceiling against the datasheet (configs/hardware/<gpu>.json) and the issue's bars.
+# cuobjdump is there), a quick CUDA sweep, compute-sanitizer over the microbenchmark kernels, a
+# table of every measured ceiling against the datasheet (configs/hardware/<gpu>.json) and the
+# issue's bars, then the reference LLM workload (rafter-llm) under rafter's collector: an activity
+# trace, a --metrics roofline trace of a bounded set of kernels, its analysis against the profile
+# just measured, Nsight Compute's counters for the same kernels beside rafter's (where ncu is
+# there), and the collector's overhead on the decode loop (bench/collector_overhead.sh). Everything
+# goes to a report directory, reports/validation/<gpu>/ by default.
 #
 # Usage: scripts/gpu-validate.sh [--bundle DIR] [--out DIR] [--device N] [--datasheet FILE]
-#                                [--preset quick|full] [--no-sanitizer]
+#          [--preset quick|full] [--no-sanitizer] [--no-llm | --llm-only] [--llm-model FILE]
+#          [--collector-kernels N] [--archive FILE]
 #   --bundle  a bundle made by scripts/bundle-gpu.sh (default: the directory above this script
 #             when it lives in a bundle, else build/gpu-bundle; built here when missing and the
 #             build dependencies are present)
 #   --out     output directory (default reports/validation/<gpu-name>)
+#   --no-llm  skip the LLM workload steps; --llm-only: only those (analyzing against the
+#             profile.json already in --out, if any)
+#   --llm-model  the workload's shape (default configs/models/qwen1.5-0.5b.json of the bundle)
+#   --collector-kernels N  run the overhead benchmark long enough to launch N kernels (the issue's
+#             bar is 1000000: about a minute more) instead of its short default (256 decode steps)
+#   --archive FILE  also pack the output directory into FILE (.tar.gz): one file to carry back
 # On a lent GPU machine without our libraries: build the bundle here (scripts/bundle-gpu.sh, which
-# writes build/gpu-bundle, about 26 MB), carry build/gpu-bundle along, and run
-#   scripts/gpu-validate.sh --bundle build/gpu-bundle --out "$OUT/validation"
+# writes build/gpu-bundle, about 60 MB), carry build/gpu-bundle along, and run
+#   scripts/gpu-validate.sh --bundle build/gpu-bundle --out /tmp/validation --archive "$OUT/validation.tar.gz"
 # Exit status: 0 when every step passed, 1 when a step failed or a test skipped, 3 when no GPU can
 # be used.
-# Never changes a setting of the GPU (clocks, power, persistence, MIG).
+# Never changes a setting of the GPU (clocks, power, persistence, MIG); Nsight Compute runs with
+# --clock-control none.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,7 +38,17 @@ device=0
 datasheet=""
 preset=quick
 sanitizer=1
+llm=1
+characterize=1
+llm_model=""
+collector_kernels=""
+archive=""
 while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-sanitizer|--no-llm|--llm-only) ;;
+    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+    *) [ $# -ge 2 ] || { echo "gpu-validate: $1 needs a value" >&2; exit 2; } ;;
+  esac
   case "$1" in
     --bundle) bundle=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
@@ -34,10 +56,24 @@ while [ $# -gt 0 ]; do
     --datasheet) datasheet=$2; shift 2 ;;
     --preset) preset=$2; shift 2 ;;
     --no-sanitizer) sanitizer=0; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --no-llm) llm=0; shift ;;
+    --llm-only) characterize=0; shift ;;
+    --llm-model) llm_model=$2; shift 2 ;;
+    --collector-kernels) collector_kernels=$2; shift 2 ;;
+    --archive) archive=$2; shift 2 ;;
     *) echo "gpu-validate: unknown option $1" >&2; exit 2 ;;
   esac
 done
+[ "$llm" -eq 1 ] || [ "$characterize" -eq 1 ] || { echo "gpu-validate: --no-llm and --llm-only exclude each other" >&2; exit 2; }
+[ -z "$collector_kernels" ] || [[ $collector_kernels =~ ^[1-9][0-9]*$ ]] ||
+  { echo "gpu-validate: --collector-kernels must be a positive integer, got '$collector_kernels'" >&2; exit 2; }
+if [ -n "$archive" ]; then
+  archive_dir=$(dirname "$archive")
+  [ -d "$archive_dir" ] || { echo "gpu-validate: --archive $archive: no directory $archive_dir" >&2; exit 2; }
+  archive="$(cd "$archive_dir" && pwd)/$(basename "$archive")"
+fi
+[ -z "$llm_model" ] || [ -f "$llm_model" ] || { echo "gpu-validate: --llm-model $llm_model: no such file" >&2; exit 2; }
+[ -z "$llm_model" ] || llm_model="$(cd "$(dirname "$llm_model")" && pwd)/$(basename "$llm_model")"
 
 if [ -z "$bundle" ]; then
   if [ -f "$root/BUNDLE_INFO" ]; then bundle=$root; else bundle="$root/build/gpu-bundle"; fi
@@ -49,18 +85,47 @@ fi
 bundle=$(cd "$bundle" && pwd)
 export RAFTER_CONFIG_DIR="$bundle/configs"
 
-# Run the bundle's binaries with the system glibc when it is new enough, else with the bundled one.
 need=$(sed -n 's/^glibc_needed: //p' "$bundle/BUNDLE_INFO" 2>/dev/null)
 have=$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{print $2}')
+
+# cuBLAS (rafter-llm and its test link it; the sweep loads it) is left to this machine's CUDA
+# toolkit or its Python cuBLAS wheel (BUNDLE_INFO external_libs): where the loader would not find
+# it by itself, its directory goes into LD_LIBRARY_PATH.
+find_library() {  # find_library SONAME: the directory holding it, "" when the loader finds it anyway
+  if ldconfig -p 2>/dev/null | awk -v n="$1" '$1 == n {found = 1} END {exit !found}'; then echo ""; return 0; fi
+  local d py_nvidia
+  py_nvidia=$(python3 -c 'import importlib.util as u; s = u.find_spec("nvidia"); print(" ".join(s.submodule_search_locations) if s else "")' 2>/dev/null)
+  for d in ${CUDA_HOME:+"$CUDA_HOME/lib64" "$CUDA_HOME/lib"} /usr/local/cuda/lib64 /usr/local/cuda/lib \
+           /usr/local/cuda/targets/x86_64-linux/lib /usr/local/cuda-*/lib64 /usr/local/cuda-*/targets/x86_64-linux/lib \
+           $(for n in $py_nvidia; do find "$n" -maxdepth 3 -name "$1" -printf '%h\n' 2>/dev/null; done); do
+    [ -e "$d/$1" ] && { echo "$d"; return 0; }
+  done
+  return 1
+}
+cublas_ok=1
+cublas_notes=()
+extra_path=""
+for lib in $(sed -n 's/^external_libs: //p' "$bundle/BUNDLE_INFO" 2>/dev/null); do
+  if dir=$(find_library "$lib"); then
+    [ -z "$dir" ] || extra_path="${extra_path:+$extra_path:}$dir"
+    cublas_notes+=("$lib: ${dir:-found by the loader}")
+  else
+    cublas_notes+=("$lib: NOT FOUND (no CUDA toolkit or cuBLAS wheel here): rafter-llm and its test cannot run")
+    cublas_ok=0
+  fi
+done
+[ -z "$extra_path" ] || export LD_LIBRARY_PATH="$extra_path${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+
+# Run the bundle's binaries with the system glibc when it is new enough, else with the bundled one.
 loader=()
 if [ -n "$need" ] && [ -n "$have" ] && [ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | head -1)" != "$need" ]; then
-  loader=("$bundle/lib/glibc/ld-linux-x86-64.so.2" --library-path "$bundle/lib/glibc:$bundle/lib")
+  loader=("$bundle/lib/glibc/ld-linux-x86-64.so.2" --library-path "$bundle/lib/glibc:$bundle/lib${extra_path:+:$extra_path}")
 fi
 run() { "${loader[@]}" "$@"; }
 
 if ! run "$bundle/bin/rafter" devices --backend cuda >/dev/null 2>&1; then
-  echo "gpu-validate: no GPU can be used here:"
-  run "$bundle/bin/rafter" devices --backend cuda
+  why=$(run "$bundle/bin/rafter" devices --backend cuda 2>&1 | tail -1)
+  echo "gpu-validate: no GPU can be used here: ${why:-rafter devices --backend cuda failed}" >&2
   exit 3
 fi
 gpu_name=$(nvidia-smi --query-gpu=name --format=csv,noheader -i "$device" 2>/dev/null | head -1)
@@ -93,50 +158,54 @@ step() {  # step NAME TIMEOUT_S COMMAND...: runs, logs, records ok/FAILED
 note "gpu-validate: $gpu_name (device $device), bundle $bundle, output $out"
 note "$(cat "$bundle/BUNDLE_INFO")"
 [ ${#loader[@]} -gt 0 ] && note "system glibc $have is older than the $need the bundle needs: using the bundled glibc"
+for x in "${cublas_notes[@]}"; do note "$x"; done
+[ "$cublas_ok" -eq 1 ] || { steps+=("FAILED  cuBLAS not found: rafter-llm and its test cannot run (see the log)"); status=1; }
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,clocks.mem,power.draw,temperature.gpu,clocks_event_reasons.active \
   --format=csv -i "$device" >>"$log" 2>&1 || true
 step "rafter devices" 60 "${loader[@]}" "$bundle/bin/rafter" devices --backend cuda
 
-# 1. GPU tests.
-for t in "$bundle"/tests/*_test; do
-  step "test $(basename "$t")" 300 "${loader[@]}" "$t" --gtest_color=no
-done
-# 2. SASS checks, where the machine has cuobjdump.
-step "sass checks" 120 bash "$bundle/tests/sass_test.sh" "$bundle/bin/rafter" "$bundle"
-# 3. The sweep, its report.
-# All four suites; the quick preset keeps interconnect short (host links, peer pairs with this
-# device only, four NCCL message sizes) so that the whole script stays within 9 minutes on an H100.
-datasheet_arg=()
-[ -n "$datasheet" ] && datasheet_arg=(--datasheet "$datasheet")
-step "sweep --preset $preset" 420 "${loader[@]}" "$bundle/bin/rafter" sweep --backend cuda --device "$device" --preset "$preset" \
-  --suite compute,memory,latency,interconnect "${datasheet_arg[@]}" \
-  -o "$out/profile.json" --html "$out/profile.html" --progress plain
-if [ -f "$out/profile.json" ]; then
-  step "report" 60 "${loader[@]}" "$bundle/bin/rafter" report "$out/profile.json" --html "$out/report.html"
-fi
-# 4. compute-sanitizer over the kernels (the tests run each kernel at small sizes; the sweep test is
-#    left out: it is the timed sweep again, far too slow under the sanitizer).
-if [ "$sanitizer" -eq 1 ]; then
-  sanitizer_bin=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
-  if [ -n "$sanitizer_bin" ]; then
-    # memcheck and initcheck over every kernel; racecheck and synccheck where shared memory and
-    # barriers are used (the shared-memory and wgmma kernels).
-    all="core_bench_test mma_bench_test wgmma_bench_test stream_bench_test smem_bench_test chase_bench_test host_link_bench_test"
-    for tool in memcheck initcheck racecheck synccheck; do
-      case "$tool" in racecheck|synccheck) tests="smem_bench_test wgmma_bench_test" ;; *) tests=$all ;; esac
-      for t in $tests; do
-        [ -x "$bundle/tests/$t" ] || continue
-        step "compute-sanitizer $tool $t" 300 "$sanitizer_bin" --tool "$tool" --error-exitcode 99 "${loader[@]}" \
-          "$bundle/tests/$t" --gtest_color=no
-      done
-    done
-  else
-    steps+=("skipped compute-sanitizer (not found)")
+if [ "$characterize" -eq 1 ]; then
+  # 1. GPU tests.
+  for t in "$bundle"/tests/*_test; do
+    step "test $(basename "$t")" 300 "${loader[@]}" "$t" --gtest_color=no
+  done
+  # 2. SASS checks, where the machine has cuobjdump.
+  step "sass checks" 120 bash "$bundle/tests/sass_test.sh" "$bundle/bin/rafter" "$bundle"
+  # 3. The sweep, its report.
+  # All four suites; the quick preset keeps interconnect short (host links, peer pairs with this
+  # device only, four NCCL message sizes) so that the whole script stays within 9 minutes on an H100.
+  datasheet_arg=()
+  [ -n "$datasheet" ] && datasheet_arg=(--datasheet "$datasheet")
+  step "sweep --preset $preset" 420 "${loader[@]}" "$bundle/bin/rafter" sweep --backend cuda --device "$device" --preset "$preset" \
+    --suite compute,memory,latency,interconnect "${datasheet_arg[@]}" \
+    -o "$out/profile.json" --html "$out/profile.html" --progress plain
+  if [ -f "$out/profile.json" ]; then
+    step "report" 60 "${loader[@]}" "$bundle/bin/rafter" report "$out/profile.json" --html "$out/report.html"
   fi
-fi
+  # 4. compute-sanitizer over the kernels (the tests run each kernel at small sizes; the sweep test is
+  #    left out: it is the timed sweep again, far too slow under the sanitizer).
+  if [ "$sanitizer" -eq 1 ]; then
+    sanitizer_bin=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
+    if [ -n "$sanitizer_bin" ]; then
+      # memcheck and initcheck over every kernel; racecheck and synccheck where shared memory and
+      # barriers are used (the shared-memory and wgmma kernels).
+      all="core_bench_test mma_bench_test wgmma_bench_test stream_bench_test smem_bench_test chase_bench_test host_link_bench_test"
+      for tool in memcheck initcheck racecheck synccheck; do
+        case "$tool" in racecheck|synccheck) tests="smem_bench_test wgmma_bench_test" ;; *) tests=$all ;; esac
+        for t in $tests; do
+          [ -x "$bundle/tests/$t" ] || continue
+          step "compute-sanitizer $tool $t" 300 "$sanitizer_bin" --tool "$tool" --error-exitcode 99 "${loader[@]}" \
+            "$bundle/tests/$t" --gtest_color=no
+        done
+      done
+    else
+      steps+=("skipped compute-sanitizer (not found)")
+    fi
+  fi
+fi  # characterize
 
 # 5. Ceilings against the datasheet and the bars of the GPU characterization issue.
-if [ -f "$out/profile.json" ]; then
+if [ "$characterize" -eq 1 ] && [ -f "$out/profile.json" ]; then
   python3 - "$out/profile.json" "$bundle/configs/hardware" "$datasheet" >"$out/ceilings.md" 2>>"$log" <<'PY' || { steps+=("FAILED  ceiling table"); status=1; }
 import json, os, re, sys
 
@@ -255,6 +324,147 @@ if p.get("warnings"):
 PY
 fi
 
+# 6. The reference LLM workload under rafter's collector (issue 7). About two minutes on an H100.
+llm_ok=0
+if [ "$llm" -eq 1 ]; then
+  # libcupti dlopens libnvperf_host and libnvperf_target by name: the commands that run the
+  # collector get the bundle's lib/ first in LD_LIBRARY_PATH (the copies that match the bundled
+  # libcupti); ncu and python3 do not (the bundle's libstdc++ and zlib may be older than theirs).
+  llm_ok=$cublas_ok
+  llm_env=(env)
+  collector_env=(env "LD_LIBRARY_PATH=$bundle/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
+  if [ "$device" != 0 ]; then llm_env+=("CUDA_VISIBLE_DEVICES=$device"); collector_env+=("CUDA_VISIBLE_DEVICES=$device"); fi
+  llm_loader=("${loader[@]}")
+  llm_model=${llm_model:-$bundle/configs/models/qwen1.5-0.5b.json}
+  llm_cmd=("${llm_loader[@]}" "$bundle/bin/rafter-llm" --model "$llm_model" --batch 1 --prompt-len 128 --decode-steps 32)
+  rafter_cmd=("${collector_env[@]}" "${llm_loader[@]}" "$bundle/bin/rafter")
+  roofline_kernels=24  # kernels with counters: the last 24 launches, two layers of the last decode step and the LM head
+  ncu_kernels=8        # of which Nsight Compute measures the first 8 again
+fi
+if [ "$llm_ok" -eq 1 ]; then
+  # (a) Activity only, with NVTX ranges (phases, layers, operators).
+  step "trace rafter-llm (activity, --nvtx)" 90 "${rafter_cmd[@]}" trace --nvtx -o "$out/llm.trace.json.gz" -- "${llm_cmd[@]}" --counts
+  # (b) Counters for the last launches of the same run (kernel replay serializes them): skip all
+  #     the others, counted in the activity trace (the same command launches the same kernels).
+  launched=$(python3 -c 'import gzip, json, sys; print(len(json.load(gzip.open(sys.argv[1]))["kernels"]))' "$out/llm.trace.json.gz" 2>/dev/null || echo 0)
+  skip=$(( launched > roofline_kernels ? launched - roofline_kernels : 0 ))
+  note "activity trace: $launched kernels launched; counters for launches $skip to $(( skip + roofline_kernels - 1 ))"
+  step "trace rafter-llm (--metrics roofline, $roofline_kernels kernels)" 150 "${rafter_cmd[@]}" trace --metrics roofline \
+    --skip "$skip" --max-kernels "$roofline_kernels" -o "$out/llm.roofline.trace.json.gz" -- "${llm_cmd[@]}"
+  # (c) The roofline of those kernels against the ceilings this run measured.
+  machine_arg=()
+  if [ -f "$out/profile.json" ]; then machine_arg=(--machine "$out/profile.json");
+  else note "no profile.json in $out: analyzing against the datasheet rafter picks"; fi
+  if [ -f "$out/llm.roofline.trace.json.gz" ]; then
+    step "analyze the roofline trace" 60 "${rafter_cmd[@]}" analyze "$out/llm.roofline.trace.json.gz" "${machine_arg[@]}" \
+      -o "$out/llm.analysis.json" --html "$out/llm.analysis.html" --markdown "$out/llm.analysis.md"
+  fi
+  # (d) Nsight Compute's counters for the first launches rafter measured, the same metric names.
+  ncu_bin=$(command -v ncu || ls /usr/local/cuda/bin/ncu /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | tail -1)
+  if [ -z "$ncu_bin" ]; then
+    steps+=("skipped Nsight Compute cross-check (ncu not found)")
+  elif [ ! -f "$out/llm.roofline.trace.json.gz" ]; then
+    steps+=("skipped Nsight Compute cross-check (no roofline trace)")
+  else
+    read -r -d '' metric_names_py <<'PY'
+import gzip, json, sys
+names = sorted({n for k in json.load(gzip.open(sys.argv[1]))["kernels"] for n in (k.get("metrics") or {}).get("raw", {})})
+if not names:  # the Range Profiler measured nothing: the metric set's names for this chip
+    cc, table = sys.argv[2], json.load(open(sys.argv[3]))
+    chip = {"8.0": "GA100", "9.0": "GH100", "10.0": "GB100"}.get(cc, "")
+    names = [m["name"] for m in table["metrics"] if not m.get("chips") or chip in m["chips"]]
+print(",".join(names))
+PY
+    cc=$("${loader[@]}" "$bundle/bin/rafter" devices --backend cuda --json 2>/dev/null |
+         python3 -c 'import json, sys; print(json.load(sys.stdin)['"$device"']["compute_capability"])' 2>/dev/null)
+    metrics=$(python3 -c "$metric_names_py" "$out/llm.roofline.trace.json.gz" "${cc:-0.0}" "$bundle/configs/collector_metrics.json")
+    note "ncu: $ncu_bin; metrics: $metrics"
+    step "ncu --metrics (launches $skip to $(( skip + ncu_kernels - 1 )))" 150 "${llm_env[@]}" "$ncu_bin" --metrics "$metrics" \
+      --launch-skip "$skip" --launch-count "$ncu_kernels" --clock-control none -f -o "$out/llm.ncu" "${llm_cmd[@]}"
+    if [ -f "$out/llm.ncu.ncu-rep" ]; then
+      step "ncu report -> CSV" 60 bash -c '"$1" --import "$2" --csv --page raw --print-units base --print-kernel-base mangled >"$3"' \
+        _ "$ncu_bin" "$out/llm.ncu.ncu-rep" "$out/llm.ncu.csv"
+      step "rafter import (ncu CSV)" 60 "${rafter_cmd[@]}" import "$out/llm.ncu.csv" --format ncu -o "$out/llm.ncu.trace.json"
+    fi
+    if [ -f "$out/llm.ncu.trace.json" ]; then
+      read -r -d '' compare_py <<'PY'
+# rafter's Range Profiler counters against Nsight Compute's for the same launches. Both traces hold
+# raw counters in SI units (rafter: configs/collector_metrics.json weights; ncu CSV: its units). The
+# i-th launch rafter measured is the i-th ncu measured (same --skip / --launch-skip, same program);
+# names must agree too. Instruction counts are deterministic: they must agree within 1 %, else
+# exit 1. Bytes, cycles, clocks and durations are shown but not judged: ncu flushes the caches
+# before each replay pass and its clock and replay differ.
+import gzip, json, statistics, sys
+
+def load(path):
+    return json.load(gzip.open(path) if path.endswith(".gz") else open(path))
+
+rafter_trace, ncu_trace, out_md = sys.argv[1], sys.argv[2], sys.argv[3]
+ours = sorted((k for k in load(rafter_trace)["kernels"] if k.get("metrics")), key=lambda k: (k.get("correlation_id", 0), k["id"]))
+theirs = [k for k in load(ncu_trace)["kernels"] if k.get("metrics")]
+
+def same_kernel(a, b):  # equal names, or ncu's (a function name) inside rafter's
+    names_a = {a["name"], a.get("demangled", "")} - {""}
+    names_b = {b["name"], b.get("demangled", "")} - {""}
+    return any(y in x for x in names_a for y in names_b)
+
+exact = ("smsp__sass_thread_inst_executed_op_", "sm__sass_thread_inst_executed_op_", "sm__inst_executed_pipe_tensor", "sm__ops_path_tensor")
+rows, per_metric, bad, pairs = [], {}, [], 0
+for i, (a, b) in enumerate(zip(ours, theirs)):
+    short = (a.get("demangled") or a["name"])[:60]
+    if not same_kernel(a, b):
+        rows.append(f"| {i} | `{short}` | (ncu measured `{b['name'][:60]}`: not the same kernel) | | | |")
+        bad.append(f"launch {i}: rafter measured {a['name'][:60]}, ncu {b['name'][:60]}")
+        continue
+    pairs += 1
+    ra, rb = a["metrics"].get("raw", {}), b["metrics"].get("raw", {})
+    derived = {f"flop.{k}": v for k, v in a["metrics"].get("flop", {}).items()}
+    derived.update({f"bytes.{k}": v for k, v in a["metrics"].get("bytes", {}).items()})
+    derived_b = {f"flop.{k}": v for k, v in b["metrics"].get("flop", {}).items()}
+    derived_b.update({f"bytes.{k}": v for k, v in b["metrics"].get("bytes", {}).items()})
+    for name in sorted(set(ra) & set(rb)) + sorted(set(derived) & set(derived_b)):
+        x = ra.get(name, derived.get(name))
+        y = rb.get(name, derived_b.get(name))
+        rel = 0.0 if x == y else (x - y) / max(abs(x), abs(y))
+        judged = name.startswith(exact) or name.startswith("flop.")
+        per_metric.setdefault(name, []).append(rel)
+        if judged and abs(rel) > 0.01:
+            bad.append(f"launch {i} `{short}` {name}: rafter {x:.6g}, ncu {y:.6g}")
+        rows.append(f"| {i} | `{short}` | {name} | {x:.6g} | {y:.6g} | {rel:+.2%}{'' if judged else ' (not judged)'} |")
+
+lines = ["# rafter's Range Profiler counters against Nsight Compute", "",
+         f"rafter: `{rafter_trace.split('/')[-1]}` ({len(ours)} launches with counters); "
+         f"ncu: `{ncu_trace.split('/')[-1]}` ({len(theirs)} launches); {pairs} launches compared in launch order.", "",
+         "Relative difference = (rafter - ncu) / max(|rafter|, |ncu|). Instruction counts and the FLOP derived from them "
+         "must agree within 1 %; bytes, cycles, clocks and durations are shown but not judged (ncu flushes the caches "
+         "before each replay pass; clocks and replay differ).", "",
+         "## By metric", "", "| metric | launches | median difference | largest difference | judged |", "|---|---|---|---|---|"]
+for name, rels in sorted(per_metric.items()):
+    judged = name.startswith(exact) or name.startswith("flop.")
+    lines.append(f"| {name} | {len(rels)} | {statistics.median(rels):+.2%} | {max(rels, key=abs):+.2%} | {'yes' if judged else 'no'} |")
+lines += ["", "## By launch", "", "| launch | kernel | metric | rafter | ncu | difference |", "|---|---|---|---|---|---|"] + rows
+if bad:
+    lines += ["", "## Disagreements", ""] + [f"- {x}" for x in bad]
+if pairs == 0:
+    lines += ["", "No launch could be compared."]
+open(out_md, "w").write("\n".join(lines) + "\n")
+print("\n".join(lines[:4]))
+print(f"{pairs} launches compared, {len(bad)} disagreements" + (": " + "; ".join(bad[:5]) if bad else ""))
+sys.exit(0 if pairs > 0 and not bad else 1)
+PY
+      step "counters: rafter vs ncu" 60 python3 -c "$compare_py" "$out/llm.roofline.trace.json.gz" "$out/llm.ncu.trace.json" "$out/counters_vs_ncu.md"
+    fi
+  fi
+  # (e) The collector's overhead on the decode loop, and its completeness (no record lost).
+  overhead_len=(--decode-steps 256)
+  [ -n "$collector_kernels" ] && overhead_len=(--kernels "$collector_kernels")
+  launcher_arg=()
+  [ ${#llm_loader[@]} -gt 0 ] && launcher_arg=(--launcher "${llm_loader[*]}")
+  step "collector overhead (bench/collector_overhead.sh)" $(( ${collector_kernels:-0} > 0 ? 420 : 180 )) \
+    "${llm_env[@]}" bash "$bundle/bench/collector_overhead.sh" --pairs 3 "${overhead_len[@]}" --model "$llm_model" \
+    --rafter "$bundle/bin/rafter" --llm "$bundle/bin/rafter-llm" --out "$out/collector_overhead" "${launcher_arg[@]}"
+fi
+
 {
   echo "# gpu-validate summary: $gpu_name"
   echo
@@ -264,4 +474,9 @@ fi
 } >"$out/summary.md"
 cat "$out/summary.md"
 [ -f "$out/ceilings.md" ] && cat "$out/ceilings.md"
+[ -f "$out/counters_vs_ncu.md" ] && sed -n '/^## By metric/,/^## By launch/p' "$out/counters_vs_ncu.md" | sed '$d'
+[ -f "$out/collector_overhead/summary.txt" ] && cat "$out/collector_overhead/summary.txt"
+if [ -n "$archive" ]; then
+  tar czf "$archive" -C "$(dirname "$out")" "$(basename "$out")" && echo "gpu-validate: packed $out into $archive"
+fi
 exit "$status"

@@ -32,6 +32,7 @@ struct options {
   int decode_splits = 0;
   bool check = false;
   bool counts = false;
+  bool seconds = false;
 };
 
 void print_counts(const phase_counts& p) {
@@ -87,6 +88,10 @@ exit_code run(const options& opt) {
     print_phase("decode", result.decode_s, static_cast<double>(shape.batch) * shape.decode_steps, decode);
     fmt::print("decode: {} per step\n", format_seconds(result.decode_s / shape.decode_steps));
   }
+  if (opt.seconds) {
+    // For scripts (bench/collector_overhead.sh): the phase times of the CUDA events, unrounded.
+    fmt::print("seconds: prefill {:.9e} decode {:.9e}\n", result.prefill_s, result.decode_s);
+  }
   if (opt.counts) {
     print_counts(prefill);
     print_counts(decode);
@@ -132,6 +137,8 @@ int main(int argc, char** argv) {
   app.add_flag("--check", opt.check,
                "Compare every pass's logits with the CPU reference (slow for large models: use --layers)");
   app.add_flag("--counts", opt.counts, "Print each operator's nominal FLOP and byte counts");
+  app.add_flag("--seconds", opt.seconds,
+               "Also print the phase times unrounded, for scripts: 'seconds: prefill P decode D' (seconds)");
 
   try {
     app.parse(argc, argv);

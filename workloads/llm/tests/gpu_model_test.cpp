@@ -9,6 +9,7 @@
 #include <cuda_runtime_api.h>
 #include <gtest/gtest.h>
 
+#include "core/config_paths.hpp"
 #include "test_models.hpp"
 #include "workloads/llm/gpu_probe.hpp"
 #include "workloads/llm/model_config.hpp"
@@ -45,8 +46,10 @@ void expect_matches_reference(const model_config& c, const run_shape& s, std::ui
 
 TEST(gpu_model, tiny_config_matches_the_cpu_reference) {
   // 45 prompt tokens: three query tiles and two key tiles per sequence; GQA; QKV bias.
-  const model_config c =
-      load_model_config(std::filesystem::path(RAFTER_SOURCE_DIR) / "configs" / "models" / "tiny-test.json");
+  // configs/ as rafter finds it ($RAFTER_CONFIG_DIR, a bundle's ../configs), else the source tree's.
+  const std::filesystem::path configs =
+      rafter::find_config_dir().value_or(std::filesystem::path(RAFTER_SOURCE_DIR) / "configs");
+  const model_config c = load_model_config(configs / "models" / "tiny-test.json");
   expect_matches_reference(c, run_shape{2, 45, 6}, 1);
 }
 
