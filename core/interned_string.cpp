@@ -9,9 +9,13 @@ namespace rafter {
 
 namespace {
 
-/// "" is not in the pool: it is this constant-initialized string, so that a default-constructed
-/// interned string needs no pool (and works during static initialization).
-constinit const std::string k_empty;
+/// "" is not in the pool: it is this string, so that a default-constructed interned string needs
+/// no pool. A function-local static (not `constinit`: libstdc++'s std::string is not constant-
+/// initializable under clang) is ready whenever it is first asked for, static initialization included.
+const std::string& empty_text() noexcept {
+  static const std::string text;
+  return text;
+}
 
 struct text_hash {
   using is_transparent = void;
@@ -32,9 +36,9 @@ string_pool& pool() {
 
 }  // namespace
 
-interned_string::interned_string() noexcept : m_text(&k_empty) {}
+interned_string::interned_string() noexcept : m_text(&empty_text()) {}
 
-interned_string::interned_string(std::string_view text) : m_text(&k_empty) {
+interned_string::interned_string(std::string_view text) : m_text(&empty_text()) {
   if (text.empty()) return;
   string_pool& p = pool();
   const std::lock_guard<std::mutex> lock(p.mutex);
