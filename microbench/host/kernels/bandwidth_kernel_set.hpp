@@ -1,5 +1,6 @@
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 
@@ -15,8 +16,12 @@ inline constexpr std::size_t bandwidth_block_bytes = 512;
 /// variants store with non-temporal (streaming, write-combining) stores and end with sfence, so
 /// all their stores are globally visible when they return.
 struct bandwidth_kernel_set {
-  /// Returns the wrapping 64-bit sum of data[0..count) times passes, accumulated with 8 independent
-  /// integer accumulators (exact, so it can be checked).
+  /// Returns read_checksum(XOR of data[0..count), passes): independent 64-bit accumulators, each
+  /// rotated left by 1 bit at the start of a pass and XORed with its share of the data, then
+  /// XORed together. XOR rather than a sum: AVX-512 folds two loaded vectors into an accumulator
+  /// with one vpternlogq, so the vector ALUs (2 ports for 512-bit) never limit an L1-resident
+  /// read (a sum needs one ALU op per load and saturates them). The per-pass rotation makes every
+  /// pass count: a skipped or repeated pass changes the result.
   std::uint64_t (*read)(const std::uint64_t* data, std::size_t count, std::size_t passes) noexcept;
   /// data[i] = value.
   void (*write)(std::uint64_t* data, std::size_t count, std::uint64_t value, std::size_t passes) noexcept;
@@ -29,6 +34,18 @@ struct bandwidth_kernel_set {
   void (*triad_nt)(double* a, const double* b, const double* c, double s, std::size_t count,
                    std::size_t passes) noexcept;
 };
+
+/// What `read` returns after `passes` passes over data whose words XOR to `data_xor`:
+/// XOR over i in [0, passes) of rotl(data_xor, i); rotl by 64 is the identity, so only the parity
+/// of the number of passes with each i mod 64 matters.
+[[nodiscard]] constexpr std::uint64_t read_checksum(std::uint64_t data_xor, std::size_t passes) noexcept {
+  std::uint64_t c = 0;
+  for (int r = 0; r < 64; ++r) {
+    const std::size_t count = passes / 64 + (static_cast<std::size_t>(r) < passes % 64 ? 1 : 0);
+    if (count % 2 == 1) c ^= std::rotl(data_xor, r);
+  }
+  return c;
+}
 
 bandwidth_kernel_set bandwidth_kernels_scalar() noexcept;
 bandwidth_kernel_set bandwidth_kernels_sse() noexcept;     ///< Needs SSE4.2 (simd_level::sse).

@@ -64,7 +64,7 @@ public:
   double run(std::size_t passes);
 
   /// Checks that the last run computed the right thing against a host reference: read -> each
-  /// thread's checksum equals the exact (wrapping 64-bit) sum of its data times passes; write ->
+  /// thread's checksum equals detail::read_checksum of its data's XOR and the passes; write ->
   /// every element holds the value that run wrote (a new value each run); copy -> dst == src;
   /// triad -> a[i] == b[i] + s*c[i] (data chosen so the result is exact with or without FMA).
   /// Runs on the owning threads. Returns "" when correct, else a one-line description of the first
@@ -81,7 +81,7 @@ private:
     page_buffer memory;
     std::byte* arrays[3] = {nullptr, nullptr, nullptr};
     std::uint64_t checksum = 0;   ///< read: what the last run returned.
-    std::uint64_t data_sum = 0;   ///< read: wrapping sum of the data, one pass.
+    std::uint64_t data_xor = 0;   ///< read: XOR of the data's words, one pass.
   };
 
   thread_team& m_team;

@@ -3,6 +3,7 @@
 #include <immintrin.h>
 
 #include <cstring>
+#include <initializer_list>
 
 #include "microbench/host/kernels/bandwidth_kernel_set.hpp"
 
@@ -17,31 +18,35 @@ inline void opaque(T*& pointer) noexcept { __asm__ volatile("" : "+r"(pointer));
 
 constexpr std::size_t per_iteration = 8 * 4;  // elements of 8 bytes per unrolled iteration
 
+/// Each 64-bit lane rotated left by 1 bit (AVX2 has no vector rotate).
+inline __m256i rotl1(__m256i v) noexcept { return _mm256_or_si256(_mm256_slli_epi64(v, 1), _mm256_srli_epi64(v, 63)); }
+
 std::uint64_t read_avx2(const std::uint64_t* data, std::size_t count, std::size_t passes) noexcept {
   const __m256i zero = _mm256_setzero_si256();
   __m256i a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero;
   for (std::size_t pass = 0; pass < passes; ++pass) {
+    for (__m256i* a : {&a0, &a1, &a2, &a3, &a4, &a5, &a6, &a7}) *a = rotl1(*a);
     const std::uint64_t* p = data;
     opaque(p);
     const std::uint64_t* const end = p + count;
     for (; p != end; p += per_iteration) {
-      a0 = _mm256_add_epi64(a0, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + 0)));
-      a1 = _mm256_add_epi64(a1, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + 4)));
-      a2 = _mm256_add_epi64(a2, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + 8)));
-      a3 = _mm256_add_epi64(a3, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + 12)));
-      a4 = _mm256_add_epi64(a4, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + 16)));
-      a5 = _mm256_add_epi64(a5, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + 20)));
-      a6 = _mm256_add_epi64(a6, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + 24)));
-      a7 = _mm256_add_epi64(a7, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + 28)));
+      a0 = _mm256_xor_si256(a0, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + 0)));
+      a1 = _mm256_xor_si256(a1, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + 4)));
+      a2 = _mm256_xor_si256(a2, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + 8)));
+      a3 = _mm256_xor_si256(a3, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + 12)));
+      a4 = _mm256_xor_si256(a4, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + 16)));
+      a5 = _mm256_xor_si256(a5, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + 20)));
+      a6 = _mm256_xor_si256(a6, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + 24)));
+      a7 = _mm256_xor_si256(a7, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + 28)));
     }
   }
-  const __m256i acc = _mm256_add_epi64(_mm256_add_epi64(_mm256_add_epi64(a0, a1), _mm256_add_epi64(a2, a3)),
-                                      _mm256_add_epi64(_mm256_add_epi64(a4, a5), _mm256_add_epi64(a6, a7)));
+  const __m256i acc = _mm256_xor_si256(_mm256_xor_si256(_mm256_xor_si256(a0, a1), _mm256_xor_si256(a2, a3)),
+                                      _mm256_xor_si256(_mm256_xor_si256(a4, a5), _mm256_xor_si256(a6, a7)));
   std::uint64_t lanes[4];
   std::memcpy(lanes, &acc, sizeof(acc));
-  std::uint64_t sum = 0;
-  for (std::uint64_t lane : lanes) sum += lane;
-  return sum;
+  std::uint64_t x = 0;
+  for (std::uint64_t lane : lanes) x ^= lane;
+  return x;
 }
 
 void write_avx2(std::uint64_t* data, std::size_t count, std::uint64_t value, std::size_t passes) noexcept {

@@ -1,7 +1,9 @@
 // Bandwidth inner loops in portable C++ (64-bit scalar elements, 8 per iteration); the compiler may
 // use the baseline SIMD of the target. The fallback when no SIMD tier is usable. Non-temporal
 // stores use movnti (SSE2, part of x86-64); elsewhere they fall back to ordinary stores.
+#include <bit>
 #include <cstring>
+#include <initializer_list>
 
 #if defined(__x86_64__)
 #include <emmintrin.h>
@@ -22,21 +24,22 @@ constexpr std::size_t per_iteration = 8;
 std::uint64_t read_scalar(const std::uint64_t* data, std::size_t count, std::size_t passes) noexcept {
   std::uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
   for (std::size_t pass = 0; pass < passes; ++pass) {
+    for (std::uint64_t* a : {&a0, &a1, &a2, &a3, &a4, &a5, &a6, &a7}) *a = std::rotl(*a, 1);
     const std::uint64_t* p = data;
     opaque(p);
     const std::uint64_t* const end = p + count;
     for (; p != end; p += per_iteration) {
-      a0 += p[0];
-      a1 += p[1];
-      a2 += p[2];
-      a3 += p[3];
-      a4 += p[4];
-      a5 += p[5];
-      a6 += p[6];
-      a7 += p[7];
+      a0 ^= p[0];
+      a1 ^= p[1];
+      a2 ^= p[2];
+      a3 ^= p[3];
+      a4 ^= p[4];
+      a5 ^= p[5];
+      a6 ^= p[6];
+      a7 ^= p[7];
     }
   }
-  return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
+  return ((a0 ^ a1) ^ (a2 ^ a3)) ^ ((a4 ^ a5) ^ (a6 ^ a7));
 }
 
 void write_scalar(std::uint64_t* data, std::size_t count, std::uint64_t value, std::size_t passes) noexcept {

@@ -3,6 +3,7 @@
 #include <nmmintrin.h>
 
 #include <cstring>
+#include <initializer_list>
 
 #include "microbench/host/kernels/bandwidth_kernel_set.hpp"
 
@@ -17,31 +18,33 @@ inline void opaque(T*& pointer) noexcept { __asm__ volatile("" : "+r"(pointer));
 
 constexpr std::size_t per_iteration = 8 * 2;  // elements of 8 bytes per unrolled iteration
 
+/// Each 64-bit lane rotated left by 1 bit (SSE has no vector rotate).
+inline __m128i rotl1(__m128i v) noexcept { return _mm_or_si128(_mm_slli_epi64(v, 1), _mm_srli_epi64(v, 63)); }
+
 std::uint64_t read_sse(const std::uint64_t* data, std::size_t count, std::size_t passes) noexcept {
   const __m128i zero = _mm_setzero_si128();
   __m128i a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero;
   for (std::size_t pass = 0; pass < passes; ++pass) {
+    for (__m128i* a : {&a0, &a1, &a2, &a3, &a4, &a5, &a6, &a7}) *a = rotl1(*a);
     const std::uint64_t* p = data;
     opaque(p);
     const std::uint64_t* const end = p + count;
     for (; p != end; p += per_iteration) {
-      a0 = _mm_add_epi64(a0, _mm_load_si128(reinterpret_cast<const __m128i*>(p + 0)));
-      a1 = _mm_add_epi64(a1, _mm_load_si128(reinterpret_cast<const __m128i*>(p + 2)));
-      a2 = _mm_add_epi64(a2, _mm_load_si128(reinterpret_cast<const __m128i*>(p + 4)));
-      a3 = _mm_add_epi64(a3, _mm_load_si128(reinterpret_cast<const __m128i*>(p + 6)));
-      a4 = _mm_add_epi64(a4, _mm_load_si128(reinterpret_cast<const __m128i*>(p + 8)));
-      a5 = _mm_add_epi64(a5, _mm_load_si128(reinterpret_cast<const __m128i*>(p + 10)));
-      a6 = _mm_add_epi64(a6, _mm_load_si128(reinterpret_cast<const __m128i*>(p + 12)));
-      a7 = _mm_add_epi64(a7, _mm_load_si128(reinterpret_cast<const __m128i*>(p + 14)));
+      a0 = _mm_xor_si128(a0, _mm_load_si128(reinterpret_cast<const __m128i*>(p + 0)));
+      a1 = _mm_xor_si128(a1, _mm_load_si128(reinterpret_cast<const __m128i*>(p + 2)));
+      a2 = _mm_xor_si128(a2, _mm_load_si128(reinterpret_cast<const __m128i*>(p + 4)));
+      a3 = _mm_xor_si128(a3, _mm_load_si128(reinterpret_cast<const __m128i*>(p + 6)));
+      a4 = _mm_xor_si128(a4, _mm_load_si128(reinterpret_cast<const __m128i*>(p + 8)));
+      a5 = _mm_xor_si128(a5, _mm_load_si128(reinterpret_cast<const __m128i*>(p + 10)));
+      a6 = _mm_xor_si128(a6, _mm_load_si128(reinterpret_cast<const __m128i*>(p + 12)));
+      a7 = _mm_xor_si128(a7, _mm_load_si128(reinterpret_cast<const __m128i*>(p + 14)));
     }
   }
-  const __m128i acc = _mm_add_epi64(_mm_add_epi64(_mm_add_epi64(a0, a1), _mm_add_epi64(a2, a3)),
-                                   _mm_add_epi64(_mm_add_epi64(a4, a5), _mm_add_epi64(a6, a7)));
+  const __m128i acc = _mm_xor_si128(_mm_xor_si128(_mm_xor_si128(a0, a1), _mm_xor_si128(a2, a3)),
+                                   _mm_xor_si128(_mm_xor_si128(a4, a5), _mm_xor_si128(a6, a7)));
   std::uint64_t lanes[2];
   std::memcpy(lanes, &acc, sizeof(acc));
-  std::uint64_t sum = 0;
-  for (std::uint64_t lane : lanes) sum += lane;
-  return sum;
+  return lanes[0] ^ lanes[1];
 }
 
 void write_sse(std::uint64_t* data, std::size_t count, std::uint64_t value, std::size_t passes) noexcept {
