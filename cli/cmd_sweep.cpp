@@ -139,7 +139,14 @@ exit_code run_sweep_under_mpi(const sweep_options& options, const mpi::launcher_
     }
     return exit_code::ok;
   } catch (const mpi::agreed_error& e) {
-    if (root) throw;
+    // Rank 0 reports before any rank exits: mpirun kills the job as soon as one rank exits
+    // non-zero, which could cut rank 0 off before its message.
+    if (root) {
+      std::fflush(stdout);
+      fmt::print(stderr, "rafter: error: {}\n", e.what());
+      std::fflush(stderr);
+    }
+    world.barrier();
     return e.code();
   } catch (const std::exception& e) {
     const auto* known = dynamic_cast<const error*>(&e);
