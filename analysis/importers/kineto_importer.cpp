@@ -1160,12 +1160,22 @@ void finish(kineto_state& s, trace& t) {
 
   // Ops: unique ids (External id), duplicates dropped (the first in the file is kept).
   // Sorted vectors rather than hash tables: 8-16 bytes per op at the memory peak.
+  // Ops without one are numbered max_external + 1, + 2, ...: those ids must fit in int64.
   std::int64_t max_external = 0;
-  for (const auto& e : s.op_external) if (e) max_external = std::max(max_external, *e);
+  std::int64_t without_external = 0;
+  for (const auto& e : s.op_external) {
+    if (e) max_external = std::max(max_external, *e);
+    else ++without_external;
+  }
   if (max_external == std::numeric_limits<std::int64_t>::max()) {
     throw input_error(s.file, "External id", "an External id of 2^63-1 leaves no room for rafter's own op ids");
   }
-  std::int64_t synthetic = max_external + 1;
+  if (without_external > std::numeric_limits<std::int64_t>::max() - max_external) {
+    throw input_error(s.file, "External id",
+                      "an External id of " + std::to_string(max_external) + " leaves no room for rafter's own ids of " +
+                          std::to_string(without_external) + " ops without one");
+  }
+  std::int64_t synthetic = max_external;  // the last id given
   std::vector<std::int64_t> op_ids;  // External ids of the kept ops, sorted
   std::vector<char> duplicate(s.op_external.size(), 0);
   {
@@ -1192,7 +1202,7 @@ void finish(kineto_state& s, trace& t) {
       }
       o.id = *s.op_external[i];
     } else {
-      o.id = synthetic++;
+      o.id = ++synthetic;
       ++s.counters["ops_without_external_id"];
     }
     shift(o.start_ns);

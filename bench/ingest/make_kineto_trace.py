@@ -7,14 +7,18 @@ text, never as binary floats), and its ids shifted by r x (largest id + 1) per i
 (`External id`, `correlation` with the `ac2g` flow `id`, `Python id`/`Python parent id`), so ids
 stay unique and operator-kernel links stay intact. Metadata events (`ph` "M") and the whole-trace
 "Trace" span are written once. Top-level keys (deviceProperties, baseTimeNanoseconds, ...) are
-copied from the seed in their order. One event per line, `", "`/`": "` separators (denser than
-PyTorch's own indented output: fewer whitespace bytes per event). The file is streamed to disk;
+copied from the seed in their order. Layout "line" (the default): one event per line, `", "`/`": "`
+separators (denser than PyTorch's own indented output: fewer whitespace bytes per event); layout
+"indented": as PyTorch writes it (`json.dump(indent=2)`: one value per line, events indented by
+4 spaces), the same events in about 1.6x the bytes (H100 seed). The file is streamed to disk;
 memory use is that of the seed.
 
 Seed: a Kineto JSON (plain or .gz), or none for a synthetic seed (a transformer-like step).
 
-Usage: make_kineto_trace.py OUT.json SIZE [SEED]   (SIZE in bytes; K, M, G suffixes are 10^3..)
+Usage: make_kineto_trace.py [--layout line|indented] OUT.json SIZE [SEED]
+       (SIZE in bytes; K, M, G suffixes are 10^3..)
 """
+import argparse
 import decimal
 import gzip
 import json
@@ -25,6 +29,7 @@ import sys
 D = decimal.Decimal
 ID_FAMILIES = {"External id": "ext", "correlation": "corr", "Python id": "py", "Python parent id": "py"}
 SLOT = re.compile(r'"@@(\w+)@@"')
+LAYOUTS = ("line", "indented")
 
 
 def parse_size(text):
@@ -95,6 +100,13 @@ def synthetic_seed():
             "traceEvents": events, "traceName": "synthetic", "baseTimeNanoseconds": 1751410836000000000}
 
 
+def dump(value, layout, depth):
+    """`value` as JSON text for `layout`; "indented" nests it `depth` levels deep (2 spaces each)."""
+    if layout == "line":
+        return json.dumps(plain(value), ensure_ascii=False)
+    return json.dumps(plain(value), ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
+
+
 def plain(value):
     """The value with Decimals as floats (exact for the seed's short decimals), for json.dumps."""
     if isinstance(value, D):
@@ -109,7 +121,7 @@ def plain(value):
 class event_template:
     """An event as JSON text with slots for its timestamp and ids."""
 
-    def __init__(self, event):
+    def __init__(self, event, layout):
         e = dict(event)
         self.ts = e.get("ts")
         self.ids = {}
@@ -127,7 +139,7 @@ class event_template:
         if e.get("cat") == "ac2g" and isinstance(e.get("id"), int):
             self.ids["fid"] = ("corr", e["id"])
             e["id"] = "@@fid@@"
-        parts = SLOT.split(json.dumps(plain(e), ensure_ascii=False))
+        parts = SLOT.split(dump(e, layout, 2))
         self.text = parts[0::2]
         self.slots = parts[1::2]
 
@@ -143,8 +155,11 @@ class event_template:
         return "".join(out)
 
 
-def write_trace(out_path, size, seed_path=None, log=sys.stderr):
+def write_trace(out_path, size, seed_path=None, log=sys.stderr, layout="line"):
     """Writes `out_path` (at least `size` bytes, ending at an event boundary); returns a summary."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout {layout!r}: expected one of {', '.join(LAYOUTS)}")
+    event_sep = ",\n" if layout == "line" else ",\n    "
     doc = load_seed(seed_path)
     events = doc.get("traceEvents")
     if not isinstance(events, list) or not events:
@@ -154,7 +169,7 @@ def write_trace(out_path, size, seed_path=None, log=sys.stderr):
 
     events = [e for e in events if isinstance(e, dict)]
     once = [e for e in events if written_once(e)]
-    repeated = [event_template(e) for e in events if not written_once(e)]
+    repeated = [event_template(e, layout) for e in events if not written_once(e)]
     times = [(e["ts"], e.get("dur", 0)) for e in events if not written_once(e)
              and isinstance(e.get("ts"), (D, int)) and not isinstance(e.get("ts"), bool)]
     start = min(t for t, _ in times)
@@ -182,20 +197,20 @@ def write_trace(out_path, size, seed_path=None, log=sys.stderr):
             put(("" if first_key else ",") + "\n  " + json.dumps(key) + ": ")
             first_key = False
             if key != "traceEvents":
-                put(json.dumps(plain(value), ensure_ascii=False))
+                put(dump(value, layout, 1))
                 continue
             put("[")
-            sep = "\n"
+            sep = "\n" if layout == "line" else "\n    "
             for e in once:
-                put(sep + json.dumps(plain(e), ensure_ascii=False))
-                sep = ",\n"
+                put(sep + dump(e, layout, 2))
+                sep = event_sep
                 count += 1
             while written < size:
                 shift = replicas * span_us
                 id_shift = {family: replicas * (m + 1) for family, m in max_id.items()}
                 for t in repeated:
                     put(sep + t.render(shift, id_shift))
-                    sep = ",\n"
+                    sep = event_sep
                     count += 1
                     if written >= size:
                         break
@@ -206,13 +221,17 @@ def write_trace(out_path, size, seed_path=None, log=sys.stderr):
         put("\n}\n")
     os.replace(tmp, out_path)
     return {"bytes": written, "events": count, "replicas": replicas, "seed_events": len(events),
-            "seed": seed_path or "synthetic"}
+            "seed": seed_path or "synthetic", "layout": layout}
 
 
 def main():
-    if len(sys.argv) not in (3, 4):
-        sys.exit(__doc__)
-    summary = write_trace(sys.argv[1], parse_size(sys.argv[2]), sys.argv[3] if len(sys.argv) == 4 else None)
+    ap = argparse.ArgumentParser(usage=__doc__.rsplit("Usage: ", 1)[1].strip())
+    ap.add_argument("--layout", choices=LAYOUTS, default="line")
+    ap.add_argument("out")
+    ap.add_argument("size")
+    ap.add_argument("seed", nargs="?", default=None)
+    args = ap.parse_args()
+    summary = write_trace(args.out, parse_size(args.size), args.seed, layout=args.layout)
     print(json.dumps(summary))
 
 
