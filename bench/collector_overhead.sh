@@ -41,7 +41,7 @@ keep_traces=0
 rafter=""
 llm=""
 launcher=()
-usage() { sed -n '2,31p' "$0"; }
+usage() { sed -n '2,29p' "$0"; }
 need_value() { [ $# -ge 2 ] || { echo "collector_overhead: $1 needs a value" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
   case "$1" in

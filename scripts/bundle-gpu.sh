@@ -3,10 +3,13 @@
 # our Debian libraries: bin/rafter, bin/rafter-llm (the reference LLM workload), the GPU test
 # executables, lib/librafter_inject.so (the CUPTI collector, found by `rafter trace` in ../lib) with
 # libcupti and the libnvperf libraries its Range Profiler loads, every shared library they need
-# (lib/, found through RUNPATH $ORIGIN/../lib), a copy of this machine's glibc for a system whose
+# (lib/, found through the RPATH $ORIGIN/../lib), a copy of this machine's glibc for a system whose
 # glibc is older (lib/glibc/, used by scripts/gpu-validate.sh only then), the whole configs/ tree
 # (datasheets, model shapes, metric and class tables), the SASS checker, scripts/gpu-validate.sh and
-# bench/collector_overhead.sh. Run it on the build machine; carry the bundle over.
+# bench/collector_overhead.sh. Run it on the build machine; carry DIR.tar.gz over (the unpacked
+# directory is larger than the 64 MiB a lent GPU machine takes; the packed one about 20 MiB).
+# Binaries are stripped; the script checks that every library resolves inside the bundle and that
+# the SASS is for --archs and sm_90a (cuobjdump, where found).
 # cuBLAS (libcublasLt, 540 MB, linked by rafter-llm) is not bundled: it would not fit the 64 MiB a
 # GPU machine is lent with; gpu-validate.sh finds the GPU machine's CUDA toolkit copy (BUNDLE_INFO
 # names it under external_libs).
@@ -27,7 +30,7 @@ while [ $# -gt 0 ]; do
     --archs) archs=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --build-dir) build=$2; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "bundle-gpu: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -38,9 +41,13 @@ gpu_tests=(chase_bench_test core_bench_test cuda_sweep_test gpu_session_test mma
 # The reference LLM workload's GPU test (workloads/llm/tests/gpu_model_test.cpp).
 llm_tests=(llm_gpu_model_test)
 
+# $ORIGIN/../lib as DT_RPATH (--disable-new-dtags), not DT_RUNPATH: a RUNPATH serves only the
+# object's own needs, and the bundled libraries (no RUNPATH of their own) need others in lib/ too.
+# Without MPI: its launcher, daemons and plugins are not bundled, and no step runs under mpirun.
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRAFTER_ENABLE_WERROR=ON \
-  -DRAFTER_ENABLE_CUDA=ON "-DCMAKE_CUDA_ARCHITECTURES=$archs" \
-  '-DCMAKE_BUILD_RPATH=$ORIGIN/../lib' >/dev/null
+  -DRAFTER_ENABLE_CUDA=ON "-DCMAKE_CUDA_ARCHITECTURES=$archs" -DRAFTER_ENABLE_MPI=OFF \
+  '-DCMAKE_BUILD_RPATH=$ORIGIN/../lib' -DCMAKE_EXE_LINKER_FLAGS=-Wl,--disable-new-dtags \
+  -DCMAKE_SHARED_LINKER_FLAGS=-Wl,--disable-new-dtags >/dev/null
 cmake --build "$build" --target rafter rafter-llm rafter_inject "${gpu_tests[@]}" "${llm_tests[@]}" \
   -j "${RAFTER_BUILD_JOBS:-2}"
 
@@ -72,11 +79,14 @@ is_external() {
 }
 shipped=("$out/bin/rafter" "$out/bin/rafter-llm" "$out/lib/librafter_inject.so")
 for t in "${gpu_tests[@]}" "${llm_tests[@]}"; do shipped+=("$out/tests/$t"); done
+# Host symbols and debug information are not needed there (the kernels, in .nv_fatbin, stay):
+# stripped, the bundle fits the carry limit.
+strip --strip-unneeded "${shipped[@]}"
 externals=()
 for f in "${shipped[@]}"; do
   while read -r lib; do
     if is_external "$lib"; then externals+=("$(basename "$lib")");
-    elif ! is_system "$lib"; then cp -nL "$lib" "$out/lib/"; fi
+    elif ! is_system "$lib" && [ ! -e "$out/lib/$(basename "$lib")" ]; then cp -L "$lib" "$out/lib/"; fi
   done < <(ldd "$f" | awk '/=> \// {print $3}')
 done
 # The CUPTI Range Profiler (--metrics roofline) dlopens libnvperf_host and libnvperf_target from
@@ -85,7 +95,7 @@ cupti=$(ldd "$build/profiler/librafter_inject.so" | awk '$1 ~ /^libcupti\.so/ {p
 [ -n "$cupti" ] || { echo "bundle-gpu: librafter_inject.so does not link libcupti" >&2; exit 1; }
 for lib in libnvperf_host.so libnvperf_target.so; do
   for dir in "$(dirname "$(realpath "$cupti")")" "$(dirname "$cupti")"; do
-    [ -e "$dir/$lib" ] && { cp -nL "$dir/$lib" "$out/lib/"; break; }
+    [ -e "$dir/$lib" ] && { cp -L "$dir/$lib" "$out/lib/"; break; }
   done
   [ -e "$out/lib/$lib" ] || { echo "bundle-gpu: $lib not found next to $cupti (needed by --metrics roofline)" >&2; exit 1; }
 done
@@ -112,6 +122,7 @@ for f in "${shipped[@]}"; do
   while read -r lib path; do
     is_system "$lib" && continue
     is_external "$lib" && continue
+    [ "$path" != not ] || { echo "bundle-gpu: $(basename "$f") needs $lib, found nowhere" >&2; missing=1; continue; }
     path=$(realpath -ms "$path")  # $ORIGIN/../lib -> the bundle's lib/
     case "$path" in
       "$out"/lib/*) ;;
@@ -120,9 +131,41 @@ for f in "${shipped[@]}"; do
   done < <(ldd "$f" | awk '/=>/ {print $1, $3}')
 done
 [ "$missing" -eq 0 ] || exit 1
+
+# The GPU code: bin/rafter (every ceiling kernel) holds a cubin for each of --archs and sm_90a
+# (wgmma); every other binary with kernels holds cubins of those architectures only.
+# cuobjdump: PATH, the toolkit, or the pip wheel nvidia-cuda-cuobjdump (scripts/setup.sh).
+cuobjdump=$(command -v cuobjdump || ls /usr/local/cuda/bin/cuobjdump 2>/dev/null ||
+            python3 -c 'import glob, nvidia, os; print(next(iter(glob.glob(os.path.join(nvidia.__path__[0], "cu*", "bin", "cuobjdump"))), ""))' 2>/dev/null || true)
+if [ -z "$cuobjdump" ]; then
+  echo "bundle-gpu: cuobjdump not found: the bundle's SASS architectures were not checked (scripts/setup.sh installs it)" >&2
+else
+  want=()
+  for a in ${archs//;/ }; do want+=("sm_${a%%-*}"); done  # 90, 90-real, 90-virtual -> sm_90
+  want+=(sm_90a)
+  cubins() { "$cuobjdump" -lelf "$1" 2>/dev/null | sed -n 's/.*\.\(sm_[0-9a-z]*\)\.cubin$/\1/p' | sort -u; }
+  for a in "${want[@]}"; do
+    cubins "$out/bin/rafter" | grep -qx "$a" || { echo "bundle-gpu: bin/rafter has no $a code" >&2; exit 1; }
+  done
+  for f in "$out/bin/rafter-llm" "$out/tests/"*_test; do
+    for a in $(cubins "$f"); do
+      case " ${want[*]} " in *" $a "*) ;; *) echo "bundle-gpu: $(basename "$f") has $a code, not asked for (${want[*]})" >&2; exit 1 ;; esac
+    done
+  done
+  echo "bundle-gpu: SASS: bin/rafter holds $("$cuobjdump" -lelf "$out/bin/rafter" | sed -n 's/.*\.\(sm_[0-9a-z]*\)\.cubin$/\1/p' |
+    sort | uniq -c | awk '{print $2 " x" $1}' | paste -sd ' ' -); no other architecture in the bundle"
+fi
 # The same, packed: what to carry to a machine lent with a size limit (64 MiB; the directory is
 # larger, mostly libnvperf_host). There: tar xzf gpu-bundle.tar.gz -C DIR, then run
 # DIR/gpu-bundle/scripts/gpu-validate.sh.
 tar czf "$out.tar.gz.tmp" -C "$(dirname "$out")" "$(basename "$out")" && mv "$out.tar.gz.tmp" "$out.tar.gz"
 echo "bundle-gpu: $out ($(du -sh "$out" | cut -f1)), packed $out.tar.gz ($(du -sh "$out.tar.gz" | cut -f1));" \
   "$(grep glibc_needed "$out/BUNDLE_INFO")"
+# The device tool carries the working tree (tracked and untracked files git does not ignore) and the
+# carried paths, 64 MiB in all.
+packed=$(stat -c %s "$out.tar.gz")
+tree=$(cd "$root" && git ls-files -co --exclude-standard -z 2>/dev/null | du -cb --files0-from=- 2>/dev/null | tail -1 | cut -f1)
+total=$(( packed + ${tree:-0} ))
+echo "bundle-gpu: carried with the working tree: $(( total / 1048576 )) MiB of the 64 MiB a GPU machine takes" \
+  "(bundle $(( packed / 1048576 )) MiB, tree $(( ${tree:-0} / 1048576 )) MiB)"
+[ "$total" -le $(( 64 * 1048576 )) ] || { echo "bundle-gpu: $out.tar.gz and the working tree exceed 64 MiB" >&2; exit 1; }

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Validates rafter on a GPU machine in one command: the GPU tests, the SASS checks (where
-# cuobjdump is there), a quick CUDA sweep, compute-sanitizer over the microbenchmark kernels, a
-# table of every measured ceiling against the datasheet (configs/hardware/<gpu>.json) and the
-# issue's bars, then the reference LLM workload (rafter-llm) under rafter's collector: an activity
-# trace, a --metrics roofline trace of a bounded set of kernels, its analysis against the profile
-# just measured, Nsight Compute's counters for the same kernels beside rafter's (where ncu is
-# there), and the collector's overhead on the decode loop (bench/collector_overhead.sh). Everything
-# goes to a report directory, reports/validation/<gpu>/ by default.
+# cuobjdump is there), a quick CUDA sweep, a table of every measured ceiling against the datasheet
+# (configs/hardware/<gpu>.json) and the issue's bars, then the reference LLM workload (rafter-llm)
+# under rafter's collector: an activity trace, a --metrics roofline trace of a bounded set of
+# kernels, its analysis against the profile just measured, Nsight Compute's counters for the same
+# kernels beside rafter's (where ncu is there), and the collector's overhead on the decode loop
+# (bench/collector_overhead.sh); last, compute-sanitizer over the microbenchmark kernels (the
+# slowest step, so that a --budget cuts it first). Everything goes to a report directory,
+# reports/validation/<gpu>/ by default.
 #
 # Usage: scripts/gpu-validate.sh [--bundle DIR] [--out DIR] [--device N] [--datasheet FILE]
 #          [--preset quick|full] [--no-sanitizer] [--no-llm | --llm-only] [--llm-model FILE]
-#          [--collector-kernels N] [--archive FILE]
+#          [--collector-kernels N] [--archive FILE] [--budget SECONDS] [--glibc auto|system|bundled]
 #   --bundle  a bundle made by scripts/bundle-gpu.sh (default: the directory above this script
 #             when it lives in a bundle, else build/gpu-bundle; built here when missing and the
 #             build dependencies are present)
@@ -20,12 +21,20 @@
 #   --llm-model  the workload's shape (default configs/models/qwen1.5-0.5b.json of the bundle)
 #   --collector-kernels N  run the overhead benchmark long enough to launch N kernels (the issue's
 #             bar is 1000000: about a minute more) instead of its short default (256 decode steps)
-#   --archive FILE  also pack the output directory into FILE (.tar.gz): one file to carry back
-# On a lent GPU machine without our libraries: build the bundle here (scripts/bundle-gpu.sh, which
-# writes build/gpu-bundle, about 60 MB), carry build/gpu-bundle along, and run
-#   scripts/gpu-validate.sh --bundle build/gpu-bundle --out /tmp/validation --archive "$OUT/validation.tar.gz"
-# Exit status: 0 when every step passed, 1 when a step failed or a test skipped, 3 when no GPU can
-# be used.
+#   --archive FILE  also pack the output directory into FILE (.tar.gz): one file to carry back;
+#             packed again after every step, so that it holds what was done if the run is killed
+#   --budget SECONDS  wall-clock seconds for the whole script: each step's time limit is cut to
+#             what is left (less 30 s for the summary and the archive) and a step that would get
+#             under 10 s is not run (status 1). Default: no budget, each step its own limit.
+#   --glibc   run the bundle's binaries with the system glibc or the bundle's lib/glibc (through its
+#             loader); default auto: the bundled one only where the system's is older than needed
+# On a lent GPU machine without our libraries (64 MiB carried at most; the unpacked bundle is
+# larger): build the bundle here (scripts/bundle-gpu.sh writes build/gpu-bundle.tar.gz), carry that
+# file, and run there
+#   mkdir -p /tmp/gv && tar xzf build/gpu-bundle.tar.gz -C /tmp/gv &&
+#   /tmp/gv/gpu-bundle/scripts/gpu-validate.sh --out /tmp/validation --archive "$OUT/validation.tar.gz" --budget 540
+# Exit status: 0 when every step passed, 1 when a step failed, timed out, was not run for lack of
+# time or had a test skipped, 2 on a usage error, 3 when no GPU can be used.
 # Never changes a setting of the GPU (clocks, power, persistence, MIG); Nsight Compute runs with
 # --clock-control none.
 set -uo pipefail
@@ -43,11 +52,13 @@ characterize=1
 llm_model=""
 collector_kernels=""
 archive=""
+budget=""
+glibc=auto
 while [ $# -gt 0 ]; do
   case "$1" in
-    --no-sanitizer|--no-llm|--llm-only) ;;
-    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
-    *) [ $# -ge 2 ] || { echo "gpu-validate: $1 needs a value" >&2; exit 2; } ;;
+    -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
+    --bundle|--out|--device|--datasheet|--preset|--llm-model|--collector-kernels|--archive|--budget|--glibc)
+      [ $# -ge 2 ] || { echo "gpu-validate: $1 needs a value" >&2; exit 2; } ;;
   esac
   case "$1" in
     --bundle) bundle=$2; shift 2 ;;
@@ -61,12 +72,20 @@ while [ $# -gt 0 ]; do
     --llm-model) llm_model=$2; shift 2 ;;
     --collector-kernels) collector_kernels=$2; shift 2 ;;
     --archive) archive=$2; shift 2 ;;
-    *) echo "gpu-validate: unknown option $1" >&2; exit 2 ;;
+    --budget) budget=$2; shift 2 ;;
+    --glibc) glibc=$2; shift 2 ;;
+    *) echo "gpu-validate: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 [ "$llm" -eq 1 ] || [ "$characterize" -eq 1 ] || { echo "gpu-validate: --no-llm and --llm-only exclude each other" >&2; exit 2; }
+[[ $device =~ ^[0-9]+$ ]] || { echo "gpu-validate: --device must be a device index (0, 1, ...), got '$device'" >&2; exit 2; }
+case "$glibc" in auto|system|bundled) ;; *) echo "gpu-validate: --glibc must be auto, system or bundled, got '$glibc'" >&2; exit 2 ;; esac
+[ "$preset" = quick ] || [ "$preset" = full ] || { echo "gpu-validate: --preset must be quick or full, got '$preset'" >&2; exit 2; }
 [ -z "$collector_kernels" ] || [[ $collector_kernels =~ ^[1-9][0-9]*$ ]] ||
   { echo "gpu-validate: --collector-kernels must be a positive integer, got '$collector_kernels'" >&2; exit 2; }
+[ -z "$budget" ] || [[ $budget =~ ^[1-9][0-9]*$ ]] ||
+  { echo "gpu-validate: --budget must be a positive number of seconds, got '$budget'" >&2; exit 2; }
+[ -z "$datasheet" ] || [ -f "$datasheet" ] || { echo "gpu-validate: --datasheet $datasheet: no such file" >&2; exit 2; }
 if [ -n "$archive" ]; then
   archive_dir=$(dirname "$archive")
   [ -d "$archive_dir" ] || { echo "gpu-validate: --archive $archive: no directory $archive_dir" >&2; exit 2; }
@@ -79,11 +98,24 @@ if [ -z "$bundle" ]; then
   if [ -f "$root/BUNDLE_INFO" ]; then bundle=$root; else bundle="$root/build/gpu-bundle"; fi
 fi
 if [ ! -x "$bundle/bin/rafter" ]; then
+  [ -x "$root/scripts/bundle-gpu.sh" ] ||
+    { echo "gpu-validate: --bundle $bundle: no bin/rafter there (not a bundle of scripts/bundle-gpu.sh)" >&2; exit 2; }
   echo "gpu-validate: no bundle at $bundle; building one (scripts/bundle-gpu.sh)"
   "$root/scripts/bundle-gpu.sh" --out "$bundle" || { echo "gpu-validate: could not build the bundle" >&2; exit 1; }
 fi
 bundle=$(cd "$bundle" && pwd)
+# Every file of the bundle that the steps below use.
+missing_files=()
+for f in BUNDLE_INFO bin/rafter bin/rafter-llm lib/librafter_inject.so tests/sass_test.sh tests/sass_check.py \
+         bench/collector_overhead.sh configs/hardware configs/collector_metrics.json configs/models/qwen1.5-0.5b.json; do
+  [ -e "$bundle/$f" ] || missing_files+=("$f")
+done
+[ ${#missing_files[@]} -eq 0 ] ||
+  { echo "gpu-validate: bundle $bundle lacks ${missing_files[*]} (rebuild it with scripts/bundle-gpu.sh)" >&2; exit 2; }
 export RAFTER_CONFIG_DIR="$bundle/configs"
+# rafter trace finds the collector beside /proc/self/exe, which is the loader when the bundled glibc
+# runs rafter: name it.
+export RAFTER_INJECT_LIBRARY="$bundle/lib/librafter_inject.so"
 
 need=$(sed -n 's/^glibc_needed: //p' "$bundle/BUNDLE_INFO" 2>/dev/null)
 have=$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{print $2}')
@@ -92,8 +124,9 @@ have=$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{print $2}')
 # toolkit or its Python cuBLAS wheel (BUNDLE_INFO external_libs): where the loader would not find
 # it by itself, its directory goes into LD_LIBRARY_PATH.
 find_library() {  # find_library SONAME: the directory holding it, "" when the loader finds it anyway
-  if ldconfig -p 2>/dev/null | awk -v n="$1" '$1 == n {found = 1} END {exit !found}'; then echo ""; return 0; fi
-  local d py_nvidia
+  local d py_nvidia cached
+  cached=$(ldconfig -p 2>/dev/null | awk -v n="$1" '$1 == n && /x86-64/ {print $NF; exit}')
+  if [ -n "$cached" ] && [ -e "$cached" ]; then echo ""; return 0; fi  # (a stale cache can name a removed file)
   py_nvidia=$(python3 -c 'import importlib.util as u; s = u.find_spec("nvidia"); print(" ".join(s.submodule_search_locations) if s else "")' 2>/dev/null)
   for d in ${CUDA_HOME:+"$CUDA_HOME/lib64" "$CUDA_HOME/lib"} /usr/local/cuda/lib64 /usr/local/cuda/lib \
            /usr/local/cuda/targets/x86_64-linux/lib /usr/local/cuda-*/lib64 /usr/local/cuda-*/targets/x86_64-linux/lib \
@@ -118,13 +151,28 @@ done
 
 # Run the bundle's binaries with the system glibc when it is new enough, else with the bundled one.
 loader=()
-if [ -n "$need" ] && [ -n "$have" ] && [ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | head -1)" != "$need" ]; then
-  loader=("$bundle/lib/glibc/ld-linux-x86-64.so.2" --library-path "$bundle/lib/glibc:$bundle/lib${extra_path:+:$extra_path}")
+older=0
+[ -n "$need" ] && [ -n "$have" ] && [ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | head -1)" != "$need" ] && older=1
+if [ "$glibc" = bundled ] || { [ "$glibc" = auto ] && [ "$older" -eq 1 ]; }; then
+  # --library-path replaces LD_LIBRARY_PATH (cuBLAS's directory, the driver's where it is found that way).
+  loader=("$bundle/lib/glibc/ld-linux-x86-64.so.2" --library-path "$bundle/lib/glibc:$bundle/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
 fi
 run() { "${loader[@]}" "$@"; }
 
+# What this machine offers, printed before anything needs the GPU (and logged below).
+pre_notes=("bundle: $bundle ($(sed -n 's/^source: //p' "$bundle/BUNDLE_INFO"), built $(sed -n 's/^built: //p' "$bundle/BUNDLE_INFO"))")
+pre_notes+=("glibc: system ${have:-unknown}, the bundle needs ${need:-unknown}: using the $([ ${#loader[@]} -gt 0 ] && echo bundled || echo system) glibc (--glibc $glibc)")
+pre_notes+=("${cublas_notes[@]}")
+for tool in nvidia-smi python3 ncu compute-sanitizer cuobjdump; do
+  tool_path=$(command -v "$tool" || ls "/usr/local/cuda/bin/$tool" 2>/dev/null) || tool_path="not found"
+  pre_notes+=("$tool: $tool_path")
+done
+printf 'gpu-validate: %s\n' "${pre_notes[@]}"
+
 if ! run "$bundle/bin/rafter" devices --backend cuda >/dev/null 2>&1; then
   why=$(run "$bundle/bin/rafter" devices --backend cuda 2>&1 | tail -1)
+  why=${why#rafter: error: }
+  why=${why#no GPU can be used: }
   echo "gpu-validate: no GPU can be used here: ${why:-rafter devices --backend cuda failed}" >&2
   exit 3
 fi
@@ -139,11 +187,25 @@ log="$out/log.txt"
 steps=()
 status=0
 note() { echo "$*" | tee -a "$log"; }
-step() {  # step NAME TIMEOUT_S COMMAND...: runs, logs, records ok/FAILED
+# pack: the output directory into --archive (atomically: a run killed while packing keeps the last).
+pack() {
+  [ -n "$archive" ] || return 0
+  tar czf "$archive.part" -C "$(dirname "$out")" "$(basename "$out")" 2>>"$log" && mv -f "$archive.part" "$archive"
+}
+step() {  # step NAME TIMEOUT_S COMMAND...: runs, logs, records ok/FAILED/timed out/not run
   local name=$1 limit=$2; shift 2
-  note "== $name ($(date -u +%H:%M:%S)): $*"
   local t0=$SECONDS rc skipped
-  timeout "$limit" "$@" >"$out/.step.txt" 2>&1
+  if [ -n "$budget" ]; then  # what is left of --budget, less 30 s for the summary and the archive
+    local left=$(( budget - SECONDS - 30 ))
+    if [ "$left" -lt 10 ]; then
+      note "== $name: not run, --budget $budget s spent"
+      steps+=("NOT RUN $name (--budget $budget s spent)"); status=1
+      return
+    fi
+    [ "$limit" -le "$left" ] || limit=$left
+  fi
+  note "== $name ($(date -u +%H:%M:%S), limit $limit s): $*"
+  timeout -k 10 "$limit" "$@" >"$out/.step.txt" 2>&1
   rc=$?
   cat "$out/.step.txt" >>"$log"
   skipped=$(grep -c '^\[  SKIPPED \]' "$out/.step.txt")
@@ -151,14 +213,16 @@ step() {  # step NAME TIMEOUT_S COMMAND...: runs, logs, records ok/FAILED
   if [ "$rc" -eq 0 ] && [ "$skipped" -gt 0 ]; then steps+=("SKIPPED $name: tests skipped, see the log ($((SECONDS - t0)) s)"); status=1;
   elif [ "$rc" -eq 0 ]; then steps+=("ok      $name ($((SECONDS - t0)) s)");
   elif [ "$rc" -eq 77 ]; then steps+=("skipped $name ($((SECONDS - t0)) s)");
+  elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then steps+=("TIMEOUT $name (killed at its $limit s limit)"); status=1;
   else steps+=("FAILED  $name (exit $rc after $((SECONDS - t0)) s)"); status=1; fi
   note "   exit $rc after $((SECONDS - t0)) s"
+  pack
 }
 
 note "gpu-validate: $gpu_name (device $device), bundle $bundle, output $out"
 note "$(cat "$bundle/BUNDLE_INFO")"
-[ ${#loader[@]} -gt 0 ] && note "system glibc $have is older than the $need the bundle needs: using the bundled glibc"
-for x in "${cublas_notes[@]}"; do note "$x"; done
+printf '%s\n' "${pre_notes[@]}" >>"$log"
+[ -z "$budget" ] || note "budget: $budget s in all ($SECONDS s spent so far)"
 [ "$cublas_ok" -eq 1 ] || { steps+=("FAILED  cuBLAS not found: rafter-llm and its test cannot run (see the log)"); status=1; }
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,clocks.mem,power.draw,temperature.gpu,clocks_event_reasons.active \
   --format=csv -i "$device" >>"$log" 2>&1 || true
@@ -182,29 +246,9 @@ if [ "$characterize" -eq 1 ]; then
   if [ -f "$out/profile.json" ]; then
     step "report" 60 "${loader[@]}" "$bundle/bin/rafter" report "$out/profile.json" --html "$out/report.html"
   fi
-  # 4. compute-sanitizer over the kernels (the tests run each kernel at small sizes; the sweep test is
-  #    left out: it is the timed sweep again, far too slow under the sanitizer).
-  if [ "$sanitizer" -eq 1 ]; then
-    sanitizer_bin=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
-    if [ -n "$sanitizer_bin" ]; then
-      # memcheck and initcheck over every kernel; racecheck and synccheck where shared memory and
-      # barriers are used (the shared-memory and wgmma kernels).
-      all="core_bench_test mma_bench_test wgmma_bench_test stream_bench_test smem_bench_test chase_bench_test host_link_bench_test"
-      for tool in memcheck initcheck racecheck synccheck; do
-        case "$tool" in racecheck|synccheck) tests="smem_bench_test wgmma_bench_test" ;; *) tests=$all ;; esac
-        for t in $tests; do
-          [ -x "$bundle/tests/$t" ] || continue
-          step "compute-sanitizer $tool $t" 300 "$sanitizer_bin" --tool "$tool" --error-exitcode 99 "${loader[@]}" \
-            "$bundle/tests/$t" --gtest_color=no
-        done
-      done
-    else
-      steps+=("skipped compute-sanitizer (not found)")
-    fi
-  fi
 fi  # characterize
 
-# 5. Ceilings against the datasheet and the bars of the GPU characterization issue.
+# 4. Ceilings against the datasheet and the bars of the GPU characterization issue.
 if [ "$characterize" -eq 1 ] && [ -f "$out/profile.json" ]; then
   python3 - "$out/profile.json" "$bundle/configs/hardware" "$datasheet" >"$out/ceilings.md" 2>>"$log" <<'PY' || { steps+=("FAILED  ceiling table"); status=1; }
 import json, os, re, sys
@@ -324,7 +368,7 @@ if p.get("warnings"):
 PY
 fi
 
-# 6. The reference LLM workload under rafter's collector (issue 7). About two minutes on an H100.
+# 5. The reference LLM workload under rafter's collector (issue 7). About two minutes on an H100.
 llm_ok=0
 if [ "$llm" -eq 1 ]; then
   # libcupti dlopens libnvperf_host and libnvperf_target by name: the commands that run the
@@ -465,10 +509,32 @@ PY
     --rafter "$bundle/bin/rafter" --llm "$bundle/bin/rafter-llm" --out "$out/collector_overhead" "${launcher_arg[@]}"
 fi
 
+# 6. compute-sanitizer over the kernels (the tests run each kernel at small sizes; the sweep test is
+#    left out: it is the timed sweep again, far too slow under the sanitizer). Last: the slowest
+#    step, and a check of correctness rather than a measurement, so that a --budget cuts it first.
+if [ "$characterize" -eq 1 ] && [ "$sanitizer" -eq 1 ]; then
+  sanitizer_bin=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
+  if [ -n "$sanitizer_bin" ]; then
+    # memcheck and initcheck over every kernel; racecheck and synccheck where shared memory and
+    # barriers are used (the shared-memory and wgmma kernels).
+    all="core_bench_test mma_bench_test wgmma_bench_test stream_bench_test smem_bench_test chase_bench_test host_link_bench_test"
+    for tool in memcheck initcheck racecheck synccheck; do
+      case "$tool" in racecheck|synccheck) tests="smem_bench_test wgmma_bench_test" ;; *) tests=$all ;; esac
+      for t in $tests; do
+        [ -x "$bundle/tests/$t" ] || continue
+        step "compute-sanitizer $tool $t" 300 "$sanitizer_bin" --tool "$tool" --error-exitcode 99 "${loader[@]}" \
+          "$bundle/tests/$t" --gtest_color=no
+      done
+    done
+  else
+    steps+=("skipped compute-sanitizer (not found)")
+  fi
+fi
+
 {
   echo "# gpu-validate summary: $gpu_name"
   echo
-  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); $SECONDS s in all${budget:+ of a $budget s budget}; exit status $status"
   echo
   printf '%s\n' "${steps[@]}" | sed 's/^/    /'
 } >"$out/summary.md"
@@ -477,6 +543,9 @@ cat "$out/summary.md"
 [ -f "$out/counters_vs_ncu.md" ] && sed -n '/^## By metric/,/^## By launch/p' "$out/counters_vs_ncu.md" | sed '$d'
 [ -f "$out/collector_overhead/summary.txt" ] && cat "$out/collector_overhead/summary.txt"
 if [ -n "$archive" ]; then
-  tar czf "$archive" -C "$(dirname "$out")" "$(basename "$out")" && echo "gpu-validate: packed $out into $archive"
+  pack && echo "gpu-validate: packed $out into $archive ($(du -h "$archive" | cut -f1))"
+  # The device tool brings back files of 16 MiB at most.
+  [ ! -f "$archive" ] || [ "$(stat -c %s "$archive")" -le $(( 16 * 1048576 )) ] ||
+    echo "gpu-validate: $archive is over 16 MiB: a lent machine's \$OUT would not bring it back" >&2
 fi
 exit "$status"
