@@ -17,6 +17,7 @@
 #include "core/error.hpp"
 #include "core/machine_profile.hpp"
 #include "core/trace.hpp"
+#include "core/utc_time.hpp"
 #include "core/version.hpp"
 #include "reports/analysis_report_html.hpp"
 #include "reports/analysis_report_markdown.hpp"
@@ -81,15 +82,6 @@ chosen_machine choose_machine(const analyze_cli_options& o, const trace& t, cons
   }
   const fs::path path = configs / "hardware" / (match->datasheet + ".json");
   return {path, "datasheet chosen automatically: device \"" + name + "\" matched /" + match->pattern + "/"};
-}
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
 }
 
 exit_code run_analyze(const analyze_cli_options& o) {

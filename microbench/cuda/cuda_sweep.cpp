@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "core/interrupt.hpp"
 #include "core/units.hpp"
+#include "core/utc_time.hpp"
 #include "core/version.hpp"
 #include "microbench/cuda/chase_bench.hpp"
 #include "microbench/cuda/collective_bandwidth.hpp"
@@ -50,15 +51,6 @@ namespace {
 
 /// A clock more than this far below the device's maximum is reported as throttling.
 constexpr double throttle_ratio = 0.85;
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 void require_correct(const std::string& what, const std::string& mismatch) {
   if (!mismatch.empty()) {

@@ -172,4 +172,19 @@ cpu_info detect_cpu_info() {
   return info;
 }
 
+device_info cpu_device_info(const cpu_info& cpu) {
+  device_info dev;
+  dev.name = cpu.model_name.empty() ? "unknown CPU" : cpu.model_name;
+  dev.kind = device_kind::cpu;
+  dev.vendor = cpu.vendor;
+  dev.architecture = cpu.architecture;
+  dev.compute_units = cpu.physical_cores;
+  dev.compute_unit_name = "cores";
+  dev.base_clock_hz = cpu.base_clock_hz;
+  dev.max_clock_hz = cpu.max_clock_hz;
+  dev.memory_bytes = cpu.memory_bytes;
+  for (const auto& c : cpu.caches) dev.caches.push_back({"l" + std::to_string(c.level), c.size_bytes, c.instances});
+  return dev;
+}
+
 }  // namespace rafter::host

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "core/machine_profile.hpp"
+
 namespace rafter::host {
 
 /// One data or unified cache level as Linux reports it (sysfs).
@@ -36,6 +38,10 @@ struct cpu_info {
 
 /// Reads /proc and /sys once. Never throws; absent files leave fields empty.
 [[nodiscard]] cpu_info detect_cpu_info();
+
+/// The machine profile's device for this CPU: name, kind cpu, vendor, architecture, cores,
+/// clocks, memory and caches as `cpu` has them (how they were obtained is the caller's to add).
+[[nodiscard]] device_info cpu_device_info(const cpu_info& cpu);
 
 /// Parses a Linux CPU list ("0-3,8,10-11").
 [[nodiscard]] std::vector<int> parse_cpu_list(const std::string& text);

@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/interrupt.hpp"
 #include "core/units.hpp"
+#include "core/utc_time.hpp"
 #include "core/version.hpp"
 #include "microbench/gbench_runner.hpp"
 #include "microbench/host/cpu_info.hpp"
@@ -52,15 +53,6 @@ preset_params params_for(const std::string& preset) {
     throw usage_error("unknown preset \"" + preset + "\" (expected quick or full)");
   }
   return p;
-}
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
 }
 
 /// Scales a unit of work so one GB iteration takes about `target_s`: returns the multiplier.
@@ -279,16 +271,7 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
   profile.generator.created_utc = utc_now();
 
   device_info& dev = profile.device;
-  dev.name = cpu.model_name.empty() ? "unknown CPU" : cpu.model_name;
-  dev.kind = device_kind::cpu;
-  dev.vendor = cpu.vendor;
-  dev.architecture = cpu.architecture;
-  dev.compute_units = cpu.physical_cores;
-  dev.compute_unit_name = "cores";
-  dev.base_clock_hz = cpu.base_clock_hz;
-  dev.max_clock_hz = cpu.max_clock_hz;
-  dev.memory_bytes = cpu.memory_bytes;
-  for (const auto& c : cpu.caches) dev.caches.push_back({"l" + std::to_string(c.level), c.size_bytes, c.instances});
+  dev = cpu_device_info(cpu);
   dev.obtained = fmt::format(
       "measured by rafter sweep --backend host --preset {} on {} pinned threads (one per core), {} kernels, "
       "Google Benchmark harness",

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/units.hpp"
+#include "core/utc_time.hpp"
 #include "core/version.hpp"
 #include "microbench/cuda/collective_bandwidth.hpp"
 #include "microbench/cuda/collective_reference.hpp"
@@ -26,15 +27,6 @@ constexpr int pingpong_tag = 17;
 constexpr std::size_t checked_elements = std::size_t{1} << 16;
 /// Poison of every collective output: the reference is never negative.
 constexpr float poison = -1.0f;
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -258,16 +250,7 @@ link_ceiling measure_collective(sweep_state& st, const cuda::collective_info& in
 void describe_device(machine_profile& profile, const world& w, const sweep_options& options,
                      const host::cpu_info& cpu) {
   device_info& dev = profile.device;
-  dev.name = cpu.model_name.empty() ? "unknown CPU" : cpu.model_name;
-  dev.kind = device_kind::cpu;
-  dev.vendor = cpu.vendor;
-  dev.architecture = cpu.architecture;
-  dev.compute_units = cpu.physical_cores;
-  dev.compute_unit_name = "cores";
-  dev.base_clock_hz = cpu.base_clock_hz;
-  dev.max_clock_hz = cpu.max_clock_hz;
-  dev.memory_bytes = cpu.memory_bytes;
-  for (const auto& c : cpu.caches) dev.caches.push_back({"l" + std::to_string(c.level), c.size_bytes, c.instances});
+  dev = host::cpu_device_info(cpu);
   dev.toolkit_version = w.library_version();
   dev.obtained = fmt::format(
       "measured by rafter sweep --backend host --suite interconnect --preset {} under MPI: {} ranks ({}), ping-pong "
