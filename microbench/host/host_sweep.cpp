@@ -34,6 +34,7 @@ struct preset_params {
   double bandwidth_span_over_llc = 16.0;  ///< The sweep ends this far beyond the last-level cache.
   std::size_t bandwidth_min_last = 64ull << 20;  ///< ... and at least here.
   std::size_t latency_min_last = 128ull << 20;
+  double latency_span_over_llc = 8.0;     ///< The chase ends this far beyond the last-level cache.
   double iteration_target_s = 1e-3;       ///< Work in one GB iteration.
   timing_policy timing;
 };
@@ -41,7 +42,12 @@ struct preset_params {
 preset_params params_for(const std::string& preset) {
   preset_params p;
   if (preset == "quick") {
+    // A server's last-level cache can be hundreds of MB, and working sets of GBs dominate the
+    // sweep's time. Sizes grow by sqrt(2), so a sweep ending at 6x the LLC or more still has at
+    // least two points at 4x the LLC and beyond (what the DRAM fallback needs).
     p.steps_per_octave = 2;
+    p.bandwidth_span_over_llc = 8.0;
+    p.latency_span_over_llc = 6.0;
     p.timing = timing_policy{5, 0.01, 0.004, 0.05, 3};
   } else if (preset == "full") {
     p.steps_per_octave = 4;
@@ -359,7 +365,8 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
   }
 
   if (options.latency) {
-    const std::size_t last = std::max<std::size_t>(params.latency_min_last, static_cast<std::size_t>(llc * 8));
+    const std::size_t last =
+        std::max<std::size_t>(params.latency_min_last, static_cast<std::size_t>(llc * params.latency_span_over_llc));
     const auto sizes = geometric_sizes(std::size_t{4} << 10, last, params.steps_per_octave, 4096);
     curve c = latency_curve(ctx, sizes);
     level_match match = match_levels(detect_plateaus(c), bounds.one_thread, "dram", "s");
