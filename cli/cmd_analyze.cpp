@@ -1,4 +1,3 @@
-#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <set>

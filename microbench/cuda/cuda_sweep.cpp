@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <climits>
-#include <ctime>
 #include <functional>
 #include <map>
 #include <optional>
@@ -16,6 +15,7 @@
 #include "core/units.hpp"
 #include "core/utc_time.hpp"
 #include "core/version.hpp"
+#include "microbench/best_point.hpp"
 #include "microbench/cuda/chase_bench.hpp"
 #include "microbench/cuda/collective_bandwidth.hpp"
 #include "microbench/cuda/core_bench.hpp"
@@ -611,8 +611,7 @@ void measure_collectives(sweep_state& st, int& step, int devices) {
     c.kind = "bandwidth";
     c.access = i.id;
     c.y_unit = "B/s";
-    std::optional<sample_stats> best;
-    double best_bytes = 0.0;
+    best_point best;
     std::optional<double> latency;
     for (const std::size_t size : sizes) {
       throw_if_interrupted();
@@ -625,17 +624,14 @@ void measure_collectives(sweep_state& st, int& step, int devices) {
       require_correct(what, bench.check_output(i.op, bytes));
       if (!latency) latency = bus_bandwidth(i.op, devices, static_cast<double>(bytes), 1.0) / t.bandwidth.median;
       c.points.push_back({static_cast<double>(bytes), t.bandwidth});
-      if (!best || t.bandwidth.median > best->median) {
-        best = t.bandwidth;
-        best_bytes = static_cast<double>(bytes);
-      }
+      best.offer(t.bandwidth, static_cast<double>(bytes));
     }
-    link_ceiling l = make_link(i.id, *best,
+    link_ceiling l = make_link(i.id, *best.stats,
                           fmt::format("NCCL {} {} (fp32 sum) over {} GPUs in one process (ncclCommInitAll); bus bandwidth "
                                       "(nccl-tests: algbw = S/t, busbw = algbw x {:.4g}) at the best message size S = {} of "
                                       "{} to {}, host clock around back-to-back collectives, sampled outputs checked exactly",
                                       nccl.version(), i.name, devices, bus_bandwidth_factor(i.op, devices),
-                                      format_capacity(best_bytes), format_capacity(static_cast<double>(sizes.front())),
+                                      format_capacity(best.x), format_capacity(static_cast<double>(sizes.front())),
                                       format_capacity(static_cast<double>(sizes.back()))));
     l.latency_s = latency;
     l.note = fmt::format("latency_s is the time of one collective at the smallest size, {}; the curve {} has busbw per size",
@@ -742,9 +738,7 @@ void measure_collectives_across_ranks(sweep_state& st, const mpi::world& w, int 
     c.kind = "bandwidth";
     c.access = i.id;
     c.y_unit = "B/s";
-    std::optional<sample_stats> best;
-    double best_bytes = 0.0;
-    int repeats_at_best = 0;
+    best_point best;
     std::optional<double> latency;
     const double factor = bus_bandwidth_factor(i.op, n);
     for (const std::size_t size : sizes) {
@@ -763,22 +757,18 @@ void measure_collectives_across_ranks(sweep_state& st, const mpi::world& w, int 
       const sample_stats busbw = t.seconds.reciprocal_scaled(static_cast<double>(bytes) * factor);
       if (!latency) latency = t.seconds.median;
       c.points.push_back({static_cast<double>(bytes), busbw});
-      if (!best || busbw.median > best->median) {
-        best = busbw;
-        best_bytes = static_cast<double>(bytes);
-        repeats_at_best = t.repeats;
-      }
+      best.offer(busbw, static_cast<double>(bytes), t.repeats);
     }
     link_ceiling l = make_link(
-        i.id, *best,
+        i.id, *best.stats,
         fmt::format("NCCL {} {} (fp32 sum) over {} ranks, one GPU per rank ({}), NCCL bootstrapped through MPI "
                     "(ncclGetUniqueId on rank 0, MPI broadcast, ncclCommInitRank); between ranks: {}; bus bandwidth "
                     "(nccl-tests: algbw = S/t, busbw = algbw x {:.4g}) at the best message size S = {} of {} to {}, {} "
                     "back-to-back collectives per sample after an MPI barrier, the slowest rank's host clock, sampled "
                     "outputs checked exactly on every rank",
                     nccl.version(), i.name, n, w.layout().summary(), w.layout().transport(), factor,
-                    format_capacity(best_bytes), format_capacity(static_cast<double>(sizes.front())),
-                    format_capacity(static_cast<double>(sizes.back())), repeats_at_best));
+                    format_capacity(best.x), format_capacity(static_cast<double>(sizes.front())),
+                    format_capacity(static_cast<double>(sizes.back())), best.repeats));
     l.latency_s = latency;
     l.note = fmt::format("latency_s is the time of one collective at the smallest size, {}; the curve {} has busbw per size",
                          format_capacity(static_cast<double>(sizes.front())), c.id);

@@ -1,7 +1,6 @@
 #include "microbench/mpi/mpi_sweep.hpp"
 
 #include <chrono>
-#include <ctime>
 #include <optional>
 #include <vector>
 
@@ -10,6 +9,7 @@
 #include "core/units.hpp"
 #include "core/utc_time.hpp"
 #include "core/version.hpp"
+#include "microbench/best_point.hpp"
 #include "microbench/cuda/collective_bandwidth.hpp"
 #include "microbench/cuda/collective_reference.hpp"
 #include "microbench/cuda/link_pattern.hpp"
@@ -138,9 +138,7 @@ link_ceiling measure_pingpong(sweep_state& st, int peer) {
   pingpong pp(w, peer, st.options.seed + 1000 + static_cast<std::uint64_t>(peer) * 64);
   curve bandwidth{id + ".bandwidth", "bandwidth", "pingpong", "B/s", {}, {}};
   curve latency{id + ".latency", "latency", "pingpong", "s", {}, {}};
-  std::optional<sample_stats> best;
-  double best_bytes = 0.0;
-  int repeats_at_best = 0;
+  best_point best;
   for (const std::size_t bytes : sizes) {
     w.agree_not_interrupted();
     pp.prepare(bytes);
@@ -151,16 +149,12 @@ link_ceiling measure_pingpong(sweep_state& st, int peer) {
     const sample_stats one_way = t.seconds.reciprocal_scaled(2.0 * static_cast<double>(bytes));
     bandwidth.points.push_back({static_cast<double>(bytes), one_way});
     latency.points.push_back({static_cast<double>(bytes), scaled(t.seconds, 0.5)});
-    if (!best || one_way.median > best->median) {
-      best = one_way;
-      best_bytes = static_cast<double>(bytes);
-      repeats_at_best = t.repeats;
-    }
+    best.offer(one_way, static_cast<double>(bytes), t.repeats);
   }
   link_ceiling l;
   l.id = id;
-  l.bytes_per_s = best->median;
-  l.samples = best;
+  l.bytes_per_s = best.stats->median;
+  l.samples = best.stats;
   l.latency_s = latency.points.front().y.median;
   l.source = figure_source::measured;
   l.method = fmt::format(
@@ -169,8 +163,8 @@ link_ceiling measure_pingpong(sweep_state& st, int peer) {
       "size S = {} of {} to {}, {} round trips per sample; latency_s = half the round trip of a {}-byte message; "
       "every message checked word for word before and after timing; median of {} repetitions",
       w.library_version(), w.layout().host(0), peer, w.layout().host(peer), w.layout().pair_transport(0, peer),
-      format_capacity(best_bytes), format_capacity(static_cast<double>(sizes.front())),
-      format_capacity(static_cast<double>(sizes.back())), repeats_at_best, sizes.front(), best->n);
+      format_capacity(best.x), format_capacity(static_cast<double>(sizes.front())),
+      format_capacity(static_cast<double>(sizes.back())), best.repeats, sizes.front(), best.stats->n);
   l.note = fmt::format("the curves {} and {} have every message size", bandwidth.id, latency.id);
   st.prog.step(++st.step, fmt::format("{}: {}, latency {}", id, format_bandwidth(l.bytes_per_s), format_seconds(*l.latency_s)));
   st.profile.curves.push_back(std::move(bandwidth));
@@ -190,9 +184,7 @@ link_ceiling measure_collective(sweep_state& st, const cuda::collective_info& in
 
   const std::string id = link_collective_id(info.op);
   curve c{id + ".busbw", "bandwidth", id, "B/s", {}, {}};
-  std::optional<sample_stats> best;
-  double best_bytes = 0.0;
-  int repeats_at_best = 0;
+  best_point best;
   std::optional<double> latency;
   const double factor = cuda::bus_bandwidth_factor(info.op, n);
   for (const std::size_t bytes : sizes) {
@@ -220,16 +212,12 @@ link_ceiling measure_collective(sweep_state& st, const cuda::collective_info& in
     const sample_stats busbw = t.seconds.reciprocal_scaled(static_cast<double>(bytes) * factor);
     if (!latency) latency = t.seconds.median;
     c.points.push_back({static_cast<double>(bytes), busbw});
-    if (!best || busbw.median > best->median) {
-      best = busbw;
-      best_bytes = static_cast<double>(bytes);
-      repeats_at_best = t.repeats;
-    }
+    best.offer(busbw, static_cast<double>(bytes), t.repeats);
   }
   link_ceiling l;
   l.id = id;
-  l.bytes_per_s = best->median;
-  l.samples = best;
+  l.bytes_per_s = best.stats->median;
+  l.samples = best.stats;
   l.latency_s = latency;
   l.source = figure_source::measured;
   l.method = fmt::format(
@@ -238,8 +226,8 @@ link_ceiling measure_collective(sweep_state& st, const cuda::collective_info& in
       "slowest rank's time; outputs checked against the host reference before and after timing; median of {} "
       "repetitions",
       mpi_call_name(info.op), w.library_version(), n, w.layout().summary(), w.layout().transport(), factor,
-      format_capacity(best_bytes), format_capacity(static_cast<double>(sizes.front())),
-      format_capacity(static_cast<double>(sizes.back())), repeats_at_best, best->n);
+      format_capacity(best.x), format_capacity(static_cast<double>(sizes.front())),
+      format_capacity(static_cast<double>(sizes.back())), best.repeats, best.stats->n);
   l.note = fmt::format("latency_s is the time of one collective at the smallest size, {}; the curve {} has busbw per size",
                        format_capacity(static_cast<double>(sizes.front())), c.id);
   st.prog.step(++st.step, fmt::format("{}: busbw {}", id, format_bandwidth(l.bytes_per_s)));
