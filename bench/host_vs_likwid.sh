@@ -66,7 +66,8 @@ rows = [
 d = p["device"]
 print(f"Machine: {d['name']} ({d.get('compute_units')} cores, {d['environment'].get('simd')}, "
       f"clock {d.get('clocks_hz', {}).get('measured', 0)/1e9:.2f} GHz measured); "
-      f"{datetime.date.today().isoformat()}; rafter preset {preset}.\n")
+      f"{datetime.date.today().isoformat()}; rafter preset {preset}; rafter's core-scaling probe "
+      f"(1 = independent cores, docs/metrics.md): {d['environment'].get('core_scaling', 'not recorded')}.\n")
 print("| ceiling | rafter | likwid-bench median (min-max of n) | likwid kernel | ratio to median | ratio to best | bar 0.95 |")
 print("|---|---|---|---|---|---|---|")
 worst = 9.9
@@ -76,5 +77,8 @@ for name, ours, runs, how, unit in rows:
     worst = min(worst, ratio)
     print(f"| {name} | {ours/1e9:.1f} {unit} | {theirs/1e9:.1f} {unit} ({min(runs)/1e9:.1f}-{best/1e9:.1f}, n={len(runs)}) | {how} | "
           f"{ratio:.3f} | {ours/best if best > 0 else 0.0:.3f} | {'pass' if ratio >= 0.95 else 'FAIL'} |")
+for w in p.get("warnings", []):
+    if w.startswith("cores not independent"):
+        print(f"\nrafter warned: {w}")
 sys.exit(0 if worst >= 0.95 else 1)
 PY

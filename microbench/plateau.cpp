@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -146,17 +147,23 @@ std::vector<plateau> detect_plateaus(const curve& c, const plateau_options& opti
 }
 
 level_match match_levels(std::vector<plateau> plateaus, const std::vector<level_bound>& bounds,
-                         const std::string& beyond_level, const std::string& y_unit) {
+                         const std::string& beyond_level, const std::string& y_unit, beyond_naming beyond) {
   level_match result;
   std::vector<std::string> names;
-  for (auto& p : plateaus) {
+  int beyond_seen = 0;
+  std::map<std::string, int> seen;  // plateaus so far per bounded level
+  for (auto& p : plateaus) {  // in order of x
     const double centre = std::sqrt(std::max(p.x_min, 1.0) * std::max(p.x_max, 1.0));
     std::string name = beyond_level;
     for (const auto& b : bounds) {
       if (centre <= b.capacity_bytes) {
         name = b.level;
+        if (seen[b.level]++ == 1 && !b.far_level.empty()) name = b.far_level;
         break;
       }
+    }
+    if (name == beyond_level && beyond == beyond_naming::steps && beyond_seen++ > 0) {
+      name = fmt::format("{}.step{}", beyond_level, beyond_seen - 1);
     }
     names.push_back(name);
   }

@@ -39,6 +39,17 @@ struct plateau_options {
 struct level_bound {
   std::string level;
   double capacity_bytes = 0.0;
+  /// A partitioned cache (a GPU L2 split into a near and a far partition): when set, a second
+  /// plateau inside this level's range, after the first, takes this name ("l2.far") instead of
+  /// competing with the first for `level`.
+  std::string far_level = {};
+};
+
+/// How plateaus beyond the largest capacity are named.
+enum class beyond_naming {
+  one_level,  ///< They compete for `beyond_level`; the one with most points keeps it.
+  steps,      ///< The first is `beyond_level`, later ones `<beyond_level>.step1`, `.step2`, ...
+              ///< (latency steps beyond the last cache, such as TLB reach).
 };
 
 /// Result of matching plateaus to levels.
@@ -49,11 +60,14 @@ struct level_match {
 
 /// Names each plateau after the level whose capacity range (previous capacity, capacity] holds the
 /// plateau's geometric centre; plateaus beyond the largest capacity are `beyond_level` ("dram",
-/// "hbm"). When two plateaus claim one level, the one with more points keeps it. Cross-checks: a
+/// "hbm"), or steps of it (see beyond_naming). When two plateaus claim one level, the second of a
+/// level with a `far_level` becomes that far level; otherwise the one with more points keeps the
+/// name and the other is left unnamed, with a warning. Cross-checks: a
 /// reported level without a plateau, or a plateau whose end lies far (> 2x) from the capacity the
 /// device reports, gives a warning. `bounds` must be sorted by capacity. `y_unit` ("B/s", "s")
 /// only formats the warnings.
 [[nodiscard]] level_match match_levels(std::vector<plateau> plateaus, const std::vector<level_bound>& bounds,
-                                       const std::string& beyond_level, const std::string& y_unit);
+                                       const std::string& beyond_level, const std::string& y_unit,
+                                       beyond_naming beyond = beyond_naming::one_level);
 
 }  // namespace rafter

@@ -44,6 +44,28 @@ TEST(cuda_preset, working_sets_grow_geometrically_on_the_granule) {
   }
 }
 
+TEST(cuda_preset, chase_is_dense_inside_l2_where_the_partitions_show) {
+  const double l2 = 50.0 * (1 << 20);
+  for (const char* name : {"quick", "full"}) {
+    SCOPED_TRACE(name);
+    const cuda_preset p = cuda_preset_for(name);
+    const std::size_t cap = std::size_t{64} << 30;
+    const auto sizes = chase_footprints(p, l2, cap, 256);
+    ASSERT_FALSE(sizes.empty());
+    EXPECT_EQ(sizes.front(), p.chase_first);
+    EXPECT_GE(sizes.back(), std::max<std::size_t>(p.chase_min_last, static_cast<std::size_t>(p.chase_span_over_l2 * l2)));
+    for (std::size_t i = 1; i < sizes.size(); ++i) EXPECT_GT(sizes[i], sizes[i - 1]);
+    for (const std::size_t s : sizes) EXPECT_EQ(s % 256, 0u);
+    // Between L2/2 and L2 (the far partition's range) at least chase_l2_steps_per_octave points.
+    const auto far = std::count_if(sizes.begin(), sizes.end(), [&](std::size_t s) { return static_cast<double>(s) > l2 / 2 && static_cast<double>(s) <= l2; });
+    EXPECT_GE(far, p.chase_l2_steps_per_octave);
+  }
+  // A small memory cap bounds every footprint, the dense ones too.
+  const auto capped = chase_footprints(cuda_preset_for("quick"), l2, std::size_t{16} << 20, 256);
+  EXPECT_LE(capped.back(), std::size_t{16} << 20);
+  EXPECT_GE(capped.back(), std::size_t{8} << 20);
+}
+
 TEST(cuda_preset, gemm_link_and_collective_sizes_are_set_and_full_reaches_further) {
   const cuda_preset quick = cuda_preset_for("quick");
   const cuda_preset full = cuda_preset_for("full");

@@ -143,5 +143,71 @@ TEST(plateau, match_levels_names_by_capacity_and_cross_checks) {
   EXPECT_TRUE(named);
 }
 
+TEST(plateau, partitioned_l2_names_near_and_far) {
+  // A GPU latency curve: L1, L2 near partition up to 20 MB, far partition up to 50 MB, HBM;
+  // 8 points per doubling, as the chase samples inside L2.
+  const std::vector<level_spec> lat = {{200e3, 40e-9}, {20e6, 150e-9}, {50e6, 230e-9}};
+  const auto s = make_curve(lat, 480e-9, 0.005, 11, 4096, 1e9, 8);
+  const auto found = detect_plateaus(s.x, s.y);
+  ASSERT_EQ(found.size(), 4u);
+  const std::vector<level_bound> partitioned = {{"l1", 256e3}, {"l2", 50e6, "l2.far"}};
+  const level_match m = match_levels(found, partitioned, "hbm", "s");
+  ASSERT_EQ(m.plateaus.size(), 4u);
+  EXPECT_EQ(m.plateaus[0].level, "l1");
+  EXPECT_EQ(m.plateaus[1].level, "l2");
+  EXPECT_EQ(m.plateaus[2].level, "l2.far");
+  EXPECT_EQ(m.plateaus[3].level, "hbm");
+  EXPECT_NEAR(m.plateaus[1].value / 150e-9, 1.0, 0.02);
+  EXPECT_NEAR(m.plateaus[2].value / 230e-9, 1.0, 0.02);
+  EXPECT_TRUE(m.warnings.empty()) << m.warnings.front();
+
+  // Without a far level the two compete: one keeps "l2", the other is unnamed, with a warning.
+  const std::vector<level_bound> plain = {{"l1", 256e3}, {"l2", 50e6}};
+  const level_match p = match_levels(found, plain, "hbm", "s");
+  int l2 = 0, unnamed = 0;
+  for (const auto& q : p.plateaus) {
+    l2 += q.level == "l2";
+    unnamed += q.level.empty();
+  }
+  EXPECT_EQ(l2, 1);
+  EXPECT_EQ(unnamed, 1);
+  ASSERT_FALSE(p.warnings.empty());
+  EXPECT_NE(p.warnings.front().find("two plateaus fall in l2"), std::string::npos);
+
+  // An unpartitioned L2 with a far level allowed still gives one "l2" and no "l2.far".
+  const auto single = make_curve({{200e3, 40e-9}, {50e6, 150e-9}}, 480e-9, 0.005, 12, 4096, 1e9, 8);
+  const level_match one = match_levels(detect_plateaus(single.x, single.y), partitioned, "hbm", "s");
+  ASSERT_EQ(one.plateaus.size(), 3u);
+  EXPECT_EQ(one.plateaus[1].level, "l2");
+  EXPECT_EQ(one.plateaus[2].level, "hbm");
+}
+
+TEST(plateau, latency_steps_beyond_the_last_cache) {
+  // HBM at 480 ns, then TLB-reach steps at 2 GB (600 ns) and 16 GB (900 ns); the later steps have
+  // more points than the first, which must still be "hbm".
+  const std::vector<level_spec> lat = {{200e3, 40e-9}, {50e6, 150e-9}, {256e6, 480e-9}, {4e9, 600e-9}};
+  const auto s = make_curve(lat, 900e-9, 0.005, 13, 4096, 64e9, 4);
+  const auto found = detect_plateaus(s.x, s.y);
+  ASSERT_EQ(found.size(), 5u);
+  const std::vector<level_bound> bounds = {{"l1", 256e3}, {"l2", 50e6}};
+  const level_match m = match_levels(found, bounds, "hbm", "s", beyond_naming::steps);
+  EXPECT_EQ(m.plateaus[2].level, "hbm");
+  EXPECT_EQ(m.plateaus[3].level, "hbm.step1");
+  EXPECT_EQ(m.plateaus[4].level, "hbm.step2");
+  EXPECT_NEAR(m.plateaus[2].value / 480e-9, 1.0, 0.02);
+  EXPECT_TRUE(m.warnings.empty()) << m.warnings.front();
+
+  // One level beyond (the default): one plateau keeps "hbm", the others are unnamed, with warnings.
+  const level_match one = match_levels(found, bounds, "hbm", "s");
+  int hbm = 0, unnamed = 0;
+  for (const auto& q : one.plateaus) {
+    hbm += q.level == "hbm";
+    unnamed += q.level.empty();
+  }
+  EXPECT_EQ(hbm, 1);
+  EXPECT_EQ(unnamed, 2);
+  EXPECT_GE(one.warnings.size(), 2u);
+}
+
 }  // namespace
 }  // namespace rafter

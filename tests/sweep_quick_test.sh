@@ -20,6 +20,12 @@ assert l1 > dram > 0, (l1, dram)
 fp64 = [c for c in p["compute"] if c["precision"] == "fp64"]
 assert fp64 and all(c["flop_per_s"] > 0 for c in fp64), fp64
 assert mem["dram"].get("latency_s", 0) > mem["l1"].get("latency_s", 1), "DRAM latency should exceed L1 latency"
+env = p["device"].get("environment", {})
+if int(env.get("threads", "1")) > 1:  # the core-scaling probe runs before the memory and compute suites
+    import re
+    cs = env.get("core_scaling", "")
+    assert re.fullmatch(r"memory \d+\.\d\d( \(after waiting \d+ s\))?, compute \d+\.\d\d( \(after waiting \d+ s\))?", cs), cs
+    print(f"core scaling: {cs}")
 kinds = {c["id"] for c in p["curves"]}
 assert {"bandwidth.read", "bandwidth.write", "bandwidth.copy", "bandwidth.triad", "latency.chase"} <= kinds, kinds
 print(f"ok: L1 read {l1/1e9:.1f} GB/s > DRAM read {dram/1e9:.1f} GB/s > 0; FP64 {max(c['flop_per_s'] for c in fp64)/1e9:.1f} GFLOP/s")

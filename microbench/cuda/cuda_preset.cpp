@@ -80,4 +80,20 @@ std::vector<std::size_t> working_set_sizes(std::size_t first, std::size_t last, 
   return sizes;
 }
 
+std::vector<std::size_t> chase_footprints(const cuda_preset& preset, double l2_bytes, std::size_t cap,
+                                          std::size_t granule) {
+  const auto last = std::max(preset.chase_min_last, static_cast<std::size_t>(l2_bytes * preset.chase_span_over_l2));
+  std::vector<std::size_t> sizes = working_set_sizes(preset.chase_first, std::min(last, cap), preset.steps_per_octave, granule);
+  const auto l2 = static_cast<std::size_t>(l2_bytes);
+  if (l2 >= 8 * granule) {
+    const auto dense = working_set_sizes(l2 / 8, std::min(l2, cap), preset.chase_l2_steps_per_octave, granule);
+    sizes.insert(sizes.end(), dense.begin(), dense.end());
+    std::sort(sizes.begin(), sizes.end());
+    sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+  }
+  // working_set_sizes ends at or past its `last`: nothing beyond the memory cap (but one size).
+  while (sizes.size() > 1 && sizes.back() > cap) sizes.pop_back();
+  return sizes;
+}
+
 }  // namespace rafter::cuda

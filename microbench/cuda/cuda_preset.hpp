@@ -25,6 +25,8 @@ struct cuda_preset {
   std::size_t chase_first = 4096;      ///< First footprint of the latency curve.
   double chase_span_over_l2 = 4.0;
   std::size_t chase_min_last = 0;
+  int chase_l2_steps_per_octave = 8;   ///< Chase points per doubling from L2/8 to L2, where a
+                                       ///< partitioned L2 steps from its near to its far partition.
   std::uint32_t chase_hops = 16384;    ///< Timed hops per launch.
   std::uint32_t chase_warm_max = 1u << 20;  ///< Untimed hops before the first launch, at most.
   std::vector<std::size_t> gemm_sizes;  ///< m = n = k of the cuBLASLt GEMM sweep.
@@ -49,5 +51,12 @@ struct cuda_preset {
 /// each a multiple of `granule`, strictly increasing.
 [[nodiscard]] std::vector<std::size_t> working_set_sizes(std::size_t first, std::size_t last, int steps_per_octave,
                                                          std::size_t granule);
+
+/// Footprints of the latency chase: working_set_sizes(chase_first, min(max(chase_min_last,
+/// chase_span_over_l2 * l2), cap), steps_per_octave), merged with chase_l2_steps_per_octave points
+/// per doubling from l2 / 8 to l2; none above `cap` (bytes the chase may allocate) unless the first;
+/// multiples of `granule`, strictly increasing.
+[[nodiscard]] std::vector<std::size_t> chase_footprints(const cuda_preset& preset, double l2_bytes, std::size_t cap,
+                                                        std::size_t granule);
 
 }  // namespace rafter::cuda

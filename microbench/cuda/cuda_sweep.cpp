@@ -403,9 +403,8 @@ void measure_curve(sweep_state& st, std::map<std::string, memory_level>& levels)
 
 void measure_latency(sweep_state& st, std::map<std::string, memory_level>& levels) {
   const device_facts& f = st.session.facts();
-  const std::size_t last = std::max(st.preset.chase_min_last, static_cast<std::size_t>(f.l2_bytes * st.preset.chase_span_over_l2));
   const std::size_t cap = static_cast<std::size_t>(0.4 * static_cast<double>(f.free_bytes));
-  const auto sizes = working_set_sizes(st.preset.chase_first, std::min(last, cap), st.preset.steps_per_octave, chase_line_bytes * 2);
+  const auto sizes = chase_footprints(st.preset, f.l2_bytes, cap, chase_line_bytes * 2);
   curve c;
   c.id = "latency.chase";
   c.kind = "latency";
@@ -445,9 +444,12 @@ void measure_latency(sweep_state& st, std::map<std::string, memory_level>& level
                                      pt.y.settled ? "" : " (not settled)"));
   }
   const double clock_hz = clocks.empty() ? 0.0 : median_of(clocks);  // 0: no clock recorded.
-  // One thread on one SM: its L1 (at most the shared memory per SM), then L2.
-  const std::vector<level_bound> bounds = {{"l1", f.shared_memory_per_sm_bytes}, {"l2", f.l2_bytes}};
-  level_match match = match_levels(detect_plateaus(c), bounds, "hbm", "s");
+  // One thread on one SM: its L1 (at most the shared memory per SM), then L2. A partitioned L2
+  // (A100, H100) serves the chase from the SM's near partition while the footprint fits there and
+  // from the far one beyond: two plateaus inside L2, "l2" and "l2.far". Beyond L2, HBM and then
+  // the latency steps of TLB reach ("hbm.step1", ...).
+  const std::vector<level_bound> bounds = {{"l1", f.shared_memory_per_sm_bytes}, {"l2", f.l2_bytes, "l2.far"}};
+  level_match match = match_levels(detect_plateaus(c), bounds, "hbm", "s", beyond_naming::steps);
   c.plateaus = match.plateaus;
   for (const auto& w : match.warnings) st.profile.warnings.push_back("latency.chase: " + w);
   for (const auto& p : c.plateaus) {
@@ -460,6 +462,14 @@ void measure_latency(sweep_state& st, std::map<std::string, memory_level>& level
         "latency: one thread chasing a random single cycle of 128-byte lines, {} hops per launch, %globaltimer and "
         "clock64 (SM clock during the chase {})", st.preset.chase_hops, clock_hz > 0.0 ? format_hertz(clock_hz) : "unknown");
     m.method = m.method.empty() ? latency_method : m.method + "; " + latency_method;
+    if (p.level == "l2.far") {
+      m.note = fmt::format("far L2 partition: the chase's latency once the footprint outgrows the near partition "
+                           "(plateau {} .. {}); l2's latency_s is the near partition's",
+                           format_capacity(p.x_min), format_capacity(p.x_max));
+    } else if (p.level.starts_with("hbm.step")) {
+      m.note = fmt::format("a latency step beyond HBM's first plateau (TLB reach), footprints {} .. {}",
+                           format_capacity(p.x_min), format_capacity(p.x_max));
+    }
   }
   st.profile.curves.push_back(std::move(c));
 }
@@ -884,7 +894,12 @@ machine_profile run_cuda_sweep(const sweep_options& options, progress& prog, con
   if (options.latency) measure_latency(st, levels);
   if (options.interconnect) measure_links(st);
 
-  for (const char* name : {"l1", "smem", "l2", "hbm"}) {
+  // Inner levels first; HBM's latency steps (hbm.step1, ...) sort after "hbm" in the map.
+  std::vector<std::string> order = {"l1", "smem", "l2", "l2.far"};
+  for (const auto& [name, level] : levels) {
+    if (name == "hbm" || name.starts_with("hbm.step")) order.push_back(name);
+  }
+  for (const std::string& name : order) {
     const auto it = levels.find(name);
     if (it == levels.end()) continue;
     memory_level m = it->second;

@@ -4,7 +4,9 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -14,6 +16,7 @@
 #include "core/utc_time.hpp"
 #include "core/version.hpp"
 #include "microbench/gbench_runner.hpp"
+#include "microbench/host/core_scaling.hpp"
 #include "microbench/host/cpu_info.hpp"
 #include "microbench/host/kernels/bandwidth_kernels.hpp"
 #include "microbench/host/kernels/clock_probe.hpp"
@@ -35,6 +38,9 @@ struct preset_params {
   std::size_t latency_min_last = 128ull << 20;
   double latency_span_over_llc = 8.0;     ///< The chase ends this far beyond the last-level cache.
   double iteration_target_s = 1e-3;       ///< Work in one GB iteration.
+  /// Before a suite that runs all cores at once, wait at most this long (re-probing each second)
+  /// for the cores to be independent again (core_scaling.hpp).
+  double independence_wait_s = 15.0;
   timing_policy timing;
 };
 
@@ -53,6 +59,7 @@ preset_params params_for(const std::string& preset) {
     p.bandwidth_min_last = 1ull << 30;
     p.latency_min_last = 1ull << 30;
     p.iteration_target_s = 2e-3;
+    p.independence_wait_s = 60.0;
     p.timing = timing_policy{10, 0.05, 0.02, 0.02, 3};
   } else {
     throw usage_error("unknown preset \"" + preset + "\" (expected quick or full)");
@@ -305,6 +312,42 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
   prog.note(fmt::format("host: {}, {} threads, {}, core clock {}", dev.name, threads, to_string(simd),
                         clock_hz ? format_hertz(*clock_hz) : "unknown"));
 
+  // Are the cores independent right now? Probed before each suite that measures all cores at once.
+  std::unique_ptr<thread_team> first_core;
+  std::string scaling_kernel;
+  std::size_t scaling_iterations = 0;
+  if (threads > 1 && (options.memory || options.compute)) {
+    first_core = std::make_unique<thread_team>(std::vector<int>{cpus.front()});
+    for (const auto& k : available_compute_kernels(simd)) {
+      if (scaling_kernel.empty() || k.id == "fp64.vector.fma") scaling_kernel = k.id;
+    }
+    scaling_iterations = calibrate([&](std::size_t n) { return run_compute_kernel(*first_core, scaling_kernel, n); },
+                                   1024, 0.005);
+  }
+  std::string scaling_record;
+  auto probe_scaling = [&](const std::string& suite) {
+    if (!first_core || scaling_kernel.empty()) return;
+    const auto start = std::chrono::steady_clock::now();
+    auto waited = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+    core_scaling s = measure_core_scaling(*first_core, team, scaling_kernel, scaling_iterations, 7);
+    if (s.efficiency < core_scaling_warn_below) {
+      prog.note(fmt::format("cores not independent ({:.0f}% scaling); waiting up to {:.0f} s before the {} suite",
+                            s.efficiency * 100, params.independence_wait_s, suite));
+    }
+    while (s.efficiency < core_scaling_warn_below && waited() < params.independence_wait_s) {
+      throw_if_interrupted();
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      s = measure_core_scaling(*first_core, team, scaling_kernel, scaling_iterations, 7);
+    }
+    scaling_record += fmt::format("{}{} {:.2f}", scaling_record.empty() ? "" : ", ", suite, s.efficiency);
+    if (waited() >= 1.0) scaling_record += fmt::format(" (after waiting {:.0f} s)", waited());
+    env["core_scaling"] = scaling_record;
+    if (const std::string w = core_scaling_warning(s, "before the " + suite + " suite"); !w.empty()) {
+      profile.warnings.push_back(w);
+      prog.note("warning: " + w);
+    }
+  };
+
   const level_bounds bounds = bounds_from(cpu, threads);
   const double llc = cpu.caches.empty() ? (32 << 20) : cpu.caches.back().size_bytes * cpu.caches.back().instances;
 
@@ -319,6 +362,7 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
   };
 
   if (options.memory) {
+    probe_scaling("memory");
     const std::size_t last = std::max<std::size_t>(params.bandwidth_min_last,
                                                    static_cast<std::size_t>(llc * params.bandwidth_span_over_llc));
     const auto sizes = geometric_sizes(std::size_t{8} << 10, last, params.steps_per_octave, 4096);
@@ -404,7 +448,10 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
   }
   if (const auto it = levels.find("dram"); it != levels.end()) profile.memory.push_back(it->second);
 
-  if (options.compute) profile.compute = compute_ceilings(ctx, clock_hz);
+  if (options.compute) {
+    probe_scaling("compute");
+    profile.compute = compute_ceilings(ctx, clock_hz);
+  }
 
   if (ctx.unsettled > 0) {
     profile.warnings.push_back(fmt::format(

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# scripts/bundle-gpu.sh (static checks; building the bundle takes minutes and is rehearsed by hand):
+# it ships every test of the ctest label `gpu`, and every test gpu-validate.sh names is shipped.
+# Usage: bundle_gpu_test.sh RAFTER_BINARY SOURCE_DIR
+set -euo pipefail
+src=${2:?usage: bundle_gpu_test.sh RAFTER_BINARY SOURCE_DIR}
+fail=0
+bash -n "$src/scripts/bundle-gpu.sh" || { echo "FAIL: scripts/bundle-gpu.sh does not parse"; fail=1; }
+bash -n "$src/scripts/gpu-validate.sh" || { echo "FAIL: scripts/gpu-validate.sh does not parse"; fail=1; }
+
+# The two lists, one name per line, sorted.
+labelled=$(sed -n '/^set(RAFTER_GPU_TESTS/,/)/p' "$src/tests/CMakeLists.txt" | sed 's/set(RAFTER_GPU_TESTS//; s/)//' |
+  tr -s ' \n' '\n\n' | sed '/^$/d' | sort)
+bundled=$(sed -n '/^gpu_tests=(/,/)/p' "$src/scripts/bundle-gpu.sh" | sed 's/gpu_tests=(//; s/)//' |
+  tr -s ' \n' '\n\n' | sed '/^$/d' | sort)
+[ -n "$labelled" ] || { echo "FAIL: no RAFTER_GPU_TESTS in tests/CMakeLists.txt"; fail=1; }
+if [ "$labelled" != "$bundled" ]; then
+  echo "FAIL: the bundle's gpu_tests differ from the ctest label gpu:"
+  diff <(echo "$labelled") <(echo "$bundled") | sed 's/^/  /' || true
+  fail=1
+fi
+
+# Tests gpu-validate.sh runs by name (compute-sanitizer) must be in the bundle, or they are
+# silently skipped on the GPU.
+named=$(grep -o '[a-z0-9_]*_bench_test' "$src/scripts/gpu-validate.sh" | sort -u)
+for t in $named; do
+  echo "$bundled" | grep -qx "$t" || { echo "FAIL: gpu-validate.sh names $t, which the bundle does not ship"; fail=1; }
+done
+[ "$fail" -eq 0 ] && echo "bundle lists: $(echo "$bundled" | wc -l) gpu tests, all shipped; gpu-validate names $(echo "$named" | wc -l), all shipped"
+exit "$fail"
