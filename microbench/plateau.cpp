@@ -147,23 +147,34 @@ std::vector<plateau> detect_plateaus(const curve& c, const plateau_options& opti
 }
 
 level_match match_levels(std::vector<plateau> plateaus, const std::vector<level_bound>& bounds,
-                         const std::string& beyond_level, const std::string& y_unit, beyond_naming beyond) {
+                         const std::string& beyond_level, const std::string& y_unit, plateau_naming naming) {
   level_match result;
   std::vector<std::string> names;
-  int beyond_seen = 0;
-  std::map<std::string, int> seen;  // plateaus so far per bounded level
-  for (auto& p : plateaus) {  // in order of x
+  std::map<std::string, int> seen;  // plateaus so far per level (and beyond)
+  for (const auto& p : plateaus) {  // in order of x
     const double centre = std::sqrt(std::max(p.x_min, 1.0) * std::max(p.x_max, 1.0));
-    std::string name = beyond_level;
+    const level_bound* holder = nullptr;
     for (const auto& b : bounds) {
       if (centre <= b.capacity_bytes) {
-        name = b.level;
-        if (seen[b.level]++ == 1 && !b.far_level.empty()) name = b.far_level;
+        holder = &b;
         break;
       }
     }
-    if (name == beyond_level && beyond == beyond_naming::steps && beyond_seen++ > 0) {
-      name = fmt::format("{}.step{}", beyond_level, beyond_seen - 1);
+    std::string name = holder ? holder->level : beyond_level;
+    const int before = seen[name]++;
+    if (before == 1 && holder && !holder->far_level.empty()) {
+      name = holder->far_level;
+    } else if (before > 0 && naming == plateau_naming::steps) {
+      const int step = before - (holder && !holder->far_level.empty() ? 1 : 0);
+      const std::string stepped = fmt::format("{}.step{}", name, step);
+      if (holder) {
+        result.warnings.push_back(fmt::format(
+            "a second plateau inside {}'s {} ({} at {} .. {}) is named {}: a TLB step, or {} holds less than the device "
+            "reports (a VM's cache partitioning)",
+            name, format_capacity(holder->capacity_bytes), format_si(p.value, y_unit), format_capacity(p.x_min),
+            format_capacity(p.x_max), stepped, name));
+      }
+      name = stepped;
     }
     names.push_back(name);
   }

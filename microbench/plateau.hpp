@@ -45,11 +45,16 @@ struct level_bound {
   std::string far_level = {};
 };
 
-/// How plateaus beyond the largest capacity are named.
-enum class beyond_naming {
-  one_level,  ///< They compete for `beyond_level`; the one with most points keeps it.
-  steps,      ///< The first is `beyond_level`, later ones `<beyond_level>.step1`, `.step2`, ...
-              ///< (latency steps beyond the last cache, such as TLB reach).
+/// How several plateaus inside one level's range (or beyond the largest capacity) are named.
+enum class plateau_naming {
+  /// They compete: the one with most points keeps the name, the others are left unnamed (with a
+  /// warning). Bandwidth curves: a level's ceiling is its longest flat stretch.
+  one_per_level,
+  /// The first (smallest working set) keeps the name, later ones are `<name>.step1`, `.step2`, ...
+  /// (with a warning inside a cache level; none beyond the largest capacity, where TLB steps are
+  /// expected). Latency curves: a level's latency is its hit latency, and the steps after it are
+  /// TLB reach, or a cache holding less than the OS reports (a VM's cache partitioning).
+  steps,
 };
 
 /// Result of matching plateaus to levels.
@@ -60,14 +65,13 @@ struct level_match {
 
 /// Names each plateau after the level whose capacity range (previous capacity, capacity] holds the
 /// plateau's geometric centre; plateaus beyond the largest capacity are `beyond_level` ("dram",
-/// "hbm"), or steps of it (see beyond_naming). When two plateaus claim one level, the second of a
-/// level with a `far_level` becomes that far level; otherwise the one with more points keeps the
-/// name and the other is left unnamed, with a warning. Cross-checks: a
+/// "hbm"). When two plateaus claim one level, the second of a level with a `far_level` becomes
+/// that far level; otherwise `naming` decides. Cross-checks: a
 /// reported level without a plateau, or a plateau whose end lies far (> 2x) from the capacity the
 /// device reports, gives a warning. `bounds` must be sorted by capacity. `y_unit` ("B/s", "s")
 /// only formats the warnings.
 [[nodiscard]] level_match match_levels(std::vector<plateau> plateaus, const std::vector<level_bound>& bounds,
                                        const std::string& beyond_level, const std::string& y_unit,
-                                       beyond_naming beyond = beyond_naming::one_level);
+                                       plateau_naming naming = plateau_naming::one_per_level);
 
 }  // namespace rafter

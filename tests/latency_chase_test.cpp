@@ -80,6 +80,28 @@ TEST(latency_chase, run_takes_time_and_keeps_the_structure) {
   EXPECT_EQ(chase.verify(), "");
 }
 
+// Each run continues where the last one ended, so samples shorter than a lap walk new lines
+// instead of re-walking (and caching) the first few thousand.
+TEST(latency_chase, runs_continue_around_the_cycle) {
+  latency_chase chase;
+  chase.prepare(64 * 1024, 9);
+  const std::vector<std::size_t> next = successors(chase);
+  EXPECT_EQ(chase.position(), 0U);
+  std::size_t expected = 0;
+  for (std::size_t hops : {std::size_t{1}, std::size_t{16}, std::size_t{37}, std::size_t{500}}) {
+    (void)chase.run(hops);
+    for (std::size_t h = 0; h < hops; ++h) expected = next[expected];
+    EXPECT_EQ(chase.position(), expected) << "after a run of " << hops << " hops";
+  }
+  // A whole lap from anywhere comes back to the same line.
+  const std::size_t before = chase.position();
+  (void)chase.run(chase.lines());
+  EXPECT_EQ(chase.position(), before);
+  // prepare() starts over at line 0.
+  chase.prepare(16 * 1024, 10);
+  EXPECT_EQ(chase.position(), 0U);
+}
+
 TEST(latency_chase, split_cycle_fails_verification) {
   latency_chase chase;
   chase.prepare(16 * 1024, 5);

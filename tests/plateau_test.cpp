@@ -190,7 +190,7 @@ TEST(plateau, latency_steps_beyond_the_last_cache) {
   const auto found = detect_plateaus(s.x, s.y);
   ASSERT_EQ(found.size(), 5u);
   const std::vector<level_bound> bounds = {{"l1", 256e3}, {"l2", 50e6}};
-  const level_match m = match_levels(found, bounds, "hbm", "s", beyond_naming::steps);
+  const level_match m = match_levels(found, bounds, "hbm", "s", plateau_naming::steps);
   EXPECT_EQ(m.plateaus[2].level, "hbm");
   EXPECT_EQ(m.plateaus[3].level, "hbm.step1");
   EXPECT_EQ(m.plateaus[4].level, "hbm.step2");
@@ -207,6 +207,28 @@ TEST(plateau, latency_steps_beyond_the_last_cache) {
   EXPECT_EQ(hbm, 1);
   EXPECT_EQ(unnamed, 2);
   EXPECT_GE(one.warnings.size(), 2u);
+}
+
+TEST(plateau, latency_steps_inside_a_cache_keep_the_hit_latency) {
+  // A VM's chase: the L3 it can use ends near 12 MB although the OS reports 260 MB; beyond, DRAM
+  // latency (138 ns), then TLB misses (227 ns) past 4x the reported L3.
+  const std::vector<level_spec> lat = {{48e3, 1.7e-9}, {2e6, 5.5e-9}, {12e6, 35e-9}, {600e6, 138e-9}};
+  const auto s = make_curve(lat, 227e-9, 0.005, 17, 4096, 4e9, 2);
+  const auto found = detect_plateaus(s.x, s.y);
+  ASSERT_EQ(found.size(), 5u);
+  const std::vector<level_bound> bounds = {{"l1", 48e3}, {"l2", 2e6}, {"l3", 260e6}};
+  const level_match m = match_levels(found, bounds, "dram", "s", plateau_naming::steps);
+  EXPECT_EQ(m.plateaus[2].level, "l3");
+  EXPECT_NEAR(m.plateaus[2].value / 35e-9, 1.0, 0.02);
+  EXPECT_EQ(m.plateaus[3].level, "l3.step1");
+  EXPECT_EQ(m.plateaus[4].level, "dram");
+  bool warned = false;
+  for (const auto& w : m.warnings) warned = warned || w.find("is named l3.step1") != std::string::npos;
+  EXPECT_TRUE(warned);
+  // Bandwidth-style naming: the longer stretch takes "l3", the first is left unnamed.
+  const level_match b = match_levels(found, bounds, "dram", "s");
+  EXPECT_TRUE(b.plateaus[2].level.empty());
+  EXPECT_EQ(b.plateaus[3].level, "l3");
 }
 
 }  // namespace

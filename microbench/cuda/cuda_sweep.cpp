@@ -449,7 +449,7 @@ void measure_latency(sweep_state& st, std::map<std::string, memory_level>& level
   // from the far one beyond: two plateaus inside L2, "l2" and "l2.far". Beyond L2, HBM and then
   // the latency steps of TLB reach ("hbm.step1", ...).
   const std::vector<level_bound> bounds = {{"l1", f.shared_memory_per_sm_bytes}, {"l2", f.l2_bytes, "l2.far"}};
-  level_match match = match_levels(detect_plateaus(c), bounds, "hbm", "s", beyond_naming::steps);
+  level_match match = match_levels(detect_plateaus(c), bounds, "hbm", "s", plateau_naming::steps);
   c.plateaus = match.plateaus;
   for (const auto& w : match.warnings) st.profile.warnings.push_back("latency.chase: " + w);
   for (const auto& p : c.plateaus) {

@@ -186,11 +186,16 @@ curve latency_curve(sweep_context& ctx, const std::vector<std::size_t>& sizes) {
   ctx.prog.begin("latency", static_cast<int>(sizes.size()));
   for (const std::size_t footprint : sizes) {
     throw_if_interrupted();
-    // Build and chase on worker 0, the pinned thread that also owns the memory.
+    // Build, verify and chase on worker 0, the pinned thread that also owns the memory. The
+    // verification walks one full lap in chase order: it is also the warm-up, so that a
+    // footprint inside a cache is timed from that cache.
+    std::string wrong;
     ctx.team.run([&](int i) {
-      if (i == 0) chase.prepare(footprint, ctx.options.seed + footprint);
+      if (i != 0) return;
+      chase.prepare(footprint, ctx.options.seed + footprint);
+      wrong = chase.verify();
     });
-    require_correct(fmt::format("pointer chase at {}", format_capacity(static_cast<double>(footprint))), chase.verify());
+    require_correct(fmt::format("pointer chase at {}", format_capacity(static_cast<double>(footprint))), wrong);
     auto on_worker0 = [&](std::size_t hops) {
       double seconds = 0.0;
       ctx.team.run([&](int i) {
@@ -198,7 +203,6 @@ curve latency_curve(sweep_context& ctx, const std::vector<std::size_t>& sizes) {
       });
       return seconds;
     };
-    on_worker0(chase.lines());  // One full lap: every line is touched before timing.
     const std::size_t hops = calibrate(on_worker0, 4096, ctx.params.iteration_target_s);
     const sample_stats t = measure_with_gbench(fmt::format("{}/{}", c.id, footprint),
                                                [&] { return on_worker0(hops); }, ctx.params.timing);
@@ -412,12 +416,18 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
         std::max<std::size_t>(params.latency_min_last, static_cast<std::size_t>(llc * params.latency_span_over_llc));
     const auto sizes = geometric_sizes(std::size_t{4} << 10, last, params.steps_per_octave, 4096);
     curve c = latency_curve(ctx, sizes);
-    level_match match = match_levels(detect_plateaus(c), bounds.one_thread, "dram", "s");
+    // A level's latency is its first plateau (the hit latency); later ones are steps (TLB reach).
+    level_match match = match_levels(detect_plateaus(c), bounds.one_thread, "dram", "s", plateau_naming::steps);
     c.plateaus = match.plateaus;
     for (const auto& w : match.warnings) profile.warnings.push_back("latency.chase: " + w);
     for (const auto& p : c.plateaus) {
       if (p.level.empty()) continue;
       memory_level& m = level_entry(p.level);
+      if (p.level.find(".step") != std::string::npos) {
+        m.note = fmt::format("a later latency plateau than {}'s first, footprints {} .. {}: TLB reach, or a cache "
+                             "level smaller than the OS reports", p.level.substr(0, p.level.find(".step")),
+                             format_capacity(p.x_min), format_capacity(p.x_max));
+      }
       m.latency_s = p.value;
       if (clock_hz) m.latency_cycles = p.value * *clock_hz;
       if (const curve_point* rep = representative(c, p)) m.samples["latency"] = rep->y;
@@ -441,12 +451,17 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
         options.memory ? fmt::format(": bandwidth on {} threads, {} vector loads/stores, STREAM byte counting", threads, to_string(simd)) : "",
         options.latency ? "; latency: one thread chasing a random cyclic permutation of 64 B lines" : "");
   }
-  // Order levels nearest first: l1, l2, l3, ..., dram.
-  for (const auto& c : cpu.caches) {
-    const auto it = levels.find("l" + std::to_string(c.level));
-    if (it != levels.end()) profile.memory.push_back(it->second);
-  }
-  if (const auto it = levels.find("dram"); it != levels.end()) profile.memory.push_back(it->second);
+  // Order levels nearest first: l1, l2, l3, ..., dram, each followed by its latency steps.
+  auto push_level = [&](const std::string& name) {
+    if (const auto it = levels.find(name); it != levels.end()) profile.memory.push_back(it->second);
+    for (int step = 1;; ++step) {
+      const auto it = levels.find(fmt::format("{}.step{}", name, step));
+      if (it == levels.end()) break;
+      profile.memory.push_back(it->second);
+    }
+  };
+  for (const auto& c : cpu.caches) push_level("l" + std::to_string(c.level));
+  push_level("dram");
 
   if (options.compute) {
     probe_scaling("compute");

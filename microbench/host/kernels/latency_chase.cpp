@@ -56,6 +56,7 @@ inline std::uint64_t* slot(std::byte* base, std::size_t index) noexcept {
 void latency_chase::prepare(std::size_t footprint_bytes, std::uint64_t seed) {
   const std::size_t lines = std::max<std::size_t>(2, footprint_bytes / line_bytes);
   m_lines = 0;
+  m_cursor = nullptr;
   m_buffer = page_buffer(lines * line_bytes);
   std::byte* const base = m_buffer.data();
   // The successor array of Sattolo's algorithm lives in the lines themselves (as indices), so the
@@ -76,11 +77,17 @@ void latency_chase::prepare(std::size_t footprint_bytes, std::uint64_t seed) {
     *p = address + *p * line_bytes;
   }
   m_lines = lines;
+  m_cursor = base;
+}
+
+std::size_t latency_chase::position() const noexcept {
+  if (m_lines == 0) return 0;
+  return static_cast<std::size_t>(static_cast<const std::byte*>(m_cursor) - m_buffer.data()) / line_bytes;
 }
 
 double latency_chase::run(std::size_t hops) {
   if (m_lines == 0) throw std::logic_error("latency_chase::run before prepare");
-  const void* p = m_buffer.data();
+  const void* p = m_cursor;
   std::size_t blocks = hops / 16;
   std::size_t rest = hops % 16;
   const auto start = std::chrono::steady_clock::now();
@@ -100,6 +107,7 @@ double latency_chase::run(std::size_t hops) {
   for (; rest > 0; --rest) __asm__ volatile("mov (%0), %0" : "+r"(p) : : "memory");
   const auto stop = std::chrono::steady_clock::now();
   chase_sink = reinterpret_cast<std::uintptr_t>(p);
+  m_cursor = p;
   return std::chrono::duration<double>(stop - start).count();
 }
 

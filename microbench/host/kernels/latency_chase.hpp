@@ -28,15 +28,22 @@ public:
   /// Bytes the chase spans: lines() * 64.
   [[nodiscard]] std::size_t footprint_bytes() const noexcept { return m_lines * line_bytes; }
 
-  /// Follows `hops` dependent loads from the start line on the calling thread (16 loads per loop
-  /// iteration so loop overhead stays off the dependency chain); returns wall seconds
-  /// (steady_clock). The final pointer goes to a volatile sink so the loop cannot be removed.
-  /// Latency per load = seconds / hops. Throws std::logic_error before prepare().
+  /// Follows `hops` dependent loads on the calling thread (16 loads per loop iteration so loop
+  /// overhead stays off the dependency chain), starting where the previous run() ended (line 0
+  /// after prepare()); returns wall seconds (steady_clock). Continuing around the cycle matters:
+  /// samples shorter than a lap that restarted at line 0 would re-walk the same few thousand
+  /// lines, which then sit in the caches and TLB, and a footprint far beyond the last-level
+  /// cache would read as a cache latency. Latency per load = seconds / hops. Throws
+  /// std::logic_error before prepare().
   double run(std::size_t hops);
+
+  /// The line the next run() starts from.
+  [[nodiscard]] std::size_t position() const noexcept;
 
   /// "" when correct: following lines() hops from the start returns to the start for the first
   /// time, having visited every line exactly once, and each pointer is a line start inside the
-  /// buffer; else a one-line description of the first defect.
+  /// buffer; else a one-line description of the first defect. The walk touches every line once
+  /// in chase order: on the measuring thread it also warms the caches and TLB for run().
   [[nodiscard]] std::string verify() const;
 
   /// The buffer (lines() * 64 bytes, the pointers included), for tests and diagnostics.
@@ -45,6 +52,7 @@ public:
 private:
   page_buffer m_buffer;
   std::size_t m_lines = 0;
+  const void* m_cursor = nullptr;  ///< Where the next run() starts (a line start in m_buffer).
 };
 
 }  // namespace rafter::host
