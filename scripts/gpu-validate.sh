@@ -107,7 +107,8 @@ bundle=$(cd "$bundle" && pwd)
 # Every file of the bundle that the steps below use.
 missing_files=()
 for f in BUNDLE_INFO bin/rafter bin/rafter-llm lib/librafter_inject.so tests/sass_test.sh tests/sass_check.py \
-         bench/collector_overhead.sh configs/hardware configs/collector_metrics.json configs/models/qwen1.5-0.5b.json; do
+         bench/collector_overhead.sh configs/hardware configs/collector_metrics.json configs/models/qwen1.5-0.5b.json \
+         configs/gpu_anchors.json scripts/anchor_table.py; do
   [ -e "$bundle/$f" ] || missing_files+=("$f")
 done
 [ ${#missing_files[@]} -eq 0 ] ||
@@ -366,6 +367,9 @@ if p.get("warnings"):
     for x in p["warnings"]:
         print(f"- {x}")
 PY
+  # The same ceilings against the best public measurements of peer tools (configs/gpu_anchors.json).
+  { echo; python3 "$bundle/scripts/anchor_table.py" "$out/profile.json" --anchors "$bundle/configs/gpu_anchors.json"; } \
+    >>"$out/ceilings.md" 2>>"$log" || { steps+=("FAILED  anchor table"); status=1; }
 fi
 
 # 5. The reference LLM workload under rafter's collector (issue 7). About two minutes on an H100.
