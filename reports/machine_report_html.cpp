@@ -435,8 +435,14 @@ std::string render_curves(const machine_profile& p, const curve_chart_spec& spec
       }
     }
   }
+  // Bandwidth curves run on every core: a cache holds capacity x instances. The latency chase
+  // runs on one thread: one instance's capacity is what it sees.
+  const bool one_thread = std::string(spec.kind) != "bandwidth";
+  auto marked_capacity = [&](const auto& cache) {
+    return one_thread ? cache.capacity_bytes : cache.capacity_bytes * cache.instances;
+  };
   for (const auto& cache : p.device.caches) {
-    const double total = cache.capacity_bytes * cache.instances;
+    const double total = marked_capacity(cache);
     if (total > 0.0) {
       x_lo = std::min(x_lo, total);
       x_hi = std::max(x_hi, total);
@@ -452,11 +458,16 @@ std::string render_curves(const machine_profile& p, const curve_chart_spec& spec
   chart.set_y_axis({spec.y_title, axis_scale::log, tick_style::decimal_si, spec.y_unit, y_min, y_max});
 
   for (const auto& cache : p.device.caches) {
-    const double total = cache.capacity_bytes * cache.instances;
+    const double total = marked_capacity(cache);
     if (!(total > 0.0)) continue;
-    const std::string label = cache_label(cache, p.device);
+    std::string label = cache_label(cache, p.device);
     std::string tooltip = upper(cache.level) + ": " + format_capacity(cache.capacity_bytes);
-    if (cache.instances > 1) tooltip += " × " + std::to_string(cache.instances) + " = " + format_capacity(total);
+    if (one_thread) {
+      label = upper(cache.level) + (cache.instances > 1 ? " (one instance)" : "");
+      if (cache.instances > 1) tooltip += " per instance, " + std::to_string(cache.instances) + " instances";
+    } else if (cache.instances > 1) {
+      tooltip += " × " + std::to_string(cache.instances) + " = " + format_capacity(total);
+    }
     chart.add_vertical_marker(total, label + " · " + format_capacity(total), k_cache_color, tooltip);
   }
 
@@ -520,7 +531,10 @@ std::string render_curves(const machine_profile& p, const curve_chart_spec& spec
                     above ? -8.0 : 16.0, nudge::vertical, 0.0, true);
   }
   if (!level_order.empty()) chart.add_legend_entry("plateau (flat stretch)", "#9ca3af");
-  if (!p.device.caches.empty()) chart.add_legend_entry("cache capacity (whole device)", k_cache_color, line_dash::dashed);
+  if (!p.device.caches.empty()) {
+    chart.add_legend_entry(one_thread ? "cache capacity (one instance)" : "cache capacity (whole device)", k_cache_color,
+                           line_dash::dashed);
+  }
 
   out += fmt::format(R"(<p class="lede">{}</p>)",
                      std::string(spec.kind) == "bandwidth"
@@ -529,7 +543,8 @@ std::string render_curves(const machine_profile& p, const curve_chart_spec& spec
                            "memory levels; dashed verticals mark total cache capacity (capacity × instances)."
                          : "Latency of dependent loads versus footprint. Lines are medians of repeated runs; the "
                            "shaded band spans min to max. Thick translucent segments are the plateaus matched to "
-                           "memory levels; dashed verticals mark total cache capacity (capacity × instances).");
+                           "memory levels; dashed verticals mark one instance's cache capacity (one thread "
+                           "chases).");
   out += R"(<figure class="chart-figure">)" + chart.render() + "</figure>";
 
   // The plateau figures as a table: exact numbers for what the chart shows.

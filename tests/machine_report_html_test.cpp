@@ -164,7 +164,8 @@ TEST(machine_report_html, every_chart_is_present_when_its_data_is) {
   EXPECT_TRUE(contains(html, "ridge l1: 0.5 FLOP/byte"));
   EXPECT_TRUE(contains(html, "ridge dram: 2.5 FLOP/byte"));
   // Bandwidth and latency: cache capacities and plateaus.
-  EXPECT_TRUE(contains(html, "L1 (all cores) · 96 KiB"));
+  EXPECT_TRUE(contains(html, "L1 (all cores) · 96 KiB"));    // bandwidth: every core's L1
+  EXPECT_TRUE(contains(html, "L1 (one instance) · 48 KiB"));  // latency: one thread's L1
   EXPECT_TRUE(contains(html, "L3 · 32 MiB"));
   EXPECT_TRUE(contains(html, ">L2 plateau</text>"));
   EXPECT_TRUE(contains(html, ">1 MiB</text>"));

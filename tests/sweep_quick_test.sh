@@ -24,7 +24,8 @@ env = p["device"].get("environment", {})
 if int(env.get("threads", "1")) > 1:  # the core-scaling probe runs before the memory and compute suites
     import re
     cs = env.get("core_scaling", "")
-    assert re.fullmatch(r"memory \d+\.\d\d( \(after waiting \d+ s\))?, compute \d+\.\d\d( \(after waiting \d+ s\))?", cs), cs
+    fig = r"\d+\.\d\d( \(after waiting \d+ s\))?"
+    assert re.fullmatch(f"memory {fig}, after read {fig}, compute {fig}, after compute {fig}", cs), cs
     print(f"core scaling: {cs}")
 kinds = {c["id"] for c in p["curves"]}
 assert {"bandwidth.read", "bandwidth.write", "bandwidth.copy", "bandwidth.triad", "latency.chase"} <= kinds, kinds

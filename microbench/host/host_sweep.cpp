@@ -53,7 +53,7 @@ preset_params params_for(const std::string& preset) {
     p.steps_per_octave = 2;
     p.bandwidth_span_over_llc = 8.0;
     p.latency_span_over_llc = 6.0;
-    p.timing = timing_policy{5, 0.01, 0.004, 0.05, 3};
+    p.timing = timing_policy{5, 0.01, 0.004, 0.05, 2};  // full: up to 3 attempts
   } else if (preset == "full") {
     p.steps_per_octave = 4;
     p.bandwidth_min_last = 1ull << 30;
@@ -329,24 +329,26 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
                                    1024, 0.005);
   }
   std::string scaling_record;
-  auto probe_scaling = [&](const std::string& suite) {
+  // `label` names the moment in core_scaling ("memory": before that suite); `when` words it for a
+  // warning. Before a suite the probe waits for independent cores; after one it only records.
+  auto probe_scaling = [&](const std::string& label, const std::string& when, bool wait) {
     if (!first_core || scaling_kernel.empty()) return;
     const auto start = std::chrono::steady_clock::now();
     auto waited = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
     core_scaling s = measure_core_scaling(*first_core, team, scaling_kernel, scaling_iterations, 7);
-    if (s.efficiency < core_scaling_warn_below) {
-      prog.note(fmt::format("cores not independent ({:.0f}% scaling); waiting up to {:.0f} s before the {} suite",
-                            s.efficiency * 100, params.independence_wait_s, suite));
+    if (wait && s.efficiency < core_scaling_warn_below) {
+      prog.note(fmt::format("cores not independent ({:.0f}% scaling); waiting up to {:.0f} s {}", s.efficiency * 100,
+                            params.independence_wait_s, when));
     }
-    while (s.efficiency < core_scaling_warn_below && waited() < params.independence_wait_s) {
+    while (wait && s.efficiency < core_scaling_warn_below && waited() < params.independence_wait_s) {
       throw_if_interrupted();
       std::this_thread::sleep_for(std::chrono::seconds(1));
       s = measure_core_scaling(*first_core, team, scaling_kernel, scaling_iterations, 7);
     }
-    scaling_record += fmt::format("{}{} {:.2f}", scaling_record.empty() ? "" : ", ", suite, s.efficiency);
+    scaling_record += fmt::format("{}{} {:.2f}", scaling_record.empty() ? "" : ", ", label, s.efficiency);
     if (waited() >= 1.0) scaling_record += fmt::format(" (after waiting {:.0f} s)", waited());
     env["core_scaling"] = scaling_record;
-    if (const std::string w = core_scaling_warning(s, "before the " + suite + " suite"); !w.empty()) {
+    if (const std::string w = core_scaling_warning(s, when); !w.empty()) {
       profile.warnings.push_back(w);
       prog.note("warning: " + w);
     }
@@ -366,7 +368,7 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
   };
 
   if (options.memory) {
-    probe_scaling("memory");
+    probe_scaling("memory", "before the memory suite", true);
     const std::size_t last = std::max<std::size_t>(params.bandwidth_min_last,
                                                    static_cast<std::size_t>(llc * params.bandwidth_span_over_llc));
     const auto sizes = geometric_sizes(std::size_t{8} << 10, last, params.steps_per_octave, 4096);
@@ -376,6 +378,8 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
     prog.begin("bandwidth", static_cast<int>(sizes.size() * 4));
     for (const access_kind kind : kinds) {
       curve c = bandwidth_curve(ctx, bench, kind, sizes, step);
+      // The read curve gives the roofline's bandwidths: were the cores still independent?
+      if (kind == access_kind::read) probe_scaling("after read", "after the read bandwidth curve", false);
       level_match match = match_levels(detect_plateaus(c), bounds.all_threads, "dram", "B/s");
       c.plateaus = match.plateaus;
       if (kind == access_kind::read) {
@@ -464,8 +468,9 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
   push_level("dram");
 
   if (options.compute) {
-    probe_scaling("compute");
+    probe_scaling("compute", "before the compute suite", true);
     profile.compute = compute_ceilings(ctx, clock_hz);
+    probe_scaling("after compute", "after the compute suite", false);
   }
 
   if (ctx.unsettled > 0) {
