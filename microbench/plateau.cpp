@@ -218,4 +218,14 @@ level_match match_levels(std::vector<plateau> plateaus, const std::vector<level_
   return result;
 }
 
+std::optional<range_median> median_between(const curve& c, double from_bytes, double to_bytes) {
+  std::vector<double> ys;
+  for (const auto& pt : c.points) {
+    if (pt.x >= from_bytes && pt.x <= to_bytes) ys.push_back(pt.y.median);
+  }
+  if (ys.size() < 2) return std::nullopt;
+  std::sort(ys.begin(), ys.end());
+  return range_median{ys[ys.size() / 2], ys.size()};
+}
+
 }  // namespace rafter

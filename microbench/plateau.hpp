@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -73,5 +74,17 @@ struct level_match {
 [[nodiscard]] level_match match_levels(std::vector<plateau> plateaus, const std::vector<level_bound>& bounds,
                                        const std::string& beyond_level, const std::string& y_unit,
                                        plateau_naming naming = plateau_naming::one_per_level);
+
+/// The median of a curve's point medians over a working-set range, and how many points it took.
+struct range_median {
+  double value = 0.0;  ///< In the curve's y unit.
+  std::size_t points = 0;
+};
+
+/// The median of the points with from_bytes <= x <= to_bytes; nullopt with fewer than two. A
+/// stand-in for a level's plateau where the segmentation found none but the range surely belongs
+/// to the level: at most half the L1 is L1, 4x the last-level cache and beyond is DRAM, whatever a
+/// noisy or still-rising curve (TLB reach, prefetchers, a VM's drifting speed) made of it.
+[[nodiscard]] std::optional<range_median> median_between(const curve& c, double from_bytes, double to_bytes);
 
 }  // namespace rafter

@@ -231,5 +231,25 @@ TEST(plateau, latency_steps_inside_a_cache_keep_the_hit_latency) {
   EXPECT_EQ(b.plateaus[3].level, "l3");
 }
 
+TEST(plateau, median_between_stands_in_for_a_missing_plateau) {
+  curve c;
+  for (const auto& [x, y] : std::vector<std::pair<double, double>>{{8e3, 450}, {16e3, 640}, {32e3, 600}, {64e3, 300}, {1e9, 30}, {2e9, 28}}) {
+    curve_point pt;
+    pt.x = x;
+    pt.y.median = y;
+    c.points.push_back(pt);
+  }
+  const auto l1 = median_between(c, 0.0, 48e3);
+  ASSERT_TRUE(l1.has_value());
+  EXPECT_EQ(l1->points, 3u);
+  EXPECT_DOUBLE_EQ(l1->value, 600);  // the middle of 450, 600, 640
+  const auto dram = median_between(c, 1e9, INFINITY);
+  ASSERT_TRUE(dram.has_value());
+  EXPECT_EQ(dram->points, 2u);
+  EXPECT_DOUBLE_EQ(dram->value, 30);  // upper median of two
+  EXPECT_FALSE(median_between(c, 100e3, 500e6).has_value());  // no point there
+  EXPECT_FALSE(median_between(c, 60e3, 100e3).has_value());   // one point is not enough
+}
+
 }  // namespace
 }  // namespace rafter

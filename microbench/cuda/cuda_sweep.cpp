@@ -398,6 +398,17 @@ void measure_curve(sweep_state& st, std::map<std::string, memory_level>& levels)
     if (const curve_point* rep = representative(c, p)) l1.samples["read"] = rep->y;
     l1.method = "plateau of the read bandwidth curve (ordinary 16-byte loads, every SM re-reading its share)";
   }
+  if (!levels.contains("l1") && !bounds.empty()) {
+    const double half_l1 = 0.5 * bounds.front().capacity_bytes;
+    if (const auto inside = median_between(c, 0.0, half_l1)) {
+      memory_level& l1 = levels["l1"];
+      l1.read_bytes_per_s = inside->value;
+      l1.method = fmt::format("median of the read bandwidth curve's {} points up to half the L1 of all SMs ({}): the "
+                              "curve showed no L1 plateau", inside->points, format_capacity(half_l1));
+      st.profile.warnings.push_back("bandwidth.read: no flat L1 plateau; l1 read is the median of the points up to half "
+                                    "the L1 of all SMs");
+    }
+  }
   st.profile.curves.push_back(std::move(c));
 }
 

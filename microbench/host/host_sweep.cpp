@@ -113,26 +113,19 @@ const curve_point* representative(const curve& c, const plateau& p) {
   return inside[inside.size() / 2];
 }
 
-bool has_level(const curve& c, const std::string& level) {
-  return std::any_of(c.plateaus.begin(), c.plateaus.end(), [&](const plateau& p) { return p.level == level; });
+/// The level's figure for one access kind (B/s).
+std::optional<double>& bandwidth_of(memory_level& m, access_kind kind) {
+  switch (kind) {
+    case access_kind::write: return m.write_bytes_per_s;
+    case access_kind::copy: return m.copy_bytes_per_s;
+    case access_kind::triad: return m.triad_bytes_per_s;
+    case access_kind::read: break;
+  }
+  return m.read_bytes_per_s;
 }
 
-struct beyond_figure {
-  double value = 0;  ///< Median of the point medians, in the curve's unit.
-  std::size_t points = 0;
-};
-
-/// A working set of `from_bytes` (4x the last-level cache) and more is in DRAM whatever the
-/// segmentation made of a noisy or still-rising curve (TLB reach, prefetchers): the median of
-/// those points stands in for a DRAM plateau. Needs at least two points.
-std::optional<beyond_figure> median_beyond(const curve& c, double from_bytes) {
-  std::vector<double> ys;
-  for (const auto& pt : c.points) {
-    if (pt.x >= from_bytes) ys.push_back(pt.y.median);
-  }
-  if (ys.size() < 2) return std::nullopt;
-  std::sort(ys.begin(), ys.end());
-  return beyond_figure{ys[ys.size() / 2], ys.size()};
+bool has_level(const curve& c, const std::string& level) {
+  return std::any_of(c.plateaus.begin(), c.plateaus.end(), [&](const plateau& p) { return p.level == level; });
 }
 
 struct sweep_context {
@@ -389,26 +382,26 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
         if (p.level.empty()) continue;
         memory_level& m = level_entry(p.level);
         const curve_point* rep = representative(c, p);
-        switch (kind) {
-          case access_kind::read: m.read_bytes_per_s = p.value; break;
-          case access_kind::write: m.write_bytes_per_s = p.value; break;
-          case access_kind::copy: m.copy_bytes_per_s = p.value; break;
-          case access_kind::triad: m.triad_bytes_per_s = p.value; break;
-        }
+        bandwidth_of(m, kind) = p.value;
         if (rep) m.samples[c.access] = rep->y;
       }
       if (!has_level(c, "dram")) {
-        if (const auto beyond = median_beyond(c, 4.0 * llc)) {
+        if (const auto beyond = median_between(c, 4.0 * llc, INFINITY)) {
           memory_level& m = level_entry("dram");
-          switch (kind) {
-            case access_kind::read: m.read_bytes_per_s = beyond->value; break;
-            case access_kind::write: m.write_bytes_per_s = beyond->value; break;
-            case access_kind::copy: m.copy_bytes_per_s = beyond->value; break;
-            case access_kind::triad: m.triad_bytes_per_s = beyond->value; break;
-          }
+          bandwidth_of(m, kind) = beyond->value;
           profile.warnings.push_back(fmt::format(
               "{}: no flat DRAM plateau; dram {} is the median of the {} points at 4x the last-level cache and beyond",
               c.id, c.access, beyond->points));
+        }
+      }
+      if (!has_level(c, "l1") && !bounds.all_threads.empty()) {
+        const double half_l1 = 0.5 * bounds.all_threads.front().capacity_bytes;
+        if (const auto inside = median_between(c, 0.0, half_l1)) {
+          memory_level& m = level_entry("l1");
+          bandwidth_of(m, kind) = inside->value;
+          profile.warnings.push_back(fmt::format(
+              "{}: no flat L1 plateau; l1 {} is the median of the {} points at working sets up to half the L1 ({})",
+              c.id, c.access, inside->points, format_capacity(half_l1)));
         }
       }
       profile.curves.push_back(std::move(c));
@@ -437,7 +430,7 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
       if (const curve_point* rep = representative(c, p)) m.samples["latency"] = rep->y;
     }
     if (!has_level(c, "dram")) {
-      if (const auto beyond = median_beyond(c, 4.0 * llc)) {
+      if (const auto beyond = median_between(c, 4.0 * llc, INFINITY)) {
         memory_level& m = level_entry("dram");
         m.latency_s = beyond->value;
         if (clock_hz) m.latency_cycles = beyond->value * *clock_hz;
