@@ -218,6 +218,29 @@ level_match match_levels(std::vector<plateau> plateaus, const std::vector<level_
   return result;
 }
 
+namespace {
+
+std::vector<const curve_point*> points_inside(const curve& c, const plateau& p) {
+  std::vector<const curve_point*> inside;
+  for (const auto& pt : c.points) {
+    if (pt.x >= p.x_min && pt.x <= p.x_max) inside.push_back(&pt);
+  }
+  std::sort(inside.begin(), inside.end(), [](auto a, auto b) { return a->y.median < b->y.median; });
+  return inside;
+}
+
+}  // namespace
+
+const curve_point* median_point(const curve& c, const plateau& p) {
+  const auto inside = points_inside(c, p);
+  return inside.empty() ? nullptr : inside[inside.size() / 2];
+}
+
+const curve_point* highest_point(const curve& c, const plateau& p) {
+  const auto inside = points_inside(c, p);
+  return inside.empty() ? nullptr : inside.back();
+}
+
 std::optional<range_median> median_between(const curve& c, double from_bytes, double to_bytes) {
   std::vector<double> ys;
   for (const auto& pt : c.points) {

@@ -75,6 +75,16 @@ struct level_match {
                                        const std::string& beyond_level, const std::string& y_unit,
                                        plateau_naming naming = plateau_naming::one_per_level);
 
+/// The point of `c` inside plateau `p` (x_min <= x <= x_max) whose median is the middle one: its
+/// statistics represent the plateau's value. nullptr when no point lies inside.
+[[nodiscard]] const curve_point* median_point(const curve& c, const plateau& p);
+
+/// The point of `c` inside plateau `p` with the highest median: a bandwidth ceiling is the best
+/// sustained rate at any working set of the level (as ERT and gpu-benches report the best
+/// trial), which a machine whose speed drifts between samples (a VM's neighbours) reaches only at
+/// times. nullptr when no point lies inside.
+[[nodiscard]] const curve_point* highest_point(const curve& c, const plateau& p);
+
 /// The median of a curve's point medians over a working-set range, and how many points it took.
 struct range_median {
   double value = 0.0;  ///< In the curve's y unit.

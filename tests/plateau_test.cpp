@@ -251,5 +251,27 @@ TEST(plateau, median_between_stands_in_for_a_missing_plateau) {
   EXPECT_FALSE(median_between(c, 60e3, 100e3).has_value());   // one point is not enough
 }
 
+TEST(plateau, median_and_highest_point_of_a_plateau) {
+  curve c;
+  for (const auto& [x, y] : std::vector<std::pair<double, double>>{{8e3, 490}, {16e3, 650}, {32e3, 600}, {48e3, 610}, {96e3, 300}}) {
+    curve_point pt;
+    pt.x = x;
+    pt.y.median = y;
+    c.points.push_back(pt);
+  }
+  plateau p;
+  p.x_min = 8e3;
+  p.x_max = 48e3;
+  ASSERT_NE(median_point(c, p), nullptr);
+  EXPECT_DOUBLE_EQ(median_point(c, p)->y.median, 610);  // 490 600 [610] 650
+  ASSERT_NE(highest_point(c, p), nullptr);
+  EXPECT_DOUBLE_EQ(highest_point(c, p)->y.median, 650);
+  EXPECT_DOUBLE_EQ(highest_point(c, p)->x, 16e3);
+  p.x_min = 50e3;
+  p.x_max = 90e3;  // no point inside
+  EXPECT_EQ(median_point(c, p), nullptr);
+  EXPECT_EQ(highest_point(c, p), nullptr);
+}
+
 }  // namespace
 }  // namespace rafter

@@ -347,17 +347,6 @@ void measure_memory(sweep_state& st, std::map<std::string, memory_level>& levels
   }
 }
 
-/// Sorts the plateaus' values into the levels: bandwidth from the read curve, latency from the chase.
-const curve_point* representative(const curve& c, const plateau& p) {
-  std::vector<const curve_point*> inside;
-  for (const auto& pt : c.points) {
-    if (pt.x >= p.x_min && pt.x <= p.x_max) inside.push_back(&pt);
-  }
-  if (inside.empty()) return nullptr;
-  std::sort(inside.begin(), inside.end(), [](auto a, auto b) { return a->y.median < b->y.median; });
-  return inside[inside.size() / 2];
-}
-
 void measure_curve(sweep_state& st, std::map<std::string, memory_level>& levels) {
   const device_facts& f = st.session.facts();
   const std::size_t last = std::max(st.preset.curve_min_last, static_cast<std::size_t>(f.l2_bytes * st.preset.curve_span_over_l2));
@@ -394,9 +383,11 @@ void measure_curve(sweep_state& st, std::map<std::string, memory_level>& levels)
   for (const auto& p : c.plateaus) {
     if (p.level != "l1") continue;  // L2 and HBM have dedicated measurements above.
     memory_level& l1 = levels["l1"];
-    l1.read_bytes_per_s = p.value;
-    if (const curve_point* rep = representative(c, p)) l1.samples["read"] = rep->y;
-    l1.method = "plateau of the read bandwidth curve (ordinary 16-byte loads, every SM re-reading its share)";
+    const curve_point* best = highest_point(c, p);  // the level's ceiling: its best point
+    l1.read_bytes_per_s = best ? best->y.median : p.value;
+    if (best) l1.samples["read"] = best->y;
+    l1.method = "best point of the read bandwidth curve's L1 plateau (ordinary 16-byte loads, every SM re-reading its "
+                "share)";
   }
   if (!levels.contains("l1") && !bounds.empty()) {
     const double half_l1 = 0.5 * bounds.front().capacity_bytes;
@@ -468,7 +459,7 @@ void measure_latency(sweep_state& st, std::map<std::string, memory_level>& level
     memory_level& m = levels[p.level];
     m.latency_s = p.value;
     if (clock_hz > 0.0) m.latency_cycles = p.value * clock_hz;
-    if (const curve_point* rep = representative(c, p)) m.samples["latency"] = rep->y;
+    if (const curve_point* rep = median_point(c, p)) m.samples["latency"] = rep->y;
     const std::string latency_method = fmt::format(
         "latency: one thread chasing a random single cycle of 128-byte lines, {} hops per launch, %globaltimer and "
         "clock64 (SM clock during the chase {})", st.preset.chase_hops, clock_hz > 0.0 ? format_hertz(clock_hz) : "unknown");

@@ -102,17 +102,6 @@ level_bounds bounds_from(const cpu_info& cpu, int threads) {
   return b;
 }
 
-/// The point of `c` at the middle of plateau `p`: its statistics represent the level.
-const curve_point* representative(const curve& c, const plateau& p) {
-  std::vector<const curve_point*> inside;
-  for (const auto& pt : c.points) {
-    if (pt.x >= p.x_min && pt.x <= p.x_max) inside.push_back(&pt);
-  }
-  if (inside.empty()) return nullptr;
-  std::sort(inside.begin(), inside.end(), [](auto a, auto b) { return a->y.median < b->y.median; });
-  return inside[inside.size() / 2];
-}
-
 /// The level's figure for one access kind (B/s).
 std::optional<double>& bandwidth_of(memory_level& m, access_kind kind) {
   switch (kind) {
@@ -381,9 +370,10 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
       for (const auto& p : c.plateaus) {
         if (p.level.empty()) continue;
         memory_level& m = level_entry(p.level);
-        const curve_point* rep = representative(c, p);
-        bandwidth_of(m, kind) = p.value;
-        if (rep) m.samples[c.access] = rep->y;
+        // The level's ceiling: its best point (highest median), not the plateau's middle.
+        const curve_point* best = highest_point(c, p);
+        bandwidth_of(m, kind) = best ? best->y.median : p.value;
+        if (best) m.samples[c.access] = best->y;
       }
       if (!has_level(c, "dram")) {
         if (const auto beyond = median_between(c, 4.0 * llc, INFINITY)) {
@@ -427,7 +417,7 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
       }
       m.latency_s = p.value;
       if (clock_hz) m.latency_cycles = p.value * *clock_hz;
-      if (const curve_point* rep = representative(c, p)) m.samples["latency"] = rep->y;
+      if (const curve_point* rep = median_point(c, p)) m.samples["latency"] = rep->y;
     }
     if (!has_level(c, "dram")) {
       if (const auto beyond = median_between(c, 4.0 * llc, INFINITY)) {
@@ -445,7 +435,8 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
   for (auto& [name, m] : levels) {
     m.method = fmt::format(
         "plateau of the working-set sweeps{}{}",
-        options.memory ? fmt::format(": bandwidth on {} threads, {} vector loads/stores, STREAM byte counting", threads, to_string(simd)) : "",
+        options.memory ? fmt::format(": bandwidth (the plateau's best point) on {} threads, {} vector loads/stores, STREAM "
+                                     "byte counting", threads, to_string(simd)) : "",
         options.latency ? "; latency: one thread chasing a random cyclic permutation of 64 B lines" : "");
   }
   // Order levels nearest first: l1, l2, l3, ..., dram, each followed by its latency steps.
