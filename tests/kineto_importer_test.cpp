@@ -394,8 +394,8 @@ TEST(kineto_importer, timestamps_overflowing_once_shifted_by_base_time_are_an_er
 
 TEST(kineto_importer, external_ids_leaving_no_room_for_synthetic_op_ids_are_an_error) {
   // Ops without an External id are numbered from the largest External id + 1, which overflowed
-  // for 2^63-1 (and, past the largest, for each op without one). One below it still leaves room
-  // for one synthetic id, not for two.
+  // past 2^63-1. One below it still leaves room for one synthetic id, not for two; 2^63-1 itself
+  // is a valid id when every op has one.
   const std::int64_t max = std::numeric_limits<std::int64_t>::max();
   {
     const auto p = write_file("ext_fits.json", trace_json(cpu_op_event("a", "1", "10", R"("External id": )" + std::to_string(max - 1)) +
@@ -408,8 +408,19 @@ TEST(kineto_importer, external_ids_leaving_no_room_for_synthetic_op_ids_are_an_e
   }
   {
     const auto p = write_file("ext_max.json", trace_json(cpu_op_event("a", "1", "10", R"("External id": )" + std::to_string(max))));
+    const trace t = import_kineto(p);
+    ASSERT_EQ(t.ops.size(), 1u);
+    EXPECT_EQ(op_named(t, "a").id, max);
+    std::filesystem::remove(p);
+  }
+  {
+    const auto p = write_file("ext_max_and_one.json", trace_json(cpu_op_event("a", "1", "10", R"("External id": )" + std::to_string(max)) +
+                                                                 "," + cpu_op_event("b", "1", "20", "")));
     const std::string e = import_error(p);
-    EXPECT_NE(e.find(p.string() + ": field 'External id': an External id of 2^63-1 leaves no room"), std::string::npos) << e;
+    EXPECT_NE(e.find(p.string() + ": field 'External id': an External id of " + std::to_string(max) +
+                     " leaves no room for rafter's own ids of 1 op without one"),
+              std::string::npos)
+        << e;
     std::filesystem::remove(p);
   }
   {

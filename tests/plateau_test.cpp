@@ -1,5 +1,6 @@
 #include "microbench/plateau.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -43,6 +44,11 @@ synthetic make_curve(const std::vector<level_spec>& levels, double last_value, d
     s.y.push_back(v * std::exp(n(rng)));
   }
   return s;
+}
+
+/// How many of the matched plateaus carry `level` ("" = unnamed).
+long named(const level_match& m, const std::string& level) {
+  return std::count_if(m.plateaus.begin(), m.plateaus.end(), [&](const plateau& q) { return q.level == level; });
 }
 
 const std::vector<level_spec> k_cpu = {{96e3, 400e9}, {2e6, 200e9}, {32e6, 110e9}};
@@ -164,13 +170,8 @@ TEST(plateau, partitioned_l2_names_near_and_far) {
   // Without a far level the two compete: one keeps "l2", the other is unnamed, with a warning.
   const std::vector<level_bound> plain = {{"l1", 256e3}, {"l2", 50e6}};
   const level_match p = match_levels(found, plain, "hbm", "s");
-  int l2 = 0, unnamed = 0;
-  for (const auto& q : p.plateaus) {
-    l2 += q.level == "l2";
-    unnamed += q.level.empty();
-  }
-  EXPECT_EQ(l2, 1);
-  EXPECT_EQ(unnamed, 1);
+  EXPECT_EQ(named(p, "l2"), 1);
+  EXPECT_EQ(named(p, ""), 1);
   ASSERT_FALSE(p.warnings.empty());
   EXPECT_NE(p.warnings.front().find("two plateaus fall in l2"), std::string::npos);
 
@@ -199,13 +200,8 @@ TEST(plateau, latency_steps_beyond_the_last_cache) {
 
   // One level beyond (the default): one plateau keeps "hbm", the others are unnamed, with warnings.
   const level_match one = match_levels(found, bounds, "hbm", "s");
-  int hbm = 0, unnamed = 0;
-  for (const auto& q : one.plateaus) {
-    hbm += q.level == "hbm";
-    unnamed += q.level.empty();
-  }
-  EXPECT_EQ(hbm, 1);
-  EXPECT_EQ(unnamed, 2);
+  EXPECT_EQ(named(one, "hbm"), 1);
+  EXPECT_EQ(named(one, ""), 2);
   EXPECT_GE(one.warnings.size(), 2u);
 }
 

@@ -1167,13 +1167,10 @@ void finish(kineto_state& s, trace& t) {
     if (e) max_external = std::max(max_external, *e);
     else ++without_external;
   }
-  if (max_external == std::numeric_limits<std::int64_t>::max()) {
-    throw input_error(s.file, "External id", "an External id of 2^63-1 leaves no room for rafter's own op ids");
-  }
   if (without_external > std::numeric_limits<std::int64_t>::max() - max_external) {
     throw input_error(s.file, "External id",
                       "an External id of " + std::to_string(max_external) + " leaves no room for rafter's own ids of " +
-                          std::to_string(without_external) + " ops without one");
+                          std::to_string(without_external) + (without_external == 1 ? " op" : " ops") + " without one");
   }
   std::int64_t synthetic = max_external;  // the last id given
   std::vector<std::int64_t> op_ids;  // External ids of the kept ops, sorted
