@@ -558,8 +558,14 @@ std::string render_curves(const machine_profile& p, const curve_chart_spec& spec
     }
   }
   if (!rows.empty()) {
-    out += R"(<table class="sortable compact"><caption>Plateaus</caption><thead><tr><th>Curve</th><th>Level</th>)"
-           R"(<th class="num">Value</th><th class="num">From</th><th class="num">To</th><th class="num">Points</th></tr></thead><tbody>)" +
+    // A plateau's value is its median point; a level's bandwidth ceiling is the plateau's best point.
+    const std::string caption = std::string(spec.kind) == "bandwidth"
+                                    ? "Plateaus (median of each stretch; a level's bandwidth ceiling, in the roofline "
+                                      "and the memory levels, is the best point of its stretch)"
+                                    : "Plateaus (median of each stretch: a level's latency)";
+    out += R"(<table class="sortable compact"><caption>)" + esc(caption) +
+           R"(</caption><thead><tr><th>Curve</th><th>Level</th>)"
+           R"(<th class="num">Median</th><th class="num">From</th><th class="num">To</th><th class="num">Points</th></tr></thead><tbody>)" +
            rows + "</tbody></table>";
   }
   return out + "</section>";

@@ -166,6 +166,9 @@ TEST(machine_report_html, every_chart_is_present_when_its_data_is) {
   // Bandwidth and latency: cache capacities and plateaus.
   EXPECT_TRUE(contains(html, "L1 (all cores) · 96 KiB"));    // bandwidth: every core's L1
   EXPECT_TRUE(contains(html, "L1 (one instance) · 48 KiB"));  // latency: one thread's L1
+  // The plateau tables say what their numbers are: medians; the bandwidth ceiling is the best point.
+  EXPECT_TRUE(contains(html, "is the best point of its stretch)</caption>"));
+  EXPECT_TRUE(contains(html, "Plateaus (median of each stretch: a level&#39;s latency)</caption>"));
   EXPECT_TRUE(contains(html, "L3 · 32 MiB"));
   EXPECT_TRUE(contains(html, ">L2 plateau</text>"));
   EXPECT_TRUE(contains(html, ">1 MiB</text>"));
