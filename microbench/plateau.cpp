@@ -146,6 +146,23 @@ std::vector<plateau> detect_plateaus(const curve& c, const plateau_options& opti
   return detect_plateaus(x, y, options);
 }
 
+std::string step_name(const std::string& level, int step) { return fmt::format("{}.step{}", level, step); }
+
+std::string stepped_level(const std::string& name) {
+  const std::size_t at = name.rfind(".step");
+  if (at == std::string::npos || at == 0 || at + 5 == name.size()) return "";
+  const bool digits = std::all_of(name.begin() + static_cast<std::ptrdiff_t>(at + 5), name.end(),
+                                  [](char c) { return c >= '0' && c <= '9'; });
+  return digits ? name.substr(0, at) : "";
+}
+
+std::vector<std::string> level_and_steps(const std::string& level, const std::map<std::string, memory_level>& levels) {
+  std::vector<std::string> out;
+  if (levels.contains(level)) out.push_back(level);
+  for (int step = 1; levels.contains(step_name(level, step)); ++step) out.push_back(step_name(level, step));
+  return out;
+}
+
 level_match match_levels(std::vector<plateau> plateaus, const std::vector<level_bound>& bounds,
                          const std::string& beyond_level, const std::string& y_unit, plateau_naming naming) {
   level_match result;
@@ -166,7 +183,7 @@ level_match match_levels(std::vector<plateau> plateaus, const std::vector<level_
       name = holder->far_level;
     } else if (before > 0 && naming == plateau_naming::steps) {
       const int step = before - (holder && !holder->far_level.empty() ? 1 : 0);
-      const std::string stepped = fmt::format("{}.step{}", name, step);
+      const std::string stepped = step_name(name, step);
       if (holder) {
         result.warnings.push_back(fmt::format(
             "a second plateau inside {}'s {} ({} at {} .. {}) is named {}: a TLB step, or {} holds less than the device "

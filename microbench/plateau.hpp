@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -57,6 +58,17 @@ enum class plateau_naming {
   /// TLB reach, or a cache holding less than the OS reports (a VM's cache partitioning).
   steps,
 };
+
+/// "<level>.step<step>": the name plateau_naming::steps gives the step-th later plateau of `level`.
+[[nodiscard]] std::string step_name(const std::string& level, int step);
+
+/// The level a step name belongs to ("dram" for "dram.step2"); "" when `name` is not a step name.
+[[nodiscard]] std::string stepped_level(const std::string& name);
+
+/// Of `level` and its steps (step1, step2, ... up to the first missing), those in `levels`, in that
+/// order: a profile lists a level's latency steps right after it.
+[[nodiscard]] std::vector<std::string> level_and_steps(const std::string& level,
+                                                       const std::map<std::string, memory_level>& levels);
 
 /// Result of matching plateaus to levels.
 struct level_match {

@@ -11,13 +11,7 @@
 namespace rafter::host {
 namespace {
 
-std::string probe_kernel() {
-  std::string id;
-  for (const auto& k : available_compute_kernels(detect_simd_level())) {
-    if (id.empty() || k.id == "fp64.vector.fma") id = k.id;
-  }
-  return id;
-}
+std::string probe_kernel() { return core_scaling_kernel(detect_simd_level()); }
 
 TEST(core_scaling, efficiency_is_aggregate_over_threads_times_one) {
   EXPECT_DOUBLE_EQ(scaling_efficiency(10.0, 20.0, 2), 1.0);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <random>
 #include <vector>
 
@@ -267,6 +268,21 @@ TEST(plateau, median_and_highest_point_of_a_plateau) {
   p.x_max = 90e3;  // no point inside
   EXPECT_EQ(median_point(c, p), nullptr);
   EXPECT_EQ(highest_point(c, p), nullptr);
+}
+
+TEST(plateau, step_names_round_trip_and_order_after_their_level) {
+  EXPECT_EQ(step_name("dram", 2), "dram.step2");
+  EXPECT_EQ(stepped_level("dram.step2"), "dram");
+  EXPECT_EQ(stepped_level("l3.step10"), "l3");
+  EXPECT_EQ(stepped_level("dram"), "");
+  EXPECT_EQ(stepped_level("l2.far"), "");
+  EXPECT_EQ(stepped_level("x.step"), "");
+  EXPECT_EQ(stepped_level("x.stepa"), "");
+  std::map<std::string, memory_level> levels;
+  for (const char* n : {"hbm", "hbm.step2", "hbm.step1", "hbm.step4", "l2"}) levels[n];
+  EXPECT_EQ(level_and_steps("hbm", levels), (std::vector<std::string>{"hbm", "hbm.step1", "hbm.step2"}));
+  EXPECT_EQ(level_and_steps("l2", levels), (std::vector<std::string>{"l2"}));
+  EXPECT_TRUE(level_and_steps("l1", levels).empty());
 }
 
 }  // namespace

@@ -468,7 +468,7 @@ void measure_latency(sweep_state& st, std::map<std::string, memory_level>& level
       m.note = fmt::format("far L2 partition: the chase's latency once the footprint outgrows the near partition "
                            "(plateau {} .. {}); l2's latency_s is the near partition's",
                            format_capacity(p.x_min), format_capacity(p.x_max));
-    } else if (p.level.starts_with("hbm.step")) {
+    } else if (stepped_level(p.level) == "hbm") {
       m.note = fmt::format("a latency step beyond HBM's first plateau (TLB reach), footprints {} .. {}",
                            format_capacity(p.x_min), format_capacity(p.x_max));
     }
@@ -896,11 +896,9 @@ machine_profile run_cuda_sweep(const sweep_options& options, progress& prog, con
   if (options.latency) measure_latency(st, levels);
   if (options.interconnect) measure_links(st);
 
-  // Inner levels first; HBM's latency steps (hbm.step1, ...) sort after "hbm" in the map.
+  // Inner levels first, HBM's latency steps (hbm.step1, ...) right after it.
   std::vector<std::string> order = {"l1", "smem", "l2", "l2.far"};
-  for (const auto& [name, level] : levels) {
-    if (name == "hbm" || name.starts_with("hbm.step")) order.push_back(name);
-  }
+  for (const std::string& name : level_and_steps("hbm", levels)) order.push_back(name);
   for (const std::string& name : order) {
     const auto it = levels.find(name);
     if (it == levels.end()) continue;

@@ -7,21 +7,20 @@
 
 #include "core/error.hpp"
 #include "core/exit_code.hpp"
+#include "core/sample_stats.hpp"
 #include "core/units.hpp"
 #include "microbench/host/kernels/compute_kernels.hpp"
 #include "microbench/host/kernels/simd_level.hpp"
 
 namespace rafter::host {
 
-namespace {
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n == 0 ? 0.0 : n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+std::string core_scaling_kernel(simd_level level) {
+  std::string id;
+  for (const auto& k : available_compute_kernels(level)) {
+    if (id.empty() || k.id == "fp64.vector.fma") id = k.id;
+  }
+  return id;
 }
-
-}  // namespace
 
 double scaling_efficiency(double one_thread_rate, double all_threads_rate, int threads) noexcept {
   if (!(one_thread_rate > 0.0) || !(all_threads_rate > 0.0) || threads <= 0) return 0.0;
@@ -47,8 +46,8 @@ core_scaling measure_core_scaling(thread_team& one, thread_team& all, const std:
   core_scaling s;
   s.kernel = kernel_id;
   s.threads = all.size();
-  s.one_thread_flop_per_s = median(one_rates);
-  s.all_threads_flop_per_s = median(all_rates);
+  s.one_thread_flop_per_s = sample_stats::of(one_rates).median;
+  s.all_threads_flop_per_s = sample_stats::of(all_rates).median;
   s.efficiency = scaling_efficiency(s.one_thread_flop_per_s, s.all_threads_flop_per_s, s.threads);
   return s;
 }

@@ -1,8 +1,8 @@
 #pragma once
 
 #include <string>
-#include <vector>
 
+#include "microbench/host/kernels/simd_level.hpp"
 #include "microbench/host/kernels/thread_team.hpp"
 
 namespace rafter::host {
@@ -24,6 +24,10 @@ struct core_scaling {
 
 /// Efficiency below which the cores are reported as sharing execution resources.
 inline constexpr double core_scaling_warn_below = 0.8;
+
+/// The probe's kernel at `level`: "fp64.vector.fma" where the CPU has it, else the first compute
+/// kernel it runs; "" when it runs none.
+[[nodiscard]] std::string core_scaling_kernel(simd_level level);
 
 /// all / (threads * one); 0 when an input is not positive.
 [[nodiscard]] double scaling_efficiency(double one_thread_rate, double all_threads_rate, int threads) noexcept;

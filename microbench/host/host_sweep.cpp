@@ -300,13 +300,10 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
 
   // Are the cores independent right now? Probed before each suite that measures all cores at once.
   std::unique_ptr<thread_team> first_core;
-  std::string scaling_kernel;
+  const std::string scaling_kernel = core_scaling_kernel(simd);
   std::size_t scaling_iterations = 0;
-  if (threads > 1 && (options.memory || options.compute)) {
+  if (threads > 1 && !scaling_kernel.empty() && (options.memory || options.compute)) {
     first_core = std::make_unique<thread_team>(std::vector<int>{cpus.front()});
-    for (const auto& k : available_compute_kernels(simd)) {
-      if (scaling_kernel.empty() || k.id == "fp64.vector.fma") scaling_kernel = k.id;
-    }
     scaling_iterations = calibrate([&](std::size_t n) { return run_compute_kernel(*first_core, scaling_kernel, n); },
                                    1024, 0.005);
   }
@@ -314,7 +311,7 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
   // `label` names the moment in core_scaling ("memory": before that suite); `when` words it for a
   // warning. Before a suite the probe waits for independent cores; after one it only records.
   auto probe_scaling = [&](const std::string& label, const std::string& when, bool wait) {
-    if (!first_core || scaling_kernel.empty()) return;
+    if (!first_core) return;
     const auto start = std::chrono::steady_clock::now();
     auto waited = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
     core_scaling s = measure_core_scaling(*first_core, team, scaling_kernel, scaling_iterations, 7);
@@ -410,10 +407,9 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
     for (const auto& p : c.plateaus) {
       if (p.level.empty()) continue;
       memory_level& m = level_entry(p.level);
-      if (p.level.find(".step") != std::string::npos) {
+      if (const std::string of = stepped_level(p.level); !of.empty()) {
         m.note = fmt::format("a later latency plateau than {}'s first, footprints {} .. {}: TLB reach, or a cache "
-                             "level smaller than the OS reports", p.level.substr(0, p.level.find(".step")),
-                             format_capacity(p.x_min), format_capacity(p.x_max));
+                             "level smaller than the OS reports", of, format_capacity(p.x_min), format_capacity(p.x_max));
       }
       m.latency_s = p.value;
       if (clock_hz) m.latency_cycles = p.value * *clock_hz;
@@ -441,12 +437,7 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
   }
   // Order levels nearest first: l1, l2, l3, ..., dram, each followed by its latency steps.
   auto push_level = [&](const std::string& name) {
-    if (const auto it = levels.find(name); it != levels.end()) profile.memory.push_back(it->second);
-    for (int step = 1;; ++step) {
-      const auto it = levels.find(fmt::format("{}.step{}", name, step));
-      if (it == levels.end()) break;
-      profile.memory.push_back(it->second);
-    }
+    for (const std::string& n : level_and_steps(name, levels)) profile.memory.push_back(levels.at(n));
   };
   for (const auto& c : cpu.caches) push_level("l" + std::to_string(c.level));
   push_level("dram");
