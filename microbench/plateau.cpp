@@ -8,17 +8,14 @@
 
 #include <fmt/format.h>
 
+#include "core/sample_stats.hpp"
 #include "core/units.hpp"
 
 namespace rafter {
 
 namespace {
 
-double median_of(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
+double median_of(std::span<const double> v) { return sample_stats::of(v).median; }
 
 // Robust per-point noise of log(y): MAD of first differences, scaled to a standard deviation.
 double estimate_noise(const std::vector<double>& logy, double floor) {

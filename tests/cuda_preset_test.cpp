@@ -32,18 +32,6 @@ TEST(cuda_preset, hbm_arrays_are_far_beyond_l2_and_fit_in_memory) {
   EXPECT_THROW((void)hbm_array_bytes(p, l2, 300u << 20, 3), unsupported_error);
 }
 
-TEST(cuda_preset, working_sets_grow_geometrically_on_the_granule) {
-  const auto sizes = working_set_sizes(1 << 20, 8 << 20, 2, 1 << 16);
-  ASSERT_GE(sizes.size(), 7u);
-  EXPECT_EQ(sizes.front(), std::size_t{1} << 20);
-  EXPECT_GE(sizes.back(), std::size_t{8} << 20);
-  for (std::size_t i = 1; i < sizes.size(); ++i) {
-    EXPECT_GT(sizes[i], sizes[i - 1]);
-    EXPECT_EQ(sizes[i] % (1 << 16), 0u);
-    EXPECT_NEAR(static_cast<double>(sizes[i]) / static_cast<double>(sizes[i - 1]), 1.4142, 0.05);
-  }
-}
-
 TEST(cuda_preset, chase_is_dense_inside_l2_where_the_partitions_show) {
   const double l2 = 50.0 * (1 << 20);
   for (const char* name : {"quick", "full"}) {

@@ -7,18 +7,6 @@
 namespace rafter::host {
 namespace {
 
-TEST(host_sweep, geometric_sizes_cover_the_range_in_even_steps) {
-  const auto s = geometric_sizes(8192, 1 << 20, 2, 4096);
-  EXPECT_EQ(s.front(), 8192u);
-  EXPECT_GE(s.back(), 1u << 20);
-  for (std::size_t i = 1; i < s.size(); ++i) {
-    EXPECT_GT(s[i], s[i - 1]);
-    EXPECT_EQ(s[i] % 4096, 0u);
-    EXPECT_NEAR(static_cast<double>(s[i]) / static_cast<double>(s[i - 1]), 1.414, 0.2);
-  }
-  EXPECT_EQ(s.size(), 15u);  // 7 octaves at 2 points per octave, plus the first.
-}
-
 TEST(host_sweep, unknown_preset_is_a_usage_error) {
   sweep_options o;
   o.preset = "medium";

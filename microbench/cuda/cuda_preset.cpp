@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/units.hpp"
+#include "core/working_set_sizes.hpp"
 
 namespace rafter::cuda {
 
@@ -67,32 +68,17 @@ std::size_t hbm_array_bytes(const cuda_preset& preset, double l2_bytes, std::siz
   return bytes;
 }
 
-std::vector<std::size_t> working_set_sizes(std::size_t first, std::size_t last, int steps_per_octave, std::size_t granule) {
-  std::vector<std::size_t> sizes;
-  const double ratio = std::pow(2.0, 1.0 / std::max(1, steps_per_octave));
-  granule = std::max<std::size_t>(1, granule);
-  for (double s = static_cast<double>(std::max<std::size_t>(first, 1));; s *= ratio) {
-    std::size_t size = static_cast<std::size_t>(std::llround(s / static_cast<double>(granule))) * granule;
-    size = std::max(size, granule);
-    if (sizes.empty() || size > sizes.back()) sizes.push_back(size);
-    if (size >= last) break;
-  }
-  return sizes;
-}
-
 std::vector<std::size_t> chase_footprints(const cuda_preset& preset, double l2_bytes, std::size_t cap,
                                           std::size_t granule) {
   const auto last = std::max(preset.chase_min_last, static_cast<std::size_t>(l2_bytes * preset.chase_span_over_l2));
-  std::vector<std::size_t> sizes = working_set_sizes(preset.chase_first, std::min(last, cap), preset.steps_per_octave, granule);
+  std::vector<std::size_t> sizes = working_set_sizes(preset.chase_first, last, cap, preset.steps_per_octave, granule);
   const auto l2 = static_cast<std::size_t>(l2_bytes);
   if (l2 >= 8 * granule) {
-    const auto dense = working_set_sizes(l2 / 8, std::min(l2, cap), preset.chase_l2_steps_per_octave, granule);
+    const auto dense = working_set_sizes(l2 / 8, l2, cap, preset.chase_l2_steps_per_octave, granule);
     sizes.insert(sizes.end(), dense.begin(), dense.end());
     std::sort(sizes.begin(), sizes.end());
     sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
   }
-  // working_set_sizes ends at or past its `last`: nothing beyond the memory cap (but one size).
-  while (sizes.size() > 1 && sizes.back() > cap) sizes.pop_back();
   return sizes;
 }
 

@@ -47,13 +47,8 @@ struct cuda_preset {
 /// when that leaves less than 4 x L2 per array (the working set would not be far beyond L2).
 [[nodiscard]] std::size_t hbm_array_bytes(const cuda_preset& preset, double l2_bytes, std::size_t free_bytes, int arrays);
 
-/// Working sets from `first` to at least `last`: geometric, `steps_per_octave` per doubling,
-/// each a multiple of `granule`, strictly increasing.
-[[nodiscard]] std::vector<std::size_t> working_set_sizes(std::size_t first, std::size_t last, int steps_per_octave,
-                                                         std::size_t granule);
-
-/// Footprints of the latency chase: working_set_sizes(chase_first, min(max(chase_min_last,
-/// chase_span_over_l2 * l2), cap), steps_per_octave), merged with chase_l2_steps_per_octave points
+/// Footprints of the latency chase: working_set_sizes(chase_first, max(chase_min_last,
+/// chase_span_over_l2 * l2), cap, steps_per_octave), merged with chase_l2_steps_per_octave points
 /// per doubling from l2 / 8 to l2; none above `cap` (bytes the chase may allocate) unless the first;
 /// multiples of `granule`, strictly increasing.
 [[nodiscard]] std::vector<std::size_t> chase_footprints(const cuda_preset& preset, double l2_bytes, std::size_t cap,

@@ -11,9 +11,11 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/sample_stats.hpp"
 #include "core/interrupt.hpp"
 #include "core/units.hpp"
 #include "core/utc_time.hpp"
+#include "core/working_set_sizes.hpp"
 #include "core/version.hpp"
 #include "microbench/best_point.hpp"
 #include "microbench/cuda/chase_bench.hpp"
@@ -58,10 +60,8 @@ void require_correct(const std::string& what, const std::string& mismatch) {
   }
 }
 
-double median_of(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0.0 : v[v.size() / 2];
-}
+/// Median of at least one value.
+double median_of(std::span<const double> v) { return sample_stats::of(v).median; }
 
 struct sweep_state {
   const sweep_options& options;
@@ -351,7 +351,7 @@ void measure_curve(sweep_state& st, std::map<std::string, memory_level>& levels)
   const device_facts& f = st.session.facts();
   const std::size_t last = std::max(st.preset.curve_min_last, static_cast<std::size_t>(f.l2_bytes * st.preset.curve_span_over_l2));
   const std::size_t cap = static_cast<std::size_t>(0.5 * static_cast<double>(f.free_bytes));
-  const auto sizes = working_set_sizes(st.preset.curve_first, std::min(last, cap), st.preset.steps_per_octave, 1 << 16);
+  const auto sizes = working_set_sizes(st.preset.curve_first, last, cap, st.preset.steps_per_octave, 1 << 16);
   curve c;
   c.id = "bandwidth.read";
   c.kind = "bandwidth";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "core/units.hpp"
 #include "core/utc_time.hpp"
 #include "core/version.hpp"
+#include "core/working_set_sizes.hpp"
 #include "microbench/gbench_runner.hpp"
 #include "microbench/host/core_scaling.hpp"
 #include "microbench/host/cpu_info.hpp"
@@ -236,18 +238,6 @@ std::vector<compute_ceiling> compute_ceilings(sweep_context& ctx, std::optional<
 
 }  // namespace
 
-std::vector<std::size_t> geometric_sizes(std::size_t first, std::size_t last, int steps_per_octave, std::size_t granule) {
-  std::vector<std::size_t> sizes;
-  const double ratio = std::pow(2.0, 1.0 / std::max(1, steps_per_octave));
-  for (double s = static_cast<double>(first);; s *= ratio) {
-    std::size_t size = static_cast<std::size_t>(std::llround(s / static_cast<double>(granule))) * granule;
-    size = std::max(size, granule);
-    if (sizes.empty() || size > sizes.back()) sizes.push_back(size);
-    if (size >= last) break;
-  }
-  return sizes;
-}
-
 machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
   const preset_params params = params_for(options.preset);
   const cpu_info cpu = detect_cpu_info();
@@ -335,6 +325,9 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
 
   const level_bounds bounds = bounds_from(cpu, threads);
   const double llc = cpu.caches.empty() ? (32 << 20) : cpu.caches.back().size_bytes * cpu.caches.back().instances;
+  // Working sets stop at half the machine's memory (unbounded when MemTotal is unknown).
+  const std::size_t memory_cap =
+      cpu.memory_bytes ? static_cast<std::size_t>(0.5 * *cpu.memory_bytes) : std::numeric_limits<std::size_t>::max();
 
   std::map<std::string, memory_level> levels;
   auto level_entry = [&](const std::string& name) -> memory_level& {
@@ -350,7 +343,7 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
     probe_scaling("memory", "before the memory suite", true);
     const std::size_t last = std::max<std::size_t>(params.bandwidth_min_last,
                                                    static_cast<std::size_t>(llc * params.bandwidth_span_over_llc));
-    const auto sizes = geometric_sizes(std::size_t{8} << 10, last, params.steps_per_octave, 4096);
+    const auto sizes = working_set_sizes(std::size_t{8} << 10, last, memory_cap, params.steps_per_octave, 4096);
     bandwidth_benchmark bench(team, simd);
     const access_kind kinds[] = {access_kind::read, access_kind::write, access_kind::copy, access_kind::triad};
     int step = 0;
@@ -398,7 +391,7 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
   if (options.latency) {
     const std::size_t last =
         std::max<std::size_t>(params.latency_min_last, static_cast<std::size_t>(llc * params.latency_span_over_llc));
-    const auto sizes = geometric_sizes(std::size_t{4} << 10, last, params.steps_per_octave, 4096);
+    const auto sizes = working_set_sizes(std::size_t{4} << 10, last, memory_cap, params.steps_per_octave, 4096);
     curve c = latency_curve(ctx, sizes);
     // A level's latency is its first plateau (the hit latency); later ones are steps (TLB reach).
     level_match match = match_levels(detect_plateaus(c), bounds.one_thread, "dram", "s", plateau_naming::steps);

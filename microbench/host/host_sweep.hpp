@@ -25,9 +25,5 @@ struct sweep_options {
 /// throws `rafter::error` with exit code 1. Throws `interrupted_error` on Ctrl-C.
 [[nodiscard]] machine_profile run_host_sweep(const sweep_options& options, progress& progress);
 
-/// Working-set sizes of a sweep: geometric from `first` to at least `last` bytes, `steps_per_octave`
-/// points per doubling, each rounded to a multiple of `granule` bytes, strictly increasing.
-[[nodiscard]] std::vector<std::size_t> geometric_sizes(std::size_t first, std::size_t last, int steps_per_octave,
-                                                       std::size_t granule);
 
 }  // namespace rafter::host
