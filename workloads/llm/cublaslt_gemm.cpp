@@ -1,5 +1,7 @@
 #include "workloads/llm/cublaslt_gemm.hpp"
 
+#include <cstdint>
+#include <stdexcept>
 #include <string>
 
 #include <cublasLt.h>
@@ -67,6 +69,13 @@ void cublaslt_gemm::prepare(const gemm_shape& s) {
   const std::uint64_t ws = m_handle->workspace_bytes;
   cublasStatus_t status =
       cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &ws, sizeof(ws));
+  // Operands are only promised 16-byte alignment (a pass's slice of the logits may sit 128 bytes into
+  // a 256-byte line); the heuristic otherwise assumes 256 and may pick an algorithm that refuses them.
+  const std::uint32_t align = operand_alignment_bytes;
+  for (const auto attr : {CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_A_BYTES, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES,
+                          CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES}) {
+    if (status == CUBLAS_STATUS_SUCCESS) status = cublasLtMatmulPreferenceSetAttribute(pref, attr, &align, sizeof(align));
+  }
   cublasLtMatmulHeuristicResult_t result{};
   int found = 0;
   if (status == CUBLAS_STATUS_SUCCESS) {
@@ -87,6 +96,13 @@ void cublaslt_gemm::prepare(const gemm_shape& s) {
 
 void cublaslt_gemm::run(const gemm_shape& s, const __nv_bfloat16* x, const __nv_bfloat16* w, const __nv_bfloat16* bias,
                         void* y, cudaStream_t stream) {
+  const auto aligned = [](const void* ptr) {
+    return reinterpret_cast<std::uintptr_t>(ptr) % operand_alignment_bytes == 0;
+  };
+  if (!aligned(x) || !aligned(w) || !aligned(y) || (s.bias && !aligned(bias))) {
+    throw std::invalid_argument("cublaslt_gemm::run: an operand is not " + std::to_string(operand_alignment_bytes) +
+                                "-byte aligned");
+  }
   prepare(s);
   plan& p = *m_plans.at(s);
   if (s.bias) {

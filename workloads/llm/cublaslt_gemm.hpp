@@ -2,6 +2,7 @@
 
 #include <compare>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 
@@ -29,6 +30,9 @@ struct gemm_shape {
 /// through RAFTER_CUBLASLT_CALL / RAFTER_CUDA_CALL.
 class cublaslt_gemm {
 public:
+  /// The alignment every operand pointer must have, and all that the chosen algorithms assume.
+  static constexpr std::uint32_t operand_alignment_bytes = 16;
+
   explicit cublaslt_gemm(std::size_t workspace_bytes = std::size_t{32} << 20);
   ~cublaslt_gemm();
   cublaslt_gemm(const cublaslt_gemm&) = delete;
@@ -37,7 +41,7 @@ public:
   /// Builds the plan of `shape` (host-side work kept out of the measured region).
   void prepare(const gemm_shape& shape);
   /// Enqueues y = ... on `stream`; prepares the shape first if needed. `bias` is ignored unless
-  /// shape.bias.
+  /// shape.bias. Throws std::invalid_argument when an operand is not operand_alignment_bytes aligned.
   void run(const gemm_shape& shape, const __nv_bfloat16* x, const __nv_bfloat16* w, const __nv_bfloat16* bias, void* y,
            cudaStream_t stream);
 
