@@ -38,6 +38,20 @@ TEST(kernel_catalog, fp8_mma_needs_ada_or_newer) {
   EXPECT_FALSE(info(mma_op::fp8).integer);
 }
 
+TEST(kernel_catalog, fp8_mma_sync_is_native_only_on_ada_and_consumer_blackwell) {
+  // QMMA in the SASS of sm_89 and sm_120; HMMA + conversions + FADD on sm_90 and sm_100.
+  EXPECT_FALSE(mma_is_emulated(mma_op::fp8, 89));
+  EXPECT_FALSE(mma_is_emulated(mma_op::fp8, 120));
+  EXPECT_TRUE(mma_is_emulated(mma_op::fp8, 90));
+  EXPECT_TRUE(mma_is_emulated(mma_op::fp8, 100));
+  EXPECT_TRUE(mma_is_emulated(mma_op::fp8, 103));
+  for (const auto& i : mma_ops()) {
+    if (i.op != mma_op::fp8) {
+      EXPECT_FALSE(mma_is_emulated(i.op, 90)) << i.id;
+    }
+  }
+}
+
 TEST(kernel_catalog, stream_ops_count_arrays_like_stream) {
   EXPECT_EQ(arrays_touched(stream_op::read), 1);
   EXPECT_EQ(arrays_touched(stream_op::write), 1);

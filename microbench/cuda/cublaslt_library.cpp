@@ -49,8 +49,7 @@ cublaslt_library::~cublaslt_library() {
 void cublaslt_library::check(cublasStatus_t status, const char* call) const {
   if (status == CUBLAS_STATUS_SUCCESS) return;
   const char* name = get_status_name ? get_status_name(status) : nullptr;
-  throw error(exit_code::unsupported,
-              std::string(call) + " failed: " + (name ? name : "cuBLAS status " + std::to_string(static_cast<int>(status))));
+  throw unsupported_error(std::string(call) + " failed: " + (name ? name : "cuBLAS status " + std::to_string(static_cast<int>(status))));
 }
 
 }  // namespace rafter::cuda

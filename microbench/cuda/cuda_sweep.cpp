@@ -152,6 +152,11 @@ void measure_mma(sweep_state& st, int& step) {
       st.prog.step(++step, fmt::format("{}: not on compute capability {}.{}", i.id, cc / 10, cc % 10));
       continue;
     }
+    if (mma_is_emulated(i.op, cc)) {
+      st.prog.step(++step, fmt::format("{}: skipped (emulated on compute capability {}.{}: no tensor-core rate)", i.id,
+                                       cc / 10, cc % 10));
+      continue;
+    }
     mma_bench bench(st.session, i.op, st.options.seed + 100 + static_cast<std::uint64_t>(i.op));
     require_correct(std::string(i.id) + " kernel", bench.run_and_check(2));
     const auto outer = static_cast<int>(calibrate([&](std::size_t n) { return bench.time(static_cast<int>(n)); }, 64,
@@ -163,10 +168,6 @@ void measure_mma(sweep_state& st, int& step) {
     compute_ceiling c = ceiling(i.id, i.precision, "tensor", t, bench.flop(outer), clock,
                                 fmt::format("{} in {} independent accumulator chains per warp, {} warps, random inputs", i.ptx,
                                             mma_chains, bench.warps()));
-    if (i.op == mma_op::fp8 && (cc == 90 || cc / 10 == 10)) {
-      c.note = "on this architecture ptxas lowers mma.sync e4m3 to fp16 HMMA plus conversions (no QMMA): an emulation "
-               "ceiling, not the fp8 tensor-core rate (wgmma reaches that on sm_90a)";
-    }
     st.count(*c.samples);
     st.check_clock(i.id, clock);
     st.prog.step(++step, fmt::format("{}: {}{}", i.id, format_flops(c.flop_per_s), c.samples->settled ? "" : " (not settled)"));
@@ -220,28 +221,36 @@ void measure_gemm(sweep_state& st, int& step) {
     std::string skipped;
     for (const std::size_t size : st.preset.gemm_sizes) {
       throw_if_interrupted();
+      const std::string what = fmt::format("cuBLASLt {} GEMM at {}^3", i.name, size);
       std::optional<gemm_bench> bench;
-      try {
+      std::string mismatch;
+      try {  // cuBLASLt refusing a size (no algorithm, a failed call) skips that size, with its reason.
         bench.emplace(st.session, lt, i.precision, size, st.options.seed + 600 + static_cast<std::uint64_t>(i.precision));
+        mismatch = bench->run_and_check();
       } catch (const unsupported_error& e) {
         skipped += fmt::format("{}{}: {}", skipped.empty() ? "" : "; ", size, e.what());
         continue;
       }
-      const std::string what = fmt::format("cuBLASLt {} GEMM at {}^3", i.name, size);
-      require_correct(what, bench->run_and_check());
+      require_correct(what, mismatch);
       const auto launches = static_cast<int>(calibrate([&](std::size_t n) { return bench->time(static_cast<int>(n)); }, 1,
                                                        st.preset.launch_target_s, 1 << 16));
-      const sample_stats t = measure_with_gbench(fmt::format("cuda/{}/{}", i.id, size), [&] { return bench->time(launches); },
-                                                 st.preset.timing);
+      // The SM clock as the GEMMs ran: NVML read right after each timed sample (the host check
+      // below leaves the GPU idle long enough for a power-limited clock to climb back).
+      std::vector<double> sample_clocks;
+      const sample_stats t = measure_with_gbench(fmt::format("cuda/{}/{}", i.id, size), [&] {
+        const double seconds = bench->time(launches);
+        if (const auto r = st.nvml.read(st.session.facts().pci_bus_id); r && r->sm_clock_hz) sample_clocks.push_back(*r->sm_clock_hz);
+        return seconds;
+      }, st.preset.timing);
       require_correct(what, bench->check_output());
       std::optional<double> clock;
-      if (const auto r = st.nvml.read(st.session.facts().pci_bus_id); r && r->sm_clock_hz) clock = r->sm_clock_hz;
+      if (!sample_clocks.empty()) clock = median_of(sample_clocks);
       compute_ceiling c = ceiling(i.id, i.name, "matrix_library", t, bench->flop(launches), clock,
                                   fmt::format("cuBLASLt matmul m=n=k={} ({}; D = A^T B, fp32 accumulation, top heuristic "
                                               "algorithm, {} workspace), random inputs, {} sampled outputs checked against "
                                               "a host reference{}",
                                               size, i.layout, format_capacity(static_cast<double>(gemm_bench::workspace_bytes)),
-                                              gemm_bench::samples, clock ? "; SM clock read from NVML after the timing" : ""));
+                                              gemm_bench::samples, clock ? "; SM clock: median of NVML reads right after each timed sample" : ""));
       st.count(*c.samples);
       per_size += fmt::format("{}{}^3: {}", per_size.empty() ? "" : ", ", size, format_flops(c.flop_per_s));
       if (!best || c.flop_per_s > best->flop_per_s) best = std::move(c);
@@ -258,24 +267,15 @@ void measure_gemm(sweep_state& st, int& step) {
   }
 }
 
-/// A bandwidth measurement of `bench`: `launches` back-to-back launches per timed sample.
+/// A bandwidth measurement of `bench`: `launches` back-to-back launches per timed sample, queued
+/// between one pair of events (a sub-millisecond HBM launch would otherwise carry the host's
+/// launch gap); with `cold`, L2 is flushed before each sample.
 sample_stats measure_stream(sweep_state& st, stream_bench& bench, const std::string& name, std::size_t passes,
                             bool cold, std::size_t& launches) {
-  launches = calibrate(
-      [&](std::size_t n) {
-        double total = 0.0;
-        for (std::size_t k = 0; k < n; ++k) total += bench.time(passes, cold && k == 0);
-        return total;
-      },
-      1, st.preset.launch_target_s, 1 << 16);
-  const sample_stats t = measure_with_gbench(
-      name,
-      [&] {
-        double total = 0.0;
-        for (std::size_t k = 0; k < launches; ++k) total += bench.time(passes, cold && k == 0);
-        return total;
-      },
-      st.preset.timing);
+  launches = calibrate([&](std::size_t n) { return bench.time_launches(passes, n, cold); }, 1, st.preset.launch_target_s,
+                       1 << 16);
+  const sample_stats t =
+      measure_with_gbench(name, [&] { return bench.time_launches(passes, launches, cold); }, st.preset.timing);
   return t.reciprocal_scaled(bench.bytes(passes) * static_cast<double>(launches));
 }
 
@@ -423,12 +423,17 @@ void measure_latency(sweep_state& st, std::map<std::string, memory_level>& level
     const std::uint32_t hops = st.preset.chase_hops;
     chase_result r = bench.run(warm, hops);
     require_correct(what, bench.check(r, warm, hops));
+    // L1 does not survive a launch (it is invalidated, and block 0 may land on another SM): a
+    // footprint that may fit in L1 is walked once, untimed, in every timed launch. L2 keeps its
+    // lines from launch to launch, so larger footprints need no re-warming.
+    const bool may_fit_l1 = static_cast<double>(bench.footprint_bytes()) <= 2.0 * f.shared_memory_per_sm_bytes;
+    const std::uint32_t rewarm = may_fit_l1 ? static_cast<std::uint32_t>(bench.lines()) : 0u;
     std::vector<double> point_clocks;
     const sample_stats t = measure_with_gbench(
         fmt::format("cuda/{}/{}", c.id, footprint),
         [&] {
-          r = bench.run(0, hops);
-          require_correct(what, bench.check(r, 0, hops));
+          r = bench.run(rewarm, hops);
+          require_correct(what, bench.check(r, rewarm, hops));
           if (const auto hz = clock_hz_from_probe(r.cycles, r.nanoseconds)) point_clocks.push_back(*hz);
           return static_cast<double>(r.nanoseconds) * 1e-9;
         },

@@ -42,17 +42,22 @@ public:
   [[nodiscard]] std::size_t size() const noexcept { return m_count; }
   [[nodiscard]] std::size_t bytes() const noexcept { return m_count * sizeof(T); }
 
+  /// Copies `host` in and waits until the data is in device memory: a pageable cudaMemcpy may
+  /// return before its DMA lands, and kernels on a non-blocking stream are not ordered after it.
   void upload(const std::vector<T>& host) {
     RAFTER_CUDA_CALL(cudaMemcpy(m_data, host.data(), std::min(host.size(), m_count) * sizeof(T), cudaMemcpyHostToDevice));
+    RAFTER_CUDA_CALL(cudaDeviceSynchronize());
   }
   [[nodiscard]] std::vector<T> download() const {
     std::vector<T> host(m_count);
     if (m_count > 0) RAFTER_CUDA_CALL(cudaMemcpy(host.data(), m_data, m_count * sizeof(T), cudaMemcpyDeviceToHost));
     return host;
   }
-  /// Fills every byte with `value` (a poison pattern before a kernel writes the buffer).
+  /// Fills every byte with `value` (a poison pattern before a kernel writes the buffer) and waits
+  /// for it: cudaMemset is asynchronous and on the legacy stream.
   void fill_bytes(int value) {
     if (m_count > 0) RAFTER_CUDA_CALL(cudaMemset(m_data, value, m_count * sizeof(T)));
+    RAFTER_CUDA_CALL(cudaDeviceSynchronize());
   }
 
 private:

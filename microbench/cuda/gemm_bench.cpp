@@ -94,6 +94,13 @@ gemm_bench::gemm_bench(gpu_session& session, const cublaslt_library& lt, gemm_pr
   lt.check(lt.preference_create(&pref), "cublasLtMatmulPreferenceCreate");
   const std::uint64_t ws = workspace_bytes;
   cublasStatus_t status = lt.preference_set_attribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &ws, sizeof ws);
+  // No split-K reduction in the output type: bf16/fp16 partial sums would be rounded before they
+  // are added, beyond the fp32-accumulation tolerance of the check (and not what "fp32
+  // accumulation" promises).
+  const std::uint32_t schemes = CUBLASLT_REDUCTION_SCHEME_NONE | CUBLASLT_REDUCTION_SCHEME_COMPUTE_TYPE;
+  if (status == CUBLAS_STATUS_SUCCESS) {
+    status = lt.preference_set_attribute(pref, CUBLASLT_MATMUL_PREF_REDUCTION_SCHEME_MASK, &schemes, sizeof schemes);
+  }
   cublasLtMatmulHeuristicResult_t result{};
   int found = 0;
   if (status == CUBLAS_STATUS_SUCCESS) {

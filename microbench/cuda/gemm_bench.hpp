@@ -22,14 +22,15 @@ namespace rafter::cuda {
 class gemm_bench {
 public:
   /// Throws unsupported_error when the GPU's compute capability lacks the precision, when
-  /// cuBLASLt is unavailable or has no algorithm for it, or when the GPU lacks the memory.
+  /// cuBLASLt is unavailable, fails or has no algorithm for it, or when the GPU lacks the memory.
+  /// The algorithm is the heuristic's first with no split-K reduction in the output type.
   gemm_bench(gpu_session& session, const cublaslt_library& lt, gemm_precision precision, std::size_t size,
              std::uint64_t seed);
   ~gemm_bench();
   gemm_bench(const gemm_bench&) = delete;
   gemm_bench& operator=(const gemm_bench&) = delete;
 
-  /// Poisons D, runs one GEMM and checks it.
+  /// Poisons D, runs one GEMM and checks it. A cuBLASLt failure throws unsupported_error.
   [[nodiscard]] std::string run_and_check();
   /// Checks the sampled elements of D as it is now.
   [[nodiscard]] std::string check_output() const;

@@ -25,7 +25,9 @@ gpu_session::gpu_session(int device) {
   char bus[32] = {};
   if (cudaDeviceGetPCIBusId(bus, sizeof bus, device) == cudaSuccess) m_facts.pci_bus_id = bus;
 
-  RAFTER_CUDA_CALL(cudaStreamCreateWithFlags(&m_stream, cudaStreamNonBlocking));
+  // A blocking stream: ordered after legacy-stream work (cudaMemset, pageable cudaMemcpy) that
+  // prepares inputs and poisons outputs.
+  RAFTER_CUDA_CALL(cudaStreamCreate(&m_stream));
   RAFTER_CUDA_CALL(cudaEventCreate(&m_start));
   RAFTER_CUDA_CALL(cudaEventCreate(&m_stop));
   m_flush = device_buffer<unsigned char>(static_cast<std::size_t>(std::max(m_facts.l2_bytes, 1e6) * 2));

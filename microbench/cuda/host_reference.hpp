@@ -118,6 +118,9 @@ struct wgmma_tiles {
 [[nodiscard]] wgmma_tiles make_wgmma_tiles(wgmma_op op, std::uint64_t seed);
 /// (A*B^T)[row][col] and sum_k |A[row][k] * B[col][k]|.
 [[nodiscard]] std::pair<double, double> wgmma_tile_product(const wgmma_tiles& tiles, int row, int col) noexcept;
+/// Largest acceptable |got - reference| of an fp32 accumulator after `steps` wgmma steps while its
+/// magnitude stays within `magnitude` (the kernel's D peaks at |D0| + wgmma_group * sum |a b|):
+/// steps * magnitude * 2^-acc_bits, acc_bits 13 for fp8 and 22 otherwise.
 [[nodiscard]] double wgmma_tolerance(wgmma_op op, double magnitude, std::size_t steps) noexcept;
 
 // ---- memory kernels ---------------------------------------------------------------------------

@@ -37,6 +37,10 @@ constexpr std::array<wgmma_op_info, 3> wgmma_table{{
 
 }  // namespace
 
+bool mma_is_emulated(mma_op op, int cc) noexcept {
+  return op == mma_op::fp8 && (cc == 90 || cc / 10 == 10 || cc / 10 == 11);
+}
+
 std::span<const core_op_info> core_ops() noexcept { return core_table; }
 std::span<const mma_op_info> mma_ops() noexcept { return mma_table; }
 std::span<const wgmma_op_info> wgmma_ops() noexcept { return wgmma_table; }

@@ -57,6 +57,12 @@ enum class stream_op { read, write, copy, triad };
 [[nodiscard]] const wgmma_op_info& info(wgmma_op op) noexcept;
 [[nodiscard]] const char* to_string(stream_op op) noexcept;
 
+/// True where ptxas has no native tensor instruction for `op` at compute capability `cc` (major*10
+/// + minor) and lowers it to other instructions: fp8 mma.sync on sm_90 and the datacenter
+/// Blackwells (sm_100, sm_103, sm_110) becomes fp16 HMMA with conversions and FADDs, with the
+/// product hoisted out of the loop, so its timing is no tensor-core rate. Native QMMA: sm_89, sm_120.
+[[nodiscard]] bool mma_is_emulated(mma_op op, int cc) noexcept;
+
 /// Arrays one element of the operation touches (STREAM counting): read 1, write 1, copy 2, triad 3.
 [[nodiscard]] int arrays_touched(stream_op op) noexcept;
 

@@ -18,6 +18,11 @@ mma_bench::mma_bench(gpu_session& session, mma_op op, std::uint64_t seed) : m_se
     throw unsupported_error(fmt::format("{} needs compute capability {}.{} or newer; this GPU has {}.{}", i.ptx,
                                         i.min_cc / 10, i.min_cc % 10, session.facts().cc / 10, session.facts().cc % 10));
   }
+  if (mma_is_emulated(op, session.facts().cc)) {
+    throw unsupported_error(fmt::format("no native {} on compute capability {}.{}: ptxas lowers it to fp16 HMMA, "
+                                        "conversions and FADDs, no tensor-core rate (the wgmma ceiling measures fp8)",
+                                        i.ptx, session.facts().cc / 10, session.facts().cc % 10));
+  }
   int per_sm = 0;
   RAFTER_CUDA_CALL(mma_kernel_occupancy(op, &per_sm));
   m_blocks = blocks_filling_gpu(session.facts().sms, per_sm);

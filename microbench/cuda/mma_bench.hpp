@@ -15,7 +15,8 @@ namespace rafter::cuda {
 /// (the +B and -B steps cancel), checked element by element on the host.
 class mma_bench {
 public:
-  /// Throws unsupported_error when the device's compute capability lacks the instruction.
+  /// Throws unsupported_error when the device's compute capability lacks the instruction or only
+  /// emulates it (mma_is_emulated).
   mma_bench(gpu_session& session, mma_op op, std::uint64_t seed);
 
   [[nodiscard]] std::string run_and_check(int outer);

@@ -52,6 +52,7 @@ p2p_bench::p2p_bench(int src, int dst, std::size_t bytes, std::uint64_t seed)
     fill_link_pattern(chunk.data(), n, m_seed, first);
     RAFTER_CUDA_CALL(cudaMemcpy(m_src_buffer.get() + first, chunk.data(), n * 4, cudaMemcpyHostToDevice));
   }
+  RAFTER_CUDA_CALL(cudaDeviceSynchronize());  // Pageable copies may return before their DMA lands.
 }
 
 p2p_bench::~p2p_bench() {

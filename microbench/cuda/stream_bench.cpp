@@ -87,6 +87,7 @@ void stream_bench::fill_input(device_buffer<std::uint32_t>& buffer, int array) {
     }
     RAFTER_CUDA_CALL(cudaMemcpy(buffer.get() + first, chunk.data(), n * sizeof(std::uint32_t), cudaMemcpyHostToDevice));
   }
+  RAFTER_CUDA_CALL(cudaDeviceSynchronize());  // Pageable copies may return before their DMA lands.
 }
 
 cudaError_t stream_bench::launch(std::size_t passes, cudaStream_t stream) {
@@ -154,6 +155,16 @@ std::string stream_bench::check_output(std::size_t passes) const {
 double stream_bench::time(std::size_t passes, bool cold) {
   if (cold) m_session.flush_l2();
   return m_session.time([&](cudaStream_t s) { return launch(passes, s); });
+}
+
+double stream_bench::time_launches(std::size_t passes, std::size_t launches, bool cold) {
+  if (cold) m_session.flush_l2();
+  return m_session.time([&](cudaStream_t s) {
+    for (std::size_t k = 0; k < launches; ++k) {
+      if (const cudaError_t e = launch(passes, s); e != cudaSuccess) return e;
+    }
+    return cudaSuccess;
+  });
 }
 
 double stream_bench::bytes(std::size_t passes) const noexcept { return stream_bytes(m_op, m_vectors, passes); }

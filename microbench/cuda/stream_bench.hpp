@@ -25,6 +25,9 @@ public:
   [[nodiscard]] std::string check_output(std::size_t passes) const;
   /// Seconds (CUDA events) of one launch; with `cold`, L2 is flushed first (not timed).
   [[nodiscard]] double time(std::size_t passes, bool cold);
+  /// Seconds (one pair of CUDA events) of `launches` back-to-back launches, so that the host's
+  /// launch gaps between them are not timed; with `cold`, L2 is flushed before the first (not timed).
+  [[nodiscard]] double time_launches(std::size_t passes, std::size_t launches, bool cold);
 
   [[nodiscard]] double bytes(std::size_t passes) const noexcept;
   [[nodiscard]] std::size_t vectors() const noexcept { return m_vectors; }
