@@ -20,6 +20,7 @@
 #include "core/json_file.hpp"
 #include "core/machine_profile.hpp"
 #include "core/progress.hpp"
+#include "microbench/check_failures.hpp"
 #include "microbench/cuda/cuda_sweep.hpp"
 #include "microbench/gpu_devices.hpp"
 #include "microbench/host/host_sweep.hpp"
@@ -115,7 +116,8 @@ exit_code run_sweep_under_mpi(const sweep_options& options, const mpi::launcher_
     machine_profile profile;
     if (options.backend == "cuda") {
       cuda::sweep_options gpu{options.preset, 0, false, false, false, 0x5eed, options.command_line, true};
-      profile = cuda::run_cuda_sweep(gpu, prog, &world);
+      check_failures none;  // Under MPI a wrong result is agreed on and thrown (mpi::agreed_error), not recorded.
+      profile = cuda::run_cuda_sweep(gpu, prog, none, &world);
     } else {
       profile = mpi::run_mpi_sweep(world, {options.preset, 0x5eed, options.command_line}, prog);
     }
@@ -202,8 +204,9 @@ exit_code run_sweep(const sweep_options& options) {
   progress prog(progress_style(options.progress));
   cuda::sweep_options gpu{options.preset, options.device, host.memory, host.latency, host.compute, 0x5eed, host.command,
                           interconnect};
+  check_failures failed;  // cuda: measurements dropped for a wrong result; the rest is written.
   machine_profile profile =
-      options.backend == "cuda" ? cuda::run_cuda_sweep(gpu, prog) : host::run_host_sweep(host, prog);
+      options.backend == "cuda" ? cuda::run_cuda_sweep(gpu, prog, failed) : host::run_host_sweep(host, prog);
   std::vector<datasheet_ratio> ratios;
   if (datasheet.profile) {
     ratios = compare_with_datasheet(profile, *datasheet.profile);
@@ -219,6 +222,10 @@ exit_code run_sweep(const sweep_options& options) {
 
   fmt::print("{}{}\nprofile: {}\n", profile_summary(profile), format_datasheet_ratios(ratios, datasheet.name), options.output);
   if (!options.html.empty()) fmt::print("report:  {}\n", options.html);
+  if (!failed.empty()) {  // Written without them; still a failed check (exit code 1), in one line.
+    throw error(exit_code::check_failed,
+                failed.summary(options.html.empty() ? options.output : options.output + " and " + options.html));
+  }
   return exit_code::ok;
 }
 

@@ -78,6 +78,14 @@ void sort_by_start(std::vector<T>& items) {
   for (auto& item : items) item.id = id++;
 }
 
+// Two kernel records of one launch, as kernel replay would repeat it: everything but the times.
+bool same_launch_but_times(const trace_kernel& a, const trace_kernel& b) {
+  return a.name == b.name && a.device == b.device && a.stream == b.stream && a.grid == b.grid && a.block == b.block &&
+         a.registers_per_thread == b.registers_per_thread && a.static_shared_bytes == b.static_shared_bytes &&
+         a.dynamic_shared_bytes == b.dynamic_shared_bytes && a.graph_id == b.graph_id &&
+         a.graph_node_id == b.graph_node_id;
+}
+
 std::string plural(std::int64_t n, const char* one, const char* many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
@@ -262,6 +270,11 @@ void basic_activity_decoder<Versions>::add_kernel_metrics(std::uint32_t correlat
 }
 
 template <class Versions>
+void basic_activity_decoder<Versions>::add_kernel_without_counters() {
+  ++m_counters["selected_kernels_without_counters"];
+}
+
+template <class Versions>
 void basic_activity_decoder<Versions>::count(const std::string& counter, std::int64_t count) {
   m_counters[counter] += count;
 }
@@ -280,6 +293,43 @@ trace basic_activity_decoder<Versions>::build() const {
   t.copies = m_copies;
   t.ranges = m_ranges;
 
+  // Kernel records of each profiled launch (correlation id with counters): one expected.
+  std::map<std::uint32_t, std::vector<std::size_t>> profiled;
+  for (std::size_t i = 0; i < t.kernels.size(); ++i) {
+    const auto& k = t.kernels[i];
+    if (k.correlation_id && m_metrics.count(static_cast<std::uint32_t>(*k.correlation_id)) != 0) {
+      profiled[static_cast<std::uint32_t>(*k.correlation_id)].push_back(i);
+    }
+  }
+  std::int64_t replay_duplicates = 0;
+  std::set<std::uint32_t> ambiguous;
+  std::vector<bool> duplicate(t.kernels.size(), false);
+  for (const auto& [correlation, records] : profiled) {
+    if (records.size() < 2) continue;
+    const auto same_launch = [&](std::size_t i) { return same_launch_but_times(t.kernels[records[0]], t.kernels[i]); };
+    if (!std::all_of(records.begin() + 1, records.end(), same_launch)) {
+      ambiguous.insert(correlation);
+      continue;
+    }
+    const std::size_t earliest = *std::min_element(records.begin(), records.end(), [&](std::size_t a, std::size_t b) {
+      return t.kernels[a].start_ns < t.kernels[b].start_ns;
+    });
+    for (const std::size_t i : records) {
+      if (i != earliest) {
+        duplicate[i] = true;
+        ++replay_duplicates;
+      }
+    }
+  }
+  if (replay_duplicates > 0) {
+    std::vector<trace_kernel> kept;
+    kept.reserve(t.kernels.size() - static_cast<std::size_t>(replay_duplicates));
+    for (std::size_t i = 0; i < t.kernels.size(); ++i) {
+      if (!duplicate[i]) kept.push_back(std::move(t.kernels[i]));
+    }
+    t.kernels = std::move(kept);
+  }
+
   std::unordered_map<interned_string, interned_string> demangled;  // one demangling per distinct name
   std::set<std::uint32_t> joined;
   for (auto& k : t.kernels) {
@@ -288,7 +338,7 @@ trace basic_activity_decoder<Versions>::build() const {
     k.demangled = it->second;
     if (k.correlation_id) {
       const auto m = m_metrics.find(static_cast<std::uint32_t>(*k.correlation_id));
-      if (m != m_metrics.end()) {
+      if (m != m_metrics.end() && ambiguous.count(m->first) == 0) {
         k.metrics = m->second;
         joined.insert(m->first);
       }
@@ -334,9 +384,11 @@ trace basic_activity_decoder<Versions>::build() const {
   counters["ranges"] = static_cast<std::int64_t>(t.ranges.size());
   if (!m_metrics.empty()) {
     counters["kernels_with_metrics"] = static_cast<std::int64_t>(joined.size());
-    const auto orphans = static_cast<std::int64_t>(m_metrics.size() - joined.size());
+    const auto orphans = static_cast<std::int64_t>(m_metrics.size() - joined.size() - ambiguous.size());
     if (orphans > 0) counters["metrics_without_kernel"] = orphans;
   }
+  if (replay_duplicates > 0) counters["replay_duplicate_kernel_records"] = replay_duplicates;
+  if (!ambiguous.empty()) counters["metrics_with_ambiguous_kernel"] = static_cast<std::int64_t>(ambiguous.size());
   if (!m_open_markers.empty()) counters["open_ranges"] = static_cast<std::int64_t>(m_open_markers.size());
   if (unknown_devices > 0) counters["devices_without_record"] = unknown_devices;
 
@@ -363,6 +415,20 @@ trace basic_activity_decoder<Versions>::build() const {
   if (const auto it = counters.find("metrics_without_kernel"); it != counters.end()) {
     warnings.push_back(plural(it->second, "kernel's counters", "kernels' counters") +
                        " had no kernel record to attach to (not written)");
+  }
+  if (const auto it = counters.find("selected_kernels_without_counters"); it != counters.end()) {
+    warnings.push_back(plural(it->second, "selected kernel launch has", "selected kernel launches have") +
+                       " no counters: the range profiler dropped or did not record their range (no metrics object "
+                       "written)");
+  }
+  if (const auto it = counters.find("replay_duplicate_kernel_records"); it != counters.end()) {
+    warnings.push_back(plural(it->second, "kernel record", "kernel records") +
+                       " repeating a profiled launch (kernel replay; same correlation id, name, grid and block) "
+                       "not written: each launch is written once, with its earliest record's times");
+  }
+  if (const auto it = counters.find("metrics_with_ambiguous_kernel"); it != counters.end()) {
+    warnings.push_back(plural(it->second, "kernel's counters", "kernels' counters") +
+                       " matched several different kernel records by correlation id (not written)");
   }
   if (unknown_devices > 0) {
     warnings.push_back(plural(unknown_devices, "device", "devices") + " named by records had no CUPTI device record");

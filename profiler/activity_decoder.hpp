@@ -33,12 +33,21 @@ public:
   /// Counters of one kernel launch, joined in `build()` to the kernel record with this
   /// correlation id.
   void add_kernel_metrics(std::uint32_t correlation_id, kernel_metrics metrics);
+  /// A selected launch whose counters were lost (the Range Profiler dropped or did not record its
+  /// range): it gets no metrics object; counted (`selected_kernels_without_counters`) and warned.
+  void add_kernel_without_counters();
   /// Adds `count` to the named counter of `source.counters`.
   void count(const std::string& counter, std::int64_t count);
 
   /// The trace of every record decoded so far (the decoder keeps its state, so it can be built
   /// again after more records). Kernels, copies and ranges are ordered by start time and numbered
   /// from 1; ranges get their nesting depth per thread; every device a record names is listed.
+  ///
+  /// Counters join the one kernel record of their correlation id. Should kernel replay leave
+  /// several records of a profiled launch (one per pass; CUPTI's documentation does not say it
+  /// never does), records identical but for their times are one launch: the earliest is kept, the
+  /// others are counted (`replay_duplicate_kernel_records`), not written. Different records under
+  /// one profiled correlation id get no counters (`metrics_with_ambiguous_kernel`).
   [[nodiscard]] trace build() const;
 
   [[nodiscard]] std::int64_t counter(const std::string& name) const;

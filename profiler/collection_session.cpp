@@ -193,49 +193,65 @@ void collection_session::start_counters() {
   }
 }
 
-void collection_session::stop_counters(const std::string& reason) {
+void collection_session::release_counters() noexcept {
+  // Called with m_profile_mutex held.
+  m_counters_active = false;
+  if (m_range_profiler) m_range_profiler->release_all();
+}
+
+void collection_session::stop_counters(const std::string& reason) noexcept {
   // Called with m_profile_mutex held.
   if (!m_counters_active) return;
-  m_counters_active = false;
-  std::lock_guard data(m_data_mutex);
-  m_warnings.push_back(reason);
+  release_counters();
+  warn(reason);
+  try {
+    std::lock_guard data(m_data_mutex);
+    m_warnings.push_back(reason);
+  } catch (...) {  // out of memory: the line on stderr is all that is left
+  }
+}
+
+void collection_session::report_dropped_metrics() {
+  // Called with m_profile_mutex held.
+  const auto& dropped = m_range_profiler->dropped_metrics();
+  if (dropped.size() <= m_dropped_metrics_reported) return;
+  std::lock_guard lock(m_data_mutex);
+  for (std::size_t i = m_dropped_metrics_reported; i < dropped.size(); ++i) {
+    m_warnings.push_back("metric " + dropped[i] + " is not available on this chip; not collected");
+  }
+  m_dropped_metrics_reported = dropped.size();
 }
 
 void CUPTIAPI collection_session::on_callback(void* self, CUpti_CallbackDomain domain, CUpti_CallbackId id,
                                               const void* data) {
   auto& session = *static_cast<collection_session*>(self);
-  if (domain == CUPTI_CB_DOMAIN_DRIVER_API) {
-    session.on_launch(*static_cast<const CUpti_CallbackData*>(data));
-  } else if (domain == CUPTI_CB_DOMAIN_RESOURCE && id == CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING) {
-    const auto& resource = *static_cast<const CUpti_ResourceData*>(data);
-    std::lock_guard profile(session.m_profile_mutex);
-    if (session.m_range_profiler) session.m_range_profiler->release_context(resource.context);
+  try {
+    if (domain == CUPTI_CB_DOMAIN_DRIVER_API) {
+      session.on_launch(*static_cast<const CUpti_CallbackData*>(data));
+    } else if (domain == CUPTI_CB_DOMAIN_RESOURCE && id == CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING) {
+      const auto& resource = *static_cast<const CUpti_ResourceData*>(data);
+      std::lock_guard profile(session.m_profile_mutex);
+      if (session.m_range_profiler) session.m_range_profiler->release_context(resource.context);
+    }
+  } catch (...) {  // out of memory while building a message: never into CUPTI or the program
   }
 }
 
 void collection_session::on_launch(const CUpti_CallbackData& data) {
   if (data.callbackSite == CUPTI_API_ENTER) {
-    m_profile_mutex.lock();
+    std::unique_lock profile(m_profile_mutex);
     try {
       if (m_counters_active && m_selector->select(data.symbolName != nullptr ? data.symbolName : "")) {
         m_range_profiler->begin_kernel(data.context);
+        report_dropped_metrics();  // may throw: the catch below releases the session just started
+        // Last, when nothing can throw any more: from here this launch's API exit owns the lock.
         t_profiled_context = data.context;
-        const auto& dropped = m_range_profiler->dropped_metrics();
-        if (dropped.size() > m_dropped_metrics_reported) {
-          std::lock_guard lock(m_data_mutex);
-          for (std::size_t i = m_dropped_metrics_reported; i < dropped.size(); ++i) {
-            m_warnings.push_back("metric " + dropped[i] + " is not available on this chip; not collected");
-          }
-          m_dropped_metrics_reported = dropped.size();
-        }
-        return;  // m_profile_mutex stays locked until this launch's API exit
+        profile.release();  // m_profile_mutex stays locked until this launch's API exit
+        return;
       }
     } catch (const std::exception& e) {
-      const std::string message = std::string("per-kernel counters stopped: ") + e.what();
-      stop_counters(message);
-      warn(message);
+      stop_counters(std::string("per-kernel counters stopped: ") + e.what());
     }
-    m_profile_mutex.unlock();
     return;
   }
   if (t_profiled_context == nullptr) return;  // API exit of a launch without counters
@@ -243,16 +259,21 @@ void collection_session::on_launch(const CUpti_CallbackData& data) {
   t_profiled_context = nullptr;
   std::unique_lock profile(m_profile_mutex, std::adopt_lock);
   try {
-    kernel_metrics metrics = m_metric_set->to_kernel_metrics(m_range_profiler->end_kernel(ctx), m_range_profiler->chip(ctx));
-    std::lock_guard lock(m_data_mutex);
-    m_decoder.add_kernel_metrics(data.correlationId, std::move(metrics));
+    const auto values = m_range_profiler->end_kernel(ctx);
+    if (values) {
+      kernel_metrics metrics = m_metric_set->to_kernel_metrics(*values, m_range_profiler->chip(ctx));
+      std::lock_guard lock(m_data_mutex);
+      m_decoder.add_kernel_metrics(data.correlationId, std::move(metrics));
+    } else {
+      std::lock_guard lock(m_data_mutex);
+      m_decoder.add_kernel_without_counters();
+    }
   } catch (const std::exception& e) {
-    const std::string message = std::string("per-kernel counters stopped: ") + e.what();
-    stop_counters(message);
-    warn(message);
+    stop_counters(std::string("per-kernel counters stopped: ") + e.what());
   }
-  if (m_selector && m_selector->exhausted() && m_counters_active) {
-    m_counters_active = false;  // every requested kernel has its counters; launches run unserialized again
+  if (m_counters_active && m_selector && m_selector->exhausted()) {
+    // Every requested kernel has its counters: nothing stays enabled, launches run unserialized.
+    release_counters();
   }
 }
 
@@ -338,15 +359,17 @@ trace collection_session::build_trace() {
   t.source.version = version_string;
   t.source.recorded = {"kernels", "copies", "devices"};
   if (m_config.nvtx) t.source.recorded.emplace_back("ranges");
+  t.source.not_recorded = {"CUDA runtime and driver API calls", "framework ops",
+                           "external correlation ids, synchronization and CUPTI overhead intervals (counted only)"};
+  if (!m_config.nvtx) t.source.not_recorded.emplace_back("NVTX ranges (trace with --nvtx)");
   if (m_config.roofline_metrics) {
-    if (t.source.counters.count("kernels_with_metrics") != 0) t.source.recorded.emplace_back("metrics");
+    if (const auto it = t.source.counters.find("kernels_with_metrics"); it != t.source.counters.end() && it->second > 0) {
+      t.source.recorded.emplace_back("metrics");
+    }
     t.source.not_recorded.emplace_back(
         "counters of kernels outside the selection (--kernels, --skip, --max-kernels) and of kernels launched by "
         "CUDA graphs: only kernels with a metrics object have counters");
   }
-  t.source.not_recorded = {"CUDA runtime and driver API calls", "framework ops",
-                           "external correlation ids, synchronization and CUPTI overhead intervals (counted only)"};
-  if (!m_config.nvtx) t.source.not_recorded.emplace_back("NVTX ranges (trace with --nvtx)");
   for (const auto& n : m_not_recorded) t.source.not_recorded.push_back(n);
   std::vector<std::string> warnings = m_warnings;
   warnings.insert(warnings.end(), t.source.warnings.begin(), t.source.warnings.end());
@@ -369,7 +392,7 @@ void collection_session::stop() {
   if (m_tracing) {
     {
       std::lock_guard profile(m_profile_mutex);
-      m_counters_active = false;
+      release_counters();
     }
     flush_cupti(true);
     for (auto it = m_enabled.rbegin(); it != m_enabled.rend(); ++it) (void)cuptiActivityDisable(*it);

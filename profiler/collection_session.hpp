@@ -64,7 +64,12 @@ private:
   void warn(const std::string& message);
   void enable_kinds();
   void start_counters();
-  void stop_counters(const std::string& reason);
+  // These three are called with m_profile_mutex held.
+  // Counters off and the Range Profiler released on every context (nothing stays enabled).
+  void release_counters() noexcept;
+  // After a failure: releases counters, warns once on stderr and in the trace.
+  void stop_counters(const std::string& reason) noexcept;
+  void report_dropped_metrics();
   void flush_cupti(bool forced);
   [[nodiscard]] trace build_trace();
   void write_trace();

@@ -17,26 +17,35 @@ namespace rafter::profiler {
 range_profiler::range_profiler(metric_set metrics) : m_metrics(std::move(metrics)) {}
 
 range_profiler::~range_profiler() {
-  for (auto& [ctx, state] : m_contexts) release(*state);
-  m_contexts.clear();
+  release_all();
   if (m_profiler_initialized) {
     CUpti_Profiler_DeInitialize_Params params{CUpti_Profiler_DeInitialize_Params_STRUCT_SIZE, nullptr};
     (void)cuptiProfilerDeInitialize(&params);
   }
 }
 
+void range_profiler::disable(context_state& state) noexcept {
+  if (state.object == nullptr) return;
+  // Disable destroys the object; a failure leaves nothing to retry with it. The next Enable on the
+  // context then fails and reports why.
+  CUpti_RangeProfiler_Disable_Params params{CUpti_RangeProfiler_Disable_Params_STRUCT_SIZE, nullptr, state.object};
+  (void)cuptiRangeProfilerDisable(&params);
+  state.object = nullptr;
+}
+
 void range_profiler::release(context_state& state) noexcept {
-  if (state.object != nullptr) {
-    CUpti_RangeProfiler_Disable_Params params{CUpti_RangeProfiler_Disable_Params_STRUCT_SIZE, nullptr, state.object};
-    (void)cuptiRangeProfilerDisable(&params);
-    state.object = nullptr;
-  }
+  disable(state);
   if (state.host != nullptr) {
     CUpti_Profiler_Host_Deinitialize_Params params{CUpti_Profiler_Host_Deinitialize_Params_STRUCT_SIZE, nullptr,
                                                    state.host};
     (void)cuptiProfilerHostDeinitialize(&params);
     state.host = nullptr;
   }
+  // Only now may state.counter_availability go: the host object read it until here.
+}
+
+bool range_profiler::one_range_recorded(std::size_t ranges_dropped, std::size_t ranges_in_image) noexcept {
+  return ranges_dropped == 0 && ranges_in_image == 1;
 }
 
 std::string range_profiler::chip(CUcontext ctx) const {
@@ -49,6 +58,11 @@ void range_profiler::release_context(CUcontext ctx) noexcept {
   if (it == m_contexts.end()) return;
   release(*it->second);
   m_contexts.erase(it);
+}
+
+void range_profiler::release_all() noexcept {
+  for (auto& [ctx, state] : m_contexts) release(*state);
+  m_contexts.clear();
 }
 
 range_profiler::context_state& range_profiler::prepare(CUcontext ctx) {
@@ -74,15 +88,16 @@ range_profiler::context_state& range_profiler::prepare(CUcontext ctx) {
     availability.structSize = CUpti_Profiler_GetCounterAvailability_Params_STRUCT_SIZE;
     availability.ctx = ctx;
     RAFTER_CUPTI_CALL(cuptiProfilerGetCounterAvailability(&availability));
-    std::vector<std::uint8_t> availability_image(availability.counterAvailabilityImageSize);
-    availability.pCounterAvailabilityImage = availability_image.data();
+    // Kept in `state` for the host object's whole life: the host object keeps this pointer.
+    state.counter_availability.assign(availability.counterAvailabilityImageSize, std::uint8_t{0});
+    availability.pCounterAvailabilityImage = state.counter_availability.data();
     RAFTER_CUPTI_CALL(cuptiProfilerGetCounterAvailability(&availability));
 
     CUpti_Profiler_Host_Initialize_Params host{};
     host.structSize = CUpti_Profiler_Host_Initialize_Params_STRUCT_SIZE;
     host.profilerType = CUPTI_PROFILER_TYPE_RANGE_PROFILER;
     host.pChipName = state.chip.c_str();
-    host.pCounterAvailabilityImage = availability_image.data();
+    host.pCounterAvailabilityImage = state.counter_availability.data();
     RAFTER_CUPTI_CALL(cuptiProfilerHostInitialize(&host));
     state.host = host.pHostObject;
 
@@ -136,13 +151,24 @@ range_profiler::context_state& range_profiler::prepare(CUcontext ctx) {
     passes.pConfigImage = state.config_image.data();
     RAFTER_CUPTI_CALL(cuptiProfilerHostGetNumOfPasses(&passes));
     m_passes = passes.numOfPasses;
+  } catch (...) {
+    release(state);
+    throw;
+  }
+  return *m_contexts.emplace(ctx, std::move(owned)).first->second;
+}
 
+void range_profiler::enable_and_start(CUcontext ctx, context_state& state) {
+  disable(state);  // an earlier launch whose end_kernel never ran
+  try {
     CUpti_RangeProfiler_Enable_Params enable{};
     enable.structSize = CUpti_RangeProfiler_Enable_Params_STRUCT_SIZE;
     enable.ctx = ctx;
     RAFTER_CUPTI_CALL(cuptiRangeProfilerEnable(&enable));
     state.object = enable.pRangeProfilerObject;
 
+    std::vector<const char*> names;
+    for (const auto& n : state.metric_names) names.push_back(n.c_str());
     CUpti_RangeProfiler_GetCounterDataSize_Params data_size{};
     data_size.structSize = CUpti_RangeProfiler_GetCounterDataSize_Params_STRUCT_SIZE;
     data_size.pRangeProfilerObject = state.object;
@@ -151,54 +177,43 @@ range_profiler::context_state& range_profiler::prepare(CUcontext ctx) {
     data_size.maxNumOfRanges = 1;
     data_size.maxNumRangeTreeNodes = 1;
     RAFTER_CUPTI_CALL(cuptiRangeProfilerGetCounterDataSize(&data_size));
-    state.counter_data.resize(data_size.counterDataSize);
-    reset_counter_data(state);
+    state.counter_data.assign(data_size.counterDataSize, std::uint8_t{0});
+
+    CUpti_RangeProfiler_CounterDataImage_Initialize_Params init{};
+    init.structSize = CUpti_RangeProfiler_CounterDataImage_Initialize_Params_STRUCT_SIZE;
+    init.pRangeProfilerObject = state.object;
+    init.counterDataSize = state.counter_data.size();
+    init.pCounterData = state.counter_data.data();
+    RAFTER_CUPTI_CALL(cuptiRangeProfilerCounterDataImageInitialize(&init));
+
+    // Once per Enable: this object is disabled at the end of this launch and never set again.
+    CUpti_RangeProfiler_SetConfig_Params config{};
+    config.structSize = CUpti_RangeProfiler_SetConfig_Params_STRUCT_SIZE;
+    config.pRangeProfilerObject = state.object;
+    config.configSize = state.config_image.size();
+    config.pConfig = state.config_image.data();
+    config.counterDataImageSize = state.counter_data.size();
+    config.pCounterDataImage = state.counter_data.data();
+    config.range = CUPTI_AutoRange;
+    config.replayMode = CUPTI_KernelReplay;
+    config.maxRangesPerPass = 1;
+    config.numNestingLevels = 1;
+    config.minNestingLevel = 1;
+    config.passIndex = 0;
+    config.targetNestingLevel = 1;
+    RAFTER_CUPTI_CALL(cuptiRangeProfilerSetConfig(&config));
+
+    CUpti_RangeProfiler_Start_Params start{};
+    start.structSize = CUpti_RangeProfiler_Start_Params_STRUCT_SIZE;
+    start.pRangeProfilerObject = state.object;
+    RAFTER_CUPTI_CALL(cuptiRangeProfilerStart(&start));
   } catch (...) {
-    release(state);
+    disable(state);
     throw;
   }
-  return *m_contexts.emplace(ctx, std::move(owned)).first->second;
 }
 
-void range_profiler::reset_counter_data(context_state& state) {
-  std::fill(state.counter_data.begin(), state.counter_data.end(), std::uint8_t{0});
-  CUpti_RangeProfiler_CounterDataImage_Initialize_Params init{};
-  init.structSize = CUpti_RangeProfiler_CounterDataImage_Initialize_Params_STRUCT_SIZE;
-  init.pRangeProfilerObject = state.object;
-  init.counterDataSize = state.counter_data.size();
-  init.pCounterData = state.counter_data.data();
-  RAFTER_CUPTI_CALL(cuptiRangeProfilerCounterDataImageInitialize(&init));
-
-  CUpti_RangeProfiler_SetConfig_Params config{};
-  config.structSize = CUpti_RangeProfiler_SetConfig_Params_STRUCT_SIZE;
-  config.pRangeProfilerObject = state.object;
-  config.configSize = state.config_image.size();
-  config.pConfig = state.config_image.data();
-  config.counterDataImageSize = state.counter_data.size();
-  config.pCounterDataImage = state.counter_data.data();
-  config.range = CUPTI_AutoRange;
-  config.replayMode = CUPTI_KernelReplay;
-  config.maxRangesPerPass = 1;
-  config.numNestingLevels = 1;
-  config.minNestingLevel = 1;
-  config.passIndex = 0;
-  config.targetNestingLevel = 1;
-  RAFTER_CUPTI_CALL(cuptiRangeProfilerSetConfig(&config));
-}
-
-void range_profiler::begin_kernel(CUcontext ctx) {
-  context_state& state = prepare(ctx);
-  CUpti_RangeProfiler_Start_Params start{};
-  start.structSize = CUpti_RangeProfiler_Start_Params_STRUCT_SIZE;
-  start.pRangeProfilerObject = state.object;
-  RAFTER_CUPTI_CALL(cuptiRangeProfilerStart(&start));
-}
-
-std::map<std::string, double> range_profiler::end_kernel(CUcontext ctx) {
-  const auto it = m_contexts.find(ctx);
-  if (it == m_contexts.end()) throw unsupported_error("range profiler: kernel ended in a context it never started");
-  context_state& state = *it->second;
-
+std::optional<std::map<std::string, double>> range_profiler::stop_and_evaluate(context_state& state) {
   CUpti_RangeProfiler_Stop_Params stop{};
   stop.structSize = CUpti_RangeProfiler_Stop_Params_STRUCT_SIZE;
   stop.pRangeProfilerObject = state.object;
@@ -216,25 +231,42 @@ std::map<std::string, double> range_profiler::end_kernel(CUcontext ctx) {
   info.pCounterDataImage = state.counter_data.data();
   info.counterDataImageSize = state.counter_data.size();
   RAFTER_CUPTI_CALL(cuptiRangeProfilerGetCounterDataInfo(&info));
+  if (!one_range_recorded(decode.numOfRangeDropped, info.numTotalRanges)) return std::nullopt;
 
+  std::vector<const char*> names;
+  for (const auto& n : state.metric_names) names.push_back(n.c_str());
+  std::vector<double> result(names.size(), 0.0);
+  CUpti_Profiler_Host_EvaluateToGpuValues_Params evaluate{};
+  evaluate.structSize = CUpti_Profiler_Host_EvaluateToGpuValues_Params_STRUCT_SIZE;
+  evaluate.pHostObject = state.host;
+  evaluate.pCounterDataImage = state.counter_data.data();
+  evaluate.counterDataImageSize = state.counter_data.size();
+  evaluate.rangeIndex = 0;
+  evaluate.ppMetricNames = names.data();
+  evaluate.numMetrics = names.size();
+  evaluate.pMetricValues = result.data();
+  RAFTER_CUPTI_CALL(cuptiProfilerHostEvaluateToGpuValues(&evaluate));
   std::map<std::string, double> values;
-  if (info.numTotalRanges >= 1) {
-    std::vector<const char*> names;
-    for (const auto& n : state.metric_names) names.push_back(n.c_str());
-    std::vector<double> result(names.size(), 0.0);
-    CUpti_Profiler_Host_EvaluateToGpuValues_Params evaluate{};
-    evaluate.structSize = CUpti_Profiler_Host_EvaluateToGpuValues_Params_STRUCT_SIZE;
-    evaluate.pHostObject = state.host;
-    evaluate.pCounterDataImage = state.counter_data.data();
-    evaluate.counterDataImageSize = state.counter_data.size();
-    evaluate.rangeIndex = 0;
-    evaluate.ppMetricNames = names.data();
-    evaluate.numMetrics = names.size();
-    evaluate.pMetricValues = result.data();
-    RAFTER_CUPTI_CALL(cuptiProfilerHostEvaluateToGpuValues(&evaluate));
-    for (std::size_t i = 0; i < names.size(); ++i) values[state.metric_names[i]] = result[i];
+  for (std::size_t i = 0; i < names.size(); ++i) values[state.metric_names[i]] = result[i];
+  return values;
+}
+
+void range_profiler::begin_kernel(CUcontext ctx) { enable_and_start(ctx, prepare(ctx)); }
+
+std::optional<std::map<std::string, double>> range_profiler::end_kernel(CUcontext ctx) {
+  const auto it = m_contexts.find(ctx);
+  if (it == m_contexts.end() || it->second->object == nullptr) {
+    throw unsupported_error("range profiler: kernel ended in a context it never started");
   }
-  reset_counter_data(state);
+  context_state& state = *it->second;
+  std::optional<std::map<std::string, double>> values;
+  try {
+    values = stop_and_evaluate(state);
+  } catch (...) {
+    disable(state);
+    throw;
+  }
+  disable(state);  // after the values are safe: a failure here cannot lose them
   return values;
 }
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,13 @@ namespace rafter::profiler {
 /// its launch call as many times as the metric set needs passes, saving and restoring the memory
 /// it writes, so counters are exact per launch but the launch is serialized and slower.
 ///
+/// Per context, once: chip, counter availability, host object, config image. Per selected launch,
+/// the whole Range Profiler cycle on a fresh object: Enable, counter data image, SetConfig, Start
+/// (`begin_kernel`); Stop, Decode, evaluate, Disable (`end_kernel`). Nothing stays enabled between
+/// selected launches, so other launches are never serialized, and no Range Profiler object is ever
+/// configured twice (CUDA 13 has no UnsetConfig; NVIDIA's samples call SetConfig once per Enable).
+/// The cost is one Enable/Disable per selected launch (milliseconds, small beside the replay).
+///
 /// UNVERIFIED: compiled against the CUDA 13.0 headers, never run on a GPU yet.
 /// Every CUPTI failure throws `rafter::error` (RAFTER_CUPTI_CALL); the collector turns it into one
 /// warning and traces on without counters. Not thread-safe: the collector holds a lock from
@@ -33,33 +41,52 @@ public:
   range_profiler& operator=(const range_profiler&) = delete;
 
   /// Before a selected launch in `ctx` (the launching thread's current context): prepares the
-  /// context on first use (chip, config image, counter data image) and starts a session.
+  /// context on first use (chip, config image), then enables the Range Profiler on it, sets its
+  /// configuration and starts a session. On a failure nothing stays enabled on `ctx`.
   void begin_kernel(CUcontext ctx);
-  /// After that launch returned: stops the session and evaluates the one range it recorded.
-  /// Returns metric name -> value, in each counter's own unit.
-  [[nodiscard]] std::map<std::string, double> end_kernel(CUcontext ctx);
+  /// After that launch returned: stops the session, decodes and evaluates the one range it
+  /// recorded, and disables the Range Profiler on `ctx` (also when this throws), so the next
+  /// `begin_kernel` starts afresh. Returns metric name -> value, in each counter's own unit; no
+  /// value (nullopt) when the range was dropped or not recorded (`one_range_recorded`): that
+  /// launch has no counters, never an empty or partial set. A failure to disable after the values
+  /// were evaluated does not lose them (the next Enable on `ctx` reports it).
+  [[nodiscard]] std::optional<std::map<std::string, double>> end_kernel(CUcontext ctx);
   /// The chip of a prepared context ("GH100"); empty for a context never prepared.
   [[nodiscard]] std::string chip(CUcontext ctx) const;
   /// Releases what `ctx` holds (called when the context is being destroyed).
   void release_context(CUcontext ctx) noexcept;
+  /// Releases every context (the selection is exhausted or counters stopped): nothing stays
+  /// enabled and every host object is freed. A later `begin_kernel` would prepare afresh.
+  void release_all() noexcept;
 
   /// Metrics of the set the chip does not expose, dropped (for the trace's warnings).
   [[nodiscard]] const std::vector<std::string>& dropped_metrics() const noexcept { return m_dropped; }
   /// Replay passes the last prepared configuration needs per kernel.
   [[nodiscard]] std::size_t passes() const noexcept { return m_passes; }
 
+  /// True when a decoded session holds the one range of its launch: no range dropped
+  /// (`cuptiRangeProfilerDecodeData`'s numOfRangeDropped) and exactly one range in the counter
+  /// data image (`cuptiRangeProfilerGetCounterDataInfo`'s numTotalRanges).
+  [[nodiscard]] static bool one_range_recorded(std::size_t ranges_dropped, std::size_t ranges_in_image) noexcept;
+
 private:
   struct context_state {
     std::string chip;
+    /// Read by `host` (cuptiProfilerHostInitialize keeps the pointer) for the host object's whole
+    /// life: filled once, never resized, freed only after the host object is deinitialized.
+    std::vector<std::uint8_t> counter_availability;
     CUpti_Profiler_Host_Object* host = nullptr;
-    CUpti_RangeProfiler_Object* object = nullptr;
     std::vector<std::string> metric_names;
     std::vector<std::uint8_t> config_image;
     std::vector<std::uint8_t> counter_data;
+    /// Non-null only from `begin_kernel` to `end_kernel` of one selected launch.
+    CUpti_RangeProfiler_Object* object = nullptr;
   };
 
   context_state& prepare(CUcontext ctx);
-  void reset_counter_data(context_state& state);
+  static void enable_and_start(CUcontext ctx, context_state& state);
+  [[nodiscard]] static std::optional<std::map<std::string, double>> stop_and_evaluate(context_state& state);
+  static void disable(context_state& state) noexcept;
   static void release(context_state& state) noexcept;
 
   metric_set m_metrics;

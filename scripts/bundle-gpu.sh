@@ -62,7 +62,7 @@ for t in "${llm_tests[@]}"; do cp "$build/workloads/llm/$t" "$out/tests/"; done
 cp "$root/tests/sass_check.py" "$root/tests/sass_test.sh" "$root/workloads/llm/tests/rafter_llm_cli_test.sh" "$out/tests/"
 # Every file the CLI, the workload and the tests read at run time (find_config_dir: <exe>/../configs).
 cp -r "$root/configs" "$out/"
-cp "$root/scripts/gpu-validate.sh" "$root/scripts/anchor_table.py" "$out/scripts/"
+cp "$root/scripts/gpu-validate.sh" "$root/scripts/anchor_table.py" "$root/scripts/merge_profiles.py" "$out/scripts/"
 cp "$root/bench/collector_overhead.sh" "$out/bench/"
 
 # Shared libraries: everything ldd resolves except glibc itself and the driver, which the GPU

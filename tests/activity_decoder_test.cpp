@@ -319,6 +319,90 @@ TEST(activity_decoder, joins_kernel_counters_by_correlation_id) {
   EXPECT_EQ(counter(t, "metrics_without_kernel"), 1);
 }
 
+rafter::kernel_metrics some_counters() {
+  rafter::kernel_metrics m;
+  m.flop["fp32.cuda_core"] = 1e6;
+  m.bytes["dram"] = 4e6;
+  return m;
+}
+
+// Should kernel replay record a profiled launch once per pass: one kernel, the earliest record.
+TEST(activity_decoder, writes_a_profiled_launch_recorded_once_per_replay_pass_once) {
+  activity_buffer b;
+  b.append(make_kernel<current_record_versions::kernel>("k", 300, 400, 11));  // pass 2
+  b.append(make_kernel<current_record_versions::kernel>("k", 100, 200, 11));  // pass 1
+  b.append(make_kernel<current_record_versions::kernel>("k", 500, 600, 11));  // pass 3
+  b.append(make_kernel<current_record_versions::kernel>("k", 700, 800, 12));  // the next launch
+  activity_decoder d;
+  d.decode(b);
+  d.add_kernel_metrics(11, some_counters());
+  const trace t = d.build();
+  ASSERT_EQ(t.kernels.size(), 2u);
+  EXPECT_EQ(t.kernels[0].start_ns, 100);
+  EXPECT_EQ(t.kernels[0].end_ns, 200);
+  EXPECT_EQ(t.kernels[0].correlation_id, 11);
+  ASSERT_TRUE(t.kernels[0].metrics.has_value());
+  EXPECT_EQ(t.kernels[0].metrics->flop.at("fp32.cuda_core"), 1e6);
+  EXPECT_FALSE(t.kernels[1].metrics.has_value());
+  EXPECT_EQ(t.kernels[1].id, 2);
+  EXPECT_EQ(counter(t, "kernels"), 2);
+  EXPECT_EQ(counter(t, "kernels_with_metrics"), 1);
+  EXPECT_EQ(counter(t, "replay_duplicate_kernel_records"), 2);
+  EXPECT_TRUE(has_warning(t, "2 kernel records repeating a profiled launch"));
+  EXPECT_EQ(counter(t, "metrics_without_kernel"), 0);
+}
+
+// Records sharing a correlation id without counters (a graph launch's nodes) are all written.
+TEST(activity_decoder, keeps_records_sharing_an_unprofiled_correlation_id) {
+  activity_buffer b;
+  b.append(make_kernel<current_record_versions::kernel>("k", 100, 200, 11));
+  b.append(make_kernel<current_record_versions::kernel>("k", 300, 400, 11));
+  activity_decoder d;
+  d.decode(b);
+  const trace t = d.build();
+  EXPECT_EQ(t.kernels.size(), 2u);
+  EXPECT_EQ(counter(t, "replay_duplicate_kernel_records"), 0);
+}
+
+// Different kernels under one profiled correlation id: whose counters they are is unknown.
+TEST(activity_decoder, gives_no_counters_to_different_records_of_one_profiled_correlation_id) {
+  activity_buffer b;
+  b.append(make_kernel<current_record_versions::kernel>("k", 100, 200, 11));
+  auto other = make_kernel<current_record_versions::kernel>("k", 300, 400, 11);
+  other.gridX = 64;
+  b.append(other);
+  activity_decoder d;
+  d.decode(b);
+  d.add_kernel_metrics(11, some_counters());
+  const trace t = d.build();
+  ASSERT_EQ(t.kernels.size(), 2u);
+  EXPECT_FALSE(t.kernels[0].metrics.has_value());
+  EXPECT_FALSE(t.kernels[1].metrics.has_value());
+  EXPECT_EQ(counter(t, "kernels_with_metrics"), 0);
+  EXPECT_EQ(counter(t, "metrics_with_ambiguous_kernel"), 1);
+  EXPECT_EQ(counter(t, "metrics_without_kernel"), 0);
+  EXPECT_EQ(counter(t, "replay_duplicate_kernel_records"), 0);
+  EXPECT_TRUE(has_warning(t, "1 kernel's counters matched several different kernel records"));
+}
+
+// A selected launch whose range was dropped: counted and warned, never a kernel with metrics.
+TEST(activity_decoder, counts_selected_launches_without_counters) {
+  activity_buffer b;
+  b.append(make_kernel<current_record_versions::kernel>("k", 100, 200, 11));
+  b.append(make_kernel<current_record_versions::kernel>("k", 300, 400, 12));
+  activity_decoder d;
+  d.decode(b);
+  d.add_kernel_without_counters();  // launch 11
+  d.add_kernel_metrics(12, some_counters());
+  const trace t = d.build();
+  ASSERT_EQ(t.kernels.size(), 2u);
+  EXPECT_FALSE(t.kernels[0].metrics.has_value());
+  EXPECT_TRUE(t.kernels[1].metrics.has_value());
+  EXPECT_EQ(counter(t, "kernels_with_metrics"), 1);
+  EXPECT_EQ(counter(t, "selected_kernels_without_counters"), 1);
+  EXPECT_TRUE(has_warning(t, "1 selected kernel launch has no counters"));
+}
+
 // The same activity in the CUDA 12.x record versions (Kernel9, Memcpy5, Overhead2, Device4) and in
 // the versions this build selected decodes to the same trace.
 TEST(activity_decoder, decodes_older_record_versions_alike) {

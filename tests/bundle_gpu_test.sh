@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # scripts/bundle-gpu.sh (static checks; building the bundle takes minutes and is rehearsed by hand):
-# it ships every test of the ctest label `gpu`, and every test gpu-validate.sh names is shipped.
+# it ships every test of the ctest label `gpu`, and every test and script gpu-validate.sh names is shipped.
 # Usage: bundle_gpu_test.sh RAFTER_BINARY SOURCE_DIR
 set -euo pipefail
 src=${2:?usage: bundle_gpu_test.sh RAFTER_BINARY SOURCE_DIR}
@@ -25,6 +25,10 @@ fi
 named=$(grep -o '[a-z0-9_]*_bench_test' "$src/scripts/gpu-validate.sh" | sort -u)
 for t in $named; do
   echo "$bundled" | grep -qx "$t" || { echo "FAIL: gpu-validate.sh names $t, which the bundle does not ship"; fail=1; }
+done
+# Scripts gpu-validate.sh runs from the bundle must be copied into it.
+for f in $(grep -o 'scripts/[a-z_]*\.py' "$src/scripts/gpu-validate.sh" | sort -u); do
+  grep -q "\$root/$f" "$src/scripts/bundle-gpu.sh" || { echo "FAIL: gpu-validate.sh runs $f, which bundle-gpu.sh does not copy"; fail=1; }
 done
 [ "$fail" -eq 0 ] && echo "bundle lists: $(echo "$bundled" | wc -l) gpu tests, all shipped; gpu-validate names $(echo "$named" | wc -l), all shipped"
 exit "$fail"

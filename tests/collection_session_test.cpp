@@ -8,9 +8,13 @@ TEST(collection_session, needs_cupti) { GTEST_SKIP() << "built without CUDA/CUPT
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -74,6 +78,58 @@ TEST(collection_session, decodes_buffers_completed_on_many_threads_while_the_pro
   ASSERT_TRUE(fs::exists(out));
   EXPECT_EQ(rafter::load_trace(out).kernels.size(), t.kernels.size());
   fs::remove(out);
+}
+
+// The session is process-wide and keeps its first configuration, so this runs in a process of its
+// own (a threadsafe death test re-executes the test binary) and leaves through _Exit, writing no
+// trace. In roofline mode the trace's list of what it lacks keeps the fixed entries and adds the
+// one on kernels outside the counter selection; with no kernel measured, "metrics" is not recorded.
+TEST(collection_session, roofline_mode_keeps_every_not_recorded_entry) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        rafter::profiler::collector_config config;
+        config.output = std::filesystem::temp_directory_path() /
+                        ("collection_session_test_roofline_" + std::to_string(::getpid()) + ".json");
+        config.buffer_bytes = 64 << 10;
+        config.roofline_metrics = true;
+        auto& session = collection_session::instance();
+        session.configure(config);
+        activity_buffer records;
+        records.append(make_kernel<V::kernel>("k", 100, 200, 11));
+        std::uint8_t* buffer = nullptr;
+        std::size_t size = 0;
+        std::size_t max_records = 0;
+        collection_session::buffer_requested(&buffer, &size, &max_records);
+        if (buffer == nullptr || size < records.size()) std::_Exit(2);
+        std::memcpy(buffer, records.data(), records.size());
+        collection_session::buffer_completed(nullptr, 0, buffer, size, records.size());
+
+        const rafter::trace t = session.snapshot();
+        const auto lists = [](const std::vector<std::string>& notes, const std::string& text) {
+          return std::any_of(notes.begin(), notes.end(),
+                             [&](const std::string& n) { return n.find(text) != std::string::npos; });
+        };
+        int missing = 0;
+        for (const char* note : {"CUDA runtime and driver API calls", "framework ops", "NVTX ranges (trace with --nvtx)",
+                                 "counters of kernels outside the selection"}) {
+          if (!lists(t.source.not_recorded, note)) {
+            std::fprintf(stderr, "not_recorded lacks: %s\n", note);
+            ++missing;
+          }
+        }
+        if (lists(t.source.recorded, "metrics")) {
+          std::fprintf(stderr, "recorded lists metrics, but no kernel has any\n");
+          ++missing;
+        }
+        if (t.kernels.size() != 1) {
+          std::fprintf(stderr, "%zu kernels, expected 1\n", t.kernels.size());
+          ++missing;
+        }
+        std::fflush(stderr);
+        std::_Exit(missing == 0 ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 }  // namespace

@@ -12,8 +12,9 @@ namespace {
 TEST(cuda_sweep, without_a_usable_gpu_it_is_unsupported) {
   if (query_gpus().unavailable_reason.empty()) GTEST_SKIP() << "a GPU is present";
   progress quiet(progress::style::quiet);
+  check_failures failed;
   try {
-    (void)run_cuda_sweep(sweep_options{}, quiet);
+    (void)run_cuda_sweep(sweep_options{}, quiet, failed);
     FAIL() << "no exception";
   } catch (const error& e) {
     EXPECT_EQ(e.code(), exit_code::unsupported) << e.what();
@@ -25,7 +26,8 @@ TEST(cuda_sweep, a_device_index_out_of_range_is_a_usage_error) {
   progress quiet(progress::style::quiet);
   sweep_options o;
   o.device = 1000;
-  EXPECT_THROW((void)run_cuda_sweep(o, quiet), usage_error);
+  check_failures failed;
+  EXPECT_THROW((void)run_cuda_sweep(o, quiet, failed), usage_error);
 }
 
 TEST(cuda_sweep, the_compute_suite_measures_every_ceiling_the_gpu_has) {
@@ -33,7 +35,10 @@ TEST(cuda_sweep, the_compute_suite_measures_every_ceiling_the_gpu_has) {
   progress quiet(progress::style::quiet);
   sweep_options o;
   o.memory = o.latency = false;
-  const machine_profile p = run_cuda_sweep(o, quiet);
+  check_failures failed;
+  const machine_profile p = run_cuda_sweep(o, quiet, failed);
+  // Every kernel computed the right result: nothing was dropped.
+  for (const auto& f : failed.failures()) ADD_FAILURE() << check_failures::warning(f);
   EXPECT_EQ(p.device.kind, device_kind::gpu);
   ASSERT_NE(p.find_compute("fp32.vector.fma"), nullptr);
   ASSERT_NE(p.find_compute("bf16.tensor.mma_sync"), nullptr);
@@ -57,7 +62,9 @@ TEST(cuda_sweep, the_interconnect_suite_measures_every_host_link) {
   sweep_options o;
   o.memory = o.latency = o.compute = false;
   o.interconnect = true;
-  const machine_profile p = run_cuda_sweep(o, quiet);
+  check_failures failed;
+  const machine_profile p = run_cuda_sweep(o, quiet, failed);
+  for (const auto& f : failed.failures()) ADD_FAILURE() << check_failures::warning(f);
   for (const char* id : {"h2d_pinned", "d2h_pinned", "h2d_pageable", "d2h_pageable", "bidir_pinned", "h2d_sm_kernel",
                          "d2h_sm_kernel"}) {
     SCOPED_TRACE(id);

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -18,6 +19,7 @@
 #include "core/working_set_sizes.hpp"
 #include "core/version.hpp"
 #include "microbench/best_point.hpp"
+#include "microbench/check_failures.hpp"
 #include "microbench/cuda/chase_bench.hpp"
 #include "microbench/cuda/collective_bandwidth.hpp"
 #include "microbench/cuda/core_bench.hpp"
@@ -54,10 +56,10 @@ namespace {
 /// A clock more than this far below the device's maximum is reported as throttling.
 constexpr double throttle_ratio = 0.85;
 
+/// Throws `error(check_failed)` when `mismatch` (a check's verdict) is not empty. Inside
+/// `sweep_state::guarded` this drops the measurement being made, whose timing is then discarded.
 void require_correct(const std::string& what, const std::string& mismatch) {
-  if (!mismatch.empty()) {
-    throw error(exit_code::check_failed, what + " computed a wrong result: " + mismatch + "; its timing is discarded");
-  }
+  if (!mismatch.empty()) throw error(exit_code::check_failed, what + " computed a wrong result: " + mismatch);
 }
 
 /// Median of at least one value.
@@ -70,6 +72,7 @@ struct sweep_state {
   gpu_session& session;
   nvml_library& nvml;
   machine_profile& profile;
+  check_failures& failed;
   std::vector<double> compute_clocks;
   int unsettled = 0;
   int points = 0;
@@ -77,6 +80,21 @@ struct sweep_state {
   void count(const sample_stats& s) {
     ++points;
     unsettled += s.settled ? 0 : 1;
+  }
+
+  /// Measures one unit of the sweep (one compute ceiling, one memory figure, one curve point, one
+  /// link) under `failed.guard`. A unit adds to the profile and steps the progress only after its
+  /// last check, so a wrong result drops all of it: its samples leave the settled count, a profile
+  /// warning names it, the progress steps past it, and the sweep goes on.
+  template <typename Measure>
+  void guarded(int& step, const std::string& id, Measure&& measure) {
+    const int points_before = points;
+    const int unsettled_before = unsettled;
+    if (failed.guard(id, std::forward<Measure>(measure))) return;
+    points = points_before;
+    unsettled = unsettled_before;
+    profile.warnings.push_back(check_failures::warning(failed.failures().back()));
+    prog.step(++step, id + ": computed a wrong result; not measured");
   }
 
   /// Flags a compute measurement whose probed SM clock sat well below the maximum.
@@ -126,21 +144,23 @@ compute_ceiling ceiling(const std::string& id, const std::string& precision, con
 void measure_core(sweep_state& st, int& step) {
   for (const core_op_info& i : core_ops()) {
     throw_if_interrupted();
-    core_bench bench(st.session, i.op, st.options.seed + static_cast<std::uint64_t>(i.op));
-    require_correct(std::string(i.id) + " kernel", bench.run_and_check(1, 0));  // every thread, 16 steps
-    const auto outer = static_cast<int>(calibrate([&](std::size_t n) { return bench.time(static_cast<int>(n)); }, 16,
-                                                  st.preset.launch_target_s, INT_MAX / 2));
-    st.session.reset_probe();
-    const sample_stats t = measure_with_gbench(std::string("cuda/") + i.id, [&] { return bench.time(outer); }, st.preset.timing);
-    const auto clock = st.session.probed_clock_hz();
-    require_correct(std::string(i.id) + " kernel", bench.check_output(outer, 64));
-    compute_ceiling c = ceiling(i.id, i.precision, "vector", t, bench.flop(outer), clock,
-                                fmt::format("{} chains of dependent {} per thread, {} threads (a full wave of {} blocks)",
-                                            core_chains, i.instruction, bench.threads(), bench.blocks()));
-    st.count(*c.samples);
-    st.check_clock(i.id, clock);
-    st.prog.step(++step, fmt::format("{}: {}{}", i.id, format_flops(c.flop_per_s), c.samples->settled ? "" : " (not settled)"));
-    st.profile.compute.push_back(std::move(c));
+    st.guarded(step, i.id, [&] {
+      core_bench bench(st.session, i.op, st.options.seed + static_cast<std::uint64_t>(i.op));
+      require_correct("the kernel", bench.run_and_check(1, 0));  // every thread, 16 steps
+      const auto outer = static_cast<int>(calibrate([&](std::size_t n) { return bench.time(static_cast<int>(n)); }, 16,
+                                                    st.preset.launch_target_s, INT_MAX / 2));
+      st.session.reset_probe();
+      const sample_stats t = measure_with_gbench(std::string("cuda/") + i.id, [&] { return bench.time(outer); }, st.preset.timing);
+      const auto clock = st.session.probed_clock_hz();
+      require_correct("the kernel", bench.check_output(outer, 64));
+      compute_ceiling c = ceiling(i.id, i.precision, "vector", t, bench.flop(outer), clock,
+                                  fmt::format("{} chains of dependent {} per thread, {} threads (a full wave of {} blocks)",
+                                              core_chains, i.instruction, bench.threads(), bench.blocks()));
+      st.count(*c.samples);
+      st.check_clock(i.id, clock);
+      st.prog.step(++step, fmt::format("{}: {}{}", i.id, format_flops(c.flop_per_s), c.samples->settled ? "" : " (not settled)"));
+      st.profile.compute.push_back(std::move(c));
+    });
   }
 }
 
@@ -157,21 +177,23 @@ void measure_mma(sweep_state& st, int& step) {
                                        cc / 10, cc % 10));
       continue;
     }
-    mma_bench bench(st.session, i.op, st.options.seed + 100 + static_cast<std::uint64_t>(i.op));
-    require_correct(std::string(i.id) + " kernel", bench.run_and_check(2));
-    const auto outer = static_cast<int>(calibrate([&](std::size_t n) { return bench.time(static_cast<int>(n)); }, 64,
-                                                  st.preset.launch_target_s, INT_MAX / 2));
-    st.session.reset_probe();
-    const sample_stats t = measure_with_gbench(std::string("cuda/") + i.id, [&] { return bench.time(outer); }, st.preset.timing);
-    const auto clock = st.session.probed_clock_hz();
-    require_correct(std::string(i.id) + " kernel", bench.check_output(outer));
-    compute_ceiling c = ceiling(i.id, i.precision, "tensor", t, bench.flop(outer), clock,
-                                fmt::format("{} in {} independent accumulator chains per warp, {} warps, random inputs", i.ptx,
-                                            mma_chains, bench.warps()));
-    st.count(*c.samples);
-    st.check_clock(i.id, clock);
-    st.prog.step(++step, fmt::format("{}: {}{}", i.id, format_flops(c.flop_per_s), c.samples->settled ? "" : " (not settled)"));
-    st.profile.compute.push_back(std::move(c));
+    st.guarded(step, i.id, [&] {
+      mma_bench bench(st.session, i.op, st.options.seed + 100 + static_cast<std::uint64_t>(i.op));
+      require_correct("the kernel", bench.run_and_check(2));
+      const auto outer = static_cast<int>(calibrate([&](std::size_t n) { return bench.time(static_cast<int>(n)); }, 64,
+                                                    st.preset.launch_target_s, INT_MAX / 2));
+      st.session.reset_probe();
+      const sample_stats t = measure_with_gbench(std::string("cuda/") + i.id, [&] { return bench.time(outer); }, st.preset.timing);
+      const auto clock = st.session.probed_clock_hz();
+      require_correct("the kernel", bench.check_output(outer));
+      compute_ceiling c = ceiling(i.id, i.precision, "tensor", t, bench.flop(outer), clock,
+                                  fmt::format("{} in {} independent accumulator chains per warp, {} warps, random inputs", i.ptx,
+                                              mma_chains, bench.warps()));
+      st.count(*c.samples);
+      st.check_clock(i.id, clock);
+      st.prog.step(++step, fmt::format("{}: {}{}", i.id, format_flops(c.flop_per_s), c.samples->settled ? "" : " (not settled)"));
+      st.profile.compute.push_back(std::move(c));
+    });
   }
 }
 
@@ -185,21 +207,23 @@ void measure_wgmma(sweep_state& st, int& step) {
       st.prog.step(++step, fmt::format("{}: skipped ({})", i.id, e.what()));
       continue;
     }
-    require_correct(std::string(i.id) + " kernel", bench->run_and_check(2));
-    const auto outer = static_cast<int>(calibrate([&](std::size_t n) { return bench->time(static_cast<int>(n)); }, 16,
-                                                  st.preset.launch_target_s, INT_MAX / 2));
-    st.session.reset_probe();
-    const sample_stats t = measure_with_gbench(std::string("cuda/") + i.id, [&] { return bench->time(outer); }, st.preset.timing);
-    const auto clock = st.session.probed_clock_hz();
-    require_correct(std::string(i.id) + " kernel", bench->check_output(outer));
-    compute_ceiling c = ceiling(i.id, i.precision, "tensor", t, bench->flop(outer), clock,
-                                fmt::format("{} (A and B in shared memory, no swizzle), one warpgroup per block, {} blocks, "
-                                            "random inputs",
-                                            i.ptx, bench->blocks()));
-    st.count(*c.samples);
-    st.check_clock(i.id, clock);
-    st.prog.step(++step, fmt::format("{}: {}{}", i.id, format_flops(c.flop_per_s), c.samples->settled ? "" : " (not settled)"));
-    st.profile.compute.push_back(std::move(c));
+    st.guarded(step, i.id, [&] {
+      require_correct("the kernel", bench->run_and_check(2));
+      const auto outer = static_cast<int>(calibrate([&](std::size_t n) { return bench->time(static_cast<int>(n)); }, 16,
+                                                    st.preset.launch_target_s, INT_MAX / 2));
+      st.session.reset_probe();
+      const sample_stats t = measure_with_gbench(std::string("cuda/") + i.id, [&] { return bench->time(outer); }, st.preset.timing);
+      const auto clock = st.session.probed_clock_hz();
+      require_correct("the kernel", bench->check_output(outer));
+      compute_ceiling c = ceiling(i.id, i.precision, "tensor", t, bench->flop(outer), clock,
+                                  fmt::format("{} (A and B in shared memory, no swizzle), one warpgroup per block, {} blocks, "
+                                              "random inputs",
+                                              i.ptx, bench->blocks()));
+      st.count(*c.samples);
+      st.check_clock(i.id, clock);
+      st.prog.step(++step, fmt::format("{}: {}{}", i.id, format_flops(c.flop_per_s), c.samples->settled ? "" : " (not settled)"));
+      st.profile.compute.push_back(std::move(c));
+    });
   }
 }
 
@@ -216,54 +240,56 @@ void measure_gemm(sweep_state& st, int& step) {
                                        st.session.facts().cc % 10));
       continue;
     }
-    std::optional<compute_ceiling> best;
-    std::string per_size;
-    std::string skipped;
-    for (const std::size_t size : st.preset.gemm_sizes) {
-      throw_if_interrupted();
-      const std::string what = fmt::format("cuBLASLt {} GEMM at {}^3", i.name, size);
-      std::optional<gemm_bench> bench;
-      std::string mismatch;
-      try {  // cuBLASLt refusing a size (no algorithm, a failed call) skips that size, with its reason.
-        bench.emplace(st.session, lt, i.precision, size, st.options.seed + 600 + static_cast<std::uint64_t>(i.precision));
-        mismatch = bench->run_and_check();
-      } catch (const unsupported_error& e) {
-        skipped += fmt::format("{}{}: {}", skipped.empty() ? "" : "; ", size, e.what());
-        continue;
+    st.guarded(step, i.id, [&] {
+      std::optional<compute_ceiling> best;
+      std::string per_size;
+      std::string skipped;
+      for (const std::size_t size : st.preset.gemm_sizes) {
+        throw_if_interrupted();
+        const std::string what = fmt::format("cuBLASLt {} GEMM at {}^3", i.name, size);
+        std::optional<gemm_bench> bench;
+        std::string mismatch;
+        try {  // cuBLASLt refusing a size (no algorithm, a failed call) skips that size, with its reason.
+          bench.emplace(st.session, lt, i.precision, size, st.options.seed + 600 + static_cast<std::uint64_t>(i.precision));
+          mismatch = bench->run_and_check();
+        } catch (const unsupported_error& e) {
+          skipped += fmt::format("{}{}: {}", skipped.empty() ? "" : "; ", size, e.what());
+          continue;
+        }
+        require_correct(what, mismatch);
+        const auto launches = static_cast<int>(calibrate([&](std::size_t n) { return bench->time(static_cast<int>(n)); }, 1,
+                                                         st.preset.launch_target_s, 1 << 16));
+        // The SM clock as the GEMMs ran: NVML read right after each timed sample (the host check
+        // below leaves the GPU idle long enough for a power-limited clock to climb back).
+        std::vector<double> sample_clocks;
+        const sample_stats t = measure_with_gbench(fmt::format("cuda/{}/{}", i.id, size), [&] {
+          const double seconds = bench->time(launches);
+          if (const auto r = st.nvml.read(st.session.facts().pci_bus_id); r && r->sm_clock_hz) sample_clocks.push_back(*r->sm_clock_hz);
+          return seconds;
+        }, st.preset.timing);
+        require_correct(what, bench->check_output());
+        std::optional<double> clock;
+        if (!sample_clocks.empty()) clock = median_of(sample_clocks);
+        compute_ceiling c = ceiling(i.id, i.name, "matrix_library", t, bench->flop(launches), clock,
+                                    fmt::format("cuBLASLt matmul m=n=k={} ({}; D = A^T B, fp32 accumulation, top heuristic "
+                                                "algorithm, {} workspace), random inputs, {} sampled outputs checked against "
+                                                "a host reference{}",
+                                                size, i.layout, format_capacity(static_cast<double>(gemm_bench::workspace_bytes)),
+                                                gemm_bench::samples, clock ? "; SM clock: median of NVML reads right after each timed sample" : ""));
+        st.count(*c.samples);
+        per_size += fmt::format("{}{}^3: {}", per_size.empty() ? "" : ", ", size, format_flops(c.flop_per_s));
+        if (!best || c.flop_per_s > best->flop_per_s) best = std::move(c);
       }
-      require_correct(what, mismatch);
-      const auto launches = static_cast<int>(calibrate([&](std::size_t n) { return bench->time(static_cast<int>(n)); }, 1,
-                                                       st.preset.launch_target_s, 1 << 16));
-      // The SM clock as the GEMMs ran: NVML read right after each timed sample (the host check
-      // below leaves the GPU idle long enough for a power-limited clock to climb back).
-      std::vector<double> sample_clocks;
-      const sample_stats t = measure_with_gbench(fmt::format("cuda/{}/{}", i.id, size), [&] {
-        const double seconds = bench->time(launches);
-        if (const auto r = st.nvml.read(st.session.facts().pci_bus_id); r && r->sm_clock_hz) sample_clocks.push_back(*r->sm_clock_hz);
-        return seconds;
-      }, st.preset.timing);
-      require_correct(what, bench->check_output());
-      std::optional<double> clock;
-      if (!sample_clocks.empty()) clock = median_of(sample_clocks);
-      compute_ceiling c = ceiling(i.id, i.name, "matrix_library", t, bench->flop(launches), clock,
-                                  fmt::format("cuBLASLt matmul m=n=k={} ({}; D = A^T B, fp32 accumulation, top heuristic "
-                                              "algorithm, {} workspace), random inputs, {} sampled outputs checked against "
-                                              "a host reference{}",
-                                              size, i.layout, format_capacity(static_cast<double>(gemm_bench::workspace_bytes)),
-                                              gemm_bench::samples, clock ? "; SM clock: median of NVML reads right after each timed sample" : ""));
-      st.count(*c.samples);
-      per_size += fmt::format("{}{}^3: {}", per_size.empty() ? "" : ", ", size, format_flops(c.flop_per_s));
-      if (!best || c.flop_per_s > best->flop_per_s) best = std::move(c);
-    }
-    if (!best) {
-      st.prog.step(++step, fmt::format("{}: skipped ({})", i.id, skipped));
-      continue;
-    }
-    best->note = "best of the size sweep: " + per_size + (skipped.empty() ? "" : "; not measured: " + skipped);
-    if (best->clock_hz) st.check_clock(i.id, best->clock_hz);
-    st.prog.step(++step, fmt::format("{}: {} ({}){}", i.id, format_flops(best->flop_per_s), per_size,
-                                     best->samples->settled ? "" : " (not settled)"));
-    st.profile.compute.push_back(std::move(*best));
+      if (!best) {
+        st.prog.step(++step, fmt::format("{}: skipped ({})", i.id, skipped));
+        return;
+      }
+      best->note = "best of the size sweep: " + per_size + (skipped.empty() ? "" : "; not measured: " + skipped);
+      if (best->clock_hz) st.check_clock(i.id, best->clock_hz);
+      st.prog.step(++step, fmt::format("{}: {} ({}){}", i.id, format_flops(best->flop_per_s), per_size,
+                                       best->samples->settled ? "" : " (not settled)"));
+      st.profile.compute.push_back(std::move(*best));
+    });
   }
 }
 
@@ -284,40 +310,42 @@ void measure_memory(sweep_state& st, std::map<std::string, memory_level>& levels
   const stream_op ops[] = {stream_op::read, stream_op::write, stream_op::copy, stream_op::triad};
   int step = 0;
   st.prog.begin("memory", 6);
-  memory_level& hbm = levels["hbm"];
   for (const stream_op op : ops) {
     throw_if_interrupted();
-    const std::size_t array_bytes = hbm_array_bytes(st.preset, f.l2_bytes, f.free_bytes, arrays_touched(op));
-    stream_bench bench(st.session, op, vectors_in(array_bytes), load_path::cached, st.options.seed + 300);
-    const std::string what = fmt::format("HBM {} kernel on {} arrays", to_string(op), format_capacity(static_cast<double>(array_bytes)));
-    require_correct(what, bench.run_and_check(1));
-    std::size_t launches = 1;
-    const sample_stats bw = measure_stream(st, bench, std::string("cuda/hbm.") + to_string(op), 1, true, launches);
-    require_correct(what, bench.check_output(1));
-    st.count(bw);
-    switch (op) {
-      case stream_op::read: hbm.read_bytes_per_s = bw.median; break;
-      case stream_op::write: hbm.write_bytes_per_s = bw.median; break;
-      case stream_op::copy: hbm.copy_bytes_per_s = bw.median; break;
-      case stream_op::triad: hbm.triad_bytes_per_s = bw.median; break;
-    }
-    hbm.samples[to_string(op)] = bw;
-    hbm.method = fmt::format(
-        "16-byte vector loads/stores (int4/float4), grid-stride over a full wave of blocks, {} per array (at least {:.0f}x "
-        "L2), L2 flushed before each timed sample, STREAM byte counting (no write-allocate)",
-        format_capacity(static_cast<double>(array_bytes)), st.preset.hbm_over_l2);
-    st.prog.step(++step, fmt::format("hbm {}: {}{}", to_string(op), format_bandwidth(bw.median), bw.settled ? "" : " (not settled)"));
+    st.guarded(step, std::string("hbm.") + to_string(op), [&] {
+      const std::size_t array_bytes = hbm_array_bytes(st.preset, f.l2_bytes, f.free_bytes, arrays_touched(op));
+      stream_bench bench(st.session, op, vectors_in(array_bytes), load_path::cached, st.options.seed + 300);
+      const std::string what = fmt::format("the {} kernel on {} arrays", to_string(op), format_capacity(static_cast<double>(array_bytes)));
+      require_correct(what, bench.run_and_check(1));
+      std::size_t launches = 1;
+      const sample_stats bw = measure_stream(st, bench, std::string("cuda/hbm.") + to_string(op), 1, true, launches);
+      require_correct(what, bench.check_output(1));
+      st.count(bw);
+      memory_level& hbm = levels["hbm"];
+      switch (op) {
+        case stream_op::read: hbm.read_bytes_per_s = bw.median; break;
+        case stream_op::write: hbm.write_bytes_per_s = bw.median; break;
+        case stream_op::copy: hbm.copy_bytes_per_s = bw.median; break;
+        case stream_op::triad: hbm.triad_bytes_per_s = bw.median; break;
+      }
+      hbm.samples[to_string(op)] = bw;
+      hbm.method = fmt::format(
+          "16-byte vector loads/stores (int4/float4), grid-stride over a full wave of blocks, {} per array (at least {:.0f}x "
+          "L2), L2 flushed before each timed sample, STREAM byte counting (no write-allocate)",
+          format_capacity(static_cast<double>(array_bytes)), st.preset.hbm_over_l2);
+      st.prog.step(++step, fmt::format("hbm {}: {}{}", to_string(op), format_bandwidth(bw.median), bw.settled ? "" : " (not settled)"));
+    });
   }
 
-  {  // L2: a working set inside L2, loads that bypass L1.
-    throw_if_interrupted();
+  throw_if_interrupted();
+  st.guarded(step, "l2.read", [&] {  // A working set inside L2, loads that bypass L1.
     const auto bytes = static_cast<std::size_t>(f.l2_bytes * st.preset.l2_fraction);
     stream_bench bench(st.session, stream_op::read, vectors_in(bytes), load_path::l2_only, st.options.seed + 400);
-    require_correct("L2 read kernel", bench.run_and_check(2));
+    require_correct("the L2 read kernel", bench.run_and_check(2));
     const std::size_t passes = calibrate([&](std::size_t p) { return bench.time(p, false); }, 4, st.preset.launch_target_s, 1 << 24);
     std::size_t launches = 1;
     const sample_stats bw = measure_stream(st, bench, "cuda/l2.read", passes, false, launches);
-    require_correct("L2 read kernel", bench.check_output(passes));
+    require_correct("the L2 read kernel", bench.check_output(passes));
     st.count(bw);
     memory_level& l2 = levels["l2"];
     l2.read_bytes_per_s = bw.median;
@@ -325,16 +353,16 @@ void measure_memory(sweep_state& st, std::map<std::string, memory_level>& levels
     l2.method = fmt::format("16-byte ld.global.cg loads (L1 bypassed) re-reading a {} working set ({:.0f}% of L2), full wave",
                             format_capacity(static_cast<double>(bytes)), st.preset.l2_fraction * 100);
     st.prog.step(++step, fmt::format("l2 read: {}{}", format_bandwidth(bw.median), bw.settled ? "" : " (not settled)"));
-  }
+  });
 
-  {  // Shared memory.
-    throw_if_interrupted();
+  throw_if_interrupted();
+  st.guarded(step, "smem.read", [&] {
     smem_bench bench(st.session, st.options.seed + 500);
-    require_correct("shared-memory kernel", bench.run_and_check(3));
+    require_correct("the shared-memory kernel", bench.run_and_check(3));
     const auto passes = static_cast<int>(calibrate([&](std::size_t p) { return bench.time(static_cast<int>(p)); }, 64,
                                                    st.preset.launch_target_s, INT_MAX / 2));
     const sample_stats t = measure_with_gbench("cuda/smem.read", [&] { return bench.time(passes); }, st.preset.timing);
-    require_correct("shared-memory kernel", bench.check_output(passes));
+    require_correct("the shared-memory kernel", bench.check_output(passes));
     const sample_stats bw = t.reciprocal_scaled(bench.bytes(passes));
     st.count(bw);
     memory_level& smem = levels["smem"];
@@ -344,7 +372,7 @@ void measure_memory(sweep_state& st, std::map<std::string, memory_level>& levels
     smem.method = fmt::format("conflict-free 16-byte shared-memory loads (LDS.128), {} threads, {} loads per pass",
                               bench.threads(), smem_loads);
     st.prog.step(++step, fmt::format("smem read: {}{}", format_bandwidth(bw.median), bw.settled ? "" : " (not settled)"));
-  }
+  });
 }
 
 void measure_curve(sweep_state& st, std::map<std::string, memory_level>& levels) {
@@ -361,20 +389,22 @@ void measure_curve(sweep_state& st, std::map<std::string, memory_level>& levels)
   st.prog.begin("bandwidth curve", static_cast<int>(sizes.size()));
   for (const std::size_t ws : sizes) {
     throw_if_interrupted();
-    stream_bench bench(st.session, stream_op::read, vectors_in(ws), load_path::cached, st.options.seed + ws);
-    const std::string what = fmt::format("read kernel at {}", format_capacity(static_cast<double>(ws)));
-    require_correct(what, bench.run_and_check(1));
-    const std::size_t passes = calibrate([&](std::size_t p) { return bench.time(p, false); }, 1, st.preset.launch_target_s, 1 << 24);
-    std::size_t launches = 1;
-    curve_point pt;
-    pt.x = static_cast<double>(bench.working_set_bytes());
-    pt.y = measure_stream(st, bench, fmt::format("cuda/{}/{}", c.id, ws), passes, false, launches);
-    require_correct(what, bench.check_output(passes));
-    st.count(pt.y);
-    c.points.push_back(pt);
-    st.prog.step(++step, fmt::format("read {}: {}{}", format_capacity(pt.x), format_bandwidth(pt.y.median),
-                                     pt.y.settled ? "" : " (not settled)"));
+    st.guarded(step, fmt::format("{} at {}", c.id, format_capacity(static_cast<double>(ws))), [&] {
+      stream_bench bench(st.session, stream_op::read, vectors_in(ws), load_path::cached, st.options.seed + ws);
+      require_correct("the read kernel", bench.run_and_check(1));
+      const std::size_t passes = calibrate([&](std::size_t p) { return bench.time(p, false); }, 1, st.preset.launch_target_s, 1 << 24);
+      std::size_t launches = 1;
+      curve_point pt;
+      pt.x = static_cast<double>(bench.working_set_bytes());
+      pt.y = measure_stream(st, bench, fmt::format("cuda/{}/{}", c.id, ws), passes, false, launches);
+      require_correct("the read kernel", bench.check_output(passes));
+      st.count(pt.y);
+      c.points.push_back(pt);
+      st.prog.step(++step, fmt::format("read {}: {}{}", format_capacity(pt.x), format_bandwidth(pt.y.median),
+                                       pt.y.settled ? "" : " (not settled)"));
+    });
   }
+  if (c.points.empty()) return;  // Every point failed its check (each has its warning).
   // All SMs together: L1 holds up to (shared memory per SM) x SMs, L2 its reported size.
   const std::vector<level_bound> bounds = {{"l1", f.shared_memory_per_sm_bytes * f.sms}, {"l2", f.l2_bytes}};
   level_match match = match_levels(detect_plateaus(c), bounds, "hbm", "B/s");
@@ -417,39 +447,43 @@ void measure_latency(sweep_state& st, std::map<std::string, memory_level>& level
   st.prog.begin("latency", static_cast<int>(sizes.size()));
   for (const std::size_t footprint : sizes) {
     throw_if_interrupted();
-    chase_bench bench(st.session, footprint, st.options.seed + footprint);
-    const std::string what = fmt::format("pointer chase at {}", format_capacity(static_cast<double>(footprint)));
-    const auto warm = static_cast<std::uint32_t>(std::min<std::size_t>(bench.lines(), st.preset.chase_warm_max));
-    const std::uint32_t hops = st.preset.chase_hops;
-    chase_result r = bench.run(warm, hops);
-    require_correct(what, bench.check(r, warm, hops));
-    // L1 does not survive a launch (it is invalidated, and block 0 may land on another SM): a
-    // footprint that may fit in L1 is walked once, untimed, in every timed launch. L2 keeps its
-    // lines from launch to launch, so larger footprints need no re-warming.
-    const bool may_fit_l1 = static_cast<double>(bench.footprint_bytes()) <= 2.0 * f.shared_memory_per_sm_bytes;
-    const std::uint32_t rewarm = may_fit_l1 ? static_cast<std::uint32_t>(bench.lines()) : 0u;
-    std::vector<double> point_clocks;
-    const sample_stats t = measure_with_gbench(
-        fmt::format("cuda/{}/{}", c.id, footprint),
-        [&] {
-          r = bench.run(rewarm, hops);
-          require_correct(what, bench.check(r, rewarm, hops));
-          if (const auto hz = clock_hz_from_probe(r.cycles, r.nanoseconds)) point_clocks.push_back(*hz);
-          return static_cast<double>(r.nanoseconds) * 1e-9;
-        },
-        st.preset.timing);
-    curve_point pt;
-    pt.x = static_cast<double>(bench.footprint_bytes());
-    pt.y = t;
-    pt.y.median /= hops;
-    pt.y.min /= hops;
-    pt.y.max /= hops;
-    st.count(pt.y);
-    if (!point_clocks.empty()) clocks.push_back(median_of(point_clocks));
-    c.points.push_back(pt);
-    st.prog.step(++step, fmt::format("chase {}: {}{}", format_capacity(pt.x), format_seconds(pt.y.median),
-                                     pt.y.settled ? "" : " (not settled)"));
+    st.guarded(step, fmt::format("{} at {}", c.id, format_capacity(static_cast<double>(footprint))), [&] {
+      chase_bench bench(st.session, footprint, st.options.seed + footprint);
+      const auto warm = static_cast<std::uint32_t>(std::min<std::size_t>(bench.lines(), st.preset.chase_warm_max));
+      const std::uint32_t hops = st.preset.chase_hops;
+      chase_result r = bench.run(warm, hops);
+      require_correct("the pointer chase", bench.check(r, warm, hops));
+      // L1 does not survive a launch (it is invalidated, and block 0 may land on another SM): a
+      // footprint that may fit in L1 is walked once, untimed, in every timed launch. L2 keeps its
+      // lines from launch to launch, so larger footprints need no re-warming.
+      const bool may_fit_l1 = static_cast<double>(bench.footprint_bytes()) <= 2.0 * f.shared_memory_per_sm_bytes;
+      const std::uint32_t rewarm = may_fit_l1 ? static_cast<std::uint32_t>(bench.lines()) : 0u;
+      std::vector<double> point_clocks;
+      std::string timed_mismatch;  // The first wrong timed walk's, checked after Google Benchmark (no throw across it).
+      const sample_stats t = measure_with_gbench(
+          fmt::format("cuda/{}/{}", c.id, footprint),
+          [&] {
+            r = bench.run(rewarm, hops);
+            if (timed_mismatch.empty()) timed_mismatch = bench.check(r, rewarm, hops);
+            if (const auto hz = clock_hz_from_probe(r.cycles, r.nanoseconds)) point_clocks.push_back(*hz);
+            return static_cast<double>(r.nanoseconds) * 1e-9;
+          },
+          st.preset.timing);
+      require_correct("a timed pointer chase", timed_mismatch);
+      curve_point pt;
+      pt.x = static_cast<double>(bench.footprint_bytes());
+      pt.y = t;
+      pt.y.median /= hops;
+      pt.y.min /= hops;
+      pt.y.max /= hops;
+      st.count(pt.y);
+      if (!point_clocks.empty()) clocks.push_back(median_of(point_clocks));
+      c.points.push_back(pt);
+      st.prog.step(++step, fmt::format("chase {}: {}{}", format_capacity(pt.x), format_seconds(pt.y.median),
+                                       pt.y.settled ? "" : " (not settled)"));
+    });
   }
+  if (c.points.empty()) return;  // Every point failed its check (each has its warning).
   const double clock_hz = clocks.empty() ? 0.0 : median_of(clocks);  // 0: no clock recorded.
   // One thread on one SM: its L1 (at most the shared memory per SM), then L2. A partitioned L2
   // (A100, H100) serves the chase from the SM's near partition while the footprint fits there and
@@ -499,15 +533,19 @@ link_timing time_link(sweep_state& st, const std::string& name, double bytes_per
 }
 
 /// Seconds of one small copy: `copies` back-to-back copies per sample, median over the samples.
+/// `small(copies, mismatch)` returns seconds and sets `mismatch` when a copy went wrong, which
+/// throws (require_correct) once the timing is done.
 template <typename Small>
 sample_stats time_small_copies(sweep_state& st, const std::string& name, Small&& small) {
   const int copies = st.preset.link_small_copies;
+  std::string first_mismatch;
   sample_stats t = measure_with_gbench(name, [&] {
     std::string mismatch;
     const double seconds = small(copies, mismatch);
-    require_correct(name, mismatch);
+    if (first_mismatch.empty()) first_mismatch = mismatch;
     return seconds;
   }, st.preset.timing);
+  require_correct(fmt::format("a small copy ({} bytes)", st.preset.link_small_bytes), first_mismatch);
   t.median /= copies;
   t.min /= copies;
   t.max /= copies;
@@ -531,32 +569,34 @@ void measure_host_links(sweep_state& st, int& step) {
   host_link_bench bench(st.session, bytes, st.options.seed + 700);
   for (const host_copy_info& i : host_copies()) {
     throw_if_interrupted();
-    const std::string what = fmt::format("{} copy of {}", i.id, format_capacity(static_cast<double>(bytes)));
-    require_correct(what, bench.run_and_check(i.copy));
-    const link_timing t = time_link(st, std::string("cuda/link/") + i.id, bench.bytes(i.copy, 1),
-                                    [&](int n) { return bench.time(i.copy, n); });
-    require_correct(what, bench.check_output(i.copy));
-    link_ceiling l = make_link(i.id, t.bandwidth,
-                          fmt::format("{}, {} per copy, {} back-to-back copies per sample, every destination checked word "
-                                      "for word{}",
-                                      i.method, format_capacity(static_cast<double>(bytes)), t.repeats,
-                                      i.copy == host_copy::h2d_sm_kernel || i.copy == host_copy::d2h_sm_kernel
-                                          ? fmt::format(", {} blocks", bench.sm_blocks())
-                                          : ""));
-    if (i.copy == host_copy::h2d_pinned || i.copy == host_copy::d2h_pinned) {
-      const bool h2d = i.copy == host_copy::h2d_pinned;
-      const sample_stats lat = time_small_copies(st, std::string("cuda/link/") + i.id + "/latency", [&](int copies, std::string& mm) {
-        return bench.small_copies(h2d, st.preset.link_small_bytes, copies, mm);
-      });
-      l.latency_s = lat.median;
-      l.method += fmt::format("; latency: CUDA-event time of {} back-to-back {}-byte pinned copies divided by {} (median {})",
-                              st.preset.link_small_copies, st.preset.link_small_bytes, st.preset.link_small_copies,
-                              format_seconds(lat.median));
-    }
-    st.prog.step(++step, fmt::format("{}: {}{}{}", i.id, format_bandwidth(l.bytes_per_s),
-                                     l.latency_s ? ", small copy " + format_seconds(*l.latency_s) : "",
-                                     t.bandwidth.settled ? "" : " (not settled)"));
-    st.profile.links.push_back(std::move(l));
+    st.guarded(step, i.id, [&] {
+      const std::string what = fmt::format("the copy of {}", format_capacity(static_cast<double>(bytes)));
+      require_correct(what, bench.run_and_check(i.copy));
+      const link_timing t = time_link(st, std::string("cuda/link/") + i.id, bench.bytes(i.copy, 1),
+                                      [&](int n) { return bench.time(i.copy, n); });
+      require_correct(what, bench.check_output(i.copy));
+      link_ceiling l = make_link(i.id, t.bandwidth,
+                            fmt::format("{}, {} per copy, {} back-to-back copies per sample, every destination checked word "
+                                        "for word{}",
+                                        i.method, format_capacity(static_cast<double>(bytes)), t.repeats,
+                                        i.copy == host_copy::h2d_sm_kernel || i.copy == host_copy::d2h_sm_kernel
+                                            ? fmt::format(", {} blocks", bench.sm_blocks())
+                                            : ""));
+      if (i.copy == host_copy::h2d_pinned || i.copy == host_copy::d2h_pinned) {
+        const bool h2d = i.copy == host_copy::h2d_pinned;
+        const sample_stats lat = time_small_copies(st, std::string("cuda/link/") + i.id + "/latency", [&](int copies, std::string& mm) {
+          return bench.small_copies(h2d, st.preset.link_small_bytes, copies, mm);
+        });
+        l.latency_s = lat.median;
+        l.method += fmt::format("; latency: CUDA-event time of {} back-to-back {}-byte pinned copies divided by {} (median {})",
+                                st.preset.link_small_copies, st.preset.link_small_bytes, st.preset.link_small_copies,
+                                format_seconds(lat.median));
+      }
+      st.prog.step(++step, fmt::format("{}: {}{}{}", i.id, format_bandwidth(l.bytes_per_s),
+                                       l.latency_s ? ", small copy " + format_seconds(*l.latency_s) : "",
+                                       t.bandwidth.settled ? "" : " (not settled)"));
+      st.profile.links.push_back(std::move(l));
+    });
   }
 }
 
@@ -580,27 +620,29 @@ void measure_peer_links(sweep_state& st, int& step, int devices) {
         continue;
       }
       for (const bool read : {false, true}) {
-        const std::string what = fmt::format("peer {} GPU {} -> GPU {}", read ? "read" : "write", a, b);
-        require_correct(what, bench->run_and_check(read));
-        const link_timing t = time_link(st, "cuda/link/" + id + (read ? "_read" : ""), bench->bytes(1),
-                                        [&](int n) { return bench->time(read, n); });
-        require_correct(what, bench->check_output());
-        link_ceiling l = make_link(read ? id + "_read" : id, t.bandwidth,
-                              fmt::format("cudaMemcpyPeerAsync GPU {} -> GPU {} issued on GPU {}'s stream ({}, copy engine, "
-                                          "peer access enabled), {} per copy, {} copies per sample, destination checked "
-                                          "word for word",
-                                          a, b, read ? b : a, read ? "a read" : "a write",
-                                          format_capacity(bench->bytes(1)), t.repeats));
-        if (!read) {
-          const sample_stats lat = time_small_copies(st, "cuda/link/" + id + "/latency", [&](int copies, std::string& mm) {
-            return bench->small_copies(st.preset.link_small_bytes, copies, mm);
-          });
-          l.latency_s = lat.median;
-          l.method += fmt::format("; latency: {} back-to-back {}-byte peer copies, CUDA events, divided by {}",
-                                  st.preset.link_small_copies, st.preset.link_small_bytes, st.preset.link_small_copies);
-        }
-        st.prog.step(++step, fmt::format("{}: {}", l.id, format_bandwidth(l.bytes_per_s)));
-        st.profile.links.push_back(std::move(l));
+        st.guarded(step, read ? id + "_read" : id, [&] {
+          const std::string what = fmt::format("the peer {} GPU {} -> GPU {}", read ? "read" : "write", a, b);
+          require_correct(what, bench->run_and_check(read));
+          const link_timing t = time_link(st, "cuda/link/" + id + (read ? "_read" : ""), bench->bytes(1),
+                                          [&](int n) { return bench->time(read, n); });
+          require_correct(what, bench->check_output());
+          link_ceiling l = make_link(read ? id + "_read" : id, t.bandwidth,
+                                fmt::format("cudaMemcpyPeerAsync GPU {} -> GPU {} issued on GPU {}'s stream ({}, copy engine, "
+                                            "peer access enabled), {} per copy, {} copies per sample, destination checked "
+                                            "word for word",
+                                            a, b, read ? b : a, read ? "a read" : "a write",
+                                            format_capacity(bench->bytes(1)), t.repeats));
+          if (!read) {
+            const sample_stats lat = time_small_copies(st, "cuda/link/" + id + "/latency", [&](int copies, std::string& mm) {
+              return bench->small_copies(st.preset.link_small_bytes, copies, mm);
+            });
+            l.latency_s = lat.median;
+            l.method += fmt::format("; latency: {} back-to-back {}-byte peer copies, CUDA events, divided by {}",
+                                    st.preset.link_small_copies, st.preset.link_small_bytes, st.preset.link_small_copies);
+          }
+          st.prog.step(++step, fmt::format("{}: {}", l.id, format_bandwidth(l.bytes_per_s)));
+          st.profile.links.push_back(std::move(l));
+        });
       }
     }
   }
@@ -623,39 +665,41 @@ void measure_collectives(sweep_state& st, int& step, int devices) {
   const auto sizes = message_sizes(st.preset.nccl_first, st.preset.nccl_last, st.preset.nccl_factor,
                                    4 * static_cast<std::size_t>(devices));
   for (const collective_info& i : collectives()) {
-    curve c;
-    c.id = fmt::format("{}.busbw", i.id);
-    c.kind = "bandwidth";
-    c.access = i.id;
-    c.y_unit = "B/s";
-    best_point best;
-    std::optional<double> latency;
-    for (const std::size_t size : sizes) {
-      throw_if_interrupted();
-      const std::size_t bytes = bench.message_bytes(size);
-      const std::string what = fmt::format("NCCL {} of {}", i.name, format_capacity(static_cast<double>(bytes)));
-      require_correct(what, bench.run_and_check(i.op, bytes));
-      const double factor = bus_bandwidth_factor(i.op, devices);
-      const link_timing t = time_link(st, fmt::format("cuda/{}/{}", c.id, bytes), static_cast<double>(bytes) * factor,
-                                      [&](int n) { return bench.time(i.op, bytes, n); });
-      require_correct(what, bench.check_output(i.op, bytes));
-      if (!latency) latency = bus_bandwidth(i.op, devices, static_cast<double>(bytes), 1.0) / t.bandwidth.median;
-      c.points.push_back({static_cast<double>(bytes), t.bandwidth});
-      best.offer(t.bandwidth, static_cast<double>(bytes));
-    }
-    link_ceiling l = make_link(i.id, *best.stats,
-                          fmt::format("NCCL {} {} (fp32 sum) over {} GPUs in one process (ncclCommInitAll); bus bandwidth "
-                                      "(nccl-tests: algbw = S/t, busbw = algbw x {:.4g}) at the best message size S = {} of "
-                                      "{} to {}, host clock around back-to-back collectives, sampled outputs checked exactly",
-                                      nccl.version(), i.name, devices, bus_bandwidth_factor(i.op, devices),
-                                      format_capacity(best.x), format_capacity(static_cast<double>(sizes.front())),
-                                      format_capacity(static_cast<double>(sizes.back()))));
-    l.latency_s = latency;
-    l.note = fmt::format("latency_s is the time of one collective at the smallest size, {}; the curve {} has busbw per size",
-                         format_capacity(static_cast<double>(sizes.front())), c.id);
-    st.prog.step(++step, fmt::format("{}: busbw {}", i.id, format_bandwidth(l.bytes_per_s)));
-    st.profile.links.push_back(std::move(l));
-    st.profile.curves.push_back(std::move(c));
+    st.guarded(step, i.id, [&] {
+      curve c;
+      c.id = fmt::format("{}.busbw", i.id);
+      c.kind = "bandwidth";
+      c.access = i.id;
+      c.y_unit = "B/s";
+      best_point best;
+      std::optional<double> latency;
+      for (const std::size_t size : sizes) {
+        throw_if_interrupted();
+        const std::size_t bytes = bench.message_bytes(size);
+        const std::string what = fmt::format("NCCL {} of {}", i.name, format_capacity(static_cast<double>(bytes)));
+        require_correct(what, bench.run_and_check(i.op, bytes));
+        const double factor = bus_bandwidth_factor(i.op, devices);
+        const link_timing t = time_link(st, fmt::format("cuda/{}/{}", c.id, bytes), static_cast<double>(bytes) * factor,
+                                        [&](int n) { return bench.time(i.op, bytes, n); });
+        require_correct(what, bench.check_output(i.op, bytes));
+        if (!latency) latency = bus_bandwidth(i.op, devices, static_cast<double>(bytes), 1.0) / t.bandwidth.median;
+        c.points.push_back({static_cast<double>(bytes), t.bandwidth});
+        best.offer(t.bandwidth, static_cast<double>(bytes));
+      }
+      link_ceiling l = make_link(i.id, *best.stats,
+                            fmt::format("NCCL {} {} (fp32 sum) over {} GPUs in one process (ncclCommInitAll); bus bandwidth "
+                                        "(nccl-tests: algbw = S/t, busbw = algbw x {:.4g}) at the best message size S = {} of "
+                                        "{} to {}, host clock around back-to-back collectives, sampled outputs checked exactly",
+                                        nccl.version(), i.name, devices, bus_bandwidth_factor(i.op, devices),
+                                        format_capacity(best.x), format_capacity(static_cast<double>(sizes.front())),
+                                        format_capacity(static_cast<double>(sizes.back()))));
+      l.latency_s = latency;
+      l.note = fmt::format("latency_s is the time of one collective at the smallest size, {}; the curve {} has busbw per size",
+                           format_capacity(static_cast<double>(sizes.front())), c.id);
+      st.prog.step(++step, fmt::format("{}: busbw {}", i.id, format_bandwidth(l.bytes_per_s)));
+      st.profile.links.push_back(std::move(l));
+      st.profile.curves.push_back(std::move(c));
+    });
   }
   RAFTER_CUDA_CALL(cudaSetDevice(st.options.device));
 #else
@@ -801,7 +845,8 @@ void measure_collectives_across_ranks(sweep_state& st, const mpi::world& w, int 
 }
 
 /// `mpirun -np N rafter sweep --backend cuda --suite interconnect`: one GPU per rank.
-machine_profile run_cuda_sweep_across_ranks(const sweep_options& options, progress& prog, const mpi::world& w) {
+machine_profile run_cuda_sweep_across_ranks(const sweep_options& options, progress& prog, check_failures& failed,
+                                            const mpi::world& w) {
   const cuda_preset preset = cuda_preset_for(options.preset);
   const gpu_inventory inventory = query_gpus();
   const int device = w.layout().local_rank(w.rank());
@@ -838,7 +883,7 @@ machine_profile run_cuda_sweep_across_ranks(const sweep_options& options, progre
   prog.note(fmt::format("cuda under MPI: {} ranks ({}), rank 0 on GPU {}: {}", w.size(), w.layout().summary(), device,
                         session.facts().name));
 
-  sweep_state st{mine, preset, prog, session, nvml, profile, {}, 0, 0};
+  sweep_state st{mine, preset, prog, session, nvml, profile, failed, {}, 0, 0};
   measure_collectives_across_ranks(st, w, device);
   record_nvml(profile, nvml, session.facts().pci_bus_id, "after");
   if (w.layout().distinct_hosts().size() == 1) {
@@ -857,9 +902,10 @@ machine_profile run_cuda_sweep_across_ranks(const sweep_options& options, progre
 
 }  // namespace
 
-machine_profile run_cuda_sweep(const sweep_options& options, progress& prog, const mpi::world* world) {
+machine_profile run_cuda_sweep(const sweep_options& options, progress& prog, check_failures& failed,
+                               const mpi::world* world) {
 #if RAFTER_HAVE_MPI
-  if (world != nullptr) return run_cuda_sweep_across_ranks(options, prog, *world);
+  if (world != nullptr) return run_cuda_sweep_across_ranks(options, prog, failed, *world);
 #else
   if (world != nullptr) throw unsupported_error("--backend cuda under MPI: this rafter was built without MPI");
 #endif
@@ -883,7 +929,7 @@ machine_profile run_cuda_sweep(const sweep_options& options, progress& prog, con
                         session.facts().cc / 10, session.facts().cc % 10, session.facts().sms,
                         format_capacity(session.facts().l2_bytes), options.preset));
 
-  sweep_state st{options, preset, prog, session, nvml, profile, {}, 0, 0};
+  sweep_state st{options, preset, prog, session, nvml, profile, failed, {}, 0, 0};
   if (options.compute) {
     int step = 0;
     const int total = static_cast<int>(core_ops().size() + mma_ops().size() + wgmma_ops().size() + gemm_precisions().size());

@@ -5,6 +5,7 @@
 
 #include "core/machine_profile.hpp"
 #include "core/progress.hpp"
+#include "microbench/check_failures.hpp"
 
 namespace rafter::mpi {
 class world;
@@ -25,17 +26,21 @@ struct sweep_options {
 };
 
 /// Measures GPU `options.device` into a `rafter.machine/1` profile. Every kernel's result is
-/// checked against a host reference before and after its timing; a wrong result throws
-/// `rafter::error` with exit code 1. Without a usable GPU (or in a build without CUDA) throws
-/// `unsupported_error` (exit code 3); a device index out of range is a `usage_error`. Throws
-/// `interrupted_error` on Ctrl-C. Never changes a setting of the GPU.
+/// checked against a host reference before and after its timing. A wrong result drops that
+/// measurement alone (one compute ceiling, one HBM operation, L2 or shared-memory read, one point
+/// of the bandwidth or latency curve, one link or NCCL collective): its time never counts, it is
+/// recorded in `failed` and as a profile warning ("fp8.tensor.wgmma: the kernel computed a wrong
+/// result: ...; not measured"), and the sweep goes on; the caller decides the exit code (1 when
+/// `failed` is not empty). Any other error ends the sweep: without a usable GPU (or in a build
+/// without CUDA) `unsupported_error` (exit code 3), as for a CUDA error; a device index out of
+/// range is a `usage_error`; `interrupted_error` on Ctrl-C. Never changes a setting of the GPU.
 ///
 /// Under MPI (`world` given, every rank calling; builds with MPI only) it measures the NCCL
 /// collectives across the ranks instead, one GPU per rank (the device is the rank's local rank on
 /// its host, `options.device` is ignored), NCCL bootstrapped through MPI (ncclGetUniqueId on rank
 /// 0, broadcast, ncclCommInitRank); the profile describes rank 0's GPU. Errors every rank sees are
-/// thrown as mpi::agreed_error.
-[[nodiscard]] machine_profile run_cuda_sweep(const sweep_options& options, progress& progress,
+/// thrown as mpi::agreed_error, a wrong result too (the ranks agree on it; `failed` stays empty).
+[[nodiscard]] machine_profile run_cuda_sweep(const sweep_options& options, progress& progress, check_failures& failed,
                                              const mpi::world* world = nullptr);
 
 }  // namespace rafter::cuda

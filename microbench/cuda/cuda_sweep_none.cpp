@@ -3,7 +3,7 @@
 
 namespace rafter::cuda {
 
-machine_profile run_cuda_sweep(const sweep_options&, progress&, const mpi::world*) {
+machine_profile run_cuda_sweep(const sweep_options&, progress&, check_failures&, const mpi::world*) {
   throw unsupported_error("--backend cuda: this rafter was built without CUDA (configure with -DRAFTER_ENABLE_CUDA=ON)");
 }
 
