@@ -222,8 +222,8 @@ exit_code run_sweep(const sweep_options& options) {
 
   fmt::print("{}{}\nprofile: {}\n", profile_summary(profile), format_datasheet_ratios(ratios, datasheet.name), options.output);
   if (!options.html.empty()) fmt::print("report:  {}\n", options.html);
-  if (!failed.empty()) {  // Written without them; still a failed check (exit code 1), in one line.
-    throw error(exit_code::check_failed,
+  if (!failed.empty()) {  // Written without them, in one line: exit 1 (a wrong result) or the stop's code.
+    throw error(failed.code(),
                 failed.summary(options.html.empty() ? options.output : options.output + " and " + options.html));
   }
   return exit_code::ok;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,8 +12,10 @@ namespace rafter {
 /// The checks a sweep failed. A measurement whose kernel computed a wrong result is dropped, not
 /// fatal: `guard` runs one unit of the sweep (one ceiling, one memory figure, one curve point, one
 /// link) and turns an `error` with exit code `check_failed` into a record here, so that the rest
-/// of the sweep goes on. Every other exception passes through untouched: a CUDA error (which may
-/// leave the context unusable), an interruption, a usage error still end the sweep.
+/// of the sweep goes on. Every other exception passes through `guard` untouched: a CUDA error
+/// (which may leave the context unusable), an interruption, a usage error end the phase. A phase
+/// run under `run_phase` that ends on an error other than an interruption or a usage error stops
+/// the sweep there, keeping what was measured before (written, with a non-zero exit code).
 class check_failures {
 public:
   struct failure {
@@ -34,7 +37,41 @@ public:
     }
   }
 
-  [[nodiscard]] bool empty() const noexcept { return m_failures.empty(); }
+  /// Where a sweep stopped early: an error other than a wrong result (a CUDA fault, which may
+  /// leave the context unusable) ended the phase `where` and every phase after it.
+  struct stop {
+    std::string where;    ///< The phase: "compute (wgmma)", "latency".
+    std::string message;  ///< The error's what().
+    exit_code code;       ///< The error's exit code, which the command returns once the profile is written.
+  };
+
+  /// Runs the phase `where`. Returns true when it returned; false when it threw an `error` other
+  /// than an interruption or a usage error, which is then recorded as the sweep's stop (the
+  /// measurements made before it are kept). Returns false without running `phase` once stopped.
+  /// Interruptions, usage errors and non-`error` exceptions pass through.
+  template <typename Phase>
+  bool run_phase(const std::string& where, Phase&& phase) {
+    if (m_stop) return false;
+    try {
+      std::forward<Phase>(phase)();
+      return true;
+    } catch (const error& e) {
+      if (e.code() == exit_code::interrupted || e.code() == exit_code::usage) throw;
+      m_stop = stop{where, e.what(), e.code() == exit_code::ok ? exit_code::check_failed : e.code()};
+      return false;
+    }
+  }
+
+  /// True when no measurement was dropped and the sweep did not stop early.
+  [[nodiscard]] bool empty() const noexcept { return m_failures.empty() && !m_stop; }
+  [[nodiscard]] const std::optional<stop>& stopped() const noexcept { return m_stop; }
+  /// The exit code once the output is written: the stop's code, else check_failed.
+  [[nodiscard]] exit_code code() const noexcept { return m_stop ? m_stop->code : exit_code::check_failed; }
+
+  /// The profile warning of a stop: "the sweep stopped in compute (wgmma): ...; what follows was not measured".
+  [[nodiscard]] static std::string warning(const stop& s) {
+    return "the sweep stopped in " + s.where + ": " + s.message + "; the rest of the sweep was not measured";
+  }
   /// In the order they failed.
   [[nodiscard]] const std::vector<failure>& failures() const noexcept { return m_failures; }
 
@@ -44,6 +81,12 @@ public:
   /// One line for the user once the output is written: which measurements failed their check and
   /// that `written` (the files, "p.json and p.html") holds everything else.
   [[nodiscard]] std::string summary(const std::string& written) const {
+    if (m_stop) {
+      std::string line = "the sweep stopped in " + m_stop->where + " (" + m_stop->message + "); " + written +
+                         " written with what was measured before";
+      if (!m_failures.empty()) line += "; " + std::to_string(m_failures.size()) + " measurement(s) also failed their checks";
+      return line;
+    }
     std::string ids;
     for (const failure& f : m_failures) ids += (ids.empty() ? "" : ", ") + f.id;
     if (m_failures.size() == 1) {
@@ -55,6 +98,7 @@ public:
 
 private:
   std::vector<failure> m_failures;
+  std::optional<stop> m_stop;
 };
 
 }  // namespace rafter

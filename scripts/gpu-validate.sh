@@ -185,7 +185,8 @@ if ! devices_err=$(timeout -k 5 60 "${loader[@]}" "$bundle/bin/rafter" devices -
   if [ -n "$out" ]; then  # What was learnt, where it comes back.
     mkdir -p "$out" && { printf 'gpu-validate: %s\n' "${pre_notes[@]}"; echo "rafter devices --backend cuda:"; echo "$devices_err";
                          timeout 30 nvidia-smi 2>&1; } >"$out/log.txt"
-    [ -z "$archive" ] || tar czf "$archive" -C "$(dirname "$out")" "$(basename "$out")"
+    # Only this run's log: files an earlier run left in --out must not come back as this run's.
+    [ -z "$archive" ] || tar czf "$archive" -C "$(dirname "$out")" "$(basename "$out")/log.txt"
   fi
   exit 3
 fi
@@ -198,6 +199,14 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 log="$out/log.txt"
 : >"$log"
+# What this run will write again is removed first, so that a rerun into the same --out never shows
+# (or archives) an earlier run's results as its own; --llm-only keeps profile.json, which it reads.
+if [ "$characterize" -eq 1 ]; then
+  rm -f "$out"/profile*.json "$out/profile.html" "$out/ceilings.md" "$out/summary.md"
+fi
+if [ "$llm" -eq 1 ]; then
+  rm -rf "$out"/llm.* "$out/counters_vs_ncu.md" "$out/collector_overhead" "$out/summary.md"
+fi
 steps=()
 status=0
 note() { echo "$*" | tee -a "$log"; }

@@ -7,11 +7,14 @@ scripts/gpu-validate.sh runs each sweep suite in its own process (a hang or a cr
 that suite) and merges their profiles here. Every figure comes from exactly one input; nothing is
 computed. Rules:
 - device and generator: the first profile's; a device field the first lacks (the compute suite's
-  measured clock) comes from the first profile that has it; generator.command lists every command.
+  measured clock) comes from the first profile that has it, except the environment's readings
+  taken after the sweep (keys ending in "_after": NVML clocks, power, temperature, throttle
+  reasons), which come from the last profile that has them; generator.command lists every command.
 - compute, links, curves: concatenated; an id measured twice is an error.
 - memory: one entry per level; a figure two profiles both give is an error; method and note are
   joined with "; ", the samples maps are united.
-- warnings: concatenated, in input order.
+- warnings: concatenated, in input order, each exact text once (every suite warns that NVML is
+  unavailable).
 Bad input (unreadable JSON, another schema, another device, a figure twice) prints one line naming
 the file and the field and exits 2 with nothing written. OUT is written atomically.
 """
@@ -74,6 +77,12 @@ def merge(paths):
             commands.append(command)
     if commands:
         out["generator"]["command"] = " && ".join(commands)
+    for _, doc in docs:  # Readings after the sweep: the last suite's.
+        environment = doc["device"].get("environment")
+        if isinstance(environment, dict):
+            for key, value in environment.items():
+                if key.endswith("_after"):
+                    out["device"].setdefault("environment", {})[key] = value
 
     for key in ("compute", "links", "curves"):
         merged, seen = [], {}
@@ -113,7 +122,7 @@ def merge(paths):
             for field, value in entry.items():
                 m.setdefault(field, value)
     out["memory"] = [levels[level] for level in order]
-    out["warnings"] = [w for _, doc in docs for w in doc.get("warnings", [])]
+    out["warnings"] = list(dict.fromkeys(w for _, doc in docs for w in doc.get("warnings", [])))
     return out
 
 

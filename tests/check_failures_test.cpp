@@ -1,6 +1,8 @@
 #include "microbench/check_failures.hpp"
 
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -50,6 +52,49 @@ TEST(check_failures, the_summary_names_each_dropped_measurement_and_what_was_wri
   EXPECT_EQ(failed.summary("p.json and p.html"),
             "2 measurements failed their checks (wrong results): fp8.tensor.wgmma, bandwidth.read at 4 MiB; p.json and "
             "p.html written without them (the profile's warnings say why)");
+}
+
+TEST(check_failures, a_phase_that_fails_stops_the_sweep_and_keeps_what_was_measured) {
+  check_failures failed;
+  std::vector<std::string> ran;
+  EXPECT_TRUE(failed.run_phase("compute (CUDA cores)", [&] { ran.push_back("core"); }));
+  EXPECT_FALSE(failed.run_phase("compute (wgmma)", [&] {
+    ran.push_back("wgmma");
+    throw error(exit_code::unsupported, "cudaDeviceSynchronize() failed: cudaErrorIllegalInstruction");
+  }));
+  // Every later phase is left out: the context may be unusable.
+  EXPECT_FALSE(failed.run_phase("memory", [&] { ran.push_back("memory"); }));
+  EXPECT_EQ(ran, (std::vector<std::string>{"core", "wgmma"}));
+  ASSERT_TRUE(failed.stopped().has_value());
+  EXPECT_EQ(failed.stopped()->where, "compute (wgmma)");
+  EXPECT_FALSE(failed.empty());
+  EXPECT_EQ(failed.code(), exit_code::unsupported);
+  EXPECT_EQ(check_failures::warning(*failed.stopped()),
+            "the sweep stopped in compute (wgmma): cudaDeviceSynchronize() failed: cudaErrorIllegalInstruction; the rest "
+            "of the sweep was not measured");
+  EXPECT_EQ(failed.summary("p.json"),
+            "the sweep stopped in compute (wgmma) (cudaDeviceSynchronize() failed: cudaErrorIllegalInstruction); p.json "
+            "written with what was measured before");
+}
+
+TEST(check_failures, a_stop_after_a_wrong_result_says_both) {
+  check_failures failed;
+  (void)failed.guard("fp32.vector.fma", wrong_result);
+  EXPECT_EQ(failed.code(), exit_code::check_failed);
+  (void)failed.run_phase("latency", [] { throw error(exit_code::check_failed, "a timed pointer chase computed a wrong result"); });
+  EXPECT_EQ(failed.code(), exit_code::check_failed);
+  EXPECT_EQ(failed.summary("p.json"),
+            "the sweep stopped in latency (a timed pointer chase computed a wrong result); p.json written with what was "
+            "measured before; 1 measurement(s) also failed their checks");
+}
+
+TEST(check_failures, interruptions_usage_errors_and_foreign_exceptions_pass_through_a_phase) {
+  check_failures failed;
+  EXPECT_THROW(failed.run_phase("memory", [] { throw interrupted_error(); }), interrupted_error);
+  EXPECT_THROW(failed.run_phase("memory", [] { throw usage_error("--device 9"); }), usage_error);
+  EXPECT_THROW(failed.run_phase("memory", [] { throw std::runtime_error("internal"); }), std::runtime_error);
+  EXPECT_TRUE(failed.empty());
+  EXPECT_FALSE(failed.stopped().has_value());
 }
 
 }  // namespace

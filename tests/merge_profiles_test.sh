@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/merge_profiles.py: a profile split suite by suite (compute with the measured clock,
 # memory bandwidth, latency of the same levels, links) merges back into one profile that rafter
-# reads (rafter report) with every figure once, methods joined and the clock filled in; a figure
+# reads (rafter report) with every figure once, methods joined, the clock filled in, readings after
+# the sweep from the last suite and each warning once; a figure
 # measured twice, another device or another schema is one line naming the file and the field, exit
 # 2, and no output file.
 # Usage: merge_profiles_test.sh RAFTER_BINARY SOURCE_DIR
@@ -23,6 +24,8 @@ def part(name, **fields):
          "device": copy.deepcopy(full["device"]), "compute": [], "memory": [], "links": [], "curves": [],
          "warnings": [f"{name}: a warning"]}
     p["device"]["clocks_hz"].pop("measured", None)
+    p["device"]["environment"] = {"nvml_power_w_before": f"{name} before", "nvml_power_w_after": f"{name} after"}
+    p["warnings"].append("NVML unavailable (test): no power, temperature or throttle reasons recorded")
     p.update(fields)
     json.dump(p, open(f"{tmp}/{name}.json", "w"))
 hbm = full["memory"][0]
@@ -59,8 +62,12 @@ expect(h.get("latency_s") == 6.0e-7 and h.get("latency_cycles") == 1050.0, "hbm 
 expect(h.get("method") == "stream read; pointer chase", f"methods joined, got {h.get('method')!r}")
 expect(sorted(h.get("samples", {})) == ["latency", "read"], "samples united")
 expect(h.get("note") == "first plateau beyond L2", "note kept")
-expect(m["warnings"] == ["memory: a warning", "latency: a warning", "interconnect: a warning", "compute: a warning"],
-       "warnings in input order")
+nvml = "NVML unavailable (test): no power, temperature or throttle reasons recorded"
+expect(m["warnings"] == ["memory: a warning", nvml, "latency: a warning", "interconnect: a warning", "compute: a warning"],
+       f"warnings in input order, each text once, got {m['warnings']}")
+env = m["device"].get("environment", {})
+expect(env.get("nvml_power_w_before") == "memory before", f"readings before the sweep from the first suite, got {env}")
+expect(env.get("nvml_power_w_after") == "compute after", f"readings after the sweep from the last suite, got {env}")
 expect(m["generator"]["command"].count("rafter sweep --suite") == 4, "every command listed")
 for p in problems:
     print("FAIL:", p)

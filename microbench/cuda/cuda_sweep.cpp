@@ -247,35 +247,36 @@ void measure_gemm(sweep_state& st, int& step) {
       for (const std::size_t size : st.preset.gemm_sizes) {
         throw_if_interrupted();
         const std::string what = fmt::format("cuBLASLt {} GEMM at {}^3", i.name, size);
-        std::optional<gemm_bench> bench;
-        std::string mismatch;
-        try {  // cuBLASLt refusing a size (no algorithm, a failed call) skips that size, with its reason.
-          bench.emplace(st.session, lt, i.precision, size, st.options.seed + 600 + static_cast<std::uint64_t>(i.precision));
-          mismatch = bench->run_and_check();
+        // cuBLASLt refusing a size (no algorithm, a failed call, at setup or in a timed run) skips
+        // that size, with its reason; a wrong result drops the whole precision (require_correct).
+        std::optional<compute_ceiling> measured;
+        try {
+          gemm_bench bench(st.session, lt, i.precision, size, st.options.seed + 600 + static_cast<std::uint64_t>(i.precision));
+          require_correct(what, bench.run_and_check());
+          const auto launches = static_cast<int>(calibrate([&](std::size_t n) { return bench.time(static_cast<int>(n)); }, 1,
+                                                           st.preset.launch_target_s, 1 << 16));
+          // The SM clock as the GEMMs ran: NVML read right after each timed sample (the host check
+          // below leaves the GPU idle long enough for a power-limited clock to climb back).
+          std::vector<double> sample_clocks;
+          const sample_stats t = measure_with_gbench(fmt::format("cuda/{}/{}", i.id, size), [&] {
+            const double seconds = bench.time(launches);
+            if (const auto r = st.nvml.read(st.session.facts().pci_bus_id); r && r->sm_clock_hz) sample_clocks.push_back(*r->sm_clock_hz);
+            return seconds;
+          }, st.preset.timing);
+          require_correct(what, bench.check_output());
+          std::optional<double> clock;
+          if (!sample_clocks.empty()) clock = median_of(sample_clocks);
+          measured = ceiling(i.id, i.name, "matrix_library", t, bench.flop(launches), clock,
+                             fmt::format("cuBLASLt matmul m=n=k={} ({}; D = A^T B, fp32 accumulation, top heuristic "
+                                         "algorithm, {} workspace), random inputs, {} sampled outputs checked against "
+                                         "a host reference{}",
+                                         size, i.layout, format_capacity(static_cast<double>(gemm_bench::workspace_bytes)),
+                                         gemm_bench::samples, clock ? "; SM clock: median of NVML reads right after each timed sample" : ""));
         } catch (const unsupported_error& e) {
           skipped += fmt::format("{}{}: {}", skipped.empty() ? "" : "; ", size, e.what());
           continue;
         }
-        require_correct(what, mismatch);
-        const auto launches = static_cast<int>(calibrate([&](std::size_t n) { return bench->time(static_cast<int>(n)); }, 1,
-                                                         st.preset.launch_target_s, 1 << 16));
-        // The SM clock as the GEMMs ran: NVML read right after each timed sample (the host check
-        // below leaves the GPU idle long enough for a power-limited clock to climb back).
-        std::vector<double> sample_clocks;
-        const sample_stats t = measure_with_gbench(fmt::format("cuda/{}/{}", i.id, size), [&] {
-          const double seconds = bench->time(launches);
-          if (const auto r = st.nvml.read(st.session.facts().pci_bus_id); r && r->sm_clock_hz) sample_clocks.push_back(*r->sm_clock_hz);
-          return seconds;
-        }, st.preset.timing);
-        require_correct(what, bench->check_output());
-        std::optional<double> clock;
-        if (!sample_clocks.empty()) clock = median_of(sample_clocks);
-        compute_ceiling c = ceiling(i.id, i.name, "matrix_library", t, bench->flop(launches), clock,
-                                    fmt::format("cuBLASLt matmul m=n=k={} ({}; D = A^T B, fp32 accumulation, top heuristic "
-                                                "algorithm, {} workspace), random inputs, {} sampled outputs checked against "
-                                                "a host reference{}",
-                                                size, i.layout, format_capacity(static_cast<double>(gemm_bench::workspace_bytes)),
-                                                gemm_bench::samples, clock ? "; SM clock: median of NVML reads right after each timed sample" : ""));
+        compute_ceiling& c = *measured;
         st.count(*c.samples);
         per_size += fmt::format("{}{}^3: {}", per_size.empty() ? "" : ", ", size, format_flops(c.flop_per_s));
         if (!best || c.flop_per_s > best->flop_per_s) best = std::move(c);
@@ -934,18 +935,23 @@ machine_profile run_cuda_sweep(const sweep_options& options, progress& prog, che
     int step = 0;
     const int total = static_cast<int>(core_ops().size() + mma_ops().size() + wgmma_ops().size() + gemm_precisions().size());
     prog.begin("compute", total);
-    measure_core(st, step);
-    measure_mma(st, step);
-    measure_wgmma(st, step);
-    measure_gemm(st, step);
+    // wgmma last: the newest kernels, the likeliest to fault, stop only what follows them.
+    failed.run_phase("compute (CUDA cores)", [&] { measure_core(st, step); });
+    failed.run_phase("compute (mma.sync)", [&] { measure_mma(st, step); });
+    failed.run_phase("compute (cuBLASLt)", [&] { measure_gemm(st, step); });
+    failed.run_phase("compute (wgmma)", [&] { measure_wgmma(st, step); });
   }
   std::map<std::string, memory_level> levels;
   if (options.memory) {
-    measure_memory(st, levels);
-    measure_curve(st, levels);
+    failed.run_phase("memory", [&] { measure_memory(st, levels); });
+    failed.run_phase("memory (working-set curve)", [&] { measure_curve(st, levels); });
   }
-  if (options.latency) measure_latency(st, levels);
-  if (options.interconnect) measure_links(st);
+  if (options.latency) failed.run_phase("latency", [&] { measure_latency(st, levels); });
+  if (options.interconnect) failed.run_phase("interconnect", [&] { measure_links(st); });
+  if (failed.stopped()) {
+    profile.warnings.push_back(check_failures::warning(*failed.stopped()));
+    prog.note("stopped: " + failed.stopped()->message);
+  }
 
   // Inner levels first, HBM's latency steps (hbm.step1, ...) right after it.
   std::vector<std::string> order = {"l1", "smem", "l2", "l2.far"};

@@ -31,9 +31,13 @@ struct sweep_options {
 /// of the bandwidth or latency curve, one link or NCCL collective): its time never counts, it is
 /// recorded in `failed` and as a profile warning ("fp8.tensor.wgmma: the kernel computed a wrong
 /// result: ...; not measured"), and the sweep goes on; the caller decides the exit code (1 when
-/// `failed` is not empty). Any other error ends the sweep: without a usable GPU (or in a build
-/// without CUDA) `unsupported_error` (exit code 3), as for a CUDA error; a device index out of
-/// range is a `usage_error`; `interrupted_error` on Ctrl-C. Never changes a setting of the GPU.
+/// `failed` is not empty). A CUDA error (or any other `error`) once measuring has begun stops the
+/// sweep in that phase (core, mma.sync, cuBLASLt, wgmma, memory, curve, latency, interconnect):
+/// recorded as `failed.stopped()` and as a profile warning, the profile of what was measured before
+/// returned, the caller exiting with the error's code after writing it. Before measuring: without
+/// a usable GPU (or in a build without CUDA) `unsupported_error` (exit code 3); a device index out
+/// of range is a `usage_error`; `interrupted_error` on Ctrl-C, at any time. Never changes a setting
+/// of the GPU.
 ///
 /// Under MPI (`world` given, every rank calling; builds with MPI only) it measures the NCCL
 /// collectives across the ranks instead, one GPU per rank (the device is the rank's local rank on

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# scripts/gpu-validate.sh rehearsed without a GPU, on a stub bundle whose bin/rafter fakes the GPU
+# commands (devices, sweep) and hands `report` to the real rafter: the script's own logic, which
+# otherwise first runs on a lent GPU machine.
+# - No GPU: exit 3, and the archive holds this run's log only (not the results an earlier run left
+#   in --out).
+# - One suite failing without a profile: the others are merged and reported, the failed suite is
+#   listed FAILED (exit 1), an earlier run's profile of that suite is not merged in, the archive's
+#   top folder is the GPU's slug, a test's skip reason is listed, stale results are gone.
+# Usage: gpu_validate_test.sh RAFTER_BINARY SOURCE_DIR
+set -u
+rafter=${1:?usage: gpu_validate_test.sh RAFTER_BINARY SOURCE_DIR}
+src=${2:?usage: gpu_validate_test.sh RAFTER_BINARY SOURCE_DIR}
+command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
+rafter=$(cd "$(dirname "$rafter")" && pwd)/$(basename "$rafter")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+# The stub bundle: the real scripts and configs, stub binaries.
+b="$tmp/gpu-bundle"
+mkdir -p "$b/bin" "$b/lib" "$b/tests" "$b/bench" "$b/scripts" "$b/configs/models" "$tmp/path"
+cp "$src/scripts/gpu-validate.sh" "$src/scripts/merge_profiles.py" "$src/scripts/anchor_table.py" "$b/scripts/"
+cp -r "$src/configs/hardware" "$b/configs/"
+cp "$src/configs/collector_metrics.json" "$src/configs/gpu_anchors.json" "$b/configs/"
+cp "$src/configs/models/qwen1.5-0.5b.json" "$b/configs/models/"
+printf 'source: rehearsal\nbuilt: now\nglibc_needed: 2.17\nexternal_libs: \n' >"$b/BUNDLE_INFO"
+: >"$b/bin/rafter-llm"
+: >"$b/lib/librafter_inject.so"
+: >"$b/tests/sass_check.py"
+: >"$b/bench/collector_overhead.sh"
+printf '#!/bin/sh\necho "sass: stub"\n' >"$b/tests/sass_test.sh"
+cat >"$b/tests/p2p_bench_test" <<'EOF'
+#!/bin/sh
+echo "[ RUN      ] p2p_bench.copies_between_two_gpus"
+echo "tests/p2p_bench_test.cpp:20: Skipped"
+echo "needs two GPUs; this machine has 1"
+echo "[  SKIPPED ] p2p_bench.copies_between_two_gpus (0 ms)"
+EOF
+cat >"$b/bin/rafter" <<EOF
+#!/usr/bin/env bash
+# Stub: devices and sweep fake a GPU (STUB_NO_GPU=1: none; STUB_FAIL_SUITE: that suite fails).
+case "\$1" in
+  devices)
+    [ -z "\${STUB_NO_GPU:-}" ] || { echo "rafter: error: no GPU can be used: stub without a GPU" >&2; exit 3; }
+    echo "cuda 0: NVIDIA H100 80GB HBM3 (stub)"; exit 0 ;;
+  sweep)
+    suite="" out=""
+    while [ \$# -gt 0 ]; do
+      case "\$1" in --suite) suite=\$2; shift 2 ;; -o) out=\$2; shift 2 ;; *) shift ;; esac
+    done
+    [ "\$suite" != "\${STUB_FAIL_SUITE:-}" ] || { echo "rafter: error: cudaErrorIllegalInstruction (stub)" >&2; exit 3; }
+    exec python3 "$tmp/part.py" "\$suite" "\$out" ;;
+  report) exec "$rafter" "\$@" ;;
+  *) echo "stub rafter: \$1 not faked" >&2; exit 1 ;;
+esac
+EOF
+# A suite's profile, cut from the H100 datasheet profile as that suite's sweep would write it.
+cat >"$tmp/part.py" <<EOF
+import copy, json, sys
+full = json.load(open("$src/configs/hardware/h100_sxm5.json"))
+suite, out = sys.argv[1], sys.argv[2]
+p = {"schema": full["schema"], "generator": dict(full["generator"], command="rafter sweep --suite " + suite),
+     "device": copy.deepcopy(full["device"]), "compute": [], "memory": [], "links": [], "curves": [], "warnings": []}
+p["device"]["name"] = "NVIDIA H100 80GB HBM3"
+if suite == "compute": p["compute"] = full["compute"]
+if suite == "memory": p["memory"] = [m for m in full["memory"] if "read_bytes_per_s" in m][:1]
+if suite == "interconnect": p["links"] = full["links"]
+json.dump(p, open(out, "w"))
+EOF
+cat >"$tmp/path/nvidia-smi" <<'EOF'
+#!/bin/sh
+[ -z "${STUB_NO_GPU:-}" ] || { echo "NVIDIA-SMI has failed (stub)"; exit 9; }
+case "$*" in *--query-gpu=name\ *|*--query-gpu=name) echo "NVIDIA H100 80GB HBM3" ;; *) echo "stub nvidia-smi" ;; esac
+EOF
+chmod +x "$b/bin/rafter" "$b/tests/sass_test.sh" "$b/tests/p2p_bench_test" "$tmp/path/nvidia-smi"
+[ -n "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("links", []))' "$src/configs/hardware/h100_sxm5.json")" ] ||
+  { echo "FAIL: configs/hardware/h100_sxm5.json has no links to tell the interconnect suite by"; fail=1; }
+export PATH="$tmp/path:$PATH"
+
+# 1. No GPU: exit 3; the archive holds this run's log, not an earlier run's results.
+out="$tmp/nogpu/validation"
+mkdir -p "$out"
+echo '{"stale": true}' >"$out/profile.json"
+STUB_NO_GPU=1 bash "$b/scripts/gpu-validate.sh" --out "$out" --archive "$tmp/nogpu/a.tar.gz" --no-llm --no-sanitizer \
+  >"$tmp/nogpu.out" 2>&1
+rc=$?
+[ "$rc" -eq 3 ] || { echo "FAIL: no GPU: exit $rc, expected 3"; cat "$tmp/nogpu.out"; fail=1; }
+listing=$(tar tzf "$tmp/nogpu/a.tar.gz" 2>/dev/null | sort | tr '\n' ' ')
+[ "$listing" = "validation/log.txt " ] || { echo "FAIL: no GPU: the archive holds '$listing', expected validation/log.txt only"; fail=1; }
+grep -q 'no GPU can be used here: stub without a GPU' "$tmp/nogpu.out" ||
+  { echo "FAIL: no GPU: the reason is not printed"; cat "$tmp/nogpu.out"; fail=1; }
+
+# 2. The interconnect suite fails; an earlier run left its profile and a ceiling table in --out.
+out="$tmp/run/validation"
+mkdir -p "$out"
+python3 "$tmp/part.py" interconnect "$out/profile.interconnect.json"
+echo "stale ceilings" >"$out/ceilings.md"
+STUB_FAIL_SUITE=interconnect bash "$b/scripts/gpu-validate.sh" --out "$out" --archive "$tmp/run/a.tar.gz" --no-llm \
+  --no-sanitizer >"$tmp/run.out" 2>&1
+rc=$?
+[ "$rc" -eq 1 ] || { echo "FAIL: a failed suite: exit $rc, expected 1"; fail=1; }
+summary=$(cat "$out/summary.md" 2>/dev/null)
+for want in "FAILED  sweep --suite interconnect --preset quick (exit 3" "ok      sweep --suite memory" \
+            "ok      sweep --suite latency" "ok      sweep --suite compute" "ok      report" "ok      sass checks" \
+            "ok      test p2p_bench_test" "skipped: needs two GPUs; this machine has 1"; do
+  [[ $summary == *"$want"* ]] || { echo "FAIL: the summary lacks '$want'"; fail=1; }
+done
+[[ $summary != *"ceiling table"* && $summary != *"anchor table"* ]] || { echo "FAIL: the ceiling or anchor table failed"; fail=1; }
+python3 - "$out/profile.json" <<'PY' || fail=1
+import json, sys
+p = json.load(open(sys.argv[1]))
+problems = []
+if p["links"]:
+    problems.append(f"the failed suite's stale profile was merged: {len(p['links'])} links")
+if not p["compute"] or not p["memory"]:
+    problems.append("the compute and memory suites are missing from the merged profile")
+if p["generator"]["command"].count("rafter sweep --suite") != 3:
+    problems.append(f"expected the three suites that ran, got {p['generator']['command']!r}")
+for x in problems:
+    print("FAIL:", x)
+sys.exit(1 if problems else 0)
+PY
+[ ! -e "$out/profile.interconnect.json" ] || { echo "FAIL: the earlier run's profile.interconnect.json is still there"; fail=1; }
+[ -s "$out/profile.html" ] || { echo "FAIL: no profile.html"; fail=1; }
+! grep -q "stale ceilings" "$out/ceilings.md" 2>/dev/null || { echo "FAIL: ceilings.md is the earlier run's"; fail=1; }
+[ -s "$out/ceilings.md" ] || { echo "FAIL: no ceilings.md"; fail=1; }
+tops=$(tar tzf "$tmp/run/a.tar.gz" 2>/dev/null | cut -d/ -f1 | sort -u | tr '\n' ' ')
+[ "$tops" = "nvidia-h100-80gb-hbm3 " ] || { echo "FAIL: the archive's top folders are '$tops', expected the GPU's slug"; fail=1; }
+tar tzf "$tmp/run/a.tar.gz" 2>/dev/null | grep -qx 'nvidia-h100-80gb-hbm3/profile.json' ||
+  { echo "FAIL: the archive lacks profile.json"; fail=1; }
+if [ "$fail" -ne 0 ]; then
+  echo "--- gpu-validate output:"; cat "$tmp/run.out"
+else
+  echo "ok"
+fi
+exit "$fail"
