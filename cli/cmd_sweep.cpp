@@ -204,7 +204,7 @@ exit_code run_sweep(const sweep_options& options) {
   progress prog(progress_style(options.progress));
   cuda::sweep_options gpu{options.preset, options.device, host.memory, host.latency, host.compute, 0x5eed, host.command,
                           interconnect};
-  check_failures failed;  // cuda: measurements dropped for a wrong result; the rest is written.
+  check_failures failed;  // cuda: wrong results dropped, a CUDA error's stop; what was measured is written.
   machine_profile profile =
       options.backend == "cuda" ? cuda::run_cuda_sweep(gpu, prog, failed) : host::run_host_sweep(host, prog);
   std::vector<datasheet_ratio> ratios;

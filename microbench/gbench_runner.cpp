@@ -1,6 +1,7 @@
 #include "microbench/gbench_runner.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <stdexcept>
 #include <vector>
 
@@ -13,8 +14,8 @@ namespace rafter {
 
 namespace {
 
-double stat_min(const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); }
-double stat_max(const std::vector<double>& v) { return *std::max_element(v.begin(), v.end()); }
+double stat_min(const std::vector<double>& v) { return v.empty() ? 0.0 : *std::min_element(v.begin(), v.end()); }
+double stat_max(const std::vector<double>& v) { return v.empty() ? 0.0 : *std::max_element(v.begin(), v.end()); }
 
 /// Keeps GB's runs instead of printing them.
 class collecting_reporter : public benchmark::BenchmarkReporter {
@@ -35,15 +36,25 @@ struct attempt_result {
 attempt_result run_once(const std::string& name, const std::function<double()>& one_iteration,
                         const timing_policy& policy, int repetitions) {
   benchmark::ClearRegisteredBenchmarks();
-  std::string failure;
+  std::exception_ptr thrown;  // one_iteration's exception, rethrown once Google Benchmark returned.
   benchmark::RegisterBenchmark(name.c_str(),
                                [&](benchmark::State& state) {
                                  for (auto _ : state) {
+                                   if (thrown) {  // Later repetitions: skipped without calling it again.
+                                     state.SkipWithError("the measured function threw");
+                                     break;
+                                   }
                                    if (interrupt_requested()) {
                                      state.SkipWithError("interrupted");
                                      break;
                                    }
-                                   state.SetIterationTime(one_iteration());
+                                   try {
+                                     state.SetIterationTime(one_iteration());
+                                   } catch (...) {
+                                     thrown = std::current_exception();
+                                     state.SkipWithError("the measured function threw");
+                                     break;
+                                   }
                                  }
                                })
       ->UseManualTime()
@@ -55,6 +66,7 @@ attempt_result run_once(const std::string& name, const std::function<double()>& 
   collecting_reporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::ClearRegisteredBenchmarks();
+  if (thrown) std::rethrow_exception(thrown);
   throw_if_interrupted();
 
   attempt_result result;

@@ -22,7 +22,8 @@ struct timing_policy {
 /// exceeds `settle_cv` the point is measured again with twice the repetitions, up to
 /// `max_attempts`; if it still has not settled, the last result is returned with
 /// `settled == false`. Returns seconds per iteration. Polls the interrupt flag and throws
-/// `interrupted_error` after an interrupted run.
+/// `interrupted_error` after an interrupted run. An exception from `one_iteration` ends the
+/// measurement and is rethrown, unchanged, once Google Benchmark has returned (never across it).
 [[nodiscard]] sample_stats measure_with_gbench(const std::string& name, const std::function<double()>& one_iteration,
                                                const timing_policy& policy);
 

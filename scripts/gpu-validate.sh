@@ -199,13 +199,16 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 log="$out/log.txt"
 : >"$log"
-# What this run will write again is removed first, so that a rerun into the same --out never shows
-# (or archives) an earlier run's results as its own; --llm-only keeps profile.json, which it reads.
+# An earlier run's results are removed first, so that a rerun into the same --out never shows (or
+# archives) them as this run's: all of them, except under --llm-only the profile it analyzes
+# against (profile.json) and what was made from it in the same run (suite profiles, profile.html,
+# ceilings.md), which then travel with this run's LLM results.
+rm -rf "$out"/llm.trace.json.gz "$out"/llm.roofline.trace.json.gz "$out"/llm.analysis.{json,html,md} \
+  "$out"/llm.ncu.{ncu-rep,csv} "$out/llm.ncu.trace.json" "$out/counters_vs_ncu.md" "$out/collector_overhead" \
+  "$out/summary.md"
 if [ "$characterize" -eq 1 ]; then
-  rm -f "$out"/profile*.json "$out/profile.html" "$out/ceilings.md" "$out/summary.md"
-fi
-if [ "$llm" -eq 1 ]; then
-  rm -rf "$out"/llm.* "$out/counters_vs_ncu.md" "$out/collector_overhead" "$out/summary.md"
+  rm -f "$out/profile.json" "$out"/profile.{memory,latency,interconnect,compute}.json "$out/profile.html" \
+    "$out/ceilings.md"
 fi
 steps=()
 status=0

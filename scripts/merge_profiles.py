@@ -9,7 +9,7 @@ computed. Rules:
 - device and generator: the first profile's; a device field the first lacks (the compute suite's
   measured clock) comes from the first profile that has it, except the environment's readings
   taken after the sweep (keys ending in "_after": NVML clocks, power, temperature, throttle
-  reasons), which come from the last profile that has them; generator.command lists every command.
+  reasons), which come as one set from the last profile that has any; generator.command lists every command.
 - compute, links, curves: concatenated; an id measured twice is an error.
 - memory: one entry per level; a figure two profiles both give is an error; method and note are
   joined with "; ", the samples maps are united.
@@ -77,12 +77,18 @@ def merge(paths):
             commands.append(command)
     if commands:
         out["generator"]["command"] = " && ".join(commands)
-    for _, doc in docs:  # Readings after the sweep: the last suite's.
+    # Readings after the sweep: the whole set of the last suite that took any (never a mix of two).
+    after = {}
+    for _, doc in docs:
         environment = doc["device"].get("environment")
-        if isinstance(environment, dict):
-            for key, value in environment.items():
-                if key.endswith("_after"):
-                    out["device"].setdefault("environment", {})[key] = value
+        readings = {k: v for k, v in environment.items() if k.endswith("_after")} if isinstance(environment, dict) else {}
+        if readings:
+            after = readings
+    if after:
+        environment = out["device"].setdefault("environment", {})
+        for key in [k for k in environment if k.endswith("_after")]:
+            del environment[key]
+        environment.update(after)
 
     for key in ("compute", "links", "curves"):
         merged, seen = [], {}

@@ -39,6 +39,7 @@ TEST(cuda_sweep, the_compute_suite_measures_every_ceiling_the_gpu_has) {
   const machine_profile p = run_cuda_sweep(o, quiet, failed);
   // Every kernel computed the right result: nothing was dropped.
   for (const auto& f : failed.failures()) ADD_FAILURE() << check_failures::warning(f);
+  if (failed.stopped()) ADD_FAILURE() << check_failures::warning(*failed.stopped());
   EXPECT_EQ(p.device.kind, device_kind::gpu);
   ASSERT_NE(p.find_compute("fp32.vector.fma"), nullptr);
   ASSERT_NE(p.find_compute("bf16.tensor.mma_sync"), nullptr);
@@ -65,6 +66,7 @@ TEST(cuda_sweep, the_interconnect_suite_measures_every_host_link) {
   check_failures failed;
   const machine_profile p = run_cuda_sweep(o, quiet, failed);
   for (const auto& f : failed.failures()) ADD_FAILURE() << check_failures::warning(f);
+  if (failed.stopped()) ADD_FAILURE() << check_failures::warning(*failed.stopped());
   for (const char* id : {"h2d_pinned", "d2h_pinned", "h2d_pageable", "d2h_pageable", "bidir_pinned", "h2d_sm_kernel",
                          "d2h_sm_kernel"}) {
     SCOPED_TRACE(id);

@@ -37,5 +37,22 @@ TEST(gbench_runner, an_interrupt_stops_the_measurement) {
   set_interrupt_for_testing(false);
 }
 
+TEST(gbench_runner, an_exception_from_the_measured_function_is_rethrown_unchanged_after_the_harness) {
+  int calls = 0;
+  auto failing = [&]() -> double {
+    if (++calls == 3) throw unsupported_error("cublasLtMatmul failed: CUBLAS_STATUS_NOT_SUPPORTED");
+    return 1e-4;
+  };
+  try {
+    (void)measure_with_gbench("throws", failing, timing_policy{3, 0.002, 0.0, 0.05, 2});
+    ADD_FAILURE() << "no exception";
+  } catch (const unsupported_error& e) {
+    EXPECT_STREQ(e.what(), "cublasLtMatmul failed: CUBLAS_STATUS_NOT_SUPPORTED");
+  }
+  EXPECT_EQ(calls, 3);  // Nothing ran after the throw: no further iteration, repetition or attempt.
+  // The harness is usable again.
+  EXPECT_DOUBLE_EQ(measure_with_gbench("after", [] { return 2e-4; }, timing_policy{3, 0.002, 0.0, 0.05, 1}).median, 2e-4);
+}
+
 }  // namespace
 }  // namespace rafter

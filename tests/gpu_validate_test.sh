@@ -6,7 +6,9 @@
 #   in --out).
 # - One suite failing without a profile: the others are merged and reported, the failed suite is
 #   listed FAILED (exit 1), an earlier run's profile of that suite is not merged in, the archive's
-#   top folder is the GPU's slug, a test's skip reason is listed, stale results are gone.
+#   top folder is the GPU's slug, a test's skip reason is listed, stale results are gone; a suite
+#   that stopped partway (exit 3, its profile written) is merged and listed FAILED.
+# - --llm-only into the same --out keeps the profile it analyzes against, drops old LLM results.
 # Usage: gpu_validate_test.sh RAFTER_BINARY SOURCE_DIR
 set -u
 rafter=${1:?usage: gpu_validate_test.sh RAFTER_BINARY SOURCE_DIR}
@@ -50,7 +52,10 @@ case "\$1" in
       case "\$1" in --suite) suite=\$2; shift 2 ;; -o) out=\$2; shift 2 ;; *) shift ;; esac
     done
     [ "\$suite" != "\${STUB_FAIL_SUITE:-}" ] || { echo "rafter: error: cudaErrorIllegalInstruction (stub)" >&2; exit 3; }
-    exec python3 "$tmp/part.py" "\$suite" "\$out" ;;
+    python3 "$tmp/part.py" "\$suite" "\$out" || exit 1
+    # A stop partway: the profile of what was measured is written, then the error's exit code.
+    [ "\$suite" != "\${STUB_STOP_SUITE:-}" ] || { echo "rafter: error: the sweep stopped in compute (wgmma) (stub)" >&2; exit 3; }
+    exit 0 ;;
   report) exec "$rafter" "\$@" ;;
   *) echo "stub rafter: \$1 not faked" >&2; exit 1 ;;
 esac
@@ -96,13 +101,13 @@ out="$tmp/run/validation"
 mkdir -p "$out"
 python3 "$tmp/part.py" interconnect "$out/profile.interconnect.json"
 echo "stale ceilings" >"$out/ceilings.md"
-STUB_FAIL_SUITE=interconnect bash "$b/scripts/gpu-validate.sh" --out "$out" --archive "$tmp/run/a.tar.gz" --no-llm \
+STUB_FAIL_SUITE=interconnect STUB_STOP_SUITE=compute bash "$b/scripts/gpu-validate.sh" --out "$out" --archive "$tmp/run/a.tar.gz" --no-llm \
   --no-sanitizer >"$tmp/run.out" 2>&1
 rc=$?
 [ "$rc" -eq 1 ] || { echo "FAIL: a failed suite: exit $rc, expected 1"; fail=1; }
 summary=$(cat "$out/summary.md" 2>/dev/null)
 for want in "FAILED  sweep --suite interconnect --preset quick (exit 3" "ok      sweep --suite memory" \
-            "ok      sweep --suite latency" "ok      sweep --suite compute" "ok      report" "ok      sass checks" \
+            "ok      sweep --suite latency" "FAILED  sweep --suite compute --preset quick (exit 3" "ok      report" "ok      sass checks" \
             "ok      test p2p_bench_test" "skipped: needs two GPUs; this machine has 1"; do
   [[ $summary == *"$want"* ]] || { echo "FAIL: the summary lacks '$want'"; fail=1; }
 done
@@ -114,7 +119,7 @@ problems = []
 if p["links"]:
     problems.append(f"the failed suite's stale profile was merged: {len(p['links'])} links")
 if not p["compute"] or not p["memory"]:
-    problems.append("the compute and memory suites are missing from the merged profile")
+    problems.append("the compute suite (stopped, its profile written) or the memory suite is missing from the merged profile")
 if p["generator"]["command"].count("rafter sweep --suite") != 3:
     problems.append(f"expected the three suites that ran, got {p['generator']['command']!r}")
 for x in problems:
@@ -129,6 +134,14 @@ tops=$(tar tzf "$tmp/run/a.tar.gz" 2>/dev/null | cut -d/ -f1 | sort -u | tr '\n'
 [ "$tops" = "nvidia-h100-80gb-hbm3 " ] || { echo "FAIL: the archive's top folders are '$tops', expected the GPU's slug"; fail=1; }
 tar tzf "$tmp/run/a.tar.gz" 2>/dev/null | grep -qx 'nvidia-h100-80gb-hbm3/profile.json' ||
   { echo "FAIL: the archive lacks profile.json"; fail=1; }
+
+# 3. --llm-only into the same --out: the profile it analyzes against stays, an earlier LLM result goes.
+echo "stale" >"$out/llm.analysis.md"
+cp "$out/profile.json" "$tmp/profile.before.json"
+bash "$b/scripts/gpu-validate.sh" --out "$out" --llm-only >"$tmp/llm.out" 2>&1
+cmp -s "$out/profile.json" "$tmp/profile.before.json" || { echo "FAIL: --llm-only removed or changed profile.json"; fail=1; }
+[ ! -e "$out/llm.analysis.md" ] || { echo "FAIL: --llm-only kept an earlier run's llm.analysis.md"; fail=1; }
+grep -q 'trace rafter-llm' "$out/summary.md" 2>/dev/null || { echo "FAIL: --llm-only ran no LLM step"; cat "$tmp/llm.out"; fail=1; }
 if [ "$fail" -ne 0 ]; then
   echo "--- gpu-validate output:"; cat "$tmp/run.out"
 else

@@ -85,12 +85,21 @@ struct sweep_state {
   /// Measures one unit of the sweep (one compute ceiling, one memory figure, one curve point, one
   /// link) under `failed.guard`. A unit adds to the profile and steps the progress only after its
   /// last check, so a wrong result drops all of it: its samples leave the settled count, a profile
-  /// warning names it, the progress steps past it, and the sweep goes on.
+  /// warning names it, the progress steps past it, and the sweep goes on. Any other exception
+  /// passes through, the unit's samples again out of the settled count (it is not kept).
   template <typename Measure>
   void guarded(int& step, const std::string& id, Measure&& measure) {
     const int points_before = points;
     const int unsettled_before = unsettled;
-    if (failed.guard(id, std::forward<Measure>(measure))) return;
+    bool kept = false;
+    try {
+      kept = failed.guard(id, std::forward<Measure>(measure));
+    } catch (...) {
+      points = points_before;
+      unsettled = unsettled_before;
+      throw;
+    }
+    if (kept) return;
     points = points_before;
     unsettled = unsettled_before;
     profile.warnings.push_back(check_failures::warning(failed.failures().back()));
@@ -112,6 +121,16 @@ struct sweep_state {
                                            reasons.empty() ? "" : " (NVML clock-event reasons: " + reasons + ")"));
   }
 };
+
+/// Keeps the points of a curve whose sweep stopped partway (an error other than a wrong result):
+/// raw points only, with a warning; no plateau or memory level is derived from a partial curve.
+void keep_partial_curve(sweep_state& st, curve&& c) {
+  if (c.points.empty()) return;
+  st.profile.warnings.push_back(fmt::format("{}: the curve ends at {}, where the sweep stopped; no plateau or memory "
+                                            "level is derived from it",
+                                            c.id, format_capacity(c.points.back().x)));
+  st.profile.curves.push_back(std::move(c));
+}
 
 /// Grows `units` (starting at `first`) until one timed run lasts at least a tenth of the target,
 /// then scales it to the target. `time_of(units)` runs once and returns seconds.
@@ -273,6 +292,15 @@ void measure_gemm(sweep_state& st, int& step) {
                                          size, i.layout, format_capacity(static_cast<double>(gemm_bench::workspace_bytes)),
                                          gemm_bench::samples, clock ? "; SM clock: median of NVML reads right after each timed sample" : ""));
         } catch (const unsupported_error& e) {
+          // Only while the context is sound: a cuBLASLt failure over a GPU fault (an execution
+          // failure, a sticky error) stops the sweep here, naming the fault, not the next call.
+          const cudaError_t sticky = cudaDeviceSynchronize();
+          if (sticky != cudaSuccess) {
+            throw error(exit_code::unsupported, fmt::format("{}: {}; then {}", what, e.what(),
+                                                            describe_cuda_error(sticky, "cudaDeviceSynchronize()",
+                                                                                __FILE__, __LINE__)));
+          }
+          (void)cudaGetLastError();  // A non-sticky launch error cuBLASLt left behind is not the next call's.
           skipped += fmt::format("{}{}: {}", skipped.empty() ? "" : "; ", size, e.what());
           continue;
         }
@@ -388,22 +416,27 @@ void measure_curve(sweep_state& st, std::map<std::string, memory_level>& levels)
   c.y_unit = "B/s";
   int step = 0;
   st.prog.begin("bandwidth curve", static_cast<int>(sizes.size()));
-  for (const std::size_t ws : sizes) {
-    throw_if_interrupted();
-    st.guarded(step, fmt::format("{} at {}", c.id, format_capacity(static_cast<double>(ws))), [&] {
-      stream_bench bench(st.session, stream_op::read, vectors_in(ws), load_path::cached, st.options.seed + ws);
-      require_correct("the read kernel", bench.run_and_check(1));
-      const std::size_t passes = calibrate([&](std::size_t p) { return bench.time(p, false); }, 1, st.preset.launch_target_s, 1 << 24);
-      std::size_t launches = 1;
-      curve_point pt;
-      pt.x = static_cast<double>(bench.working_set_bytes());
-      pt.y = measure_stream(st, bench, fmt::format("cuda/{}/{}", c.id, ws), passes, false, launches);
-      require_correct("the read kernel", bench.check_output(passes));
-      st.count(pt.y);
-      c.points.push_back(pt);
-      st.prog.step(++step, fmt::format("read {}: {}{}", format_capacity(pt.x), format_bandwidth(pt.y.median),
-                                       pt.y.settled ? "" : " (not settled)"));
-    });
+  try {
+    for (const std::size_t ws : sizes) {
+      throw_if_interrupted();
+      st.guarded(step, fmt::format("{} at {}", c.id, format_capacity(static_cast<double>(ws))), [&] {
+        stream_bench bench(st.session, stream_op::read, vectors_in(ws), load_path::cached, st.options.seed + ws);
+        require_correct("the read kernel", bench.run_and_check(1));
+        const std::size_t passes = calibrate([&](std::size_t p) { return bench.time(p, false); }, 1, st.preset.launch_target_s, 1 << 24);
+        std::size_t launches = 1;
+        curve_point pt;
+        pt.x = static_cast<double>(bench.working_set_bytes());
+        pt.y = measure_stream(st, bench, fmt::format("cuda/{}/{}", c.id, ws), passes, false, launches);
+        require_correct("the read kernel", bench.check_output(passes));
+        st.count(pt.y);
+        c.points.push_back(pt);
+        st.prog.step(++step, fmt::format("read {}: {}{}", format_capacity(pt.x), format_bandwidth(pt.y.median),
+                                         pt.y.settled ? "" : " (not settled)"));
+      });
+    }
+  } catch (...) {
+    keep_partial_curve(st, std::move(c));
+    throw;
   }
   if (c.points.empty()) return;  // Every point failed its check (each has its warning).
   // All SMs together: L1 holds up to (shared memory per SM) x SMs, L2 its reported size.
@@ -446,43 +479,48 @@ void measure_latency(sweep_state& st, std::map<std::string, memory_level>& level
   std::vector<double> clocks;
   int step = 0;
   st.prog.begin("latency", static_cast<int>(sizes.size()));
-  for (const std::size_t footprint : sizes) {
-    throw_if_interrupted();
-    st.guarded(step, fmt::format("{} at {}", c.id, format_capacity(static_cast<double>(footprint))), [&] {
-      chase_bench bench(st.session, footprint, st.options.seed + footprint);
-      const auto warm = static_cast<std::uint32_t>(std::min<std::size_t>(bench.lines(), st.preset.chase_warm_max));
-      const std::uint32_t hops = st.preset.chase_hops;
-      chase_result r = bench.run(warm, hops);
-      require_correct("the pointer chase", bench.check(r, warm, hops));
-      // L1 does not survive a launch (it is invalidated, and block 0 may land on another SM): a
-      // footprint that may fit in L1 is walked once, untimed, in every timed launch. L2 keeps its
-      // lines from launch to launch, so larger footprints need no re-warming.
-      const bool may_fit_l1 = static_cast<double>(bench.footprint_bytes()) <= 2.0 * f.shared_memory_per_sm_bytes;
-      const std::uint32_t rewarm = may_fit_l1 ? static_cast<std::uint32_t>(bench.lines()) : 0u;
-      std::vector<double> point_clocks;
-      std::string timed_mismatch;  // The first wrong timed walk's, checked after Google Benchmark (no throw across it).
-      const sample_stats t = measure_with_gbench(
-          fmt::format("cuda/{}/{}", c.id, footprint),
-          [&] {
-            r = bench.run(rewarm, hops);
-            if (timed_mismatch.empty()) timed_mismatch = bench.check(r, rewarm, hops);
-            if (const auto hz = clock_hz_from_probe(r.cycles, r.nanoseconds)) point_clocks.push_back(*hz);
-            return static_cast<double>(r.nanoseconds) * 1e-9;
-          },
-          st.preset.timing);
-      require_correct("a timed pointer chase", timed_mismatch);
-      curve_point pt;
-      pt.x = static_cast<double>(bench.footprint_bytes());
-      pt.y = t;
-      pt.y.median /= hops;
-      pt.y.min /= hops;
-      pt.y.max /= hops;
-      st.count(pt.y);
-      if (!point_clocks.empty()) clocks.push_back(median_of(point_clocks));
-      c.points.push_back(pt);
-      st.prog.step(++step, fmt::format("chase {}: {}{}", format_capacity(pt.x), format_seconds(pt.y.median),
-                                       pt.y.settled ? "" : " (not settled)"));
-    });
+  try {
+    for (const std::size_t footprint : sizes) {
+      throw_if_interrupted();
+      st.guarded(step, fmt::format("{} at {}", c.id, format_capacity(static_cast<double>(footprint))), [&] {
+        chase_bench bench(st.session, footprint, st.options.seed + footprint);
+        const auto warm = static_cast<std::uint32_t>(std::min<std::size_t>(bench.lines(), st.preset.chase_warm_max));
+        const std::uint32_t hops = st.preset.chase_hops;
+        chase_result r = bench.run(warm, hops);
+        require_correct("the pointer chase", bench.check(r, warm, hops));
+        // L1 does not survive a launch (it is invalidated, and block 0 may land on another SM): a
+        // footprint that may fit in L1 is walked once, untimed, in every timed launch. L2 keeps its
+        // lines from launch to launch, so larger footprints need no re-warming.
+        const bool may_fit_l1 = static_cast<double>(bench.footprint_bytes()) <= 2.0 * f.shared_memory_per_sm_bytes;
+        const std::uint32_t rewarm = may_fit_l1 ? static_cast<std::uint32_t>(bench.lines()) : 0u;
+        std::vector<double> point_clocks;
+        std::string timed_mismatch;  // The first wrong timed walk's, checked after Google Benchmark (no throw across it).
+        const sample_stats t = measure_with_gbench(
+            fmt::format("cuda/{}/{}", c.id, footprint),
+            [&] {
+              r = bench.run(rewarm, hops);
+              if (timed_mismatch.empty()) timed_mismatch = bench.check(r, rewarm, hops);
+              if (const auto hz = clock_hz_from_probe(r.cycles, r.nanoseconds)) point_clocks.push_back(*hz);
+              return static_cast<double>(r.nanoseconds) * 1e-9;
+            },
+            st.preset.timing);
+        require_correct("a timed pointer chase", timed_mismatch);
+        curve_point pt;
+        pt.x = static_cast<double>(bench.footprint_bytes());
+        pt.y = t;
+        pt.y.median /= hops;
+        pt.y.min /= hops;
+        pt.y.max /= hops;
+        st.count(pt.y);
+        if (!point_clocks.empty()) clocks.push_back(median_of(point_clocks));
+        c.points.push_back(pt);
+        st.prog.step(++step, fmt::format("chase {}: {}{}", format_capacity(pt.x), format_seconds(pt.y.median),
+                                         pt.y.settled ? "" : " (not settled)"));
+      });
+    }
+  } catch (...) {
+    keep_partial_curve(st, std::move(c));
+    throw;
   }
   if (c.points.empty()) return;  // Every point failed its check (each has its warning).
   const double clock_hz = clocks.empty() ? 0.0 : median_of(clocks);  // 0: no clock recorded.
@@ -933,13 +971,11 @@ machine_profile run_cuda_sweep(const sweep_options& options, progress& prog, che
   sweep_state st{options, preset, prog, session, nvml, profile, failed, {}, 0, 0};
   if (options.compute) {
     int step = 0;
-    const int total = static_cast<int>(core_ops().size() + mma_ops().size() + wgmma_ops().size() + gemm_precisions().size());
+    const int total = static_cast<int>(core_ops().size() + mma_ops().size() + gemm_precisions().size());
     prog.begin("compute", total);
-    // wgmma last: the newest kernels, the likeliest to fault, stop only what follows them.
     failed.run_phase("compute (CUDA cores)", [&] { measure_core(st, step); });
     failed.run_phase("compute (mma.sync)", [&] { measure_mma(st, step); });
     failed.run_phase("compute (cuBLASLt)", [&] { measure_gemm(st, step); });
-    failed.run_phase("compute (wgmma)", [&] { measure_wgmma(st, step); });
   }
   std::map<std::string, memory_level> levels;
   if (options.memory) {
@@ -948,6 +984,11 @@ machine_profile run_cuda_sweep(const sweep_options& options, progress& prog, che
   }
   if (options.latency) failed.run_phase("latency", [&] { measure_latency(st, levels); });
   if (options.interconnect) failed.run_phase("interconnect", [&] { measure_links(st); });
+  if (options.compute) {  // wgmma last of all: the newest kernels, the likeliest to fault, stop nothing after them.
+    int step = 0;
+    prog.begin("compute (wgmma)", static_cast<int>(wgmma_ops().size()));
+    failed.run_phase("compute (wgmma)", [&] { measure_wgmma(st, step); });
+  }
   if (failed.stopped()) {
     profile.warnings.push_back(check_failures::warning(*failed.stopped()));
     prog.note("stopped: " + failed.stopped()->message);
