@@ -96,11 +96,13 @@ void cublaslt_gemm::prepare(const gemm_shape& s) {
 
 void cublaslt_gemm::run(const gemm_shape& s, const __nv_bfloat16* x, const __nv_bfloat16* w, const __nv_bfloat16* bias,
                         void* y, cudaStream_t stream) {
-  const auto aligned = [](const void* ptr) {
-    return reinterpret_cast<std::uintptr_t>(ptr) % operand_alignment_bytes == 0;
-  };
-  if (!aligned(x) || !aligned(w) || !aligned(y) || (s.bias && !aligned(bias))) {
+  const auto aligned = [](const void* ptr, std::uint32_t bytes) { return reinterpret_cast<std::uintptr_t>(ptr) % bytes == 0; };
+  if (!aligned(x, operand_alignment_bytes) || !aligned(w, operand_alignment_bytes) || !aligned(y, operand_alignment_bytes)) {
     throw std::invalid_argument("cublaslt_gemm::run: an operand is not " + std::to_string(operand_alignment_bytes) +
+                                "-byte aligned");
+  }
+  if (s.bias && !aligned(bias, bias_alignment_bytes)) {
+    throw std::invalid_argument("cublaslt_gemm::run: the bias is not " + std::to_string(bias_alignment_bytes) +
                                 "-byte aligned");
   }
   prepare(s);

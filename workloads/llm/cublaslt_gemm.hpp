@@ -32,6 +32,9 @@ class cublaslt_gemm {
 public:
   /// The alignment every operand pointer must have, and all that the chosen algorithms assume.
   static constexpr std::uint32_t operand_alignment_bytes = 16;
+  /// The alignment a bias pointer must have: the heuristic runs before the bias pointer is set and
+  /// infers its alignment from it (null: the widest), so the chosen algorithm may assume 256 bytes.
+  static constexpr std::uint32_t bias_alignment_bytes = 256;
 
   explicit cublaslt_gemm(std::size_t workspace_bytes = std::size_t{32} << 20);
   ~cublaslt_gemm();
@@ -41,7 +44,8 @@ public:
   /// Builds the plan of `shape` (host-side work kept out of the measured region).
   void prepare(const gemm_shape& shape);
   /// Enqueues y = ... on `stream`; prepares the shape first if needed. `bias` is ignored unless
-  /// shape.bias. Throws std::invalid_argument when an operand is not operand_alignment_bytes aligned.
+  /// shape.bias. Throws std::invalid_argument when an operand is not operand_alignment_bytes aligned
+  /// or the bias not bias_alignment_bytes aligned (a cudaMalloc'd buffer is).
   void run(const gemm_shape& shape, const __nv_bfloat16* x, const __nv_bfloat16* w, const __nv_bfloat16* bias, void* y,
            cudaStream_t stream);
 

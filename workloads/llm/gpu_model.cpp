@@ -27,6 +27,9 @@ namespace {
 using bf16 = __nv_bfloat16;
 
 constexpr std::size_t gemm_workspace_bytes = std::size_t{32} << 20;
+/// What required_bytes does not count one by one: tokens, prompt and RoPE table (kilobytes) and
+/// cuBLASLt's own allocations.
+constexpr std::size_t runtime_margin_bytes = std::size_t{64} << 20;
 
 std::size_t elems(long long a, long long b = 1, long long c = 1) {
   return static_cast<std::size_t>(a * b * c);
@@ -222,7 +225,7 @@ std::size_t gpu_model::required_bytes(const model_config& c, const run_shape& s,
          2 * static_cast<std::size_t>(c.layers) * kv_cache_elems(c, s) * sizeof(bf16) +
          (a.total() + elems(s.batch, c.hidden_size)) * sizeof(bf16) + logits_elems(c, s, keep_logits) * sizeof(float) +
          elems(s.batch, c.heads, max_decode_splits) * (static_cast<std::size_t>(c.head_dim) + 2) * sizeof(float) +
-         gemm_workspace_bytes;
+         gemm_workspace_bytes + runtime_margin_bytes;
 }
 
 gpu_model::gpu_model(const model_config& config, const run_shape& shape, const gpu_run_options& options, int sm_count)

@@ -58,7 +58,8 @@ TEST(gpu_model, head_dims_64_and_128_with_split_kv_decode) {
     SCOPED_TRACE(testing::Message() << "head_dim " << d);
     model_config c = test_models::tiny_model(d);
     c.max_positions = 256;
-    // Context grows from 70 to 109 keys: 3 to 4 tiles split 3 ways (the last split shorter).
+    // Context grows from 71 to 110 keys: 3 tiles split 3 ways (the last split shorter), then 4
+    // tiles asked for 3 splits, planned as 2 splits of 2 tiles (warps with no keys).
     expect_matches_reference(c, run_shape{1, 70, 40}, 2, 3);
   }
 }
