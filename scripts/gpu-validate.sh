@@ -437,6 +437,10 @@ if [ "$llm" -eq 1 ]; then
   ncu_kernels=8        # of which Nsight Compute measures the first 8 again
 fi
 if [ "$llm_ok" -eq 1 ]; then
+  # (0) The workload's numerics against its CPU reference on tiny shapes, every kernel path (head
+  #     dims 32/64/128, GQA, split-KV decode): seconds, and it tells a kernel bug from a tool bug.
+  [ -x "$bundle/tests/llm_gpu_model_test" ] &&
+    step "test llm_gpu_model_test" 60 "${llm_loader[@]}" "$bundle/tests/llm_gpu_model_test" --gtest_color=no
   # (a) Activity only, with NVTX ranges (phases, layers, operators).
   step "trace rafter-llm (activity, --nvtx)" 90 "${rafter_cmd[@]}" trace --nvtx -o "$out/llm.trace.json.gz" -- "${llm_cmd[@]}" --counts
   # (b) Counters for the last launches of the same run (kernel replay serializes them): skip all
@@ -556,6 +560,7 @@ fi
 if [ "$characterize" -eq 1 ]; then
   for t in "$bundle"/tests/*_test; do
     [ "$(basename "$t")" = cuda_sweep_test ] && continue
+    [ "$(basename "$t")" = llm_gpu_model_test ] && [ "$llm_ok" -eq 1 ] && continue  # run before the LLM trace
     step "test $(basename "$t")" 60 "${loader[@]}" "$t" --gtest_color=no
   done
 fi

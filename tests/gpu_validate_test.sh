@@ -8,7 +8,8 @@
 #   listed FAILED (exit 1), an earlier run's profile of that suite is not merged in, the archive's
 #   top folder is the GPU's slug, a test's skip reason is listed, stale results are gone; a suite
 #   that stopped partway (exit 3, its profile written) is merged and listed FAILED.
-# - --llm-only into the same --out keeps the profile it analyzes against, drops old LLM results.
+# - --llm-only into the same --out keeps the profile it analyzes against, drops old LLM results,
+#   and runs the workload's numerics test once, before its trace.
 # Usage: gpu_validate_test.sh RAFTER_BINARY SOURCE_DIR
 set -u
 rafter=${1:?usage: gpu_validate_test.sh RAFTER_BINARY SOURCE_DIR}
@@ -39,6 +40,7 @@ echo "tests/p2p_bench_test.cpp:20: Skipped"
 echo "needs two GPUs; this machine has 1"
 echo "[  SKIPPED ] p2p_bench.copies_between_two_gpus (0 ms)"
 EOF
+printf '#!/bin/sh\necho "[  PASSED  ] 5 tests."\n' >"$b/tests/llm_gpu_model_test"
 cat >"$b/bin/rafter" <<EOF
 #!/usr/bin/env bash
 # Stub: devices and sweep fake a GPU (STUB_NO_GPU=1: none; STUB_FAIL_SUITE: that suite fails).
@@ -78,7 +80,7 @@ cat >"$tmp/path/nvidia-smi" <<'EOF'
 [ -z "${STUB_NO_GPU:-}" ] || { echo "NVIDIA-SMI has failed (stub)"; exit 9; }
 case "$*" in *--query-gpu=name\ *|*--query-gpu=name) echo "NVIDIA H100 80GB HBM3" ;; *) echo "stub nvidia-smi" ;; esac
 EOF
-chmod +x "$b/bin/rafter" "$b/tests/sass_test.sh" "$b/tests/p2p_bench_test" "$tmp/path/nvidia-smi"
+chmod +x "$b/bin/rafter" "$b/tests/sass_test.sh" "$b/tests/p2p_bench_test" "$b/tests/llm_gpu_model_test" "$tmp/path/nvidia-smi"
 [ -n "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("links", []))' "$src/configs/hardware/h100_sxm5.json")" ] ||
   { echo "FAIL: configs/hardware/h100_sxm5.json has no links to tell the interconnect suite by"; fail=1; }
 export PATH="$tmp/path:$PATH"
@@ -142,6 +144,10 @@ bash "$b/scripts/gpu-validate.sh" --out "$out" --llm-only >"$tmp/llm.out" 2>&1
 cmp -s "$out/profile.json" "$tmp/profile.before.json" || { echo "FAIL: --llm-only removed or changed profile.json"; fail=1; }
 [ ! -e "$out/llm.analysis.md" ] || { echo "FAIL: --llm-only kept an earlier run's llm.analysis.md"; fail=1; }
 grep -q 'trace rafter-llm' "$out/summary.md" 2>/dev/null || { echo "FAIL: --llm-only ran no LLM step"; cat "$tmp/llm.out"; fail=1; }
+# The workload's numerics test runs once, before its trace.
+order=$(grep -o 'test llm_gpu_model_test\|trace rafter-llm (activity' "$out/summary.md" 2>/dev/null | paste -sd '|' -)
+[ "$order" = "test llm_gpu_model_test|trace rafter-llm (activity" ] ||
+  { echo "FAIL: expected llm_gpu_model_test once, before the trace; the summary has '$order'"; fail=1; }
 if [ "$fail" -ne 0 ]; then
   echo "--- gpu-validate output:"; cat "$tmp/run.out"
 else
