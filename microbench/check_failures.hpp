@@ -57,7 +57,7 @@ public:
       return true;
     } catch (const error& e) {
       if (e.code() == exit_code::interrupted || e.code() == exit_code::usage) throw;
-      m_stop = stop{where, e.what(), e.code() == exit_code::ok ? exit_code::check_failed : e.code()};
+      m_stop = stop{where, e.what(), e.code()};
       return false;
     }
   }

@@ -58,6 +58,12 @@ def fill_missing(into, other):
             fill_missing(into[key], value)
 
 
+def after_readings(doc):
+    """The environment's readings taken after the sweep (keys ending in "_after")."""
+    environment = doc["device"].get("environment")
+    return {k: v for k, v in environment.items() if k.endswith("_after")} if isinstance(environment, dict) else {}
+
+
 def join(a, b):
     return "; ".join(x for x in (a, b) if x)
 
@@ -78,17 +84,10 @@ def merge(paths):
     if commands:
         out["generator"]["command"] = " && ".join(commands)
     # Readings after the sweep: the whole set of the last suite that took any (never a mix of two).
-    after = {}
-    for _, doc in docs:
-        environment = doc["device"].get("environment")
-        readings = {k: v for k, v in environment.items() if k.endswith("_after")} if isinstance(environment, dict) else {}
-        if readings:
-            after = readings
+    after = next((r for r in map(after_readings, reversed([doc for _, doc in docs])) if r), {})
     if after:
-        environment = out["device"].setdefault("environment", {})
-        for key in [k for k in environment if k.endswith("_after")]:
-            del environment[key]
-        environment.update(after)
+        kept = {k: v for k, v in out["device"].get("environment", {}).items() if not k.endswith("_after")}
+        out["device"]["environment"] = kept | after
 
     for key in ("compute", "links", "curves"):
         merged, seen = [], {}

@@ -89,19 +89,17 @@ struct sweep_state {
   /// passes through, the unit's samples again out of the settled count (it is not kept).
   template <typename Measure>
   void guarded(int& step, const std::string& id, Measure&& measure) {
-    const int points_before = points;
-    const int unsettled_before = unsettled;
-    bool kept = false;
-    try {
-      kept = failed.guard(id, std::forward<Measure>(measure));
-    } catch (...) {
+    const auto drop_samples = [&, points_before = points, unsettled_before = unsettled] {
       points = points_before;
       unsettled = unsettled_before;
+    };
+    try {
+      if (failed.guard(id, std::forward<Measure>(measure))) return;
+    } catch (...) {
+      drop_samples();
       throw;
     }
-    if (kept) return;
-    points = points_before;
-    unsettled = unsettled_before;
+    drop_samples();
     profile.warnings.push_back(check_failures::warning(failed.failures().back()));
     prog.step(++step, id + ": computed a wrong result; not measured");
   }
@@ -122,14 +120,26 @@ struct sweep_state {
   }
 };
 
-/// Keeps the points of a curve whose sweep stopped partway (an error other than a wrong result):
-/// raw points only, with a warning; no plateau or memory level is derived from a partial curve.
-void keep_partial_curve(sweep_state& st, curve&& c) {
-  if (c.points.empty()) return;
-  st.profile.warnings.push_back(fmt::format("{}: the curve ends at {}, where the sweep stopped; no plateau or memory "
-                                            "level is derived from it",
-                                            c.id, format_capacity(c.points.back().x)));
-  st.profile.curves.push_back(std::move(c));
+/// Measures the points of curve `c`, `point(size)` for each of `sizes`, each one guarded unit
+/// "<curve id> at <size>". On an error that ends the phase, the points measured so far are kept in
+/// the profile (raw points with a warning; no plateau or memory level is derived from a partial
+/// curve) before the error passes on.
+template <typename Point>
+void measure_points(sweep_state& st, int& step, curve& c, const std::vector<std::size_t>& sizes, Point&& point) {
+  try {
+    for (const std::size_t size : sizes) {
+      throw_if_interrupted();
+      st.guarded(step, fmt::format("{} at {}", c.id, format_capacity(static_cast<double>(size))), [&] { point(size); });
+    }
+  } catch (...) {
+    if (!c.points.empty()) {
+      st.profile.warnings.push_back(fmt::format("{}: the curve ends at {}, where the sweep stopped; no plateau or "
+                                                "memory level is derived from it",
+                                                c.id, format_capacity(c.points.back().x)));
+      st.profile.curves.push_back(std::move(c));
+    }
+    throw;
+  }
 }
 
 /// Grows `units` (starting at `first`) until one timed run lasts at least a tenth of the target,
@@ -416,28 +426,20 @@ void measure_curve(sweep_state& st, std::map<std::string, memory_level>& levels)
   c.y_unit = "B/s";
   int step = 0;
   st.prog.begin("bandwidth curve", static_cast<int>(sizes.size()));
-  try {
-    for (const std::size_t ws : sizes) {
-      throw_if_interrupted();
-      st.guarded(step, fmt::format("{} at {}", c.id, format_capacity(static_cast<double>(ws))), [&] {
-        stream_bench bench(st.session, stream_op::read, vectors_in(ws), load_path::cached, st.options.seed + ws);
-        require_correct("the read kernel", bench.run_and_check(1));
-        const std::size_t passes = calibrate([&](std::size_t p) { return bench.time(p, false); }, 1, st.preset.launch_target_s, 1 << 24);
-        std::size_t launches = 1;
-        curve_point pt;
-        pt.x = static_cast<double>(bench.working_set_bytes());
-        pt.y = measure_stream(st, bench, fmt::format("cuda/{}/{}", c.id, ws), passes, false, launches);
-        require_correct("the read kernel", bench.check_output(passes));
-        st.count(pt.y);
-        c.points.push_back(pt);
-        st.prog.step(++step, fmt::format("read {}: {}{}", format_capacity(pt.x), format_bandwidth(pt.y.median),
-                                         pt.y.settled ? "" : " (not settled)"));
-      });
-    }
-  } catch (...) {
-    keep_partial_curve(st, std::move(c));
-    throw;
-  }
+  measure_points(st, step, c, sizes, [&](std::size_t ws) {
+    stream_bench bench(st.session, stream_op::read, vectors_in(ws), load_path::cached, st.options.seed + ws);
+    require_correct("the read kernel", bench.run_and_check(1));
+    const std::size_t passes = calibrate([&](std::size_t p) { return bench.time(p, false); }, 1, st.preset.launch_target_s, 1 << 24);
+    std::size_t launches = 1;
+    curve_point pt;
+    pt.x = static_cast<double>(bench.working_set_bytes());
+    pt.y = measure_stream(st, bench, fmt::format("cuda/{}/{}", c.id, ws), passes, false, launches);
+    require_correct("the read kernel", bench.check_output(passes));
+    st.count(pt.y);
+    c.points.push_back(pt);
+    st.prog.step(++step, fmt::format("read {}: {}{}", format_capacity(pt.x), format_bandwidth(pt.y.median),
+                                     pt.y.settled ? "" : " (not settled)"));
+  });
   if (c.points.empty()) return;  // Every point failed its check (each has its warning).
   // All SMs together: L1 holds up to (shared memory per SM) x SMs, L2 its reported size.
   const std::vector<level_bound> bounds = {{"l1", f.shared_memory_per_sm_bytes * f.sms}, {"l2", f.l2_bytes}};
@@ -479,49 +481,41 @@ void measure_latency(sweep_state& st, std::map<std::string, memory_level>& level
   std::vector<double> clocks;
   int step = 0;
   st.prog.begin("latency", static_cast<int>(sizes.size()));
-  try {
-    for (const std::size_t footprint : sizes) {
-      throw_if_interrupted();
-      st.guarded(step, fmt::format("{} at {}", c.id, format_capacity(static_cast<double>(footprint))), [&] {
-        chase_bench bench(st.session, footprint, st.options.seed + footprint);
-        const auto warm = static_cast<std::uint32_t>(std::min<std::size_t>(bench.lines(), st.preset.chase_warm_max));
-        const std::uint32_t hops = st.preset.chase_hops;
-        chase_result r = bench.run(warm, hops);
-        require_correct("the pointer chase", bench.check(r, warm, hops));
-        // L1 does not survive a launch (it is invalidated, and block 0 may land on another SM): a
-        // footprint that may fit in L1 is walked once, untimed, in every timed launch. L2 keeps its
-        // lines from launch to launch, so larger footprints need no re-warming.
-        const bool may_fit_l1 = static_cast<double>(bench.footprint_bytes()) <= 2.0 * f.shared_memory_per_sm_bytes;
-        const std::uint32_t rewarm = may_fit_l1 ? static_cast<std::uint32_t>(bench.lines()) : 0u;
-        std::vector<double> point_clocks;
-        std::string timed_mismatch;  // The first wrong timed walk's, checked after Google Benchmark (no throw across it).
-        const sample_stats t = measure_with_gbench(
-            fmt::format("cuda/{}/{}", c.id, footprint),
-            [&] {
-              r = bench.run(rewarm, hops);
-              if (timed_mismatch.empty()) timed_mismatch = bench.check(r, rewarm, hops);
-              if (const auto hz = clock_hz_from_probe(r.cycles, r.nanoseconds)) point_clocks.push_back(*hz);
-              return static_cast<double>(r.nanoseconds) * 1e-9;
-            },
-            st.preset.timing);
-        require_correct("a timed pointer chase", timed_mismatch);
-        curve_point pt;
-        pt.x = static_cast<double>(bench.footprint_bytes());
-        pt.y = t;
-        pt.y.median /= hops;
-        pt.y.min /= hops;
-        pt.y.max /= hops;
-        st.count(pt.y);
-        if (!point_clocks.empty()) clocks.push_back(median_of(point_clocks));
-        c.points.push_back(pt);
-        st.prog.step(++step, fmt::format("chase {}: {}{}", format_capacity(pt.x), format_seconds(pt.y.median),
-                                         pt.y.settled ? "" : " (not settled)"));
-      });
-    }
-  } catch (...) {
-    keep_partial_curve(st, std::move(c));
-    throw;
-  }
+  measure_points(st, step, c, sizes, [&](std::size_t footprint) {
+    chase_bench bench(st.session, footprint, st.options.seed + footprint);
+    const auto warm = static_cast<std::uint32_t>(std::min<std::size_t>(bench.lines(), st.preset.chase_warm_max));
+    const std::uint32_t hops = st.preset.chase_hops;
+    chase_result r = bench.run(warm, hops);
+    require_correct("the pointer chase", bench.check(r, warm, hops));
+    // L1 does not survive a launch (it is invalidated, and block 0 may land on another SM): a
+    // footprint that may fit in L1 is walked once, untimed, in every timed launch. L2 keeps its
+    // lines from launch to launch, so larger footprints need no re-warming.
+    const bool may_fit_l1 = static_cast<double>(bench.footprint_bytes()) <= 2.0 * f.shared_memory_per_sm_bytes;
+    const std::uint32_t rewarm = may_fit_l1 ? static_cast<std::uint32_t>(bench.lines()) : 0u;
+    std::vector<double> point_clocks;
+    std::string timed_mismatch;  // The first wrong timed walk's, checked after Google Benchmark (no throw across it).
+    const sample_stats t = measure_with_gbench(
+        fmt::format("cuda/{}/{}", c.id, footprint),
+        [&] {
+          r = bench.run(rewarm, hops);
+          if (timed_mismatch.empty()) timed_mismatch = bench.check(r, rewarm, hops);
+          if (const auto hz = clock_hz_from_probe(r.cycles, r.nanoseconds)) point_clocks.push_back(*hz);
+          return static_cast<double>(r.nanoseconds) * 1e-9;
+        },
+        st.preset.timing);
+    require_correct("a timed pointer chase", timed_mismatch);
+    curve_point pt;
+    pt.x = static_cast<double>(bench.footprint_bytes());
+    pt.y = t;
+    pt.y.median /= hops;
+    pt.y.min /= hops;
+    pt.y.max /= hops;
+    st.count(pt.y);
+    if (!point_clocks.empty()) clocks.push_back(median_of(point_clocks));
+    c.points.push_back(pt);
+    st.prog.step(++step, fmt::format("chase {}: {}{}", format_capacity(pt.x), format_seconds(pt.y.median),
+                                     pt.y.settled ? "" : " (not settled)"));
+  });
   if (c.points.empty()) return;  // Every point failed its check (each has its warning).
   const double clock_hz = clocks.empty() ? 0.0 : median_of(clocks);  // 0: no clock recorded.
   // One thread on one SM: its L1 (at most the shared memory per SM), then L2. A partitioned L2
