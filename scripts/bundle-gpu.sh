@@ -5,9 +5,10 @@
 # libcupti and the libnvperf libraries its Range Profiler loads, every shared library they need
 # (lib/, found through the RPATH $ORIGIN/../lib), a copy of this machine's glibc for a system whose
 # glibc is older (lib/glibc/, used by scripts/gpu-validate.sh only then), the whole configs/ tree
-# (datasheets, model shapes, metric and class tables), the SASS checker, scripts/gpu-validate.sh and
-# bench/collector_overhead.sh. Run it on the build machine; carry DIR.tar.gz over (the unpacked
-# directory is larger than the 64 MiB a lent GPU machine takes; the packed one about 20 MiB).
+# (datasheets, model shapes, metric and class tables), the SASS checker, scripts/gpu-validate.sh,
+# bench/collector_overhead.sh and examples/pytorch_decode.py. Run it on the build machine; carry
+# DIR.tar.gz over (the unpacked directory is larger than the 64 MiB a lent GPU machine takes; the
+# packed one about 20 MiB).
 # Binaries are stripped; the script checks that every library resolves inside the bundle and that
 # the SASS is for --archs and sm_90a (cuobjdump, where found).
 # cuBLAS (libcublasLt, 540 MB, linked by rafter-llm) is not bundled: it would not fit the 64 MiB a
@@ -53,7 +54,7 @@ cmake --build "$build" --target rafter rafter-llm rafter_inject "${gpu_tests[@]}
   -j "${RAFTER_BUILD_JOBS:-2}"
 
 rm -rf "$out"
-mkdir -p "$out/bin" "$out/tests" "$out/lib/glibc" "$out/scripts" "$out/bench"
+mkdir -p "$out/bin" "$out/tests" "$out/lib/glibc" "$out/scripts" "$out/bench" "$out/examples"
 cp "$build/cli/rafter" "$build/workloads/llm/rafter-llm" "$out/bin/"
 # rafter trace looks for the collector next to rafter, then in ../lib (cli/cmd_trace.cpp).
 cp "$build/profiler/librafter_inject.so" "$out/lib/"
@@ -64,6 +65,7 @@ cp "$root/tests/sass_check.py" "$root/tests/sass_test.sh" "$root/workloads/llm/t
 cp -r "$root/configs" "$out/"
 cp "$root/scripts/gpu-validate.sh" "$root/scripts/anchor_table.py" "$root/scripts/merge_profiles.py" "$out/scripts/"
 cp "$root/bench/collector_overhead.sh" "$out/bench/"
+cp "$root/examples/pytorch_decode.py" "$out/examples/"
 
 # Shared libraries: everything ldd resolves except glibc itself and the driver, which the GPU
 # machine provides (libcuda is loaded by the CUDA runtime at run time, never linked), and cuBLAS,

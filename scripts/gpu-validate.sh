@@ -7,7 +7,9 @@
 # collector: an activity trace, a --metrics roofline trace of a bounded set of kernels, its
 # analysis against the profile just measured, Nsight Compute's counters for the same kernels
 # beside rafter's (where ncu is there); then the GPU tests, the collector's overhead on the decode
-# loop (bench/collector_overhead.sh) and last compute-sanitizer over the microbenchmark kernels
+# loop (bench/collector_overhead.sh), an unchanged PyTorch program traced and analyzed
+# (examples/pytorch_decode.py, where python3 or $RAFTER_PYTHON imports torch and transformers;
+# else listed as skipped) and last compute-sanitizer over the microbenchmark kernels
 # (the slowest step, so that a --budget cuts it first; the never-run wgmma and shared-memory
 # kernels first). Everything goes to a report directory, reports/validation/<gpu>/ by default.
 #
@@ -113,7 +115,7 @@ bundle=$(cd "$bundle" && pwd)
 missing_files=()
 for f in BUNDLE_INFO bin/rafter bin/rafter-llm lib/librafter_inject.so tests/sass_test.sh tests/sass_check.py \
          bench/collector_overhead.sh configs/hardware configs/collector_metrics.json configs/models/qwen1.5-0.5b.json \
-         configs/gpu_anchors.json scripts/anchor_table.py scripts/merge_profiles.py; do
+         configs/gpu_anchors.json scripts/anchor_table.py scripts/merge_profiles.py examples/pytorch_decode.py; do
   [ -e "$bundle/$f" ] || missing_files+=("$f")
 done
 [ ${#missing_files[@]} -eq 0 ] ||
@@ -205,7 +207,7 @@ log="$out/log.txt"
 # ceilings.md), which then travel with this run's LLM results.
 rm -rf "$out"/llm.trace.json.gz "$out"/llm.roofline.trace.json.gz "$out"/llm.analysis.{json,html,md} \
   "$out"/llm.ncu.{ncu-rep,csv} "$out/llm.ncu.trace.json" "$out/counters_vs_ncu.md" "$out/collector_overhead" \
-  "$out/summary.md"
+  "$out/pytorch.trace.json.gz" "$out"/pytorch.analysis.{json,html,md} "$out/summary.md"
 if [ "$characterize" -eq 1 ]; then
   rm -f "$out/profile.json" "$out"/profile.{memory,latency,interconnect,compute}.json "$out/profile.html" \
     "$out/ceilings.md"
@@ -436,6 +438,12 @@ if [ "$llm" -eq 1 ]; then
   roofline_kernels=24  # kernels with counters: the last 24 launches, two layers of the last decode step and the LM head
   ncu_kernels=8        # of which Nsight Compute measures the first 8 again
 fi
+# The LLM traces are analyzed against the ceilings this run measured.
+machine_arg=()
+if [ "$llm" -eq 1 ]; then
+  if [ -f "$out/profile.json" ]; then machine_arg=(--machine "$out/profile.json");
+  else note "no profile.json in $out: analyzing against the datasheet rafter picks"; fi
+fi
 if [ "$llm_ok" -eq 1 ]; then
   # (0) The workload's numerics against its CPU reference on tiny shapes, every kernel path (head
   #     dims 32/64/128, GQA, split-KV decode): seconds, and it tells a kernel bug from a tool bug.
@@ -451,9 +459,6 @@ if [ "$llm_ok" -eq 1 ]; then
   step "trace rafter-llm (--metrics roofline, $roofline_kernels kernels)" 150 "${rafter_cmd[@]}" trace --metrics roofline \
     --skip "$skip" --max-kernels "$roofline_kernels" -o "$out/llm.roofline.trace.json.gz" -- "${llm_cmd[@]}"
   # (c) The roofline of those kernels against the ceilings this run measured.
-  machine_arg=()
-  if [ -f "$out/profile.json" ]; then machine_arg=(--machine "$out/profile.json");
-  else note "no profile.json in $out: analyzing against the datasheet rafter picks"; fi
   if [ -f "$out/llm.roofline.trace.json.gz" ]; then
     step "analyze the roofline trace" 60 "${rafter_cmd[@]}" analyze "$out/llm.roofline.trace.json.gz" "${machine_arg[@]}" \
       -o "$out/llm.analysis.json" --html "$out/llm.analysis.html" --markdown "$out/llm.analysis.md"
@@ -573,6 +578,31 @@ if [ "$llm_ok" -eq 1 ]; then
   step "collector overhead (bench/collector_overhead.sh)" $(( ${collector_kernels:-0} > 0 ? 420 : 180 )) \
     "${llm_env[@]}" bash "$bundle/bench/collector_overhead.sh" --pairs 3 "${overhead_len[@]}" --model "$llm_model" \
     --rafter "$bundle/bin/rafter" --llm "$bundle/bin/rafter-llm" --out "$out/collector_overhead" "${launcher_arg[@]}"
+fi
+if [ "$llm" -eq 1 ]; then
+  # (f) A PyTorch program, unchanged, under the collector: examples/pytorch_decode.py (a small Llama
+  #     from transformers, random weights), activity and NVTX ranges. The collector loads into this
+  #     machine's Python, so the bundle must run on the system glibc; rafter runs without the
+  #     bundle's lib/ in LD_LIBRARY_PATH, which the child inherits (PyTorch needs this machine's
+  #     libstdc++; activity tracing needs no libnvperf).
+  torch_python=${RAFTER_PYTHON:-python3}
+  torch_why=""
+  if [ ${#loader[@]} -gt 0 ]; then
+    torch_why="the bundle runs on its own glibc here: the collector cannot load into this machine's Python"
+  elif ! torch_versions=$("$torch_python" -c 'import torch, transformers; print(f"torch {torch.__version__}, transformers {transformers.__version__}")' 2>/dev/null); then
+    torch_why="$torch_python cannot import torch and transformers; set RAFTER_PYTHON to a Python that can"
+  fi
+  if [ -n "$torch_why" ]; then
+    steps+=("skipped PyTorch trace ($torch_why)")
+  else
+    note "PyTorch trace: $torch_python, $torch_versions"
+    step "trace examples/pytorch_decode.py (activity, --nvtx)" 150 "${llm_env[@]}" "$bundle/bin/rafter" trace --nvtx \
+      -o "$out/pytorch.trace.json.gz" -- "$torch_python" "$bundle/examples/pytorch_decode.py"
+    if [ -f "$out/pytorch.trace.json.gz" ]; then
+      step "analyze the PyTorch trace" 60 "${llm_env[@]}" "$bundle/bin/rafter" analyze "$out/pytorch.trace.json.gz" \
+        "${machine_arg[@]}" -o "$out/pytorch.analysis.json" --html "$out/pytorch.analysis.html" --markdown "$out/pytorch.analysis.md"
+    fi
+  fi
 fi
 
 # 6. compute-sanitizer over the kernels (the tests run each kernel at small sizes; the sweep test is

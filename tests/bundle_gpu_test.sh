@@ -27,8 +27,8 @@ for t in $named; do
   echo "$bundled" | grep -qx "$t" || { echo "FAIL: gpu-validate.sh names $t, which the bundle does not ship"; fail=1; }
 done
 # Scripts gpu-validate.sh runs from the bundle must be copied into it.
-for f in $(grep -o 'scripts/[a-z_]*\.py' "$src/scripts/gpu-validate.sh" | sort -u); do
-  grep -q "\$root/$f" "$src/scripts/bundle-gpu.sh" || { echo "FAIL: gpu-validate.sh runs $f, which bundle-gpu.sh does not copy"; fail=1; }
+for f in $(grep -o '\(scripts\|examples\)/[a-z_]*\.py' "$src/scripts/gpu-validate.sh" | sort -u); do
+  grep -q "^[^#]*\$root/$f" "$src/scripts/bundle-gpu.sh" || { echo "FAIL: gpu-validate.sh runs $f, which bundle-gpu.sh does not copy"; fail=1; }
 done
 [ "$fail" -eq 0 ] && echo "bundle lists: $(echo "$bundled" | wc -l) gpu tests, all shipped; gpu-validate names $(echo "$named" | wc -l), all shipped"
 exit "$fail"

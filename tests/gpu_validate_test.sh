@@ -9,7 +9,9 @@
 #   top folder is the GPU's slug, a test's skip reason is listed, stale results are gone; a suite
 #   that stopped partway (exit 3, its profile written) is merged and listed FAILED.
 # - --llm-only into the same --out keeps the profile it analyzes against, drops old LLM results,
-#   and runs the workload's numerics test once, before its trace.
+#   and runs the workload's numerics test once, before its trace; it traces the PyTorch example with
+#   the Python that imports torch and transformers ($RAFTER_PYTHON), and lists it as skipped, with
+#   the reason, where that Python cannot.
 # Usage: gpu_validate_test.sh RAFTER_BINARY SOURCE_DIR
 set -u
 rafter=${1:?usage: gpu_validate_test.sh RAFTER_BINARY SOURCE_DIR}
@@ -22,11 +24,12 @@ fail=0
 
 # The stub bundle: the real scripts and configs, stub binaries.
 b="$tmp/gpu-bundle"
-mkdir -p "$b/bin" "$b/lib" "$b/tests" "$b/bench" "$b/scripts" "$b/configs/models" "$tmp/path"
+mkdir -p "$b/bin" "$b/lib" "$b/tests" "$b/bench" "$b/scripts" "$b/examples" "$b/configs/models" "$tmp/path"
 cp "$src/scripts/gpu-validate.sh" "$src/scripts/merge_profiles.py" "$src/scripts/anchor_table.py" "$b/scripts/"
 cp -r "$src/configs/hardware" "$b/configs/"
 cp "$src/configs/collector_metrics.json" "$src/configs/gpu_anchors.json" "$b/configs/"
 cp "$src/configs/models/qwen1.5-0.5b.json" "$b/configs/models/"
+cp "$src/examples/pytorch_decode.py" "$b/examples/"
 printf 'source: rehearsal\nbuilt: now\nglibc_needed: 2.17\nexternal_libs: \n' >"$b/BUNDLE_INFO"
 : >"$b/bin/rafter-llm"
 : >"$b/lib/librafter_inject.so"
@@ -59,6 +62,7 @@ case "\$1" in
     [ "\$suite" != "\${STUB_STOP_SUITE:-}" ] || { echo "rafter: error: the sweep stopped in compute (wgmma) (stub)" >&2; exit 3; }
     exit 0 ;;
   report) exec "$rafter" "\$@" ;;
+  trace) echo "\$*" >>"$tmp/trace.args"; exit 0 ;;
   *) echo "stub rafter: \$1 not faked" >&2; exit 1 ;;
 esac
 EOF
@@ -80,6 +84,10 @@ cat >"$tmp/path/nvidia-smi" <<'EOF'
 [ -z "${STUB_NO_GPU:-}" ] || { echo "NVIDIA-SMI has failed (stub)"; exit 9; }
 case "$*" in *--query-gpu=name\ *|*--query-gpu=name) echo "NVIDIA H100 80GB HBM3" ;; *) echo "stub nvidia-smi" ;; esac
 EOF
+# Pythons that can and cannot import torch and transformers (only the import check runs them).
+printf '#!/bin/sh\necho "torch 9.9 (stub), transformers 9.9 (stub)"\n' >"$tmp/path/torch-python"
+printf '#!/bin/sh\necho "ModuleNotFoundError: No module named torch" >&2\nexit 1\n' >"$tmp/path/bare-python"
+chmod +x "$tmp/path/torch-python" "$tmp/path/bare-python"
 chmod +x "$b/bin/rafter" "$b/tests/sass_test.sh" "$b/tests/p2p_bench_test" "$b/tests/llm_gpu_model_test" "$tmp/path/nvidia-smi"
 [ -n "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("links", []))' "$src/configs/hardware/h100_sxm5.json")" ] ||
   { echo "FAIL: configs/hardware/h100_sxm5.json has no links to tell the interconnect suite by"; fail=1; }
@@ -140,7 +148,7 @@ tar tzf "$tmp/run/a.tar.gz" 2>/dev/null | grep -qx 'nvidia-h100-80gb-hbm3/profil
 # 3. --llm-only into the same --out: the profile it analyzes against stays, an earlier LLM result goes.
 echo "stale" >"$out/llm.analysis.md"
 cp "$out/profile.json" "$tmp/profile.before.json"
-bash "$b/scripts/gpu-validate.sh" --out "$out" --llm-only >"$tmp/llm.out" 2>&1
+RAFTER_PYTHON=torch-python bash "$b/scripts/gpu-validate.sh" --out "$out" --llm-only >"$tmp/llm.out" 2>&1
 cmp -s "$out/profile.json" "$tmp/profile.before.json" || { echo "FAIL: --llm-only removed or changed profile.json"; fail=1; }
 [ ! -e "$out/llm.analysis.md" ] || { echo "FAIL: --llm-only kept an earlier run's llm.analysis.md"; fail=1; }
 grep -q 'trace rafter-llm' "$out/summary.md" 2>/dev/null || { echo "FAIL: --llm-only ran no LLM step"; cat "$tmp/llm.out"; fail=1; }
@@ -148,6 +156,14 @@ grep -q 'trace rafter-llm' "$out/summary.md" 2>/dev/null || { echo "FAIL: --llm-
 order=$(grep -o 'test llm_gpu_model_test\|trace rafter-llm (activity' "$out/summary.md" 2>/dev/null | paste -sd '|' -)
 [ "$order" = "test llm_gpu_model_test|trace rafter-llm (activity" ] ||
   { echo "FAIL: expected llm_gpu_model_test once, before the trace; the summary has '$order'"; fail=1; }
+# The PyTorch example, traced unchanged with that Python; skipped with the reason without one.
+grep -q '^ *ok      trace examples/pytorch_decode.py (activity, --nvtx)' "$out/summary.md" 2>/dev/null ||
+  { echo "FAIL: --llm-only did not trace the PyTorch example"; cat "$out/summary.md"; fail=1; }
+grep -qx -- "trace --nvtx -o $out/pytorch.trace.json.gz -- torch-python $b/examples/pytorch_decode.py" "$tmp/trace.args" ||
+  { echo "FAIL: the PyTorch trace's command line:"; cat "$tmp/trace.args"; fail=1; }
+RAFTER_PYTHON=bare-python bash "$b/scripts/gpu-validate.sh" --out "$out" --llm-only >"$tmp/bare.out" 2>&1
+grep -q 'skipped PyTorch trace (bare-python cannot import torch and transformers' "$out/summary.md" 2>/dev/null ||
+  { echo "FAIL: without torch, the PyTorch trace is not listed as skipped with the reason"; cat "$out/summary.md"; fail=1; }
 if [ "$fail" -ne 0 ]; then
   echo "--- gpu-validate output:"; cat "$tmp/run.out"
 else
