@@ -167,7 +167,7 @@ void collection_session::start_counters() {
     auto metrics = metric_set::load(m_config.metrics_file);
     auto selector = std::make_unique<kernel_selector>(m_config);
     auto profiler = std::make_unique<range_profiler>(metrics);
-    RAFTER_CUPTI_CALL(cuptiSubscribe(&m_subscriber, &collection_session::on_callback, this));
+    subscribe();
     for (const CUpti_CallbackId id : k_launch_callbacks) {
       RAFTER_CUPTI_CALL(cuptiEnableCallback(1, m_subscriber, CUPTI_CB_DOMAIN_DRIVER_API, id));
     }
@@ -190,6 +190,28 @@ void collection_session::start_counters() {
       m_warnings.push_back(message);
     }
     warn(message);
+  }
+}
+
+void collection_session::subscribe() {
+  // CUPTI takes one callback subscriber per process: an Nsight tool, cuda-gdb or a profiler inside
+  // the program may hold it. The _v2 call names us and tells who holds it.
+  char holder[CUPTI_OLD_SUBSCRIBER_NAME_MIN_LEN] = {};
+  CUpti_SubscriberParams params{};
+  params.structSize = CUpti_SubscriberParams_STRUCT_SIZE;
+  params.subscriberName = "rafter";
+  params.oldSubscriberName = holder;
+  params.oldSubscriberSize = sizeof holder;
+  const CUptiResult status = cuptiSubscribe_v2(&m_subscriber, &collection_session::on_callback, this, &params);
+  if (status == CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED) {
+    m_subscriber = nullptr;
+    holder[sizeof holder - 1] = '\0';
+    throw unsupported_error(fmt::format("CUPTI's callbacks are held by {} (one subscriber per process)",
+                                        holder[0] != '\0' ? std::string(holder) : std::string("another tool")));
+  }
+  if (status != CUPTI_SUCCESS) {
+    m_subscriber = nullptr;
+    throw_cupti_error(status, "cuptiSubscribe_v2(rafter)", __FILE__, __LINE__);
   }
 }
 

@@ -64,6 +64,8 @@ private:
   void warn(const std::string& message);
   void enable_kinds();
   void start_counters();
+  // Takes CUPTI's callback subscriber (m_subscriber); throws naming the tool that holds it.
+  void subscribe();
   // These three are called with m_profile_mutex held.
   // Counters off and the Range Profiler released on every context (nothing stays enabled).
   void release_counters() noexcept;
