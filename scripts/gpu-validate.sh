@@ -8,8 +8,8 @@
 # analysis against the profile just measured, Nsight Compute's counters for the same kernels
 # beside rafter's (where ncu is there); then the GPU tests, the collector's overhead on the decode
 # loop (bench/collector_overhead.sh), an unchanged PyTorch program traced and analyzed
-# (examples/pytorch_decode.py, where python3 or $RAFTER_PYTHON imports torch and transformers;
-# else listed as skipped) and last compute-sanitizer over the microbenchmark kernels
+# (examples/pytorch_decode.py, where python3 or $RAFTER_PYTHON imports torch; else listed as
+# skipped) and last compute-sanitizer over the microbenchmark kernels
 # (the slowest step, so that a --budget cuts it first; the never-run wgmma and shared-memory
 # kernels first). Everything goes to a report directory, reports/validation/<gpu>/ by default.
 #
@@ -580,8 +580,9 @@ if [ "$llm_ok" -eq 1 ]; then
     --rafter "$bundle/bin/rafter" --llm "$bundle/bin/rafter-llm" --out "$out/collector_overhead" "${launcher_arg[@]}"
 fi
 if [ "$llm" -eq 1 ]; then
-  # (f) A PyTorch program, unchanged, under the collector: examples/pytorch_decode.py (a small Llama
-  #     from transformers, random weights), activity and NVTX ranges. The collector loads into this
+  # (f) A PyTorch program, unchanged, under the collector: examples/pytorch_decode.py (a small Llama,
+  #     random weights: transformers' where it is installed, else the plain-PyTorch one), activity
+  #     and NVTX ranges. The collector loads into this
   #     machine's Python, so the bundle must run on the system glibc; rafter runs without the
   #     bundle's lib/ in LD_LIBRARY_PATH, which the child inherits (PyTorch needs this machine's
   #     libstdc++; activity tracing needs no libnvperf).
@@ -589,8 +590,14 @@ if [ "$llm" -eq 1 ]; then
   torch_why=""
   if [ ${#loader[@]} -gt 0 ]; then
     torch_why="the bundle runs on its own glibc here: the collector cannot load into this machine's Python"
-  elif ! torch_versions=$("$torch_python" -c 'import torch, transformers; print(f"torch {torch.__version__}, transformers {transformers.__version__}")' 2>/dev/null); then
-    torch_why="$torch_python cannot import torch and transformers; set RAFTER_PYTHON to a Python that can"
+  elif ! torch_versions=$("$torch_python" -c 'import torch
+try:
+    import transformers
+    model = f"transformers {transformers.__version__} LlamaForCausalLM"
+except ImportError:
+    model = "no transformers: the plain-PyTorch Llama"
+print(f"torch {torch.__version__}, {model}")' 2>/dev/null); then
+    torch_why="$torch_python cannot import torch; set RAFTER_PYTHON to a Python that can"
   fi
   if [ -n "$torch_why" ]; then
     steps+=("skipped PyTorch trace ($torch_why)")

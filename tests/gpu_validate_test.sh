@@ -10,8 +10,8 @@
 #   that stopped partway (exit 3, its profile written) is merged and listed FAILED.
 # - --llm-only into the same --out keeps the profile it analyzes against, drops old LLM results,
 #   and runs the workload's numerics test once, before its trace; it traces the PyTorch example with
-#   the Python that imports torch and transformers ($RAFTER_PYTHON), and lists it as skipped, with
-#   the reason, where that Python cannot.
+#   the Python that imports torch ($RAFTER_PYTHON), and lists it as skipped, with the reason, where
+#   that Python cannot.
 # Usage: gpu_validate_test.sh RAFTER_BINARY SOURCE_DIR
 set -u
 rafter=${1:?usage: gpu_validate_test.sh RAFTER_BINARY SOURCE_DIR}
@@ -84,8 +84,8 @@ cat >"$tmp/path/nvidia-smi" <<'EOF'
 [ -z "${STUB_NO_GPU:-}" ] || { echo "NVIDIA-SMI has failed (stub)"; exit 9; }
 case "$*" in *--query-gpu=name\ *|*--query-gpu=name) echo "NVIDIA H100 80GB HBM3" ;; *) echo "stub nvidia-smi" ;; esac
 EOF
-# Pythons that can and cannot import torch and transformers (only the import check runs them).
-printf '#!/bin/sh\necho "torch 9.9 (stub), transformers 9.9 (stub)"\n' >"$tmp/path/torch-python"
+# Pythons that can and cannot import torch (only the import check runs them).
+printf '#!/bin/sh\necho "torch 9.9 (stub), no transformers: the plain-PyTorch Llama"\n' >"$tmp/path/torch-python"
 printf '#!/bin/sh\necho "ModuleNotFoundError: No module named torch" >&2\nexit 1\n' >"$tmp/path/bare-python"
 chmod +x "$tmp/path/torch-python" "$tmp/path/bare-python"
 chmod +x "$b/bin/rafter" "$b/tests/sass_test.sh" "$b/tests/p2p_bench_test" "$b/tests/llm_gpu_model_test" "$tmp/path/nvidia-smi"
@@ -162,7 +162,7 @@ grep -q '^ *ok      trace examples/pytorch_decode.py (activity, --nvtx)' "$out/s
 grep -qx -- "trace --nvtx -o $out/pytorch.trace.json.gz -- torch-python $b/examples/pytorch_decode.py" "$tmp/trace.args" ||
   { echo "FAIL: the PyTorch trace's command line:"; cat "$tmp/trace.args"; fail=1; }
 RAFTER_PYTHON=bare-python bash "$b/scripts/gpu-validate.sh" --out "$out" --llm-only >"$tmp/bare.out" 2>&1
-grep -q 'skipped PyTorch trace (bare-python cannot import torch and transformers' "$out/summary.md" 2>/dev/null ||
+grep -q 'skipped PyTorch trace (bare-python cannot import torch;' "$out/summary.md" 2>/dev/null ||
   { echo "FAIL: without torch, the PyTorch trace is not listed as skipped with the reason"; cat "$out/summary.md"; fail=1; }
 if [ "$fail" -ne 0 ]; then
   echo "--- gpu-validate output:"; cat "$tmp/run.out"

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# examples/pytorch_decode.py: its argument checks and missing-dependency line always; with PyTorch and
-# transformers importable (python3, or $RAFTER_PYTHON), a tiny model's prefill and decode on the CPU,
-# which also checks that the decode steps extended the KV cache (the transformers API moved it from
-# `past_key_values` to `cache`). Without them that part skips with the reason.
+# examples/pytorch_decode.py: its argument checks and missing-dependency line always; with PyTorch
+# importable (python3, or $RAFTER_PYTHON), a tiny model's prefill and decode on the CPU with the
+# plain-PyTorch Llama (also chosen by --impl auto without transformers; --impl transformers then
+# exits 3), each run checking that the decode steps extended the KV cache; with transformers too,
+# the same with LlamaForCausalLM (whose API moved the cache from `past_key_values` to `cache`) and the
+# two implementations' logits against each other. Without PyTorch that part skips with the reason.
 # Usage: pytorch_decode_test.sh RAFTER_BINARY SOURCE_DIR
 set -u
 src=${2:?usage: pytorch_decode_test.sh RAFTER_BINARY SOURCE_DIR}
@@ -31,14 +33,75 @@ expect_rc "PyTorch missing" 3 "PyTorch is not installed" "$python" -S "$script" 
 [ "$(wc -l <"$tmp/err")" -eq 1 ] || { echo "FAIL: more than one line when PyTorch is missing"; fail=1; }
 [ "$fail" -eq 0 ] || exit 1
 
-if ! "$python" -c "import torch, transformers" 2>/dev/null; then
-  echo "SKIP: $python cannot import torch and transformers (set RAFTER_PYTHON to a Python that can)"
+if ! "$python" -c "import torch" 2>/dev/null; then
+  echo "SKIP: $python cannot import torch (set RAFTER_PYTHON to a Python that can)"
   exit 77
 fi
-"$python" "$script" "${tiny[@]}" --decode-steps 3 >"$tmp/out" 2>"$tmp/err"
+# run_cpu NAME EXPECTED_IMPL [--hide-transformers] ARGS...: a tiny prefill and 3 decode steps on the CPU.
+run_cpu() {
+  local name=$1 impl=$2
+  shift 2
+  local hide=0
+  [ "${1:-}" = --hide-transformers ] && { hide=1; shift; }
+  "$python" -c 'import runpy, sys
+if sys.argv[1] == "1":
+    sys.modules["transformers"] = None  # import transformers now raises ImportError
+sys.argv = sys.argv[2:]
+runpy.run_path(sys.argv[0], run_name="__main__")' "$hide" "$script" "${tiny[@]}" --decode-steps 3 "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [ "$rc" -ne 0 ]; then echo "FAIL: $name: exit $rc"; sed 's/^/  /' "$tmp/err"; fail=1; return; fi
+  for want in "model: Llama ($impl" "device: cpu" "3 steps" "generated 4 tokens per sequence"; do
+    grep -qF -- "$want" "$tmp/out" || { echo "FAIL: $name: output lacks \"$want\""; sed 's/^/  /' "$tmp/out"; fail=1; }
+  done
+}
+run_cpu "--impl torch" "plain PyTorch Llama" --impl torch
+run_cpu "auto without transformers" "plain PyTorch Llama" --hide-transformers
+"$python" -c 'import runpy, sys
+sys.modules["transformers"] = None
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")' "$script" "${tiny[@]}" --impl transformers >"$tmp/out" 2>"$tmp/err"
 rc=$?
-if [ "$rc" -ne 0 ]; then echo "FAIL: the CPU run exited $rc"; sed 's/^/  /' "$tmp/err"; exit 1; fi
-for want in "device: cpu" "decode: " "3 steps" "generated 4 tokens per sequence"; do
-  grep -qF -- "$want" "$tmp/out" || { echo "FAIL: output lacks \"$want\""; sed 's/^/  /' "$tmp/out"; fail=1; }
-done
+{ [ "$rc" -eq 3 ] && grep -q "transformers is not installed" "$tmp/err"; } ||
+  { echo "FAIL: --impl transformers without transformers: exit $rc, expected 3 and the reason"; fail=1; }
+
+if ! "$python" -c "import transformers" 2>/dev/null; then
+  echo "note: $python cannot import transformers: its LlamaForCausalLM and the equivalence were not checked"
+  exit "$fail"
+fi
+run_cpu "auto (transformers)" "transformers"
+# The plain-PyTorch Llama computes what LlamaForCausalLM computes: its state_dict loads, and the
+# logits agree in FP32 over a prefill (batch 2, causal) and 3 decode steps (the KV cache, RoPE
+# positions past the prompt, grouped-query heads).
+"$python" - "$script" <<'PY' || fail=1
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("pytorch_decode", sys.argv[1])
+example = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(example)
+import torch
+args = example.parse_args(["--device", "cpu", "--layers", "2", "--hidden", "64", "--heads", "4", "--kv-heads", "2",
+                           "--intermediate", "96", "--vocab", "100", "--prompt-len", "9", "--decode-steps", "3"])
+torch.manual_seed(3)
+reference = example.TransformersLlama(args, torch)
+reference.module.float().eval()
+plain = example.plain_llama(args, torch).float().eval()
+plain.load_state_dict(reference.module.state_dict(), strict=True)
+prompt = torch.randint(0, args.vocab, (2, args.prompt_len))
+worst = 0.0
+with torch.inference_mode():
+    a, cache_a = reference.prefill(prompt)
+    b, cache_b = plain.prefill(prompt)
+    pairs = [(a, b)]
+    for _ in range(args.decode_steps):
+        token = a.argmax(-1, keepdim=True)
+        a, cache_a = reference.decode(token, cache_a)
+        b, cache_b = plain.decode(token, cache_b)
+        pairs.append((a, b))
+worst = max(((x - y).abs().max() / x.abs().max()).item() for x, y in pairs)
+cached = (reference.cached_tokens(cache_a), plain.cached_tokens(cache_b))
+if worst > 1e-4 or cached != (12, 12):
+    print(f"FAIL: plain PyTorch Llama against LlamaForCausalLM: largest relative logit difference {worst:.2e} "
+          f"(bar 1e-4), cached tokens {cached} (expected 12 each)")
+    sys.exit(1)
+print(f"plain PyTorch Llama = LlamaForCausalLM: largest relative logit difference {worst:.1e}")
+PY
 exit "$fail"
