@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
 # Installs what rafter needs to build, test and run, and only what is missing (idempotent).
-# Debian/Ubuntu. Usage: scripts/setup.sh [--with-bench]   (--with-bench adds likwid for bench/)
+# Debian/Ubuntu. Usage: scripts/setup.sh [--with-bench] [--with-torch]
+#   --with-bench  likwid, for bench/host_vs_likwid.sh
+#   --with-torch  PyTorch and transformers in a venv, build/torch-venv (about 6 GB), for
+#                 tests/pytorch_decode_test.sh, which otherwise skips
 set -euo pipefail
+with_bench=0 with_torch=0
+for arg in "$@"; do
+  case $arg in
+    --with-bench) with_bench=1 ;;
+    --with-torch) with_torch=1 ;;
+    *) echo "setup: unknown argument '$arg' (expected --with-bench, --with-torch)" >&2; exit 2 ;;
+  esac
+done
+root=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(cmake ninja-build g++ python3 libfmt-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
           libgtest-dev chromium
           libsimdjson-dev libsqlite3-dev zlib1g-dev libdeflate-dev pkg-config
           clang libclang-rt-dev  # clang + libFuzzer runtime: the importers' fuzzers (preset fuzz)
           libopenmpi-dev openmpi-bin)  # MPI: the interconnect suite across ranks (RAFTER_ENABLE_MPI)
-if [ "${1:-}" = "--with-bench" ]; then packages+=(likwid); fi
+if [ "$with_bench" -eq 1 ]; then packages+=(likwid); fi
+if [ "$with_torch" -eq 1 ]; then packages+=(python3-venv); fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -50,7 +63,7 @@ sys.exit(0 if any(glob.glob(os.path.join(p, "cu*", "bin", "nvdisasm")) and glob.
   fi
   # tests/injection_test.sh runs an NVTX program under the collector with CUPTI 13.2 too (PyTorch's
   # cu13 wheels ship it; its NVTX handler overflows the stack without a driver): a private copy.
-  cupti_dir="$(cd "$(dirname "$0")/.." && pwd)/build/test-deps/cupti-13.2"
+  cupti_dir="$root/build/test-deps/cupti-13.2"
   if [ "$cuda_major" = 13 ] && [ ! -f "$cupti_dir/nvidia/cu13/lib/libcupti.so.13" ]; then
     echo "setup: installing CUPTI 13.2 for tests/injection_test.sh (pip nvidia-cuda-cupti==13.2.86 into $cupti_dir)"
     python3 -m pip install --quiet --no-deps --target "$cupti_dir" "nvidia-cuda-cupti==13.2.86" 2>/dev/null ||
@@ -58,4 +71,10 @@ sys.exit(0 if any(glob.glob(os.path.join(p, "cu*", "bin", "nvdisasm")) and glob.
   fi
 else
   echo "setup: no CUDA toolkit; building the host parts only"
+fi
+
+if [ "$with_torch" -eq 1 ] && ! "$root/build/torch-venv/bin/python" -c "import torch, transformers" 2>/dev/null; then
+  echo "setup: installing PyTorch and transformers into $root/build/torch-venv"
+  python3 -m venv "$root/build/torch-venv"
+  "$root/build/torch-venv/bin/pip" install --quiet torch transformers
 fi

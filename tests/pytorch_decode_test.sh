@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # examples/pytorch_decode.py: its argument checks and missing-dependency line always; with PyTorch
-# importable (python3, or $RAFTER_PYTHON), a tiny model's prefill and decode on the CPU with the
+# importable (see below for which Python), a tiny model's prefill and decode on the CPU with the
 # plain-PyTorch Llama (also chosen by --impl auto without transformers; --impl transformers then
 # exits 3), each run checking that the decode steps extended the KV cache; with transformers too,
 # the same with LlamaForCausalLM (whose API moved the cache from `past_key_values` to `cache`) and the
@@ -8,7 +8,9 @@
 # Usage: pytorch_decode_test.sh RAFTER_BINARY SOURCE_DIR
 set -u
 src=${2:?usage: pytorch_decode_test.sh RAFTER_BINARY SOURCE_DIR}
+# The Python: $RAFTER_PYTHON, else the venv `scripts/setup.sh --with-torch` makes, else python3.
 python=${RAFTER_PYTHON:-python3}
+[ -z "${RAFTER_PYTHON:-}" ] && [ -x "$src/build/torch-venv/bin/python" ] && python="$src/build/torch-venv/bin/python"
 command -v "$python" >/dev/null || { echo "SKIP: no $python"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -34,7 +36,7 @@ expect_rc "PyTorch missing" 3 "PyTorch is not installed" "$python" -S "$script" 
 [ "$fail" -eq 0 ] || exit 1
 
 if ! "$python" -c "import torch" 2>/dev/null; then
-  echo "SKIP: $python cannot import torch (set RAFTER_PYTHON to a Python that can)"
+  echo "SKIP: $python cannot import torch (scripts/setup.sh --with-torch makes a venv with it; or set RAFTER_PYTHON)"
   exit 77
 fi
 # run_cpu NAME EXPECTED_IMPL [--hide-transformers] ARGS...: a tiny prefill and 3 decode steps on the CPU.
