@@ -1,4 +1,4 @@
-// A program that makes NVTX calls and exits 7 (tests/injection_test.sh): NVTX3 is header-only, so
+// A program that makes NVTX calls and exits 7 (tests/nvtx_injection_test.sh): NVTX3 is header-only, so
 // its first call loads whatever NVTX_INJECTION64_PATH names and calls InitializeInjectionNvtx2.
 #include <nvtx3/nvToolsExt.h>
 

@@ -56,6 +56,10 @@ runpy.run_path(sys.argv[0], run_name="__main__")' "$hide" "$script" "${tiny[@]}"
     grep -qF -- "$want" "$tmp/out" || { echo "FAIL: $name: output lacks \"$want\""; sed 's/^/  /' "$tmp/out"; fail=1; }
   done
 }
+if ! "$python" -c "import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)" 2>/dev/null; then
+  expect_rc "no CUDA GPU" 3 "no CUDA GPU is available to PyTorch" "$python" "$script" --impl torch
+  [ "$(wc -l <"$tmp/err")" -eq 1 ] || { echo "FAIL: more than one line when no GPU is available"; fail=1; }
+fi
 run_cpu "--impl torch" "plain PyTorch Llama" --impl torch
 run_cpu "auto without transformers" "plain PyTorch Llama" --hide-transformers
 "$python" -c 'import runpy, sys

@@ -8,7 +8,9 @@
    --work-dir and reused while size, seed and layout stay the same (--fresh regenerates, --remove
    deletes them at the end).
 2. Runs, each in its own child process: rafter's importer (rafter_ingest_bench: import_kineto, one
-   thread) and `json.load` in python3, on the plain file, then on the gzip file.
+   thread) and `json.load` in python3, and with --hta-python PYTHON (a Python that imports hta, pip
+   holistictraceanalysis) Holistic Trace Analysis's TraceAnalysis load, on the plain file, then on
+   the gzip file.
 3. Prints for each: MB/s of uncompressed content (10^6 bytes per second) over the wall time of the
    parse itself and over its CPU time (user + system, both timed inside the child around the
    parse), and over the whole child's CPU time (wait4, start to exit), and the child's peak RSS
@@ -21,6 +23,7 @@ of MemAvailable); when json.load needs more it fails and the table says so inste
 
 Usage: ingest_bench.py --bench-binary PATH [--size 2G] [--seed FILE|none] [--layout line|indented]
                        [--work-dir DIR] [--fresh] [--remove] [--no-python] [--python-limit-gb N]
+                       [--hta-python PYTHON]
 """
 import argparse
 import datetime
@@ -51,6 +54,24 @@ with (gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")) as f:
 seconds = time.perf_counter() - start
 cpu_seconds = time.process_time() - cpu_start
 print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "events": len(doc["traceEvents"])}))
+"""
+
+# Holistic Trace Analysis's load of the same file (TraceAnalysis, as its users call it: parse into
+# a pandas DataFrame, align, filter), run by --hta-python. HTA reads a folder of traces.
+HTA_LOAD = r"""
+import json, logging, os, sys, tempfile, time
+logging.disable(logging.WARNING)
+from hta.trace_analysis import TraceAnalysis
+path = sys.argv[1]
+folder = tempfile.mkdtemp()
+os.symlink(os.path.abspath(path), os.path.join(folder, os.path.basename(path)))
+cpu_start = time.process_time()
+start = time.perf_counter()
+analysis = TraceAnalysis(trace_dir=folder, include_last_profiler_step=True)
+seconds = time.perf_counter() - start
+cpu_seconds = time.process_time() - cpu_start
+rank = sorted(analysis.t.traces.keys())[0]
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "events": len(analysis.t.get_trace(rank))}))
 """
 
 
@@ -156,6 +177,8 @@ def main():
     ap.add_argument("--remove", action="store_true", help="delete the generated files at the end")
     ap.add_argument("--no-python", action="store_true", help="measure rafter only")
     ap.add_argument("--python-limit-gb", type=float, default=None)
+    ap.add_argument("--hta-python", default=None,
+                    help="also time Holistic Trace Analysis's load with this Python (it must import hta)")
     args = ap.parse_args()
 
     size = make_kineto_trace.parse_size(args.size)
@@ -199,19 +222,20 @@ def main():
             r["parse_s"] = r["seconds"]
             results[name] = r
             print(row(name, r, content), flush=True)
-        if args.no_python:
-            continue
-        r = measure([sys.executable, "-c", PYTHON_LOAD, path], limit)
-        name = f"python json.load, {label}"
-        if r["status"] != 0:
-            why = "MemoryError" if "MemoryError" in r["stderr"] else r["stderr"].strip().splitlines()[-1:] or ["?"]
-            print(row(name, None, content, f"failed (exit {r['status']}): {why if isinstance(why, str) else why[0]}"
-                      + (f" under an address-space limit of {limit / 1e9:.1f} GB" if limit else "")), flush=True)
-        else:
-            r.update(json.loads(r["stdout"].strip().splitlines()[-1]))
-            r["parse_s"] = r["seconds"]
-            results[name] = r
-            print(row(name, r, content), flush=True)
+        references = [] if args.no_python else [(f"python json.load, {label}", sys.executable, PYTHON_LOAD)]
+        if args.hta_python:
+            references.append((f"HTA TraceAnalysis, {label}", args.hta_python, HTA_LOAD))
+        for name, python, code in references:
+            r = measure([python, "-c", code, path], limit)
+            if r["status"] != 0:
+                why = "MemoryError" if "MemoryError" in r["stderr"] else (r["stderr"].strip().splitlines()[-1:] or ["?"])[0]
+                print(row(name, None, content, f"failed (exit {r['status']}): {why}"
+                          + (f" under an address-space limit of {limit / 1e9:.1f} GB" if limit else "")), flush=True)
+            else:
+                r.update(json.loads(r["stdout"].strip().splitlines()[-1]))
+                r["parse_s"] = r["seconds"]
+                results[name] = r
+                print(row(name, r, content), flush=True)
 
     print()
     after = os.getloadavg()
@@ -231,10 +255,11 @@ def main():
         one_core = rp["cpu_s"] <= rp["wall_s"] * 1.05 + 0.05
         print(f"one core: child CPU time {rp['cpu_s']:.2f} s over {rp['wall_s']:.2f} s wall"
               f" -> {'single-threaded' if one_core else 'MORE than one core busy'}")
-    pp = results.get("python json.load, plain")
-    if rp and pp:
-        print(f"rafter vs json.load (plain): {pp['parse_s'] / rp['parse_s']:.1f}x faster, "
-              f"{pp['peak_rss'] / rp['peak_rss']:.1f}x less memory")
+    for peer in ("python json.load", "HTA TraceAnalysis"):
+        pp = results.get(f"{peer}, plain")
+        if rp and pp:
+            print(f"rafter vs {peer} (plain): {pp['parse_s'] / rp['parse_s']:.1f}x faster, "
+                  f"{pp['peak_rss'] / rp['peak_rss']:.1f}x less memory")
     if args.remove:
         for p in (plain, gz, plain + ".meta"):
             os.remove(p)

@@ -5,10 +5,10 @@
 # PyTorch's cu13 wheels, whose own NVTX handler overflows the stack retrying the missing driver;
 # scripts/setup.sh puts it in build/test-deps/cupti-13.2). Where a driver is present, this test
 # only checks that the program still exits with its own code.
-# Usage: injection_test.sh RAFTER_BINARY SOURCE_DIR
+# Usage: nvtx_injection_test.sh RAFTER_BINARY SOURCE_DIR
 set -u
-rafter=${1:?usage: injection_test.sh RAFTER_BINARY SOURCE_DIR}
-src=${2:?usage: injection_test.sh RAFTER_BINARY SOURCE_DIR}
+rafter=${1:?usage: nvtx_injection_test.sh RAFTER_BINARY SOURCE_DIR}
+src=${2:?usage: nvtx_injection_test.sh RAFTER_BINARY SOURCE_DIR}
 build=$(cd "$(dirname "$rafter")/.." && pwd)
 inject="$build/profiler/librafter_inject.so"
 program="$build/tests/nvtx_program"
