@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/version.hpp"
+#include "profiler/cuda_driver.hpp"
 #include "profiler/cupti_buffer_source.hpp"
 #include "profiler/cupti_call.hpp"
 #include "profiler/metric_set.hpp"
@@ -119,6 +120,10 @@ bool collection_session::start(const collector_config& config) {
   if (m_tracing) return true;
   if (m_failed) return false;
   configure_locked(config);
+  if (std::string why; !cuda_driver_loadable(&why)) {
+    fail("no CUDA driver: " + why);
+    return false;
+  }
   try {
     std::uint32_t version = 0;
     RAFTER_CUPTI_CALL(cuptiGetVersion(&version));

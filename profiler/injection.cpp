@@ -16,6 +16,7 @@
 
 #include "profiler/collection_session.hpp"
 #include "profiler/collector_config.hpp"
+#include "profiler/cuda_driver.hpp"
 
 /// Called by the CUDA driver during cuInit. Returns 1 always: a tracing failure must not fail
 /// CUDA's initialization (it has already printed one warning).
@@ -46,23 +47,11 @@ extern "C" __attribute__((visibility("default"))) int InitializeInjection(void) 
   return 1;
 }
 
-namespace {
-
-/// True when the CUDA driver is in the process or can be loaded into it (it then stays: CUPTI's NVTX
-/// handler loads it next anyway).
-bool cuda_driver_loadable() noexcept {
-  if (dlopen("libcuda.so.1", RTLD_LAZY | RTLD_NOLOAD) != nullptr) return true;
-  return dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL) != nullptr;
-}
-
-}  // namespace
-
 /// NVTX's injection entry point, handed on to CUPTI's (libcupti exports the same name), so that
 /// NVTX ranges become CUPTI MARKER records. Without a CUDA driver there is nothing to trace: it
-/// returns 0 (NVTX calls stay no-ops) and never calls CUPTI, whose handler in CUPTI 13.2 (the
-/// PyTorch cu13 wheels' libcupti) retries loading the driver until the program's stack overflows.
+/// returns 0 (NVTX calls stay no-ops) and never calls CUPTI (see cuda_driver_loadable).
 extern "C" __attribute__((visibility("default"))) int InitializeInjectionNvtx2(const void* (*get_export_table)(std::uint32_t)) {
-  if (!cuda_driver_loadable()) return 0;
+  if (!rafter::profiler::cuda_driver_loadable()) return 0;
   using handler = int (*)(const void* (*)(std::uint32_t));
   Dl_info info{};
   if (dladdr(reinterpret_cast<void*>(&cuptiGetVersion), &info) == 0 || info.dli_fname == nullptr) return 0;

@@ -61,14 +61,13 @@ sys.exit(0 if any(glob.glob(os.path.join(p, "cu*", "bin", "nvdisasm")) and glob.
       python3 -m pip install --quiet --break-system-packages "${wheels[@]}" ||
       echo "setup: could not install cuobjdump/nvdisasm; the SASS tests will be skipped" >&2
   fi
-  # tests/nvtx_injection_test.sh runs an NVTX program under the collector with CUPTI 13.2 too
-  # (PyTorch's cu13 wheels ship it; its NVTX handler overflows the stack without a driver): a
-  # private copy.
+  # tests/injection_without_driver_test.sh runs the collector with CUPTI 13.2 too (PyTorch's cu13
+  # wheels ship it; called without a driver it overflows the stack): a private copy.
   cupti_dir="$root/build/test-deps/cupti-13.2"
   if [ "$cuda_major" = 13 ] && [ ! -f "$cupti_dir/nvidia/cu13/lib/libcupti.so.13" ]; then
-    echo "setup: installing CUPTI 13.2 for tests/nvtx_injection_test.sh (pip nvidia-cuda-cupti==13.2.86 into $cupti_dir)"
+    echo "setup: installing CUPTI 13.2 for tests/injection_without_driver_test.sh (pip, into $cupti_dir)"
     python3 -m pip install --quiet --no-deps --target "$cupti_dir" "nvidia-cuda-cupti==13.2.86" 2>/dev/null ||
-      echo "setup: could not install CUPTI 13.2; tests/nvtx_injection_test.sh checks the toolkit's libcupti only" >&2
+      echo "setup: could not install CUPTI 13.2; tests/injection_without_driver_test.sh checks the toolkit's libcupti only" >&2
   fi
 else
   echo "setup: no CUDA toolkit; building the host parts only"

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# librafter_inject.so on a machine without a CUDA driver: `rafter trace --nvtx` over a program that
+# loads it as the driver would (InitializeInjection) and makes NVTX calls (NVTX_INJECTION64_PATH):
+# the program runs and exits with its own code, and the trace says there was no driver. Once with
+# the toolkit's libcupti, once with CUPTI 13.2 (the libcupti of PyTorch's cu13 wheels, which
+# overflows the stack retrying the missing driver when called; scripts/setup.sh puts a copy in
+# build/test-deps/cupti-13.2). Skipped where a driver is present.
+# Usage: injection_without_driver_test.sh RAFTER_BINARY SOURCE_DIR
+set -u
+rafter=${1:?usage: injection_without_driver_test.sh RAFTER_BINARY SOURCE_DIR}
+src=${2:?usage: injection_without_driver_test.sh RAFTER_BINARY SOURCE_DIR}
+build=$(cd "$(dirname "$rafter")/.." && pwd)
+inject="$build/profiler/librafter_inject.so"
+program="$build/tests/injection_program"
+[ -f "$inject" ] && [ -x "$program" ] ||
+  { echo "SKIP: no collector in this build ($inject, $program): built without CUDA/CUPTI"; exit 77; }
+if ldconfig -p 2>/dev/null | grep -q 'libcuda\.so\.1 '; then
+  echo "SKIP: a CUDA driver is installed here: this test is for machines without one"; exit 77
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+run() {  # run NAME [LD_LIBRARY_PATH]
+  local name=$1 libs=${2:-}
+  "$rafter" trace --nvtx -o "$tmp/t.json" -- env ${libs:+LD_LIBRARY_PATH="$libs"} "$program" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [ "$rc" -ne 7 ] || ! grep -q "injection_program: ran" "$tmp/out"; then
+    echo "FAIL: $name: exit $rc (expected the program's 7)"; sed 's/^/  /' "$tmp/out" "$tmp/err" | tail -6; fail=1; return
+  fi
+  grep -q "CUPTI cannot trace this process (no CUDA driver: " "$tmp/t.json" ||
+    { echo "FAIL: $name: the trace does not say that there is no driver"; sed 's/^/  /' "$tmp/err"; fail=1; }
+}
+run "toolkit libcupti"
+old_cupti="$src/build/test-deps/cupti-13.2/nvidia/cu13/lib"
+if [ -f "$old_cupti/libcupti.so.13" ]; then
+  # The injection library must then load that copy, else this case tests nothing.
+  resolved=$(LD_LIBRARY_PATH="$old_cupti" ldd "$inject" | awk '/libcupti.so.13/ {print $3}')
+  if [ "$resolved" != "$old_cupti/libcupti.so.13" ]; then
+    echo "FAIL: with LD_LIBRARY_PATH, librafter_inject.so loads $resolved, not CUPTI 13.2"; fail=1
+  else
+    run "CUPTI 13.2" "$old_cupti"
+  fi
+else
+  echo "note: no CUPTI 13.2 in $old_cupti (scripts/setup.sh installs it): only the toolkit's libcupti checked"
+fi
+[ "$fail" -eq 0 ] && echo "ok"
+exit "$fail"
