@@ -132,6 +132,7 @@ def plain_llama(args, torch):
             v = self.v_proj(x).view(b, t, kv_heads, head_size).transpose(1, 2)
             q, k = rotate(q, cos, sin), rotate(k, cos, sin)
             if past is not None:
+                assert t == 1, "a call on a cache decodes one token: no causal mask among new tokens"
                 k, v = torch.cat((past[0], k), dim=2), torch.cat((past[1], v), dim=2)
             group = heads // kv_heads
             # Causal within a prefill that starts the cache; a decode step's one query sees it all.
@@ -236,8 +237,11 @@ def main(argv):
     device = torch.device(args.device)
     model.module.to(device=device, dtype=torch.bfloat16).eval()
     prompt = torch.randint(0, args.vocab, (args.batch, args.prompt_len), device=device)
-    nvtx = torch.cuda.nvtx
     on_gpu = device.type == "cuda"
+    if torch.backends.cuda.is_built():
+        range_push, range_pop = torch.cuda.nvtx.range_push, torch.cuda.nvtx.range_pop
+    else:  # a CPU-only PyTorch has no NVTX
+        range_push, range_pop = (lambda name: None), (lambda: None)
 
     def synchronize():
         if on_gpu:
@@ -246,23 +250,23 @@ def main(argv):
     with torch.inference_mode():
         synchronize()
         start = time.perf_counter()
-        nvtx.range_push("prefill")
+        range_push("prefill")
         logits, cache = model.prefill(prompt)
         token = logits.argmax(dim=-1, keepdim=True)
-        nvtx.range_pop()
+        range_pop()
         synchronize()
         prefill_s = time.perf_counter() - start
 
         generated = [token]
         start = time.perf_counter()
-        nvtx.range_push("decode")
+        range_push("decode")
         for _ in range(args.decode_steps):
-            nvtx.range_push("decode_step")
+            range_push("decode_step")
             logits, cache = model.decode(token, cache)
             token = logits.argmax(dim=-1, keepdim=True)
             generated.append(token)
-            nvtx.range_pop()
-        nvtx.range_pop()
+            range_pop()
+        range_pop()
         synchronize()
         decode_s = time.perf_counter() - start
 

@@ -4,7 +4,8 @@
 # the program runs and exits with its own code, and the trace says there was no driver. Once with
 # the toolkit's libcupti, once with CUPTI 13.2 (the libcupti of PyTorch's cu13 wheels, which
 # overflows the stack retrying the missing driver when called; scripts/setup.sh puts a copy in
-# build/test-deps/cupti-13.2). Skipped where a driver is present.
+# build/test-deps/cupti-13.2), and once more with the toolkit's stub libcuda found as libcuda.so.1
+# (as some containers have it), which loads but is no driver. Skipped where a driver is present.
 # Usage: injection_without_driver_test.sh RAFTER_BINARY SOURCE_DIR
 set -u
 rafter=${1:?usage: injection_without_driver_test.sh RAFTER_BINARY SOURCE_DIR}
@@ -14,7 +15,10 @@ inject="$build/profiler/librafter_inject.so"
 program="$build/tests/injection_program"
 [ -f "$inject" ] && [ -x "$program" ] ||
   { echo "SKIP: no collector in this build ($inject, $program): built without CUDA/CUPTI"; exit 77; }
-if ldconfig -p 2>/dev/null | grep -q 'libcuda\.so\.1 '; then
+# A working driver is one that answers cuDriverGetVersion (the toolkit's stub returns 34).
+if python3 -c 'import ctypes, sys
+v = ctypes.c_int()
+sys.exit(0 if ctypes.CDLL("libcuda.so.1").cuDriverGetVersion(ctypes.byref(v)) == 0 else 1)' 2>/dev/null; then
   echo "SKIP: a CUDA driver is installed here: this test is for machines without one"; exit 77
 fi
 tmp=$(mktemp -d)
@@ -43,6 +47,15 @@ if [ -f "$old_cupti/libcupti.so.13" ]; then
   fi
 else
   echo "note: no CUPTI 13.2 in $old_cupti (scripts/setup.sh installs it): only the toolkit's libcupti checked"
+  old_cupti=""
+fi
+stub=$(ls /usr/local/cuda/lib64/stubs/libcuda.so "$(dirname "$(command -v nvcc 2>/dev/null || echo /nonexistent)")"/../lib64/stubs/libcuda.so 2>/dev/null | head -1)
+if [ -n "$stub" ]; then
+  mkdir -p "$tmp/stub" && cp "$stub" "$tmp/stub/libcuda.so.1"
+  run "the toolkit's stub as libcuda.so.1${old_cupti:+, CUPTI 13.2}" "$tmp/stub${old_cupti:+:$old_cupti}"
+  grep -q "CUDA_ERROR_STUB_LIBRARY" "$tmp/t.json" || { echo "FAIL: the trace does not name the stub"; fail=1; }
+else
+  echo "note: no stub libcuda.so in the toolkit: the stub case not checked"
 fi
 [ "$fail" -eq 0 ] && echo "ok"
 exit "$fail"

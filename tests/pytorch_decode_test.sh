@@ -30,8 +30,8 @@ expect_rc() {  # expect_rc NAME RC ERR_SUBSTRING ARGS...
 expect_rc "heads not dividing hidden" 2 "--hidden must divide by --heads" "$python" "$script" --hidden 100 --heads 16
 expect_rc "negative decode steps" 2 "--decode-steps must not be negative" "$python" "$script" --decode-steps -1
 expect_rc "unknown device" 2 "invalid choice" "$python" "$script" --device tpu
-# -S hides site-packages, so PyTorch cannot be imported: one line, exit 3.
-expect_rc "PyTorch missing" 3 "PyTorch is not installed" "$python" -S "$script" "${tiny[@]}"
+# -S hides site-packages and -E PYTHONPATH, so PyTorch cannot be imported: one line, exit 3.
+expect_rc "PyTorch missing" 3 "PyTorch is not installed" "$python" -S -E "$script" "${tiny[@]}"
 [ "$(wc -l <"$tmp/err")" -eq 1 ] || { echo "FAIL: more than one line when PyTorch is missing"; fail=1; }
 [ "$fail" -eq 0 ] || exit 1
 
@@ -69,6 +69,25 @@ runpy.run_path(sys.argv[0], run_name="__main__")' "$script" "${tiny[@]}" --impl 
 rc=$?
 { [ "$rc" -eq 3 ] && grep -q "transformers is not installed" "$tmp/err"; } ||
   { echo "FAIL: --impl transformers without transformers: exit $rc, expected 3 and the reason"; fail=1; }
+
+# A model whose decode ignores the cache (as a cache argument under a name the model does not take
+# would): exit 1, naming the count.
+"$python" - "$script" "${tiny[@]}" --impl torch --decode-steps 2 >"$tmp/out" 2>"$tmp/err" <<'PY'
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("pytorch_decode", sys.argv[1])
+example = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(example)
+build = example.plain_llama
+def forgetful(args, torch):
+    model = build(args, torch)
+    model.decode = lambda ids, cache: model(ids, None)
+    return model
+example.plain_llama = forgetful
+sys.exit(example.main(sys.argv[2:]))
+PY
+rc=$?
+{ [ "$rc" -eq 1 ] && grep -q "the KV cache holds 1 tokens after decoding, expected 10" "$tmp/err"; } ||
+  { echo "FAIL: a decode that ignores the cache: exit $rc, expected 1 and the counts"; sed 's/^/  /' "$tmp/err"; fail=1; }
 
 if ! "$python" -c "import transformers" 2>/dev/null; then
   echo "note: $python cannot import transformers: its LlamaForCausalLM and the equivalence were not checked"

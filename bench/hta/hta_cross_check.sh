@@ -7,8 +7,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-rafter=${1:-$root/build/dev/cli/rafter}
-shift || true
+rafter=$root/build/dev/cli/rafter
+if [ $# -gt 0 ] && [[ $1 != -* ]]; then rafter=$1; shift; fi
 [ -x "$rafter" ] || { echo "no rafter binary at $rafter (build first: cmake --build --preset dev)" >&2; exit 2; }
 venv=${RAFTER_HTA_VENV:-$root/build/hta-venv}
 if ! "$venv/bin/python" -c "import hta" 2>/dev/null; then

@@ -175,7 +175,7 @@ def main():
     ap.add_argument("--work-dir", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "rafter_bench_ingest"))
     ap.add_argument("--fresh", action="store_true", help="regenerate the trace even when a matching one exists")
     ap.add_argument("--remove", action="store_true", help="delete the generated files at the end")
-    ap.add_argument("--no-python", action="store_true", help="measure rafter only")
+    ap.add_argument("--no-python", action="store_true", help="measure rafter only (no json.load, no HTA)")
     ap.add_argument("--python-limit-gb", type=float, default=None)
     ap.add_argument("--hta-python", default=None,
                     help="also time Holistic Trace Analysis's load with this Python (it must import hta)")
@@ -223,7 +223,7 @@ def main():
             results[name] = r
             print(row(name, r, content), flush=True)
         references = [] if args.no_python else [(f"python json.load, {label}", sys.executable, PYTHON_LOAD)]
-        if args.hta_python:
+        if args.hta_python and not args.no_python:
             references.append((f"HTA TraceAnalysis, {label}", args.hta_python, HTA_LOAD))
         for name, python, code in references:
             r = measure([python, "-c", code, path], limit)
