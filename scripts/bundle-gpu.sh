@@ -39,7 +39,8 @@ done
 
 # Every test of the ctest label `gpu` (tests/CMakeLists.txt, RAFTER_GPU_TESTS).
 gpu_tests=(chase_bench_test core_bench_test cuda_sweep_test gpu_session_test mma_bench_test smem_bench_test
-           stream_bench_test wgmma_bench_test gemm_bench_test host_link_bench_test p2p_bench_test nccl_bench_test)
+           stream_bench_test wgmma_bench_test gemm_bench_test host_link_bench_test p2p_bench_test nccl_bench_test
+           collection_session_gpu_test)
 # The reference LLM workload's GPU test (workloads/llm/tests/gpu_model_test.cpp).
 llm_tests=(llm_gpu_model_test)
 

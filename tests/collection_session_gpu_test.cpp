@@ -1,0 +1,153 @@
+// collection_session on a GPU (label `gpu`; skipped without one), in a test binary of its own (the
+// session is process-wide): a known workload traced in process, and every record checked against
+// what was launched: plain launches on two streams, a device-to-host copy and a memset, and a CUDA
+// graph of three kernel nodes launched four times (recorded per node, with graph and node ids). The
+// activity decoder's unit tests feed hand-built records; this is the same path with CUPTI's own.
+#include <gtest/gtest.h>
+
+#ifndef RAFTER_HAVE_CUPTI
+TEST(collection_session_gpu, needs_cupti) { GTEST_SKIP() << "built without CUDA/CUPTI: the collector is not built"; }
+#else
+
+#include <cuda_runtime.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/trace.hpp"
+#include "microbench/cuda/kernels/stream_kernels.hpp"
+#include "profiler/collection_session.hpp"
+#include "profiler/collector_config.hpp"
+#include "profiler/cuda_driver.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using rafter::profiler::collection_session;
+
+constexpr int k_stream_a_launches = 10;
+constexpr int k_stream_b_launches = 5;
+constexpr int k_graph_nodes = 3;
+constexpr int k_graph_launches = 4;
+constexpr std::size_t k_vectors = 1 << 16;  // 16-byte vectors: 1 MiB
+constexpr std::size_t k_bytes = k_vectors * 16;
+constexpr const char* k_kernel = "rafter_stream_write_kernel";
+
+#define CUDA_OK(call) ASSERT_EQ((call), cudaSuccess) << #call << ": " << cudaGetErrorString(cudaGetLastError())
+
+TEST(collection_session_gpu, records_every_launch_copy_memset_and_graph_node_on_a_gpu) {
+  std::string why;
+  if (!rafter::profiler::cuda_driver_loadable(&why)) GTEST_SKIP() << "no CUDA driver: " << why;
+  int devices = 0;
+  if (cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0) GTEST_SKIP() << "no CUDA GPU can be used here";
+
+  rafter::profiler::collector_config config;
+  config.output = fs::temp_directory_path() / ("collection_session_gpu_test_" + std::to_string(::getpid()) + ".json");
+  auto& session = collection_session::instance();
+  ASSERT_TRUE(session.start(config)) << "CUPTI could not trace on this GPU (see the warning above)";
+
+  void* buffer = nullptr;
+  CUDA_OK(cudaMalloc(&buffer, k_bytes));
+  std::vector<unsigned char> host(k_bytes);
+  cudaStream_t a = nullptr, b = nullptr, g = nullptr;
+  CUDA_OK(cudaStreamCreateWithFlags(&a, cudaStreamNonBlocking));
+  CUDA_OK(cudaStreamCreateWithFlags(&b, cudaStreamNonBlocking));
+  CUDA_OK(cudaStreamCreateWithFlags(&g, cudaStreamNonBlocking));
+  for (int i = 0; i < k_stream_a_launches; ++i) CUDA_OK(rafter::cuda::launch_stream_write(4, buffer, k_vectors, 1, a));
+  CUDA_OK(cudaStreamSynchronize(a));
+  for (int i = 0; i < k_stream_b_launches; ++i) CUDA_OK(rafter::cuda::launch_stream_write(4, buffer, k_vectors, 2, b));
+  CUDA_OK(cudaMemcpyAsync(host.data(), buffer, k_bytes, cudaMemcpyDeviceToHost, b));
+  CUDA_OK(cudaMemsetAsync(buffer, 0, k_bytes, b));
+  CUDA_OK(cudaStreamSynchronize(b));
+
+  cudaGraph_t graph = nullptr;
+  cudaGraphExec_t exec = nullptr;
+  CUDA_OK(cudaStreamBeginCapture(g, cudaStreamCaptureModeThreadLocal));
+  for (int i = 0; i < k_graph_nodes; ++i) CUDA_OK(rafter::cuda::launch_stream_write(4, buffer, k_vectors, 3, g));
+  CUDA_OK(cudaStreamEndCapture(g, &graph));
+  CUDA_OK(cudaGraphInstantiate(&exec, graph, 0));
+  for (int i = 0; i < k_graph_launches; ++i) CUDA_OK(cudaGraphLaunch(exec, g));
+  CUDA_OK(cudaStreamSynchronize(g));
+  CUDA_OK(cudaDeviceSynchronize());
+
+  session.stop();  // flushes every buffer and writes config.output
+  const rafter::trace t = rafter::load_trace(config.output);
+  fs::remove(config.output);  // (the at-exit write puts it back; it is in the temp directory)
+  CUDA_OK(cudaGraphExecDestroy(exec));
+  CUDA_OK(cudaGraphDestroy(graph));
+  for (cudaStream_t s : {a, b, g}) CUDA_OK(cudaStreamDestroy(s));
+  CUDA_OK(cudaFree(buffer));
+
+  // Nothing lost, nothing malformed.
+  EXPECT_EQ(t.source.counters.count("dropped_records"), 0u) << "CUPTI dropped records";
+  for (const auto& [name, value] : t.source.counters) {
+    EXPECT_NE(name.rfind("invalid_timestamps.", 0), 0u) << name << " = " << value;
+  }
+
+  cudaDeviceProp prop{};
+  CUDA_OK(cudaGetDeviceProperties(&prop, 0));
+  ASSERT_FALSE(t.devices.empty());
+  EXPECT_EQ(t.devices.front().name, prop.name);
+
+  // Every launch is one kernel record. Plain launches: by stream, in order, one correlation id
+  // each. Graph launches: every node once per launch, with graph and node ids (the nodes of one
+  // graph launch share that launch's correlation id; the stream CUPTI reports is not checked).
+  std::map<std::int64_t, std::vector<const rafter::trace_kernel*>> plain_by_stream;
+  std::vector<const rafter::trace_kernel*> graph_kernels;
+  std::set<std::int64_t> correlation_ids;
+  for (const auto& k : t.kernels) {
+    if (k.name.view().find(k_kernel) == std::string_view::npos) continue;
+    EXPECT_GT(k.start_ns, 0);
+    EXPECT_GT(k.end_ns, k.start_ns);
+    if (k.graph_id) {
+      graph_kernels.push_back(&k);
+      continue;
+    }
+    plain_by_stream[k.stream].push_back(&k);
+    if (k.correlation_id) {
+      EXPECT_TRUE(correlation_ids.insert(*k.correlation_id).second) << "repeated correlation id";
+    }
+  }
+  const auto in_order = [](std::vector<const rafter::trace_kernel*> ks, const std::string& what) {
+    std::sort(ks.begin(), ks.end(), [](auto* x, auto* y) { return x->start_ns < y->start_ns; });
+    for (std::size_t i = 1; i < ks.size(); ++i) EXPECT_GE(ks[i]->start_ns, ks[i - 1]->end_ns) << what << " overlap";
+  };
+  std::vector<std::size_t> sizes;
+  for (const auto& [stream, ks] : plain_by_stream) {
+    sizes.push_back(ks.size());
+    in_order(ks, "kernels of stream " + std::to_string(stream));
+  }
+  std::sort(sizes.begin(), sizes.end());
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{std::size_t{k_stream_b_launches}, std::size_t{k_stream_a_launches}}))
+      << "plain launches per stream; " << t.kernels.size() << " kernel records in all";
+
+  ASSERT_EQ(graph_kernels.size(), std::size_t{k_graph_nodes * k_graph_launches}) << "graph kernel records";
+  in_order(graph_kernels, "the graph's kernels (a chain, launched on one stream)");
+  std::map<std::int64_t, int> launches_per_node;
+  for (const auto* k : graph_kernels) {
+    ASSERT_TRUE(k->graph_node_id.has_value()) << "a graph kernel without its node id";
+    ++launches_per_node[*k->graph_node_id];
+  }
+  EXPECT_EQ(launches_per_node.size(), std::size_t{k_graph_nodes}) << "distinct graph node ids";
+  for (const auto& [node, n] : launches_per_node) EXPECT_EQ(n, k_graph_launches) << "launches of node " << node;
+
+  // The copy and the memset, with their sizes.
+  int d2h = 0, memsets = 0;
+  for (const auto& c : t.copies) {
+    if (c.kind == "d2h" && c.bytes == static_cast<double>(k_bytes)) ++d2h;
+    if (c.kind == "memset" && c.bytes == static_cast<double>(k_bytes)) ++memsets;
+    EXPECT_GE(c.end_ns, c.start_ns);
+  }
+  EXPECT_EQ(d2h, 1);
+  EXPECT_EQ(memsets, 1);
+}
+
+}  // namespace
+
+#endif
