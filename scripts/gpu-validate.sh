@@ -582,15 +582,13 @@ fi
 if [ "$llm" -eq 1 ]; then
   # (f) A PyTorch program, unchanged, under the collector: examples/pytorch_decode.py (a small Llama,
   #     random weights: transformers' where it is installed, else the plain-PyTorch one), activity
-  #     and NVTX ranges. The collector loads into this
-  #     machine's Python, so the bundle must run on the system glibc; rafter runs without the
-  #     bundle's lib/ in LD_LIBRARY_PATH, which the child inherits (PyTorch needs this machine's
-  #     libstdc++; activity tracing needs no libnvperf).
+  #     and NVTX ranges. The collector loads into this machine's Python (its glibc and libstdc++,
+  #     and torch's own libcupti when torch ships one), so that is probed first, after importing
+  #     torch, as in the run. rafter runs (on the bundle's glibc where needed) without the bundle's
+  #     lib/ in LD_LIBRARY_PATH, which the child would inherit (activity tracing needs no libnvperf).
   torch_python=${RAFTER_PYTHON:-python3}
   torch_why=""
-  if [ ${#loader[@]} -gt 0 ]; then
-    torch_why="the bundle runs on its own glibc here: the collector cannot load into this machine's Python"
-  elif ! torch_versions=$("$torch_python" -c 'import torch
+  if ! torch_versions=$("$torch_python" -c 'import torch
 try:
     import transformers
     model = f"transformers {transformers.__version__} LlamaForCausalLM"
@@ -598,15 +596,17 @@ except ImportError:
     model = "no transformers: the plain-PyTorch Llama"
 print(f"torch {torch.__version__}, {model}")' 2>/dev/null); then
     torch_why="$torch_python cannot import torch; set RAFTER_PYTHON to a Python that can"
+  elif ! probe=$("$torch_python" -c 'import ctypes, sys, torch; ctypes.CDLL(sys.argv[1])' "$bundle/lib/librafter_inject.so" 2>&1); then
+    torch_why="the collector cannot load into $torch_python: $(printf '%s\n' "$probe" | tail -1)"
   fi
   if [ -n "$torch_why" ]; then
     steps+=("skipped PyTorch trace ($torch_why)")
   else
     note "PyTorch trace: $torch_python, $torch_versions"
-    step "trace examples/pytorch_decode.py (activity, --nvtx)" 150 "${llm_env[@]}" "$bundle/bin/rafter" trace --nvtx \
+    step "trace examples/pytorch_decode.py (activity, --nvtx)" 150 "${llm_env[@]}" "${loader[@]}" "$bundle/bin/rafter" trace --nvtx \
       -o "$out/pytorch.trace.json.gz" -- "$torch_python" "$bundle/examples/pytorch_decode.py"
     if [ -f "$out/pytorch.trace.json.gz" ]; then
-      step "analyze the PyTorch trace" 60 "${llm_env[@]}" "$bundle/bin/rafter" analyze "$out/pytorch.trace.json.gz" \
+      step "analyze the PyTorch trace" 60 "${llm_env[@]}" "${loader[@]}" "$bundle/bin/rafter" analyze "$out/pytorch.trace.json.gz" \
         "${machine_arg[@]}" -o "$out/pytorch.analysis.json" --html "$out/pytorch.analysis.html" --markdown "$out/pytorch.analysis.md"
     fi
   fi

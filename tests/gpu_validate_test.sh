@@ -11,7 +11,7 @@
 # - --llm-only into the same --out keeps the profile it analyzes against, drops old LLM results,
 #   and runs the workload's numerics test once, before its trace; it traces the PyTorch example with
 #   the Python that imports torch ($RAFTER_PYTHON), and lists it as skipped, with the reason, where
-#   that Python cannot.
+#   that Python cannot, or where the collector cannot load into it.
 # Usage: gpu_validate_test.sh RAFTER_BINARY SOURCE_DIR
 set -u
 rafter=${1:?usage: gpu_validate_test.sh RAFTER_BINARY SOURCE_DIR}
@@ -87,7 +87,10 @@ EOF
 # Pythons that can and cannot import torch (only the import check runs them).
 printf '#!/bin/sh\necho "torch 9.9 (stub), no transformers: the plain-PyTorch Llama"\n' >"$tmp/path/torch-python"
 printf '#!/bin/sh\necho "ModuleNotFoundError: No module named torch" >&2\nexit 1\n' >"$tmp/path/bare-python"
-chmod +x "$tmp/path/torch-python" "$tmp/path/bare-python"
+# ... and one that imports torch but cannot load the collector (called with the library's path).
+printf '#!/bin/sh\nif [ $# -ge 3 ]; then echo "OSError: version GLIBC_2.36 not found (stub)" >&2; exit 1; fi\necho "torch 9.9 (stub)"\n' \
+  >"$tmp/path/old-glibc-python"
+chmod +x "$tmp/path/torch-python" "$tmp/path/bare-python" "$tmp/path/old-glibc-python"
 chmod +x "$b/bin/rafter" "$b/tests/sass_test.sh" "$b/tests/p2p_bench_test" "$b/tests/llm_gpu_model_test" "$tmp/path/nvidia-smi"
 [ -n "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("links", []))' "$src/configs/hardware/h100_sxm5.json")" ] ||
   { echo "FAIL: configs/hardware/h100_sxm5.json has no links to tell the interconnect suite by"; fail=1; }
@@ -164,6 +167,10 @@ grep -qx -- "trace --nvtx -o $out/pytorch.trace.json.gz -- torch-python $b/examp
 RAFTER_PYTHON=bare-python bash "$b/scripts/gpu-validate.sh" --out "$out" --llm-only >"$tmp/bare.out" 2>&1
 grep -q 'skipped PyTorch trace (bare-python cannot import torch;' "$out/summary.md" 2>/dev/null ||
   { echo "FAIL: without torch, the PyTorch trace is not listed as skipped with the reason"; cat "$out/summary.md"; fail=1; }
+RAFTER_PYTHON=old-glibc-python bash "$b/scripts/gpu-validate.sh" --out "$out" --llm-only >"$tmp/old.out" 2>&1
+grep -q 'skipped PyTorch trace (the collector cannot load into old-glibc-python: OSError: version GLIBC_2.36 not found (stub))' \
+  "$out/summary.md" 2>/dev/null ||
+  { echo "FAIL: a Python the collector cannot load into is not listed as skipped with the reason"; cat "$out/summary.md"; fail=1; }
 if [ "$fail" -ne 0 ]; then
   echo "--- gpu-validate output:"; cat "$tmp/run.out"
 else
