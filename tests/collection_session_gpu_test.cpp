@@ -1,8 +1,10 @@
 // collection_session on a GPU (label `gpu`; skipped without one), in a test binary of its own (the
 // session is process-wide): a known workload traced in process, and every record checked against
-// what was launched: plain launches on two streams, a device-to-host copy and a memset, and a CUDA
-// graph of three kernel nodes launched four times (recorded per node, with graph and node ids). The
-// activity decoder's unit tests feed hand-built records; this is the same path with CUPTI's own.
+// what was launched: plain launches on two streams, a device-to-host copy and a memset, a CUDA
+// graph of three kernel nodes launched four times (recorded per node, with graph and node ids), and
+// one FP32 FMA kernel whose Range Profiler counters (--metrics roofline, selected by name) must
+// count exactly the FFMAs it executes. The activity decoder's unit tests feed hand-built records;
+// this is the same path with CUPTI's own.
 #include <gtest/gtest.h>
 
 #ifndef RAFTER_HAVE_CUPTI
@@ -20,7 +22,11 @@ TEST(collection_session_gpu, needs_cupti) { GTEST_SKIP() << "built without CUDA/
 #include <string_view>
 #include <vector>
 
+#include "core/config_paths.hpp"
 #include "core/trace.hpp"
+#include "microbench/cuda/kernel_catalog.hpp"
+#include "microbench/cuda/kernel_counts.hpp"
+#include "microbench/cuda/kernels/core_kernels.hpp"
 #include "microbench/cuda/kernels/stream_kernels.hpp"
 #include "profiler/collection_session.hpp"
 #include "profiler/collector_config.hpp"
@@ -38,10 +44,14 @@ constexpr int k_graph_launches = 4;
 constexpr std::size_t k_vectors = 1 << 16;  // 16-byte vectors: 1 MiB
 constexpr std::size_t k_bytes = k_vectors * 16;
 constexpr const char* k_kernel = "rafter_stream_write_kernel";
+constexpr const char* k_counted_kernel = "rafter_fp32_fma_kernel";
+constexpr int k_fma_blocks = 8;
+constexpr int k_fma_outer = 4;
+constexpr const char* k_ffma = "smsp__sass_thread_inst_executed_op_ffma_pred_on.sum";
 
 #define CUDA_OK(call) ASSERT_EQ((call), cudaSuccess) << #call << ": " << cudaGetErrorString(cudaGetLastError())
 
-TEST(collection_session_gpu, records_every_launch_copy_memset_and_graph_node_on_a_gpu) {
+TEST(collection_session_gpu, records_launches_copies_graph_nodes_and_exact_counters_on_a_gpu) {
   std::string why;
   if (!rafter::profiler::cuda_driver_loadable(&why)) GTEST_SKIP() << "no CUDA driver: " << why;
   int devices = 0;
@@ -49,6 +59,11 @@ TEST(collection_session_gpu, records_every_launch_copy_memset_and_graph_node_on_
 
   rafter::profiler::collector_config config;
   config.output = fs::temp_directory_path() / ("collection_session_gpu_test_" + std::to_string(::getpid()) + ".json");
+  config.roofline_metrics = true;
+  const auto configs = rafter::find_config_dir();  // the source tree's, or the bundle's ($RAFTER_CONFIG_DIR)
+  ASSERT_TRUE(configs.has_value()) << "no configs/ directory found";
+  config.metrics_file = *configs / "collector_metrics.json";
+  config.kernel_regex = k_counted_kernel;
   auto& session = collection_session::instance();
   ASSERT_TRUE(session.start(config)) << "CUPTI could not trace on this GPU (see the warning above)";
 
@@ -59,6 +74,16 @@ TEST(collection_session_gpu, records_every_launch_copy_memset_and_graph_node_on_
   CUDA_OK(cudaStreamCreateWithFlags(&a, cudaStreamNonBlocking));
   CUDA_OK(cudaStreamCreateWithFlags(&b, cudaStreamNonBlocking));
   CUDA_OK(cudaStreamCreateWithFlags(&g, cudaStreamNonBlocking));
+  // The counted kernel: every thread runs core_chains x core_unroll FFMAs per outer trip.
+  const std::size_t fma_threads = std::size_t{k_fma_blocks} * rafter::cuda::core_threads_per_block;
+  void* fma_in = nullptr;
+  void* fma_out = nullptr;
+  CUDA_OK(cudaMalloc(&fma_in, fma_threads * rafter::cuda::core_chains * sizeof(float)));
+  CUDA_OK(cudaMalloc(&fma_out, fma_threads * rafter::cuda::core_chains * sizeof(float)));
+  CUDA_OK(cudaMemset(fma_in, 0, fma_threads * rafter::cuda::core_chains * sizeof(float)));
+  CUDA_OK(rafter::cuda::launch_core_kernel(rafter::cuda::core_op::fp32_fma, k_fma_blocks, fma_in, fma_out, 0x3f800000u,
+                                           0x3f000000u, k_fma_outer, nullptr, a));
+  CUDA_OK(cudaStreamSynchronize(a));
   for (int i = 0; i < k_stream_a_launches; ++i) CUDA_OK(rafter::cuda::launch_stream_write(4, buffer, k_vectors, 1, a));
   CUDA_OK(cudaStreamSynchronize(a));
   for (int i = 0; i < k_stream_b_launches; ++i) CUDA_OK(rafter::cuda::launch_stream_write(4, buffer, k_vectors, 2, b));
@@ -83,6 +108,8 @@ TEST(collection_session_gpu, records_every_launch_copy_memset_and_graph_node_on_
   CUDA_OK(cudaGraphDestroy(graph));
   for (cudaStream_t s : {a, b, g}) CUDA_OK(cudaStreamDestroy(s));
   CUDA_OK(cudaFree(buffer));
+  CUDA_OK(cudaFree(fma_in));
+  CUDA_OK(cudaFree(fma_out));
 
   // Nothing lost, nothing malformed.
   EXPECT_EQ(t.source.counters.count("dropped_records"), 0u) << "CUPTI dropped records";
@@ -136,6 +163,26 @@ TEST(collection_session_gpu, records_every_launch_copy_memset_and_graph_node_on_
   }
   EXPECT_EQ(launches_per_node.size(), std::size_t{k_graph_nodes}) << "distinct graph node ids";
   for (const auto& [node, n] : launches_per_node) EXPECT_EQ(n, k_graph_launches) << "launches of node " << node;
+
+  // Counters: only the selected kernel has them, and its FFMA count is exact.
+  std::string warnings;
+  for (const auto& w : t.source.warnings) warnings += "\n  " + w;
+  std::vector<const rafter::trace_kernel*> counted;
+  for (const auto& k : t.kernels) {
+    if (k.name.view().find(k_counted_kernel) != std::string_view::npos) {
+      counted.push_back(&k);
+    } else {
+      EXPECT_FALSE(k.metrics.has_value()) << k.name.view() << " has counters but was not selected";
+    }
+  }
+  ASSERT_EQ(counted.size(), 1u) << "records of the counted kernel (kernel replay must not add any)" << warnings;
+  ASSERT_TRUE(counted.front()->metrics.has_value()) << "the selected kernel has no counters:" << warnings;
+  const auto& m = *counted.front()->metrics;
+  const double ffma = static_cast<double>(fma_threads) * rafter::cuda::core_chains * rafter::cuda::core_unroll * k_fma_outer;
+  ASSERT_EQ(m.raw.count(k_ffma), 1u) << "no " << k_ffma << warnings;
+  EXPECT_EQ(m.raw.at(k_ffma), ffma) << "FFMAs counted";
+  ASSERT_EQ(m.flop.count("fp32.cuda_core"), 1u);
+  EXPECT_EQ(m.flop.at("fp32.cuda_core"), 2 * ffma) << "FP32 FLOP (2 per FFMA, no FADD or FMUL in the kernel)";
 
   // The copy and the memset, with their sizes.
   int d2h = 0, memsets = 0;
