@@ -449,6 +449,11 @@ if [ "$llm_ok" -eq 1 ]; then
   #     dims 32/64/128, GQA, split-KV decode): seconds, and it tells a kernel bug from a tool bug.
   [ -x "$bundle/tests/llm_gpu_model_test" ] &&
     step "test llm_gpu_model_test" 60 "${llm_loader[@]}" "$bundle/tests/llm_gpu_model_test" --gtest_color=no
+  #     The collector on a known workload (launches, copies, graph nodes, exact FFMA counters):
+  #     seconds, and it tells a collector bug from a workload bug before the traces below.
+  [ -x "$bundle/tests/collection_session_gpu_test" ] &&
+    step "test collection_session_gpu_test" 60 "${collector_env[@]}" "${llm_loader[@]}" \
+      "$bundle/tests/collection_session_gpu_test" --gtest_color=no
   # (a) Activity only, with NVTX ranges (phases, layers, operators).
   step "trace rafter-llm (activity, --nvtx)" 90 "${rafter_cmd[@]}" trace --nvtx -o "$out/llm.trace.json.gz" -- "${llm_cmd[@]}" --counts
   # (b) Counters for the last launches of the same run (kernel replay serializes them): skip all
@@ -565,7 +570,9 @@ fi
 if [ "$characterize" -eq 1 ]; then
   for t in "$bundle"/tests/*_test; do
     [ "$(basename "$t")" = cuda_sweep_test ] && continue
-    [ "$(basename "$t")" = llm_gpu_model_test ] && [ "$llm_ok" -eq 1 ] && continue  # run before the LLM trace
+    case "$(basename "$t")" in  # run before the LLM traces
+      llm_gpu_model_test|collection_session_gpu_test) [ "$llm_ok" -eq 1 ] && continue ;;
+    esac
     step "test $(basename "$t")" 60 "${loader[@]}" "$t" --gtest_color=no
   done
 fi

@@ -8,6 +8,7 @@
 #   listed FAILED (exit 1), an earlier run's profile of that suite is not merged in, the archive's
 #   top folder is the GPU's slug, a test's skip reason is listed, stale results are gone; a suite
 #   that stopped partway (exit 3, its profile written) is merged and listed FAILED.
+# - A full run runs the workload's numerics test and the collector's GPU test once each.
 # - --llm-only into the same --out keeps the profile it analyzes against, drops old LLM results,
 #   and runs the workload's numerics test once, before its trace; it traces the PyTorch example with
 #   the Python that imports torch ($RAFTER_PYTHON), and lists it as skipped, with the reason, where
@@ -44,6 +45,7 @@ echo "needs two GPUs; this machine has 1"
 echo "[  SKIPPED ] p2p_bench.copies_between_two_gpus (0 ms)"
 EOF
 printf '#!/bin/sh\necho "[  PASSED  ] 5 tests."\n' >"$b/tests/llm_gpu_model_test"
+printf '#!/bin/sh\necho "[  PASSED  ] 1 test."\n' >"$b/tests/collection_session_gpu_test"
 cat >"$b/bin/rafter" <<EOF
 #!/usr/bin/env bash
 # Stub: devices and sweep fake a GPU (STUB_NO_GPU=1: none; STUB_FAIL_SUITE: that suite fails).
@@ -91,7 +93,8 @@ printf '#!/bin/sh\necho "ModuleNotFoundError: No module named torch" >&2\nexit 1
 printf '#!/bin/sh\nif [ $# -ge 3 ]; then echo "OSError: version GLIBC_2.36 not found (stub)" >&2; exit 1; fi\necho "torch 9.9 (stub)"\n' \
   >"$tmp/path/old-glibc-python"
 chmod +x "$tmp/path/torch-python" "$tmp/path/bare-python" "$tmp/path/old-glibc-python"
-chmod +x "$b/bin/rafter" "$b/tests/sass_test.sh" "$b/tests/p2p_bench_test" "$b/tests/llm_gpu_model_test" "$tmp/path/nvidia-smi"
+chmod +x "$b/bin/rafter" "$b/tests/sass_test.sh" "$b/tests/p2p_bench_test" "$b/tests/llm_gpu_model_test" \
+  "$b/tests/collection_session_gpu_test" "$tmp/path/nvidia-smi"
 [ -n "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("links", []))' "$src/configs/hardware/h100_sxm5.json")" ] ||
   { echo "FAIL: configs/hardware/h100_sxm5.json has no links to tell the interconnect suite by"; fail=1; }
 export PATH="$tmp/path:$PATH"
@@ -155,10 +158,11 @@ RAFTER_PYTHON=torch-python bash "$b/scripts/gpu-validate.sh" --out "$out" --llm-
 cmp -s "$out/profile.json" "$tmp/profile.before.json" || { echo "FAIL: --llm-only removed or changed profile.json"; fail=1; }
 [ ! -e "$out/llm.analysis.md" ] || { echo "FAIL: --llm-only kept an earlier run's llm.analysis.md"; fail=1; }
 grep -q 'trace rafter-llm' "$out/summary.md" 2>/dev/null || { echo "FAIL: --llm-only ran no LLM step"; cat "$tmp/llm.out"; fail=1; }
-# The workload's numerics test runs once, before its trace.
-order=$(grep -o 'test llm_gpu_model_test\|trace rafter-llm (activity' "$out/summary.md" 2>/dev/null | paste -sd '|' -)
-[ "$order" = "test llm_gpu_model_test|trace rafter-llm (activity" ] ||
-  { echo "FAIL: expected llm_gpu_model_test once, before the trace; the summary has '$order'"; fail=1; }
+# The workload's numerics test and the collector's GPU test run once, before the traces.
+order=$(grep -o 'test llm_gpu_model_test\|test collection_session_gpu_test\|trace rafter-llm (activity' "$out/summary.md" 2>/dev/null |
+  paste -sd '|' -)
+[ "$order" = "test llm_gpu_model_test|test collection_session_gpu_test|trace rafter-llm (activity" ] ||
+  { echo "FAIL: expected llm_gpu_model_test and collection_session_gpu_test once, before the trace; the summary has '$order'"; fail=1; }
 # The PyTorch example, traced unchanged with that Python; skipped with the reason without one.
 grep -q '^ *ok      trace examples/pytorch_decode.py (activity, --nvtx)' "$out/summary.md" 2>/dev/null ||
   { echo "FAIL: --llm-only did not trace the PyTorch example"; cat "$out/summary.md"; fail=1; }
@@ -171,6 +175,13 @@ RAFTER_PYTHON=old-glibc-python bash "$b/scripts/gpu-validate.sh" --out "$out" --
 grep -q 'skipped PyTorch trace (the collector cannot load into old-glibc-python: OSError: version GLIBC_2.36 not found (stub))' \
   "$out/summary.md" 2>/dev/null ||
   { echo "FAIL: a Python the collector cannot load into is not listed as skipped with the reason"; cat "$out/summary.md"; fail=1; }
+# 4. A full run (characterization and LLM steps): the two tests run before the traces are not run
+#    again with the other GPU tests.
+RAFTER_PYTHON=bare-python bash "$b/scripts/gpu-validate.sh" --out "$tmp/full" --no-sanitizer >"$tmp/full.out" 2>&1
+for t in llm_gpu_model_test collection_session_gpu_test; do
+  n=$(grep -c "test $t\b" "$tmp/full/summary.md" 2>/dev/null)
+  [ "$n" = 1 ] || { echo "FAIL: a full run lists $t ${n:-no} times, expected once"; fail=1; }
+done
 if [ "$fail" -ne 0 ]; then
   echo "--- gpu-validate output:"; cat "$tmp/run.out"
 else
