@@ -69,7 +69,8 @@ TEST(collection_session_gpu, records_launches_copies_graph_nodes_and_exact_count
 
   void* buffer = nullptr;
   CUDA_OK(cudaMalloc(&buffer, k_bytes));
-  std::vector<unsigned char> host(k_bytes);
+  void* host = nullptr;  // pinned: one DMA, one record
+  CUDA_OK(cudaMallocHost(&host, k_bytes));
   cudaStream_t a = nullptr, b = nullptr, g = nullptr;
   CUDA_OK(cudaStreamCreateWithFlags(&a, cudaStreamNonBlocking));
   CUDA_OK(cudaStreamCreateWithFlags(&b, cudaStreamNonBlocking));
@@ -87,7 +88,7 @@ TEST(collection_session_gpu, records_launches_copies_graph_nodes_and_exact_count
   for (int i = 0; i < k_stream_a_launches; ++i) CUDA_OK(rafter::cuda::launch_stream_write(4, buffer, k_vectors, 1, a));
   CUDA_OK(cudaStreamSynchronize(a));
   for (int i = 0; i < k_stream_b_launches; ++i) CUDA_OK(rafter::cuda::launch_stream_write(4, buffer, k_vectors, 2, b));
-  CUDA_OK(cudaMemcpyAsync(host.data(), buffer, k_bytes, cudaMemcpyDeviceToHost, b));
+  CUDA_OK(cudaMemcpyAsync(host, buffer, k_bytes, cudaMemcpyDeviceToHost, b));
   CUDA_OK(cudaMemsetAsync(buffer, 0, k_bytes, b));
   CUDA_OK(cudaStreamSynchronize(b));
 
@@ -110,6 +111,7 @@ TEST(collection_session_gpu, records_launches_copies_graph_nodes_and_exact_count
   CUDA_OK(cudaFree(buffer));
   CUDA_OK(cudaFree(fma_in));
   CUDA_OK(cudaFree(fma_out));
+  CUDA_OK(cudaFreeHost(host));
 
   // Nothing lost, nothing malformed.
   EXPECT_EQ(t.source.counters.count("dropped_records"), 0u) << "CUPTI dropped records";
