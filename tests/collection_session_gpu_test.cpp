@@ -2,8 +2,9 @@
 // session is process-wide): a known workload traced in process, and every record checked against
 // what was launched: plain launches on two streams, a device-to-host copy and a memset, a CUDA
 // graph of three kernel nodes launched four times (recorded per node, with graph and node ids), and
-// one FP32 FMA kernel whose Range Profiler counters (--metrics roofline, selected by name) must
-// count exactly the FFMAs it executes. The activity decoder's unit tests feed hand-built records;
+// two kernels with Range Profiler counters (--metrics roofline, selected by name): an FP32 FMA
+// kernel whose FFMA count must be exact, and a read of 256 MiB whose DRAM, L2 and L1 bytes must be
+// that size within the bounds that caches and replay allow (a unit error, sectors for bytes, is 32x). The activity decoder's unit tests feed hand-built records;
 // this is the same path with CUPTI's own.
 #include <gtest/gtest.h>
 
@@ -20,6 +21,7 @@ TEST(collection_session_gpu, needs_cupti) { GTEST_SKIP() << "built without CUDA/
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "core/config_paths.hpp"
@@ -48,6 +50,8 @@ constexpr const char* k_counted_kernel = "rafter_fp32_fma_kernel";
 constexpr int k_fma_blocks = 8;
 constexpr int k_fma_outer = 4;
 constexpr const char* k_ffma = "smsp__sass_thread_inst_executed_op_ffma_pred_on.sum";
+constexpr const char* k_read_kernel = "rafter_stream_read_kernel";
+constexpr std::size_t k_read_bytes = std::size_t{256} << 20;  // far beyond any L2
 
 #define CUDA_OK(call) ASSERT_EQ((call), cudaSuccess) << #call << ": " << cudaGetErrorString(cudaGetLastError())
 
@@ -63,7 +67,7 @@ TEST(collection_session_gpu, records_launches_copies_graph_nodes_and_exact_count
   const auto configs = rafter::find_config_dir();  // the source tree's, or the bundle's ($RAFTER_CONFIG_DIR)
   ASSERT_TRUE(configs.has_value()) << "no configs/ directory found";
   config.metrics_file = *configs / "collector_metrics.json";
-  config.kernel_regex = k_counted_kernel;
+  config.kernel_regex = std::string(k_counted_kernel) + "|" + k_read_kernel;
   auto& session = collection_session::instance();
   ASSERT_TRUE(session.start(config)) << "CUPTI could not trace on this GPU (see the warning above)";
 
@@ -84,6 +88,19 @@ TEST(collection_session_gpu, records_launches_copies_graph_nodes_and_exact_count
   CUDA_OK(cudaMemset(fma_in, 0, fma_threads * rafter::cuda::core_chains * sizeof(float)));
   CUDA_OK(rafter::cuda::launch_core_kernel(rafter::cuda::core_op::fp32_fma, k_fma_blocks, fma_in, fma_out, 0x3f800000u,
                                            0x3f000000u, k_fma_outer, nullptr, a));
+  CUDA_OK(cudaStreamSynchronize(a));
+  // The read: one pass over 256 MiB, 16-byte loads through L1.
+  int sms = 0;
+  CUDA_OK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0));
+  const int read_blocks = 4 * sms;
+  void* big = nullptr;
+  void* partial = nullptr;
+  CUDA_OK(cudaMalloc(&big, k_read_bytes));
+  CUDA_OK(cudaMalloc(&partial, std::size_t(read_blocks) * rafter::cuda::stream_threads_per_block * 16));
+  CUDA_OK(cudaMemset(big, 1, k_read_bytes));
+  CUDA_OK(cudaDeviceSynchronize());  // the streams here do not wait for the legacy default stream
+  CUDA_OK(rafter::cuda::launch_stream_read(rafter::cuda::load_path::cached, read_blocks, big, k_read_bytes / 16, 1,
+                                           partial, a));
   CUDA_OK(cudaStreamSynchronize(a));
   for (int i = 0; i < k_stream_a_launches; ++i) CUDA_OK(rafter::cuda::launch_stream_write(4, buffer, k_vectors, 1, a));
   CUDA_OK(cudaStreamSynchronize(a));
@@ -112,6 +129,8 @@ TEST(collection_session_gpu, records_launches_copies_graph_nodes_and_exact_count
   CUDA_OK(cudaFree(fma_in));
   CUDA_OK(cudaFree(fma_out));
   CUDA_OK(cudaFreeHost(host));
+  CUDA_OK(cudaFree(big));
+  CUDA_OK(cudaFree(partial));
 
   // Nothing lost, nothing malformed.
   EXPECT_EQ(t.source.counters.count("dropped_records"), 0u) << "CUPTI dropped records";
@@ -166,25 +185,38 @@ TEST(collection_session_gpu, records_launches_copies_graph_nodes_and_exact_count
   EXPECT_EQ(launches_per_node.size(), std::size_t{k_graph_nodes}) << "distinct graph node ids";
   for (const auto& [node, n] : launches_per_node) EXPECT_EQ(n, k_graph_launches) << "launches of node " << node;
 
-  // Counters: only the selected kernel has them, and its FFMA count is exact.
+  // Counters: only the selected kernels have them; one record each (kernel replay adds none).
   std::string warnings;
   for (const auto& w : t.source.warnings) warnings += "\n  " + w;
-  std::vector<const rafter::trace_kernel*> counted;
+  std::map<std::string, std::vector<const rafter::trace_kernel*>> counted;
   for (const auto& k : t.kernels) {
-    if (k.name.view().find(k_counted_kernel) != std::string_view::npos) {
-      counted.push_back(&k);
+    const std::string_view name = k.name.view();
+    if (name.find(k_counted_kernel) != std::string_view::npos || name.find(k_read_kernel) != std::string_view::npos) {
+      counted[std::string(name)].push_back(&k);
     } else {
-      EXPECT_FALSE(k.metrics.has_value()) << k.name.view() << " has counters but was not selected";
+      EXPECT_FALSE(k.metrics.has_value()) << name << " has counters but was not selected";
     }
   }
-  ASSERT_EQ(counted.size(), 1u) << "records of the counted kernel (kernel replay must not add any)" << warnings;
-  ASSERT_TRUE(counted.front()->metrics.has_value()) << "the selected kernel has no counters:" << warnings;
-  const auto& m = *counted.front()->metrics;
+  for (const char* name : {k_counted_kernel, k_read_kernel}) {
+    ASSERT_EQ(counted[name].size(), 1u) << "records of " << name << warnings;
+    ASSERT_TRUE(counted[name].front()->metrics.has_value()) << name << " has no counters:" << warnings;
+  }
+  // The FMA kernel: exactly its FFMAs, 2 FP32 FLOP each (it has no FADD or FMUL).
+  const auto& fma = *counted[k_counted_kernel].front()->metrics;
   const double ffma = static_cast<double>(fma_threads) * rafter::cuda::core_chains * rafter::cuda::core_unroll * k_fma_outer;
-  ASSERT_EQ(m.raw.count(k_ffma), 1u) << "no " << k_ffma << warnings;
-  EXPECT_EQ(m.raw.at(k_ffma), ffma) << "FFMAs counted";
-  ASSERT_EQ(m.flop.count("fp32.cuda_core"), 1u);
-  EXPECT_EQ(m.flop.at("fp32.cuda_core"), 2 * ffma) << "FP32 FLOP (2 per FFMA, no FADD or FMUL in the kernel)";
+  ASSERT_EQ(fma.raw.count(k_ffma), 1u) << "no " << k_ffma << warnings;
+  EXPECT_EQ(fma.raw.at(k_ffma), ffma) << "FFMAs counted";
+  ASSERT_EQ(fma.flop.count("fp32.cuda_core"), 1u);
+  EXPECT_EQ(fma.flop.at("fp32.cuda_core"), 2 * ffma) << "FP32 FLOP";
+  // The read: every byte passes L1 and L2 once; DRAM serves what L2 does not hold (the memset just
+  // before may leave up to an L2's worth there, and dirty lines written back count too).
+  const auto& read = *counted[k_read_kernel].front()->metrics;
+  const double size = static_cast<double>(k_read_bytes);
+  for (const auto& [level, low, high] : {std::tuple{"dram", 0.5, 1.5}, std::tuple{"l2", 0.9, 3.0}, std::tuple{"l1", 0.9, 3.0}}) {
+    ASSERT_EQ(read.bytes.count(level), 1u) << "no " << level << " bytes" << warnings;
+    EXPECT_GE(read.bytes.at(level), low * size) << level << " bytes of a " << k_read_bytes << "-byte read";
+    EXPECT_LE(read.bytes.at(level), high * size) << level << " bytes of a " << k_read_bytes << "-byte read";
+  }
 
   // The copy and the memset, with their sizes.
   int d2h = 0, memsets = 0;
