@@ -166,6 +166,10 @@ if [ "$glibc" = bundled ] || { [ "$glibc" = auto ] && [ "$older" -eq 1 ]; }; the
   loader=("$bundle/lib/glibc/ld-linux-x86-64.so.2" --library-path "$bundle/lib/glibc:$bundle/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
 fi
 run() { "${loader[@]}" "$@"; }
+# libcupti dlopens libnvperf_host and libnvperf_target by name: what runs the collector's Range
+# Profiler gets the bundle's lib/ first in LD_LIBRARY_PATH (the copies that match the bundled
+# libcupti); ncu and python3 do not (the bundle's libstdc++ and zlib may be older than theirs).
+nvperf_env=(env "LD_LIBRARY_PATH=$bundle/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
 
 # What this machine offers, printed before anything needs the GPU (and logged below).
 pre_notes=("bundle: $bundle ($(sed -n 's/^source: //p' "$bundle/BUNDLE_INFO"), built $(sed -n 's/^built: //p' "$bundle/BUNDLE_INFO"))")
@@ -424,12 +428,9 @@ fi
 # 5. The reference LLM workload under rafter's collector (issue 7). About two minutes on an H100.
 llm_ok=0
 if [ "$llm" -eq 1 ]; then
-  # libcupti dlopens libnvperf_host and libnvperf_target by name: the commands that run the
-  # collector get the bundle's lib/ first in LD_LIBRARY_PATH (the copies that match the bundled
-  # libcupti); ncu and python3 do not (the bundle's libstdc++ and zlib may be older than theirs).
   llm_ok=$cublas_ok
   llm_env=(env)
-  collector_env=(env "LD_LIBRARY_PATH=$bundle/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
+  collector_env=("${nvperf_env[@]}")
   if [ "$device" != 0 ]; then llm_env+=("CUDA_VISIBLE_DEVICES=$device"); collector_env+=("CUDA_VISIBLE_DEVICES=$device"); fi
   llm_loader=("${loader[@]}")
   llm_model=${llm_model:-$bundle/configs/models/qwen1.5-0.5b.json}
@@ -573,7 +574,9 @@ if [ "$characterize" -eq 1 ]; then
     case "$(basename "$t")" in  # run before the LLM traces
       llm_gpu_model_test|collection_session_gpu_test) [ "$llm_ok" -eq 1 ] && continue ;;
     esac
-    step "test $(basename "$t")" 60 "${loader[@]}" "$t" --gtest_color=no
+    test_env=()
+    [ "$(basename "$t")" = collection_session_gpu_test ] && test_env=("${nvperf_env[@]}")
+    step "test $(basename "$t")" 60 "${test_env[@]}" "${loader[@]}" "$t" --gtest_color=no
   done
 fi
 if [ "$llm_ok" -eq 1 ]; then
