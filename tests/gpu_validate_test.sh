@@ -45,7 +45,9 @@ echo "needs two GPUs; this machine has 1"
 echo "[  SKIPPED ] p2p_bench.copies_between_two_gpus (0 ms)"
 EOF
 printf '#!/bin/sh\necho "[  PASSED  ] 5 tests."\n' >"$b/tests/llm_gpu_model_test"
-printf '#!/bin/sh\necho "[  PASSED  ] 1 test."\n' >"$b/tests/collection_session_gpu_test"
+# The collector's test needs the bundle's libnvperf (libcupti dlopens it by name): it fails without.
+printf '#!/bin/sh\ncase "$LD_LIBRARY_PATH" in "%s/lib"*) echo "[  PASSED  ] 1 test." ;; *) echo "libnvperf_host.so: not found (stub)"; exit 1 ;; esac\n' \
+  "$b" >"$b/tests/collection_session_gpu_test"
 cat >"$b/bin/rafter" <<EOF
 #!/usr/bin/env bash
 # Stub: devices and sweep fake a GPU (STUB_NO_GPU=1: none; STUB_FAIL_SUITE: that suite fails).
@@ -124,7 +126,7 @@ rc=$?
 summary=$(cat "$out/summary.md" 2>/dev/null)
 for want in "FAILED  sweep --suite interconnect --preset quick (exit 3" "ok      sweep --suite memory" \
             "ok      sweep --suite latency" "FAILED  sweep --suite compute --preset quick (exit 3" "ok      report" "ok      sass checks" \
-            "ok      test p2p_bench_test" "skipped: needs two GPUs; this machine has 1"; do
+            "ok      test p2p_bench_test" "skipped: needs two GPUs; this machine has 1" "ok      test collection_session_gpu_test"; do
   [[ $summary == *"$want"* ]] || { echo "FAIL: the summary lacks '$want'"; fail=1; }
 done
 [[ $summary != *"ceiling table"* && $summary != *"anchor table"* ]] || { echo "FAIL: the ceiling or anchor table failed"; fail=1; }
@@ -182,6 +184,8 @@ for t in llm_gpu_model_test collection_session_gpu_test; do
   n=$(grep -c "test $t\b" "$tmp/full/summary.md" 2>/dev/null)
   [ "$n" = 1 ] || { echo "FAIL: a full run lists $t ${n:-no} times, expected once"; fail=1; }
 done
+grep -q "^ *ok      test collection_session_gpu_test" "$tmp/full/summary.md" 2>/dev/null ||
+  { echo "FAIL: a full run did not pass the collector's test (libnvperf not on its library path?)"; fail=1; }
 if [ "$fail" -ne 0 ]; then
   echo "--- gpu-validate output:"; cat "$tmp/run.out"
 else
