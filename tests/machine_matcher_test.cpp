@@ -19,11 +19,12 @@ TEST(machine_matcher, device_names_from_real_traces) {
   EXPECT_EQ(ds("NVIDIA H200"), "h200_sxm");
   EXPECT_EQ(ds("NVIDIA B200"), "b200");
   EXPECT_EQ(ds("NVIDIA A100-SXM4-80GB"), "a100_sxm4_80gb");
+  EXPECT_EQ(ds("NVIDIA A100-SXM4-40GB"), "a100_sxm4_40gb");
+  EXPECT_EQ(ds("NVIDIA A100-PG509-200"), "a100_sxm4_40gb");  // the 40 GB SXM4 module (HTA's A100 traces)
   EXPECT_EQ(ds("Tesla V100-SXM2-16GB"), "v100_sxm2");
   EXPECT_EQ(ds("AMD Instinct MI300X"), "mi300x");
-  // Models whose memory differs from every datasheet stay unmatched (need --machine).
+  // Models whose memory or links differ from every datasheet stay unmatched (need --machine).
   EXPECT_EQ(ds("NVIDIA A100-PCIE-40GB"), "(none)");
-  EXPECT_EQ(ds("NVIDIA A100-PG509-200"), "(none)");
   EXPECT_EQ(ds("NVIDIA GeForce RTX 4090"), "(none)");
 }
 

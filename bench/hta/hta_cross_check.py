@@ -110,22 +110,11 @@ def exact_reading(path):
             "busy_s": sum(union_s(v) for v in all_spans.values())}
 
 
-def machine_for(path, source):
-    """The datasheet for a trace whose device name rafter does not match by itself (A100-PG509-200)."""
-    base = os.path.basename(path)
-    if base.startswith("a100_"):
-        return os.path.join(source, "configs", "hardware", "a100_sxm4_80gb.json")
-    if base.startswith("v100_"):
-        return os.path.join(source, "configs", "hardware", "v100_sxm2.json")
-    return None
-
-
-def rafter_reading(rafter, path, source, repeat):
-    machine = machine_for(path, source)
+def rafter_reading(rafter, path, repeat):
     walls, doc = [], None
     with tempfile.TemporaryDirectory() as d:
         out = os.path.join(d, "analysis.json")
-        cmd = [rafter, "analyze", path, "-o", out] + (["--machine", machine] if machine else [])
+        cmd = [rafter, "analyze", path, "-o", out]  # the datasheet rafter picks for the trace's device
         for _ in range(repeat):
             start = time.perf_counter()
             run = subprocess.run(cmd, capture_output=True, text=True)
@@ -165,7 +154,7 @@ def main(argv):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rafter", required=True, help="the rafter binary")
     p.add_argument("--source", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."),
-                   help="rafter's source tree (for configs/hardware)")
+                   help="rafter's source tree (its ../shared/fixtures/kineto is the default folder of traces)")
     p.add_argument("--fixtures", default=None, help="folder of Kineto traces (default ../shared/fixtures/kineto)")
     p.add_argument("--repeat", type=int, default=3, help="runs of each tool per trace for the wall time (default 3)")
     p.add_argument("--without-hta", action="store_true",
@@ -197,7 +186,7 @@ def main(argv):
     for path in traces:
         name = os.path.basename(path).split(".json")[0]
         ref = exact_reading(path)
-        ours = rafter_reading(args.rafter, path, args.source, args.repeat)
+        ours = rafter_reading(args.rafter, path, args.repeat)
         skipped = {"skipped": True}
         theirs = skipped if args.without_hta else hta_reading(path, False, args.repeat)
         theirs_exact = skipped if args.without_hta else hta_reading(path, True, 1)
