@@ -26,6 +26,7 @@ TEST(collection_session_gpu, needs_cupti) { GTEST_SKIP() << "built without CUDA/
 
 #include "core/config_paths.hpp"
 #include "core/trace.hpp"
+#include "microbench/cuda/cuda_call.hpp"
 #include "microbench/cuda/kernel_catalog.hpp"
 #include "microbench/cuda/kernel_counts.hpp"
 #include "microbench/cuda/kernels/core_kernels.hpp"
@@ -53,8 +54,6 @@ constexpr const char* k_ffma = "smsp__sass_thread_inst_executed_op_ffma_pred_on.
 constexpr const char* k_read_kernel = "rafter_stream_read_kernel";
 constexpr std::size_t k_read_bytes = std::size_t{256} << 20;  // far beyond any L2
 
-#define CUDA_OK(call) ASSERT_EQ((call), cudaSuccess) << #call << ": " << cudaGetErrorString(cudaGetLastError())
-
 TEST(collection_session_gpu, records_launches_copies_graph_nodes_and_exact_counters_on_a_gpu) {
   std::string why;
   if (!rafter::profiler::cuda_driver_loadable(&why)) GTEST_SKIP() << "no CUDA driver: " << why;
@@ -72,65 +71,65 @@ TEST(collection_session_gpu, records_launches_copies_graph_nodes_and_exact_count
   ASSERT_TRUE(session.start(config)) << "CUPTI could not trace on this GPU (see the warning above)";
 
   void* buffer = nullptr;
-  CUDA_OK(cudaMalloc(&buffer, k_bytes));
+  RAFTER_CUDA_CALL(cudaMalloc(&buffer, k_bytes));
   void* host = nullptr;  // pinned: one DMA, one record
-  CUDA_OK(cudaMallocHost(&host, k_bytes));
+  RAFTER_CUDA_CALL(cudaMallocHost(&host, k_bytes));
   cudaStream_t a = nullptr, b = nullptr, g = nullptr;
-  CUDA_OK(cudaStreamCreateWithFlags(&a, cudaStreamNonBlocking));
-  CUDA_OK(cudaStreamCreateWithFlags(&b, cudaStreamNonBlocking));
-  CUDA_OK(cudaStreamCreateWithFlags(&g, cudaStreamNonBlocking));
+  RAFTER_CUDA_CALL(cudaStreamCreateWithFlags(&a, cudaStreamNonBlocking));
+  RAFTER_CUDA_CALL(cudaStreamCreateWithFlags(&b, cudaStreamNonBlocking));
+  RAFTER_CUDA_CALL(cudaStreamCreateWithFlags(&g, cudaStreamNonBlocking));
   // The counted kernel: every thread runs core_chains x core_unroll FFMAs per outer trip.
   const std::size_t fma_threads = std::size_t{k_fma_blocks} * rafter::cuda::core_threads_per_block;
   void* fma_in = nullptr;
   void* fma_out = nullptr;
-  CUDA_OK(cudaMalloc(&fma_in, fma_threads * rafter::cuda::core_chains * sizeof(float)));
-  CUDA_OK(cudaMalloc(&fma_out, fma_threads * rafter::cuda::core_chains * sizeof(float)));
-  CUDA_OK(cudaMemset(fma_in, 0, fma_threads * rafter::cuda::core_chains * sizeof(float)));
-  CUDA_OK(rafter::cuda::launch_core_kernel(rafter::cuda::core_op::fp32_fma, k_fma_blocks, fma_in, fma_out, 0x3f800000u,
+  RAFTER_CUDA_CALL(cudaMalloc(&fma_in, fma_threads * rafter::cuda::core_chains * sizeof(float)));
+  RAFTER_CUDA_CALL(cudaMalloc(&fma_out, fma_threads * rafter::cuda::core_chains * sizeof(float)));
+  RAFTER_CUDA_CALL(cudaMemset(fma_in, 0, fma_threads * rafter::cuda::core_chains * sizeof(float)));
+  RAFTER_CUDA_CALL(rafter::cuda::launch_core_kernel(rafter::cuda::core_op::fp32_fma, k_fma_blocks, fma_in, fma_out, 0x3f800000u,
                                            0x3f000000u, k_fma_outer, nullptr, a));
-  CUDA_OK(cudaStreamSynchronize(a));
+  RAFTER_CUDA_CALL(cudaStreamSynchronize(a));
   // The read: one pass over 256 MiB, 16-byte loads through L1.
   int sms = 0;
-  CUDA_OK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0));
+  RAFTER_CUDA_CALL(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0));
   const int read_blocks = 4 * sms;
   void* big = nullptr;
   void* partial = nullptr;
-  CUDA_OK(cudaMalloc(&big, k_read_bytes));
-  CUDA_OK(cudaMalloc(&partial, std::size_t(read_blocks) * rafter::cuda::stream_threads_per_block * 16));
-  CUDA_OK(cudaMemset(big, 1, k_read_bytes));
-  CUDA_OK(cudaDeviceSynchronize());  // the streams here do not wait for the legacy default stream
-  CUDA_OK(rafter::cuda::launch_stream_read(rafter::cuda::load_path::cached, read_blocks, big, k_read_bytes / 16, 1,
+  RAFTER_CUDA_CALL(cudaMalloc(&big, k_read_bytes));
+  RAFTER_CUDA_CALL(cudaMalloc(&partial, std::size_t(read_blocks) * rafter::cuda::stream_threads_per_block * 16));
+  RAFTER_CUDA_CALL(cudaMemset(big, 1, k_read_bytes));
+  RAFTER_CUDA_CALL(cudaDeviceSynchronize());  // the streams here do not wait for the legacy default stream
+  RAFTER_CUDA_CALL(rafter::cuda::launch_stream_read(rafter::cuda::load_path::cached, read_blocks, big, k_read_bytes / 16, 1,
                                            partial, a));
-  CUDA_OK(cudaStreamSynchronize(a));
-  for (int i = 0; i < k_stream_a_launches; ++i) CUDA_OK(rafter::cuda::launch_stream_write(4, buffer, k_vectors, 1, a));
-  CUDA_OK(cudaStreamSynchronize(a));
-  for (int i = 0; i < k_stream_b_launches; ++i) CUDA_OK(rafter::cuda::launch_stream_write(4, buffer, k_vectors, 2, b));
-  CUDA_OK(cudaMemcpyAsync(host, buffer, k_bytes, cudaMemcpyDeviceToHost, b));
-  CUDA_OK(cudaMemsetAsync(buffer, 0, k_bytes, b));
-  CUDA_OK(cudaStreamSynchronize(b));
+  RAFTER_CUDA_CALL(cudaStreamSynchronize(a));
+  for (int i = 0; i < k_stream_a_launches; ++i) RAFTER_CUDA_CALL(rafter::cuda::launch_stream_write(4, buffer, k_vectors, 1, a));
+  RAFTER_CUDA_CALL(cudaStreamSynchronize(a));
+  for (int i = 0; i < k_stream_b_launches; ++i) RAFTER_CUDA_CALL(rafter::cuda::launch_stream_write(4, buffer, k_vectors, 2, b));
+  RAFTER_CUDA_CALL(cudaMemcpyAsync(host, buffer, k_bytes, cudaMemcpyDeviceToHost, b));
+  RAFTER_CUDA_CALL(cudaMemsetAsync(buffer, 0, k_bytes, b));
+  RAFTER_CUDA_CALL(cudaStreamSynchronize(b));
 
   cudaGraph_t graph = nullptr;
   cudaGraphExec_t exec = nullptr;
-  CUDA_OK(cudaStreamBeginCapture(g, cudaStreamCaptureModeThreadLocal));
-  for (int i = 0; i < k_graph_nodes; ++i) CUDA_OK(rafter::cuda::launch_stream_write(4, buffer, k_vectors, 3, g));
-  CUDA_OK(cudaStreamEndCapture(g, &graph));
-  CUDA_OK(cudaGraphInstantiate(&exec, graph, 0));
-  for (int i = 0; i < k_graph_launches; ++i) CUDA_OK(cudaGraphLaunch(exec, g));
-  CUDA_OK(cudaStreamSynchronize(g));
-  CUDA_OK(cudaDeviceSynchronize());
+  RAFTER_CUDA_CALL(cudaStreamBeginCapture(g, cudaStreamCaptureModeThreadLocal));
+  for (int i = 0; i < k_graph_nodes; ++i) RAFTER_CUDA_CALL(rafter::cuda::launch_stream_write(4, buffer, k_vectors, 3, g));
+  RAFTER_CUDA_CALL(cudaStreamEndCapture(g, &graph));
+  RAFTER_CUDA_CALL(cudaGraphInstantiate(&exec, graph, 0));
+  for (int i = 0; i < k_graph_launches; ++i) RAFTER_CUDA_CALL(cudaGraphLaunch(exec, g));
+  RAFTER_CUDA_CALL(cudaStreamSynchronize(g));
+  RAFTER_CUDA_CALL(cudaDeviceSynchronize());
 
   session.stop();  // flushes every buffer and writes config.output
   const rafter::trace t = rafter::load_trace(config.output);
   fs::remove(config.output);  // (the at-exit write puts it back; it is in the temp directory)
-  CUDA_OK(cudaGraphExecDestroy(exec));
-  CUDA_OK(cudaGraphDestroy(graph));
-  for (cudaStream_t s : {a, b, g}) CUDA_OK(cudaStreamDestroy(s));
-  CUDA_OK(cudaFree(buffer));
-  CUDA_OK(cudaFree(fma_in));
-  CUDA_OK(cudaFree(fma_out));
-  CUDA_OK(cudaFreeHost(host));
-  CUDA_OK(cudaFree(big));
-  CUDA_OK(cudaFree(partial));
+  RAFTER_CUDA_CALL(cudaGraphExecDestroy(exec));
+  RAFTER_CUDA_CALL(cudaGraphDestroy(graph));
+  for (cudaStream_t s : {a, b, g}) RAFTER_CUDA_CALL(cudaStreamDestroy(s));
+  RAFTER_CUDA_CALL(cudaFree(buffer));
+  RAFTER_CUDA_CALL(cudaFree(fma_in));
+  RAFTER_CUDA_CALL(cudaFree(fma_out));
+  RAFTER_CUDA_CALL(cudaFreeHost(host));
+  RAFTER_CUDA_CALL(cudaFree(big));
+  RAFTER_CUDA_CALL(cudaFree(partial));
 
   // Nothing lost, nothing malformed.
   EXPECT_EQ(t.source.counters.count("dropped_records"), 0u) << "CUPTI dropped records";
@@ -139,7 +138,7 @@ TEST(collection_session_gpu, records_launches_copies_graph_nodes_and_exact_count
   }
 
   cudaDeviceProp prop{};
-  CUDA_OK(cudaGetDeviceProperties(&prop, 0));
+  RAFTER_CUDA_CALL(cudaGetDeviceProperties(&prop, 0));
   ASSERT_FALSE(t.devices.empty());
   EXPECT_EQ(t.devices.front().name, prop.name);
 

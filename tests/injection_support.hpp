@@ -1,7 +1,6 @@
 #pragma once
 // Test support: runs a body in a forked child (a fresh process, as an injected program is) with
 // extra environment variables and its stderr captured, and reports how it exited.
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +13,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "profiler/cuda_driver.hpp"
 
 namespace rafter::testing {
 
@@ -51,12 +52,7 @@ inline child_result run_in_child(const std::map<std::string, std::string>& env, 
   return r;
 }
 
-/// True when a CUDA driver can be loaded here (then CUPTI may really trace).
-inline bool cuda_driver_present() {
-  void* h = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
-  if (h == nullptr) return false;
-  dlclose(h);
-  return true;
-}
+/// True when a working CUDA driver can be loaded here (then CUPTI may really trace).
+inline bool cuda_driver_present() { return rafter::profiler::cuda_driver_loadable(); }
 
 }  // namespace rafter::testing

@@ -39,17 +39,22 @@ if ! "$python" -c "import torch" 2>/dev/null; then
   echo "SKIP: $python cannot import torch (scripts/setup.sh --with-torch makes a venv with it; or set RAFTER_PYTHON)"
   exit 77
 fi
+# run_example HIDE ARGS...: the example with ARGS, transformers made unimportable when HIDE is 1;
+# stdout and stderr to $tmp/out and $tmp/err.
+run_example() {
+  "$python" -c 'import runpy, sys
+if sys.argv[1] == "1":
+    sys.modules["transformers"] = None  # import transformers now raises ImportError
+sys.argv = sys.argv[2:]
+runpy.run_path(sys.argv[0], run_name="__main__")' "$1" "$script" "${@:2}" >"$tmp/out" 2>"$tmp/err"
+}
 # run_cpu NAME EXPECTED_IMPL [--hide-transformers] ARGS...: a tiny prefill and 3 decode steps on the CPU.
 run_cpu() {
   local name=$1 impl=$2
   shift 2
   local hide=0
   [ "${1:-}" = --hide-transformers ] && { hide=1; shift; }
-  "$python" -c 'import runpy, sys
-if sys.argv[1] == "1":
-    sys.modules["transformers"] = None  # import transformers now raises ImportError
-sys.argv = sys.argv[2:]
-runpy.run_path(sys.argv[0], run_name="__main__")' "$hide" "$script" "${tiny[@]}" --decode-steps 3 "$@" >"$tmp/out" 2>"$tmp/err"
+  run_example "$hide" "${tiny[@]}" --decode-steps 3 "$@"
   local rc=$?
   if [ "$rc" -ne 0 ]; then echo "FAIL: $name: exit $rc"; sed 's/^/  /' "$tmp/err"; fail=1; return; fi
   for want in "model: Llama ($impl" "device: cpu" "3 steps" "generated 4 tokens per sequence"; do
@@ -62,10 +67,7 @@ if ! "$python" -c "import sys, torch; sys.exit(0 if torch.cuda.is_available() el
 fi
 run_cpu "--impl torch" "plain PyTorch Llama" --impl torch
 run_cpu "auto without transformers" "plain PyTorch Llama" --hide-transformers
-"$python" -c 'import runpy, sys
-sys.modules["transformers"] = None
-sys.argv = sys.argv[1:]
-runpy.run_path(sys.argv[0], run_name="__main__")' "$script" "${tiny[@]}" --impl transformers >"$tmp/out" 2>"$tmp/err"
+run_example 1 "${tiny[@]}" --impl transformers
 rc=$?
 { [ "$rc" -eq 3 ] && grep -q "transformers is not installed" "$tmp/err"; } ||
   { echo "FAIL: --impl transformers without transformers: exit $rc, expected 3 and the reason"; fail=1; }
