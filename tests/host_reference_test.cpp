@@ -163,18 +163,18 @@ TEST(host_reference, mma_tile_fragments_pack_the_tile_and_its_negated_b) {
 
 TEST(host_reference, wgmma_shared_memory_layout_is_core_matrices_without_swizzle) {
   // 16-bit elements, K = 16: (row, k) -> 8x8 core matrices of 128 bytes; LBO 128, SBO 256.
-  EXPECT_EQ(wgmma_smem_offset(0, 0, 2), 0u);
-  EXPECT_EQ(wgmma_smem_offset(0, 1, 2), 2u);
-  EXPECT_EQ(wgmma_smem_offset(1, 0, 2), 16u);
-  EXPECT_EQ(wgmma_smem_offset(0, 8, 2), 128u);
-  EXPECT_EQ(wgmma_smem_offset(8, 0, 2), 256u);
-  EXPECT_EQ(wgmma_smem_offset(0, 16, 1), 128u);  // fp8: 16 elements per 16-byte core row
+  EXPECT_EQ(kmajor_smem_offset(0, 0, 2), 0u);
+  EXPECT_EQ(kmajor_smem_offset(0, 1, 2), 2u);
+  EXPECT_EQ(kmajor_smem_offset(1, 0, 2), 16u);
+  EXPECT_EQ(kmajor_smem_offset(0, 8, 2), 128u);
+  EXPECT_EQ(kmajor_smem_offset(8, 0, 2), 256u);
+  EXPECT_EQ(kmajor_smem_offset(0, 16, 1), 128u);  // fp8: 16 elements per 16-byte core row
   for (int eb : {1, 2}) {
     const int k = 32 / eb;
     std::set<std::size_t> offsets;
     for (int r = 0; r < 256; ++r) {
       for (int kk = 0; kk < k; ++kk) {
-        const std::size_t o = wgmma_smem_offset(r, kk, eb);
+        const std::size_t o = kmajor_smem_offset(r, kk, eb);
         EXPECT_EQ(o % static_cast<std::size_t>(eb), 0u);
         EXPECT_LT(o, 256u * 32);
         offsets.insert(o);
@@ -190,26 +190,44 @@ TEST(host_reference, wgmma_shared_memory_layout_is_core_matrices_without_swizzle
   EXPECT_EQ(wgmma_acc_position(33, 5), std::make_pair(16 + 0, 8 + 2 + 1));  // warp 1, lane 1, block 1, e 1
 }
 
-TEST(host_reference, wgmma_tiles_store_every_value_at_its_layout_offset) {
-  for (const auto& i : wgmma_ops()) {
-    SCOPED_TRACE(i.id);
-    const wgmma_tiles t = make_wgmma_tiles(i.op, 5);
-    ASSERT_EQ(t.a_smem.size(), 2048u);
-    ASSERT_EQ(t.b_smem.size(), 8192u);
-    const int eb = i.element_bits / 8;
-    for (int r = 0; r < 256; r += 37) {
-      for (int kk = 0; kk < i.k; ++kk) {
-        const std::size_t o = wgmma_smem_offset(r, kk, eb);
-        double v = 0.0;
-        if (eb == 1) v = e4m3_value(t.b_smem[o]);
-        else {
-          const auto bits = static_cast<std::uint16_t>(t.b_smem[o] | (t.b_smem[o + 1] << 8));
-          v = i.op == wgmma_op::bf16 ? bf16_value(bits) : fp16_value(bits);
-        }
-        EXPECT_EQ(v, t.b[static_cast<std::size_t>(r * i.k + kk)]);
+TEST(host_reference, smem_tiles_store_every_value_at_its_layout_offset) {
+  struct shape {
+    const char* precision;
+    int m, n, k;
+  };
+  for (const shape& sh : {shape{"bf16", 64, 256, 16}, shape{"fp16", 128, 256, 16}, shape{"tf32", 128, 256, 8},
+                          shape{"fp8", 64, 256, 32}, shape{"fp8", 128, 256, 32}}) {
+    SCOPED_TRACE(std::string(sh.precision) + " m" + std::to_string(sh.m));
+    const smem_tiles t = make_smem_tiles(sh.precision, sh.m, sh.n, sh.k, 5);
+    ASSERT_EQ(t.a_smem.size(), static_cast<std::size_t>(sh.m) * 32);
+    ASSERT_EQ(t.b_smem.size(), static_cast<std::size_t>(sh.n) * 32);
+    const int eb = 32 / sh.k;
+    auto value_at = [&](const std::vector<std::uint8_t>& smem, std::size_t o) {
+      std::uint32_t bits = 0;
+      for (int byte = 0; byte < eb; ++byte) bits |= std::uint32_t{smem[o + static_cast<std::size_t>(byte)]} << (8 * byte);
+      const std::string p = sh.precision;
+      if (p == "fp8") return e4m3_value(static_cast<std::uint8_t>(bits));
+      if (p == "tf32") return tf32_value(bits);
+      return p == "bf16" ? bf16_value(static_cast<std::uint16_t>(bits)) : fp16_value(static_cast<std::uint16_t>(bits));
+    };
+    for (int kk = 0; kk < sh.k; ++kk) {
+      for (int r = 0; r < sh.n; r += 37) {
+        const double v = value_at(t.b_smem, kmajor_smem_offset(r, kk, eb));
+        EXPECT_NE(v, 0.0);
+        EXPECT_EQ(v, t.b[static_cast<std::size_t>(r * sh.k + kk)]);
+      }
+      for (int r = 0; r < sh.m; r += 13) {
+        EXPECT_EQ(value_at(t.a_smem, kmajor_smem_offset(r, kk, eb)), t.a[static_cast<std::size_t>(r * sh.k + kk)]);
       }
     }
   }
+  EXPECT_THROW((void)make_smem_tiles("int8", 64, 256, 32, 1), std::invalid_argument);
+  EXPECT_THROW((void)make_smem_tiles("bf16", 64, 256, 8, 1), std::invalid_argument);
+}
+
+TEST(host_reference, async_mma_tolerance_is_looser_for_fp8) {
+  EXPECT_DOUBLE_EQ(async_mma_tolerance("bf16", 4.0, 8), 8 * 4.0 * std::ldexp(1.0, -22));
+  EXPECT_DOUBLE_EQ(async_mma_tolerance("fp8", 4.0, 8), 8 * 4.0 * std::ldexp(1.0, -13));
 }
 
 TEST(host_reference, stream_helpers) {

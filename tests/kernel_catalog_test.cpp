@@ -29,6 +29,23 @@ TEST(kernel_catalog, ids_are_unique_and_name_precision_and_unit) {
     EXPECT_EQ(&info(i.op), &i);
     EXPECT_EQ(i.k * i.element_bits, 256) << "one K step is 32 bytes of each row";
   }
+  for (const auto& i : tcgen05_ops()) {
+    EXPECT_TRUE(ids.insert(i.id).second) << i.id;
+    EXPECT_EQ(std::string(i.id), std::string(i.precision) + ".tensor.tcgen05");
+    EXPECT_EQ(&info(i.op), &i);
+    EXPECT_EQ(i.k * i.element_bits, 256) << "one K step is 32 bytes of each row";
+    EXPECT_EQ(i.m, 128) << "one CTA's full tensor-memory lane count";
+  }
+}
+
+TEST(kernel_catalog, tcgen05_kinds_and_type_codes_follow_the_ptx_table) {
+  EXPECT_NE(std::string(info(tcgen05_op::bf16).ptx).find("kind::f16"), std::string::npos);
+  EXPECT_EQ(info(tcgen05_op::bf16).operand_format, 1u);
+  EXPECT_EQ(info(tcgen05_op::fp16).operand_format, 0u);
+  EXPECT_NE(std::string(info(tcgen05_op::tf32).ptx).find("kind::tf32"), std::string::npos);
+  EXPECT_EQ(info(tcgen05_op::tf32).operand_format, 2u);
+  EXPECT_NE(std::string(info(tcgen05_op::fp8).ptx).find("kind::f8f6f4"), std::string::npos);
+  EXPECT_EQ(info(tcgen05_op::fp8).operand_format, 0u);  // E4M3
 }
 
 TEST(kernel_catalog, fp8_mma_needs_ada_or_newer) {

@@ -33,6 +33,23 @@ TEST(kernel_counts, mma_flop_is_two_m_n_k_per_instruction) {
   EXPECT_DOUBLE_EQ(mma_flop(mma_op::fp8, 1, 1), mma_flop(mma_op::int8, 1, 1));
 }
 
+TEST(kernel_counts, tcgen05_flop_is_two_m_n_k_per_instruction) {
+  EXPECT_EQ(tcgen05_per_block(0), 1u);
+  EXPECT_EQ(tcgen05_per_block(5), static_cast<std::size_t>(5 * 2 * tcgen05_group + 1));
+  EXPECT_DOUBLE_EQ(tcgen05_flop(tcgen05_op::bf16, 1, 0), 2.0 * 128 * 256 * 16);
+  EXPECT_DOUBLE_EQ(tcgen05_flop(tcgen05_op::tf32, 3, 2), 3.0 * (2 * 2 * tcgen05_group + 1) * 2 * 128 * 256 * 8);
+  EXPECT_EQ(tcgen05_blocks_per_sm * tcgen05_tmem_columns, 512) << "the SM's tensor memory, no more";
+}
+
+TEST(kernel_counts, tcgen05_padding_lets_two_blocks_share_an_sm_but_not_three) {
+  // B200: 228 KiB per SM; each block also holds 12 KiB of tiles and the 1 KiB the driver reserves.
+  for (const std::size_t per_sm : {std::size_t{233472}, std::size_t{100 * 1024}, std::size_t{256 * 1024}}) {
+    const std::size_t block = tcgen05_padding_bytes(per_sm);
+    EXPECT_GT((tcgen05_blocks_per_sm + 1) * block, per_sm) << per_sm;
+    EXPECT_LE(tcgen05_blocks_per_sm * (block + 12 * 1024 + 16 + 1024), per_sm) << per_sm;
+  }
+}
+
 TEST(kernel_counts, wgmma_flop_is_two_m_n_k_per_instruction) {
   EXPECT_EQ(wgmma_per_warpgroup(0), 1u);
   EXPECT_EQ(wgmma_per_warpgroup(3), static_cast<std::size_t>(3 * 2 * wgmma_group + 1));

@@ -29,12 +29,18 @@ WGMMA = {
     "rafter_wgmma_fp16_kernel": r"^HGMMA\.64x256x16\.F32$",
     "rafter_wgmma_fp8_kernel": r"^QGMMA\.64x256x32\.F32\.E4M3\.E4M3$",
 }
+TCGEN05 = {  # single-thread tcgen05.mma with D in tensor memory: UTCHMMA (kind::f16, kind::tf32), UTCQMMA (f8f6f4)
+    "rafter_tcgen05_bf16_kernel": r"^UTCHMMA$",
+    "rafter_tcgen05_fp16_kernel": r"^UTCHMMA$",
+    "rafter_tcgen05_tf32_kernel": r"^UTCHMMA$",
+    "rafter_tcgen05_fp8_kernel": r"^UTCQMMA$",
+}
 LOADS_128 = ["rafter_stream_read_kernel", "rafter_l2_read_kernel", "rafter_stream_copy_kernel",
              "rafter_stream_triad_kernel", "rafter_link_copy_kernel"]
 STORES_128 = ["rafter_stream_write_kernel", "rafter_stream_copy_kernel", "rafter_stream_triad_kernel",
               "rafter_link_copy_kernel"]
 # Kernels whose time is a ceiling: no local memory (spills) allowed.
-CEILINGS = list(CORE) + list(MMA) + ["rafter_mma_fp8_kernel"] + list(WGMMA) + LOADS_128 + STORES_128 + [
+CEILINGS = list(CORE) + list(MMA) + ["rafter_mma_fp8_kernel"] + list(WGMMA) + list(TCGEN05) + LOADS_128 + STORES_128 + [
     "rafter_smem_read_kernel", "rafter_chase_kernel"]
 
 
@@ -95,11 +101,13 @@ def main():
     archs = sorted(a for a in kernels if a)
     check(bool(archs), "the binary holds GPU code (" + ", ".join(archs) + ")")
     check(any(a.startswith("sm_90a") for a in archs), "the wgmma kernels are built for sm_90a")
+    check(any(a.startswith("sm_100f") and set(TCGEN05) <= set(kernels[a]) for a in archs),
+          "the tcgen05 kernels are built for sm_100f")
     for arch in archs:
         fns = kernels[arch]
         number = int(re.match(r"sm_(\d+)", arch).group(1))
-        wgmma_only = set(fns) <= set(WGMMA)
-        if not wgmma_only:
+        async_only = set(fns) <= set(WGMMA) | set(TCGEN05)
+        if not async_only:
             for name in list(CORE) + list(MMA) + LOADS_128 + ["rafter_stream_write_kernel", "rafter_smem_read_kernel",
                                                              "rafter_chase_kernel", "rafter_mma_fp8_kernel"]:
                 check(name in fns, f"{arch}: {name} is present")
@@ -136,6 +144,19 @@ def main():
                 continue
             n = sum(1 for i in fns[name] if re.match(pattern, i[1]))
             check(n >= 8, f"{arch}: {name} issues {label(pattern)} ({n})")
+        for name, pattern in TCGEN05.items():
+            if name not in fns:
+                continue
+            ops = [i[1] for i in fns[name]]
+            body = [i[1] for i in loop_body(fns[name])]
+            in_loop = sum(1 for o in body if re.match(pattern, o))
+            check(in_loop >= 8, f"{arch}: {name} main loop issues {label(pattern)} ({in_loop} in the loop, "
+                  f"{sum(1 for o in ops if re.match(pattern, o))} in the kernel)")
+            check(not any(re.match(r"^U?TC[A-Z]*MMA", o) and not re.match(pattern, o) for o in ops),
+                  f"{arch}: {name} issues no other tensor-core MMA")
+            check(any(o.startswith("STTM") for o in ops) and any(o.startswith("LDTM") for o in ops)
+                  and any(o.startswith("UTCBAR") for o in ops),
+                  f"{arch}: {name} keeps D in tensor memory (STTM, LDTM) and commits to an mbarrier (UTCBAR)")
         for name in LOADS_128:
             if name not in fns:
                 continue

@@ -39,6 +39,7 @@
 #include "microbench/cuda/nvml_library.hpp"
 #include "microbench/cuda/smem_bench.hpp"
 #include "microbench/cuda/stream_bench.hpp"
+#include "microbench/cuda/tcgen05_bench.hpp"
 #include "microbench/cuda/wgmma_bench.hpp"
 #include "microbench/gbench_runner.hpp"
 #include "microbench/gpu_devices.hpp"
@@ -226,12 +227,16 @@ void measure_mma(sweep_state& st, int& step) {
   }
 }
 
-void measure_wgmma(sweep_state& st, int& step) {
-  for (const wgmma_op_info& i : wgmma_ops()) {
+/// The asynchronous tensor-core instruction ceilings (wgmma, tcgen05): one Bench per op of `ops`;
+/// a device that cannot run them skips each with its reason. `method(op, bench)` describes one.
+template <class Bench, class Info, class Method>
+void measure_async_mma(sweep_state& st, int& step, std::span<const Info> ops, std::uint64_t seed_offset,
+                       const Method& method) {
+  for (const Info& i : ops) {
     throw_if_interrupted();
-    std::optional<wgmma_bench> bench;
+    std::optional<Bench> bench;
     try {
-      bench.emplace(st.session, i.op, st.options.seed + 200 + static_cast<std::uint64_t>(i.op));
+      bench.emplace(st.session, i.op, st.options.seed + seed_offset + static_cast<std::uint64_t>(i.op));
     } catch (const unsupported_error& e) {
       st.prog.step(++step, fmt::format("{}: skipped ({})", i.id, e.what()));
       continue;
@@ -244,16 +249,28 @@ void measure_wgmma(sweep_state& st, int& step) {
       const sample_stats t = measure_with_gbench(std::string("cuda/") + i.id, [&] { return bench->time(outer); }, st.preset.timing);
       const auto clock = st.session.probed_clock_hz();
       require_correct("the kernel", bench->check_output(outer));
-      compute_ceiling c = ceiling(i.id, i.precision, "tensor", t, bench->flop(outer), clock,
-                                  fmt::format("{} (A and B in shared memory, no swizzle), one warpgroup per block, {} blocks, "
-                                              "random inputs",
-                                              i.ptx, bench->blocks()));
+      compute_ceiling c = ceiling(i.id, i.precision, "tensor", t, bench->flop(outer), clock, method(i, *bench));
       st.count(*c.samples);
       st.check_clock(i.id, clock);
       st.prog.step(++step, fmt::format("{}: {}{}", i.id, format_flops(c.flop_per_s), c.samples->settled ? "" : " (not settled)"));
       st.profile.compute.push_back(std::move(c));
     });
   }
+}
+
+void measure_wgmma(sweep_state& st, int& step) {
+  measure_async_mma<wgmma_bench>(st, step, wgmma_ops(), 200, [](const wgmma_op_info& i, const wgmma_bench& bench) {
+    return fmt::format("{} (A and B in shared memory, no swizzle), one warpgroup per block, {} blocks, random inputs",
+                       i.ptx, bench.blocks());
+  });
+}
+
+void measure_tcgen05(sweep_state& st, int& step) {
+  measure_async_mma<tcgen05_bench>(st, step, tcgen05_ops(), 300, [](const tcgen05_op_info& i, const tcgen05_bench& bench) {
+    return fmt::format("{} m{}n{}k{} (A and B in shared memory, no swizzle; D in tensor memory), issued by one thread "
+                       "per block, {} blocks ({} per SM), random inputs",
+                       i.ptx, i.m, i.n, i.k, bench.blocks(), tcgen05_blocks_per_sm);
+  });
 }
 
 void measure_gemm(sweep_state& st, int& step) {
@@ -978,10 +995,11 @@ machine_profile run_cuda_sweep(const sweep_options& options, progress& prog, che
   }
   if (options.latency) failed.run_phase("latency", [&] { measure_latency(st, levels); });
   if (options.interconnect) failed.run_phase("interconnect", [&] { measure_links(st); });
-  if (options.compute) {  // wgmma last of all: the newest kernels, the likeliest to fault, stop nothing after them.
+  if (options.compute) {  // wgmma and tcgen05 last of all: the newest kernels, the likeliest to fault, stop nothing after them.
     int step = 0;
-    prog.begin("compute (wgmma)", static_cast<int>(wgmma_ops().size()));
+    prog.begin("compute (wgmma, tcgen05)", static_cast<int>(wgmma_ops().size() + tcgen05_ops().size()));
     failed.run_phase("compute (wgmma)", [&] { measure_wgmma(st, step); });
+    failed.run_phase("compute (tcgen05)", [&] { measure_tcgen05(st, step); });
   }
   if (failed.stopped()) {
     profile.warnings.push_back(check_failures::warning(*failed.stopped()));

@@ -339,9 +339,9 @@ double mma_tolerance(mma_op op, double magnitude, std::size_t steps) noexcept {
   return static_cast<double>(steps) * magnitude * std::ldexp(1.0, -acc_bits);
 }
 
-// ---- wgmma --------------------------------------------------------------------------------------
+// ---- wgmma and tcgen05: operands in shared memory ------------------------------------------
 
-std::size_t wgmma_smem_offset(int row, int kk, int element_bytes) noexcept {
+std::size_t kmajor_smem_offset(int row, int kk, int element_bytes) noexcept {
   const int k_byte = kk * element_bytes;
   return static_cast<std::size_t>(((row / 8) * 2 + k_byte / 16) * 128 + (row % 8) * 16 + k_byte % 16);
 }
@@ -353,43 +353,50 @@ std::pair<int, int> wgmma_acc_position(int thread, int reg) noexcept {
   return {16 * warp + g + 8 * (e / 2), 8 * (reg / 4) + 2 * t + (e % 2)};
 }
 
-wgmma_tiles make_wgmma_tiles(wgmma_op op, std::uint64_t seed) {
+smem_tiles make_smem_tiles(const std::string& precision, int m, int n, int k, std::uint64_t seed) {
+  const int eb = precision == "fp8" ? 1 : precision == "tf32" ? 4 : precision == "bf16" || precision == "fp16" ? 2 : 0;
+  if (eb == 0 || k * eb != 32 || m <= 0 || n <= 0 || m % 8 != 0 || n % 8 != 0) {
+    throw std::invalid_argument(
+        fmt::format("make_smem_tiles: precision {} with m {} n {} k {} (need bf16/fp16/tf32/fp8, 32 bytes of K, "
+                    "m and n multiples of 8)",
+                    precision, m, n, k));
+  }
   std::mt19937_64 rng(seed);
-  const wgmma_op_info& i = info(op);
-  wgmma_tiles t;
-  t.m = i.m;
-  t.n = i.n;
-  t.k = i.k;
-  const int eb = i.element_bits / 8;
-  t.a.resize(static_cast<std::size_t>(i.m * i.k));
-  t.b.resize(static_cast<std::size_t>(i.n * i.k));
-  t.a_smem.assign(static_cast<std::size_t>(i.m * i.k * eb), 0);
-  t.b_smem.assign(static_cast<std::size_t>(i.n * i.k * eb), 0);
+  smem_tiles t;
+  t.m = m;
+  t.n = n;
+  t.k = k;
+  t.a.resize(static_cast<std::size_t>(m * k));
+  t.b.resize(static_cast<std::size_t>(n * k));
+  t.a_smem.assign(static_cast<std::size_t>(m * k * eb), 0);
+  t.b_smem.assign(static_cast<std::size_t>(n * k * eb), 0);
   auto fill = [&](std::vector<double>& values, std::vector<std::uint8_t>& smem, int rows) {
     for (int r = 0; r < rows; ++r) {
-      for (int kk = 0; kk < i.k; ++kk) {
-        const std::size_t at = wgmma_smem_offset(r, kk, eb);
+      for (int kk = 0; kk < k; ++kk) {
+        const std::size_t at = kmajor_smem_offset(r, kk, eb);
+        std::uint32_t bits = 0;
         double v = 0.0;
-        if (op == wgmma_op::fp8) {
-          const std::uint8_t bits = random_e4m3(rng);
-          smem[at] = bits;
-          v = e4m3_value(bits);
+        if (eb == 1) {
+          bits = random_e4m3(rng);
+          v = e4m3_value(static_cast<std::uint8_t>(bits));
+        } else if (eb == 4) {
+          bits = random_tf32(rng);
+          v = tf32_value(bits);
         } else {
-          const std::uint16_t bits = op == wgmma_op::bf16 ? random_bf16(rng) : random_fp16(rng);
-          smem[at] = static_cast<std::uint8_t>(bits & 0xff);
-          smem[at + 1] = static_cast<std::uint8_t>(bits >> 8);
-          v = op == wgmma_op::bf16 ? bf16_value(bits) : fp16_value(bits);
+          bits = precision == "bf16" ? random_bf16(rng) : random_fp16(rng);
+          v = precision == "bf16" ? bf16_value(static_cast<std::uint16_t>(bits)) : fp16_value(static_cast<std::uint16_t>(bits));
         }
-        values[static_cast<std::size_t>(r * i.k + kk)] = v;
+        for (int byte = 0; byte < eb; ++byte) smem[at + static_cast<std::size_t>(byte)] = static_cast<std::uint8_t>(bits >> (8 * byte));
+        values[static_cast<std::size_t>(r * k + kk)] = v;
       }
     }
   };
-  fill(t.a, t.a_smem, i.m);
-  fill(t.b, t.b_smem, i.n);
+  fill(t.a, t.a_smem, m);
+  fill(t.b, t.b_smem, n);
   return t;
 }
 
-std::pair<double, double> wgmma_tile_product(const wgmma_tiles& tiles, int row, int col) noexcept {
+std::pair<double, double> smem_tile_product(const smem_tiles& tiles, int row, int col) noexcept {
   double sum = 0.0, magnitude = 0.0;
   for (int kk = 0; kk < tiles.k; ++kk) {
     const double p = tiles.a[static_cast<std::size_t>(row * tiles.k + kk)] * tiles.b[static_cast<std::size_t>(col * tiles.k + kk)];
@@ -399,8 +406,8 @@ std::pair<double, double> wgmma_tile_product(const wgmma_tiles& tiles, int row, 
   return {sum, magnitude};
 }
 
-double wgmma_tolerance(wgmma_op op, double magnitude, std::size_t steps) noexcept {
-  const int acc_bits = op == wgmma_op::fp8 ? 13 : 22;
+double async_mma_tolerance(const std::string& precision, double magnitude, std::size_t steps) noexcept {
+  const int acc_bits = precision == "fp8" ? 13 : 22;
   return static_cast<double>(steps) * magnitude * std::ldexp(1.0, -acc_bits);
 }
 

@@ -97,31 +97,35 @@ struct mma_tile {
 /// (Hopper accumulates fp8 products with fewer bits) and 22 otherwise. Integers must be exact.
 [[nodiscard]] double mma_tolerance(mma_op op, double magnitude, std::size_t steps) noexcept;
 
-// ---- wgmma ------------------------------------------------------------------------------------
+// ---- wgmma and tcgen05: operands in shared memory ------------------------------------------
 
 /// Byte offset of element (row, kk) of a K-major operand in the no-swizzle shared-memory layout
-/// the kernel's descriptors describe: 8-row x 16-byte core matrices of 128 contiguous bytes, the
-/// two core matrices along K 128 bytes apart (leading byte offset), 8-row groups 256 bytes apart
-/// (stride byte offset).
-[[nodiscard]] std::size_t wgmma_smem_offset(int row, int kk, int element_bytes) noexcept;
+/// the kernels' descriptors describe (tensor_descriptors.hpp): 8-row x 16-byte core matrices of
+/// 128 contiguous bytes, the two core matrices along K 128 bytes apart (leading byte offset),
+/// 8-row groups 256 bytes apart (stride byte offset). K is 32 bytes of each row.
+[[nodiscard]] std::size_t kmajor_smem_offset(int row, int kk, int element_bytes) noexcept;
 /// Position (row, column) of accumulator register `reg` (0..127) of thread `thread` (0..127) of
 /// the m64n256 fp32 accumulator (PTX ISA, "WGMMA .m64nNk* register fragment layout for D").
 [[nodiscard]] std::pair<int, int> wgmma_acc_position(int thread, int reg) noexcept;
 
-struct wgmma_tiles {
+/// One random A (m x k) and B (n x k) tile, as values and as shared-memory images.
+struct smem_tiles {
   int m = 0, n = 0, k = 0;
   std::vector<double> a;             ///< m x k row-major.
   std::vector<double> b;             ///< n x k row-major (B is K-major).
-  std::vector<std::uint8_t> a_smem;  ///< Bytes in the shared-memory layout.
+  std::vector<std::uint8_t> a_smem;  ///< Bytes in the kmajor_smem_offset layout.
   std::vector<std::uint8_t> b_smem;
 };
-[[nodiscard]] wgmma_tiles make_wgmma_tiles(wgmma_op op, std::uint64_t seed);
+/// `precision`: "bf16", "fp16", "tf32" (fp32 words with 13 zero low bits) or "fp8" (e4m3);
+/// k * element bytes must be 32. Throws std::invalid_argument otherwise.
+[[nodiscard]] smem_tiles make_smem_tiles(const std::string& precision, int m, int n, int k, std::uint64_t seed);
 /// (A*B^T)[row][col] and sum_k |A[row][k] * B[col][k]|.
-[[nodiscard]] std::pair<double, double> wgmma_tile_product(const wgmma_tiles& tiles, int row, int col) noexcept;
-/// Largest acceptable |got - reference| of an fp32 accumulator after `steps` wgmma steps while its
-/// magnitude stays within `magnitude` (the kernel's D peaks at |D0| + wgmma_group * sum |a b|):
-/// steps * magnitude * 2^-acc_bits, acc_bits 13 for fp8 and 22 otherwise.
-[[nodiscard]] double wgmma_tolerance(wgmma_op op, double magnitude, std::size_t steps) noexcept;
+[[nodiscard]] std::pair<double, double> smem_tile_product(const smem_tiles& tiles, int row, int col) noexcept;
+/// Largest acceptable |got - reference| of an fp32 accumulator after `steps` asynchronous MMA
+/// steps (wgmma, tcgen05) while its magnitude stays within `magnitude` (the kernels' D peaks at
+/// |D0| + group * sum |a b|): steps * magnitude * 2^-acc_bits, acc_bits 13 for "fp8" (Hopper
+/// accumulates fp8 products with fewer bits) and 22 otherwise.
+[[nodiscard]] double async_mma_tolerance(const std::string& precision, double magnitude, std::size_t steps) noexcept;
 
 // ---- memory kernels ---------------------------------------------------------------------------
 

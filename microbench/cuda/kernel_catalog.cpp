@@ -35,6 +35,13 @@ constexpr std::array<wgmma_op_info, 3> wgmma_table{{
     {wgmma_op::fp8, "fp8.tensor.wgmma", "fp8", "wgmma.mma_async.sync.aligned.m64n256k32.f32.e4m3.e4m3", 64, 256, 32, 8},
 }};
 
+constexpr std::array<tcgen05_op_info, 4> tcgen05_table{{
+    {tcgen05_op::bf16, "bf16.tensor.tcgen05", "bf16", "tcgen05.mma.cta_group::1.kind::f16", 128, 256, 16, 16, 1},
+    {tcgen05_op::fp16, "fp16.tensor.tcgen05", "fp16", "tcgen05.mma.cta_group::1.kind::f16", 128, 256, 16, 16, 0},
+    {tcgen05_op::tf32, "tf32.tensor.tcgen05", "tf32", "tcgen05.mma.cta_group::1.kind::tf32", 128, 256, 8, 32, 2},
+    {tcgen05_op::fp8, "fp8.tensor.tcgen05", "fp8", "tcgen05.mma.cta_group::1.kind::f8f6f4 (e4m3)", 128, 256, 32, 8, 0},
+}};
+
 }  // namespace
 
 bool mma_is_emulated(mma_op op, int cc) noexcept {
@@ -44,10 +51,12 @@ bool mma_is_emulated(mma_op op, int cc) noexcept {
 std::span<const core_op_info> core_ops() noexcept { return core_table; }
 std::span<const mma_op_info> mma_ops() noexcept { return mma_table; }
 std::span<const wgmma_op_info> wgmma_ops() noexcept { return wgmma_table; }
+std::span<const tcgen05_op_info> tcgen05_ops() noexcept { return tcgen05_table; }
 
 const core_op_info& info(core_op op) noexcept { return core_table[static_cast<std::size_t>(op)]; }
 const mma_op_info& info(mma_op op) noexcept { return mma_table[static_cast<std::size_t>(op)]; }
 const wgmma_op_info& info(wgmma_op op) noexcept { return wgmma_table[static_cast<std::size_t>(op)]; }
+const tcgen05_op_info& info(tcgen05_op op) noexcept { return tcgen05_table[static_cast<std::size_t>(op)]; }
 
 const char* to_string(stream_op op) noexcept {
   switch (op) {

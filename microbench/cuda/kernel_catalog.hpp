@@ -46,15 +46,31 @@ struct wgmma_op_info {
   int element_bits;       ///< 16 or 8.
 };
 
+/// Single-thread `tcgen05.mma` (the sm_100 family: B200, B300), A and B from shared memory, the
+/// accumulator in tensor memory.
+enum class tcgen05_op { bf16, fp16, tf32, fp8 };
+
+struct tcgen05_op_info {
+  tcgen05_op op;
+  const char* id;         ///< "bf16.tensor.tcgen05".
+  const char* precision;
+  const char* ptx;        ///< "tcgen05.mma.cta_group::1.kind::f16".
+  int m, n, k;            ///< 128 x 256 x (32 bytes of K: 16, 8 or 32 elements).
+  int element_bits;       ///< 16, 32 or 8.
+  unsigned operand_format;  ///< A/B type code of the kind in the instruction descriptor.
+};
+
 /// STREAM-style global-memory kernels.
 enum class stream_op { read, write, copy, triad };
 
 [[nodiscard]] std::span<const core_op_info> core_ops() noexcept;
 [[nodiscard]] std::span<const mma_op_info> mma_ops() noexcept;
 [[nodiscard]] std::span<const wgmma_op_info> wgmma_ops() noexcept;
+[[nodiscard]] std::span<const tcgen05_op_info> tcgen05_ops() noexcept;
 [[nodiscard]] const core_op_info& info(core_op op) noexcept;
 [[nodiscard]] const mma_op_info& info(mma_op op) noexcept;
 [[nodiscard]] const wgmma_op_info& info(wgmma_op op) noexcept;
+[[nodiscard]] const tcgen05_op_info& info(tcgen05_op op) noexcept;
 [[nodiscard]] const char* to_string(stream_op op) noexcept;
 
 /// True where ptxas has no native tensor instruction for `op` at compute capability `cc` (major*10

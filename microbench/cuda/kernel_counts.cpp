@@ -34,6 +34,17 @@ double wgmma_flop(wgmma_op op, std::size_t warpgroups, std::size_t outer) noexce
   return static_cast<double>(warpgroups) * static_cast<double>(wgmma_per_warpgroup(outer)) * 2.0 * i.m * i.n * i.k;
 }
 
+std::size_t tcgen05_per_block(std::size_t outer) noexcept { return outer * 2 * tcgen05_group + 1; }
+
+double tcgen05_flop(tcgen05_op op, std::size_t blocks, std::size_t outer) noexcept {
+  const tcgen05_op_info& i = info(op);
+  return static_cast<double>(blocks) * static_cast<double>(tcgen05_per_block(outer)) * 2.0 * i.m * i.n * i.k;
+}
+
+std::size_t tcgen05_padding_bytes(std::size_t shared_memory_per_sm) noexcept {
+  return shared_memory_per_sm / (tcgen05_blocks_per_sm + 1) + 1;
+}
+
 double stream_bytes(stream_op op, std::size_t vectors, std::size_t passes) noexcept {
   const double p = op == stream_op::read ? static_cast<double>(passes) : 1.0;
   return arrays_touched(op) * static_cast<double>(vectors) * stream_vector_bytes * p;

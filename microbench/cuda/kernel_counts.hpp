@@ -28,6 +28,14 @@ inline constexpr int wgmma_threads_per_block = 128;
 inline constexpr int wgmma_group = 4;
 inline constexpr int wgmma_accumulators = 128;  ///< fp32 registers per thread for m64n256.
 
+// tcgen05: one CTA of 4 warps per block, two blocks per SM (their 128 x 256 fp32 accumulators
+// take 256 tensor-memory columns each, the SM's 512 together); one thread issues `tcgen05_group`
+// MMAs of each sign per trip.
+inline constexpr int tcgen05_threads_per_block = 128;
+inline constexpr int tcgen05_group = 4;
+inline constexpr int tcgen05_tmem_columns = 256;
+inline constexpr int tcgen05_blocks_per_sm = 2;
+
 // Global-memory kernels.
 inline constexpr int stream_threads_per_block = 256;
 inline constexpr int stream_vector_bytes = 16;  ///< One int4/float4 per access.
@@ -58,6 +66,15 @@ inline constexpr std::size_t chase_line_bytes = 128;
 [[nodiscard]] std::size_t wgmma_per_warpgroup(std::size_t outer) noexcept;
 /// FLOP of one wgmma launch: warpgroups x wgmma_per_warpgroup x 2*m*n*k.
 [[nodiscard]] double wgmma_flop(wgmma_op op, std::size_t warpgroups, std::size_t outer) noexcept;
+
+/// tcgen05.mma instructions one block issues: outer * 2 * tcgen05_group + 1.
+[[nodiscard]] std::size_t tcgen05_per_block(std::size_t outer) noexcept;
+/// FLOP of one tcgen05 launch: blocks x tcgen05_per_block x 2*m*n*k.
+[[nodiscard]] double tcgen05_flop(tcgen05_op op, std::size_t blocks, std::size_t outer) noexcept;
+/// Dynamic shared memory a tcgen05 block reserves (untouched) so that at most
+/// tcgen05_blocks_per_sm of its blocks share an SM of `shared_memory_per_sm` bytes:
+/// shared_memory_per_sm / (tcgen05_blocks_per_sm + 1) + 1.
+[[nodiscard]] std::size_t tcgen05_padding_bytes(std::size_t shared_memory_per_sm) noexcept;
 
 /// Bytes one stream launch moves (STREAM convention, no write-allocate): arrays_touched x
 /// vectors x 16 x passes (passes only for read; the others run once per launch).

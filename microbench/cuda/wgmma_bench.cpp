@@ -23,7 +23,7 @@ wgmma_bench::wgmma_bench(gpu_session& session, wgmma_op op, std::uint64_t seed) 
   int per_sm = 0;
   RAFTER_CUDA_CALL(wgmma_kernel_occupancy(op, &per_sm));
   m_blocks = blocks_filling_gpu(session.facts().sms, per_sm);
-  m_tiles = make_wgmma_tiles(op, seed);
+  m_tiles = make_smem_tiles(info(op).precision, info(op).m, info(op).n, info(op).k, seed);
   std::mt19937_64 rng(seed ^ 0xabcdefull);
   m_d0.resize(static_cast<std::size_t>(m_blocks) * wgmma_accumulators * wgmma_threads_per_block);
   for (auto& v : m_d0) {
@@ -54,7 +54,7 @@ std::string wgmma_bench::check_output(int outer) const {
   for (int r = 0; r < 64; ++r) {
     for (int c = 0; c < 256; ++c) {
       std::tie(product[static_cast<std::size_t>(r * 256 + c)], magnitude[static_cast<std::size_t>(r * 256 + c)]) =
-          wgmma_tile_product(m_tiles, r, c);
+          smem_tile_product(m_tiles, r, c);
     }
   }
   for (std::size_t at = 0; at < out.size(); ++at) {
@@ -68,7 +68,7 @@ std::string wgmma_bench::check_output(int outer) const {
     // Within a trip D climbs to D0 + wgmma_group * P before the -B steps bring it back: rounding
     // scales with that peak, not with |D0 + P|.
     const double peak = std::fabs(d0) + wgmma_group * magnitude[rc];
-    const double tolerance = wgmma_tolerance(m_op, peak, steps) + std::ldexp(std::fabs(expected), -22);
+    const double tolerance = async_mma_tolerance(info(m_op).precision, peak, steps) + std::ldexp(std::fabs(expected), -22);
     if (!std::isfinite(got) || std::fabs(got - expected) > tolerance) {
       return fmt::format("block {} element ({}, {}) after {} steps: got {}, expected {} (tolerance {:.3g})",
                          at / (wgmma_threads_per_block * wgmma_accumulators), r, c, steps, got, expected, tolerance);

@@ -28,7 +28,7 @@ private:
   gpu_session& m_session;
   wgmma_op m_op;
   int m_blocks = 0;
-  wgmma_tiles m_tiles;
+  smem_tiles m_tiles;
   std::vector<float> m_d0;
   device_buffer<std::uint8_t> m_a;
   device_buffer<std::uint8_t> m_b;

@@ -2,6 +2,7 @@
 
 #include "microbench/cuda/kernel_counts.hpp"
 #include "microbench/cuda/kernels/device_clock.cuh"
+#include "microbench/cuda/tensor_descriptors.hpp"
 
 // Compiled for sm_90a only (cmake: rafter_cuda_wgmma). The instruction bodies exist where the
 // architecture-specific feature set of sm_90a is enabled; elsewhere the kernels trap.
@@ -179,11 +180,10 @@ __device__ __forceinline__ void wgmma_fp8_neg(float (&d)[128], std::uint64_t des
       : "l"(desc_a), "l"(desc_b));
 }
 
-/// Shared-memory matrix descriptor, no swizzle: start address, leading byte offset 128 (the next
-/// core matrix along K), stride byte offset 256 (the next 8 rows); all in 16-byte units.
+/// A and B descriptors: no swizzle, leading byte offset 128 (the next core matrix along K),
+/// stride byte offset 256 (the next 8 rows).
 __device__ __forceinline__ std::uint64_t smem_descriptor(const void* smem) {
-  const auto address = static_cast<std::uint64_t>(__cvta_generic_to_shared(smem));
-  return ((address & 0x3ffff) >> 4) | (std::uint64_t{128 >> 4} << 16) | (std::uint64_t{256 >> 4} << 32);
+  return wgmma_smem_descriptor(static_cast<std::uint32_t>(__cvta_generic_to_shared(smem)), 128, 256);
 }
 
 __device__ __forceinline__ void wgmma_fence() { asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory"); }

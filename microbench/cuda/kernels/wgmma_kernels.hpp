@@ -11,7 +11,7 @@ namespace rafter::cuda {
 
 /// Launches the wgmma kernel of `op` (built for sm_90a only) on `blocks` blocks of one warpgroup
 /// (wgmma_threads_per_block threads). `a_image`/`b_image`: the A (64 x K) and B (256 x K) tiles
-/// already in the shared-memory byte layout of wgmma_smem_offset (2 KiB and 8 KiB), the same for
+/// already in the shared-memory byte layout of kmajor_smem_offset (2 KiB and 8 KiB), the same for
 /// every block. `d0`/`d_out`: per block 128 registers x 128 threads of fp32, indexed
 /// (block * 128 + reg) * 128 + thread. Each warpgroup runs `outer` trips of wgmma_group
 /// D += A*B^T and wgmma_group D += A*(-B)^T, then one closing D += A*B^T.

@@ -1,0 +1,104 @@
+#include "microbench/cuda/tcgen05_bench.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "microbench/cuda/cuda_call.hpp"
+#include "microbench/cuda/kernel_counts.hpp"
+#include "microbench/cuda/kernels/tcgen05_kernels.hpp"
+#include "microbench/cuda/tensor_descriptors.hpp"
+
+namespace rafter::cuda {
+
+tcgen05_bench::tcgen05_bench(gpu_session& session, tcgen05_op op, std::uint64_t seed) : m_session(session), m_op(op) {
+  const int cc = session.facts().cc;
+  if (cc != 100 && cc != 103) {
+    throw unsupported_error(fmt::format("tcgen05 needs a GPU of the sm_100 family (B200, B300: compute capability 10.0 "
+                                        "or 10.3); this GPU has {}.{}",
+                                        cc / 10, cc % 10));
+  }
+  if (const cudaError_t status = tcgen05_kernels_available(); status != cudaSuccess) {
+    throw unsupported_error(std::string("tcgen05 kernels cannot run here (this rafter has no sm_100f code for the GPU?): ") +
+                            cudaGetErrorName(status));
+  }
+  m_padding = tcgen05_padding_bytes(static_cast<std::size_t>(session.facts().shared_memory_per_sm_bytes));
+  int per_sm = 0;
+  RAFTER_CUDA_CALL(tcgen05_kernel_occupancy(op, m_padding, &per_sm));
+  if (per_sm != tcgen05_blocks_per_sm) {
+    throw unsupported_error(fmt::format("tcgen05: {} blocks fit on an SM with {} bytes of padding, not the {} whose "
+                                        "accumulators fill tensor memory",
+                                        per_sm, m_padding, tcgen05_blocks_per_sm));
+  }
+  m_blocks = blocks_filling_gpu(session.facts().sms, per_sm);
+  const tcgen05_op_info& i = info(op);
+  m_idesc_plus = tcgen05_instruction_descriptor(i.operand_format, static_cast<std::uint32_t>(i.m),
+                                                static_cast<std::uint32_t>(i.n), false);
+  m_idesc_minus = tcgen05_instruction_descriptor(i.operand_format, static_cast<std::uint32_t>(i.m),
+                                                 static_cast<std::uint32_t>(i.n), true);
+  m_tiles = make_smem_tiles(i.precision, i.m, i.n, i.k, seed);
+  std::mt19937_64 rng(seed ^ 0xabcdefull);
+  m_d0.resize(static_cast<std::size_t>(m_blocks) * tcgen05_tmem_columns * tcgen05_threads_per_block);
+  for (auto& v : m_d0) {
+    const double magnitude = std::uniform_real_distribution<double>(0.25, 2.0)(rng);
+    v = static_cast<float>((rng() & 1) ? -magnitude : magnitude);
+  }
+  m_a = device_buffer<std::uint8_t>(m_tiles.a_smem.size());
+  m_a.upload(m_tiles.a_smem);
+  m_b = device_buffer<std::uint8_t>(m_tiles.b_smem.size());
+  m_b.upload(m_tiles.b_smem);
+  m_d0_device = device_buffer<float>(m_d0.size());
+  m_d0_device.upload(m_d0);
+  m_out = device_buffer<float>(m_d0.size());
+}
+
+cudaError_t tcgen05_bench::launch(int outer, clock_probe* probe, cudaStream_t stream) const {
+  return launch_tcgen05_kernel(m_op, m_blocks, m_padding, m_a.get(), m_b.get(), m_d0_device.get(), m_out.get(), outer,
+                               m_idesc_plus, m_idesc_minus, probe, stream);
+}
+
+std::string tcgen05_bench::run_and_check(int outer) {
+  m_out.fill_bytes(0xff);
+  m_session.run([&](cudaStream_t s) { return launch(outer, nullptr, s); });
+  return check_output(outer);
+}
+
+std::string tcgen05_bench::check_output(int outer) const {
+  const std::vector<float> out = m_out.download();
+  const std::size_t steps = tcgen05_per_block(static_cast<std::size_t>(outer));
+  const tcgen05_op_info& i = info(m_op);
+  std::vector<double> product(static_cast<std::size_t>(i.m * i.n)), magnitude(product.size());
+  for (int r = 0; r < i.m; ++r) {
+    for (int c = 0; c < i.n; ++c) {
+      std::tie(product[static_cast<std::size_t>(r * i.n + c)], magnitude[static_cast<std::size_t>(r * i.n + c)]) =
+          smem_tile_product(m_tiles, r, c);
+    }
+  }
+  for (std::size_t at = 0; at < out.size(); ++at) {
+    const auto r = static_cast<int>(at % tcgen05_threads_per_block);
+    const auto c = static_cast<int>((at / tcgen05_threads_per_block) % tcgen05_tmem_columns);
+    const auto rc = static_cast<std::size_t>(r * i.n + c);
+    const double d0 = m_d0[at];
+    const double expected = d0 + product[rc];
+    const double got = out[at];
+    // Within a trip D climbs to D0 + tcgen05_group * P before the -B steps bring it back.
+    const double peak = std::fabs(d0) + tcgen05_group * magnitude[rc];
+    const double tolerance = async_mma_tolerance(i.precision, peak, steps) + std::ldexp(std::fabs(expected), -22);
+    if (!std::isfinite(got) || std::fabs(got - expected) > tolerance) {
+      return fmt::format("block {} element ({}, {}) after {} steps: got {}, expected {} (tolerance {:.3g})",
+                         at / (tcgen05_threads_per_block * tcgen05_tmem_columns), r, c, steps, got, expected, tolerance);
+    }
+  }
+  return {};
+}
+
+double tcgen05_bench::time(int outer) {
+  return m_session.time([&](cudaStream_t s) { return launch(outer, m_session.probe(), s); });
+}
+
+double tcgen05_bench::flop(int outer) const noexcept {
+  return tcgen05_flop(m_op, static_cast<std::size_t>(m_blocks), static_cast<std::size_t>(outer));
+}
+
+}  // namespace rafter::cuda
