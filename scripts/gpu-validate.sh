@@ -391,13 +391,15 @@ if sms and clock:
     f = comp.get("fp32.vector.fma")
     fp32_peak = sms * 128 * 2 * (f.get("clock_hz") or clock) if f else None
     bar("FP32 FMA vs SMs x 128 x 2 x clock", f["flop_per_s"] if f else None, fp32_peak, 0.95, si(fp32_peak, "FLOP/s") if fp32_peak else "-")
-w = comp.get("bf16.tensor.wgmma")
+# The tensor-core instruction ceiling of the GPU's generation: wgmma (Hopper) or tcgen05 (B200, B300).
+w = comp.get("bf16.tensor.wgmma") or comp.get("bf16.tensor.tcgen05")
+instruction = w["id"].rsplit(".", 1)[1] if w else "wgmma/tcgen05"
 ref = ds_compute.get("bf16.tensor")
 if ref and w and w.get("clock_hz") and ref.get("clock_hz"):
     dense = ref["flop_per_s"] * w["clock_hz"] / ref["clock_hz"]
-    bar("wgmma BF16 vs dense peak at the measured clock", w["flop_per_s"], dense, 0.90, si(dense, "FLOP/s"))
+    bar(f"{instruction} BF16 vs dense peak at the measured clock", w["flop_per_s"], dense, 0.90, si(dense, "FLOP/s"))
 else:
-    bar("wgmma BF16 vs dense peak at the measured clock", None, None, 0.90, "needs wgmma and a datasheet")
+    bar(f"{instruction} BF16 vs dense peak at the measured clock", None, None, 0.90, f"needs {instruction} and a datasheet")
 g = comp.get("bf16.matrix_library.cublaslt")
 bar("BF16 cuBLASLt GEMM vs 780 TFLOP/s (H100 SXM bar)", g["flop_per_s"] if g else None, 780e12, 1.0, "780 TFLOP/s")
 ds_links = {l["id"]: l for l in (ds or {}).get("links", [])}
