@@ -169,12 +169,16 @@ TEST(host_reference, wgmma_shared_memory_layout_is_core_matrices_without_swizzle
   EXPECT_EQ(kmajor_smem_offset(0, 8, 2), 128u);
   EXPECT_EQ(kmajor_smem_offset(8, 0, 2), 256u);
   EXPECT_EQ(kmajor_smem_offset(0, 16, 1), 128u);  // fp8: 16 elements per 16-byte core row
-  for (int eb : {1, 2}) {
+  for (int eb : {1, 2, 4}) {
     const int k = 32 / eb;
     std::set<std::size_t> offsets;
     for (int r = 0; r < 256; ++r) {
       for (int kk = 0; kk < k; ++kk) {
         const std::size_t o = kmajor_smem_offset(r, kk, eb);
+        // The canonical K-major no-swizzle layout ((8,m),(T,2k)):((1T,SBO),(1,LBO)) in bytes, with
+        // the offsets the kernels' descriptors carry: SBO 256 (8-row groups), LBO 128 (along K).
+        const int k_byte = kk * eb;
+        EXPECT_EQ(o, static_cast<std::size_t>((r % 8) * 16 + (r / 8) * 256 + k_byte % 16 + (k_byte / 16) * 128));
         EXPECT_EQ(o % static_cast<std::size_t>(eb), 0u);
         EXPECT_LT(o, 256u * 32);
         offsets.insert(o);

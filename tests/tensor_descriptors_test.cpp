@@ -24,9 +24,9 @@ TEST(tensor_descriptors, tcgen05_descriptor_is_the_wgmma_layout_with_version_one
 }
 
 TEST(tensor_descriptors, tcgen05_instruction_descriptor_matches_the_ptx_table_and_ptxas) {
-  // bf16 (kind::f16 format 1) m128 n256, D fp32: the immediates ptxas itself wrote for this
-  // instruction into sm_100f SASS when given as a constant (UMOV URx, 0x8400490; 0x8404490 with B
-  // negated).
+  // bf16 (kind::f16 format 1) m128 n256, D fp32, worked out by hand from the PTX ISA table
+  // "Instruction descriptor format for .kind::tf32, .kind::f16, .kind::f8f6f4 and .kind::i8" (the
+  // layout CUTLASS's UMMA::InstrDescriptor has too): 0x10 | 1 << 7 | 1 << 10 | 32 << 17 | 8 << 24.
   EXPECT_EQ(tcgen05_instruction_descriptor(1, 128, 256, false), 0x8400490u);
   EXPECT_EQ(tcgen05_instruction_descriptor(1, 128, 256, true), 0x8404490u);
   // fp16 and e4m3 (format 0): only D's type, N and M.

@@ -7,8 +7,10 @@
 #include "microbench/cuda/tensor_descriptors.hpp"
 
 // Compiled for sm_100f only (cmake: rafter_cuda_tcgen05): the family-specific features of the
-// sm_100 family (B200 sm_100, B300 sm_103) include tcgen05. Elsewhere the kernels trap.
-#if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FAMILY_SPECIFIC__) && __CUDA_ARCH_FAMILY_SPECIFIC__ == 1000
+// sm_100 family (B200 sm_100, B300 sm_103) include tcgen05. Elsewhere the kernels trap. (An sm_103
+// target of its own, if ever added, reports family 1030 and has tcgen05 too.)
+#if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FAMILY_SPECIFIC__) && \
+    (__CUDA_ARCH_FAMILY_SPECIFIC__ == 1000 || __CUDA_ARCH_FAMILY_SPECIFIC__ == 1030)
 #define RAFTER_HAVE_TCGEN05 1
 #endif
 
@@ -180,7 +182,7 @@ extern "C" {
 #endif
 
 #define RAFTER_TCGEN05_KERNEL(name, kind)                                                                      \
-  __global__ void __launch_bounds__(rafter::cuda::tcgen05_threads_per_block, 1)                                \
+  __global__ void __launch_bounds__(rafter::cuda::tcgen05_threads_per_block, rafter::cuda::tcgen05_blocks_per_sm) \
       name(const uint4* a_image, const uint4* b_image, const float* d0, float* d_out, int outer,               \
            std::uint32_t idesc_plus, std::uint32_t idesc_minus, rafter::cuda::clock_probe* probe) {             \
     RAFTER_TCGEN05_BODY(kind);                                                                                 \
@@ -236,6 +238,13 @@ cudaError_t tcgen05_kernel_occupancy(tcgen05_op op, std::size_t padding_bytes, i
   const auto* kernel = reinterpret_cast<const void*>(kernel_of(op));
   if (const cudaError_t status = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                                       static_cast<int>(padding_bytes));
+      status != cudaSuccess) {
+    return status;
+  }
+  // The occupancy query models residency only; the carveout the driver picks at launch must hold
+  // the blocks it counts.
+  if (const cudaError_t status = cudaFuncSetAttribute(kernel, cudaFuncAttributePreferredSharedMemoryCarveout,
+                                                      cudaSharedmemCarveoutMaxShared);
       status != cudaSuccess) {
     return status;
   }

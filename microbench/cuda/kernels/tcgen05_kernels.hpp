@@ -27,8 +27,8 @@ cudaError_t launch_tcgen05_kernel(tcgen05_op op, int blocks, std::size_t padding
 /// it); otherwise the error cudaFuncGetAttributes gives (cudaErrorNoKernelImageForDevice, ...).
 cudaError_t tcgen05_kernels_available();
 
-/// Allows `padding_bytes` of dynamic shared memory for the kernel of `op` and reports how many of
-/// its blocks fit on one SM with it.
+/// Allows `padding_bytes` of dynamic shared memory for the kernel of `op`, prefers the largest
+/// shared-memory carveout, and reports how many of its blocks fit on one SM with them.
 cudaError_t tcgen05_kernel_occupancy(tcgen05_op op, std::size_t padding_bytes, int* blocks_per_sm);
 
 }  // namespace rafter::cuda
