@@ -35,6 +35,7 @@ TEST(host_reference, number_formats_encode_and_decode_known_values) {
 TEST(host_reference, random_inputs_are_never_zero_and_use_every_significand_bit) {
   std::mt19937_64 rng(42);
   std::set<int> low_bits;
+  std::set<bool> signs;
   for (int i = 0; i < 2000; ++i) {
     const std::uint16_t h = random_fp16(rng);
     const double v = fp16_value(h);
@@ -49,8 +50,13 @@ TEST(host_reference, random_inputs_are_never_zero_and_use_every_significand_bit)
     const int i8 = random_int8(rng);
     EXPECT_NE(i8, 0);
     EXPECT_GE(i8, -127);
+    const float acc = random_accumulator(rng);
+    EXPECT_GE(std::fabs(acc), 0.25f);
+    EXPECT_LT(std::fabs(acc), 2.0f);
+    signs.insert(acc < 0);
   }
   EXPECT_EQ(low_bits.size(), 4u);
+  EXPECT_EQ(signs.size(), 2u);
 }
 
 TEST(host_reference, core_reference_runs_the_fused_recurrence) {

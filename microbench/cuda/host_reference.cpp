@@ -109,6 +109,11 @@ std::uint8_t random_e4m3(std::mt19937_64& rng) {
   const auto sign = static_cast<std::uint8_t>((rng() & 1) << 7);
   return static_cast<std::uint8_t>(sign | (exponent << 3) | fraction);
 }
+float random_accumulator(std::mt19937_64& rng) {
+  const double magnitude = std::uniform_real_distribution<double>(0.25, 2.0)(rng);
+  return static_cast<float>((rng() & 1) ? -magnitude : magnitude);
+}
+
 std::int8_t random_int8(std::mt19937_64& rng) {
   const int v = static_cast<int>(rng() % 254) - 127;  // -127 .. 126
   return static_cast<std::int8_t>(v >= 0 ? v + 1 : v);  // skip 0: -127..-1, 1..127

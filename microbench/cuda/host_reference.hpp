@@ -42,6 +42,8 @@ namespace rafter::cuda {
 [[nodiscard]] std::uint16_t random_bf16(std::mt19937_64& rng);
 [[nodiscard]] std::uint32_t random_tf32(std::mt19937_64& rng);
 [[nodiscard]] std::uint8_t random_e4m3(std::mt19937_64& rng);
+/// An fp32 accumulator start value: magnitude uniform in [0.25, 2), sign random.
+[[nodiscard]] float random_accumulator(std::mt19937_64& rng);
 /// A non-zero int8 in [-127, 127] (so that its negation is an int8 too).
 [[nodiscard]] std::int8_t random_int8(std::mt19937_64& rng);
 

@@ -34,8 +34,7 @@ mma_bench::mma_bench(gpu_session& session, mma_op op, std::uint64_t seed) : m_se
     if (i.integer) {
       v = static_cast<std::uint32_t>(static_cast<std::int32_t>(rng() % (1u << 21)) - (1 << 20));
     } else {
-      const double magnitude = std::uniform_real_distribution<double>(0.25, 2.0)(rng);
-      v = std::bit_cast<std::uint32_t>(static_cast<float>((rng() & 1) ? -magnitude : magnitude));
+      v = std::bit_cast<std::uint32_t>(random_accumulator(rng));
     }
   }
   m_fragments = device_buffer<std::uint32_t>(m_tile.fragments.size());

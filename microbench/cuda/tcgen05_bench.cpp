@@ -40,10 +40,7 @@ tcgen05_bench::tcgen05_bench(gpu_session& session, tcgen05_op op, std::uint64_t 
   m_tiles = make_smem_tiles(i.precision, i.m, i.n, i.k, seed);
   std::mt19937_64 rng(seed ^ 0xabcdefull);
   m_d0.resize(static_cast<std::size_t>(m_blocks) * tcgen05_tmem_columns * tcgen05_threads_per_block);
-  for (auto& v : m_d0) {
-    const double magnitude = std::uniform_real_distribution<double>(0.25, 2.0)(rng);
-    v = static_cast<float>((rng() & 1) ? -magnitude : magnitude);
-  }
+  for (auto& v : m_d0) v = random_accumulator(rng);
   m_a = device_buffer<std::uint8_t>(m_tiles.a_smem.size());
   m_a.upload(m_tiles.a_smem);
   m_b = device_buffer<std::uint8_t>(m_tiles.b_smem.size());
