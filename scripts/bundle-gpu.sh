@@ -146,7 +146,7 @@ if [ -z "$cuobjdump" ]; then
 else
   want=()
   for a in ${archs//;/ }; do want+=("sm_${a%%-*}"); done  # 90, 90-real, 90-virtual -> sm_90
-  want+=(sm_90a sm_100f)
+  want+=(sm_90a sm_100)  # cuobjdump -lelf names the sm_100f (family) cubin sm_100; -sass says sm_100f
   cubins() { "$cuobjdump" -lelf "$1" 2>/dev/null | sed -n 's/.*\.\(sm_[0-9a-z]*\)\.cubin$/\1/p' | sort -u; }
   for a in "${want[@]}"; do
     cubins "$out/bin/rafter" | grep -qx "$a" || { echo "bundle-gpu: bin/rafter has no $a code" >&2; exit 1; }
