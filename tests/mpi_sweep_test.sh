@@ -76,7 +76,10 @@ for cid in ["mpi_p2p_0_1.bandwidth", "mpi_p2p_0_1.latency", "mpi_allreduce.busbw
             "mpi_reducescatter.busbw"]:
     assert cid in curves and len(curves[cid]["points"]) >= 3, (cid, sorted(curves))
 lat = curves["mpi_p2p_0_1.latency"]["points"]
-assert lat[-1]["x"] > lat[0]["x"] and lat[-1]["median"] > lat[0]["median"], "a 4 MiB message should take longer than 8 bytes"
+# The fastest samples: on 2 oversubscribed cores (ranks busy-polling beside other work) a median
+# of the 8-byte ping-pong can reach a scheduler quantum (4 ms seen), its best sample does not.
+assert lat[-1]["x"] > lat[0]["x"] and lat[-1]["min"] > lat[0]["min"], ("a 4 MiB message should take longer than 8 bytes",
+                                                                        lat[0], lat[-1])
 assert any("shared memory within one host" in w for w in p["warnings"]), p["warnings"]
 print(f"ok: ping-pong {links['mpi_p2p_0_1']['bytes_per_s']/1e9:.2f} GB/s, latency {links['mpi_p2p_0_1']['latency_s']*1e6:.2f} us; "
       f"allreduce busbw {links['mpi_allreduce']['bytes_per_s']/1e9:.2f} GB/s")
