@@ -1,5 +1,6 @@
 #include "microbench/cuda/host_reference.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <set>
@@ -26,6 +27,12 @@ TEST(host_reference, number_formats_encode_and_decode_known_values) {
   EXPECT_DOUBLE_EQ(e4m3_value(0x38), 1.0);
   EXPECT_DOUBLE_EQ(e4m3_value(0x7e), 448.0);
   EXPECT_DOUBLE_EQ(e4m3_value(0xb9), -1.125);
+  EXPECT_DOUBLE_EQ(e2m1_value(0x2), 1.0);
+  EXPECT_DOUBLE_EQ(e2m1_value(0x7), 6.0);
+  EXPECT_DOUBLE_EQ(e2m1_value(0xf), -6.0);
+  EXPECT_DOUBLE_EQ(e2m1_value(0x9), -0.5);
+  EXPECT_DOUBLE_EQ(e2m1_value(0x5), 3.0);
+  EXPECT_DOUBLE_EQ(e2m1_value(0x72), 1.0);  // only the low nibble
   EXPECT_TRUE(std::isnan(e4m3_value(0x7f)));
   EXPECT_DOUBLE_EQ(tf32_value(std::bit_cast<std::uint32_t>(1.5f) | 0x1fffu), 1.5);  // low 13 bits ignored
   EXPECT_DOUBLE_EQ(round_to_significand(1.0 + 3.0 / 2048, 11), 1.0 + 2.0 / 1024);  // ties to even
@@ -36,6 +43,7 @@ TEST(host_reference, random_inputs_are_never_zero_and_use_every_significand_bit)
   std::mt19937_64 rng(42);
   std::set<int> low_bits;
   std::set<bool> signs;
+  std::set<int> fp4_codes;
   for (int i = 0; i < 2000; ++i) {
     const std::uint16_t h = random_fp16(rng);
     const double v = fp16_value(h);
@@ -47,6 +55,10 @@ TEST(host_reference, random_inputs_are_never_zero_and_use_every_significand_bit)
     EXPECT_TRUE(std::isfinite(e));
     EXPECT_GE(std::fabs(e), 0.25);
     EXPECT_EQ(random_tf32(rng) & 0x1fffu, 0u);
+    const std::uint8_t f4 = random_e2m1(rng);
+    EXPECT_LT(f4, 16);
+    EXPECT_NE(e2m1_value(f4), 0.0);
+    fp4_codes.insert(f4);
     const int i8 = random_int8(rng);
     EXPECT_NE(i8, 0);
     EXPECT_GE(i8, -127);
@@ -57,6 +69,7 @@ TEST(host_reference, random_inputs_are_never_zero_and_use_every_significand_bit)
   }
   EXPECT_EQ(low_bits.size(), 4u);
   EXPECT_EQ(signs.size(), 2u);
+  EXPECT_EQ(fp4_codes.size(), 14u);
 }
 
 TEST(host_reference, core_reference_runs_the_fused_recurrence) {
@@ -206,29 +219,29 @@ TEST(host_reference, smem_tiles_store_every_value_at_its_layout_offset) {
     int m, n, k;
   };
   for (const shape& sh : {shape{"bf16", 64, 256, 16}, shape{"fp16", 128, 256, 16}, shape{"tf32", 128, 256, 8},
-                          shape{"fp8", 64, 256, 32}, shape{"fp8", 128, 256, 32}}) {
+                          shape{"fp8", 64, 256, 32}, shape{"fp8", 128, 256, 32}, shape{"fp4", 128, 256, 64}}) {
     SCOPED_TRACE(std::string(sh.precision) + " m" + std::to_string(sh.m));
     const smem_tiles t = make_smem_tiles(sh.precision, sh.m, sh.n, sh.k, 5);
     ASSERT_EQ(t.a_smem.size(), static_cast<std::size_t>(sh.m) * 32);
     ASSERT_EQ(t.b_smem.size(), static_cast<std::size_t>(sh.n) * 32);
-    const int eb = 32 / sh.k;
-    auto value_at = [&](const std::vector<std::uint8_t>& smem, std::size_t o) {
+    const std::string p = sh.precision;
+    const int eb = std::max(1, 32 / sh.k);  // fp4: two elements per byte
+    auto value_at = [&](const std::vector<std::uint8_t>& smem, int r, int kk) {
+      if (p == "fp4") return e2m1_value(static_cast<std::uint8_t>(smem[kmajor_smem_offset(r, kk / 2, 1)] >> (4 * (kk % 2))));
+      const std::size_t o = kmajor_smem_offset(r, kk, eb);
       std::uint32_t bits = 0;
       for (int byte = 0; byte < eb; ++byte) bits |= std::uint32_t{smem[o + static_cast<std::size_t>(byte)]} << (8 * byte);
-      const std::string p = sh.precision;
       if (p == "fp8") return e4m3_value(static_cast<std::uint8_t>(bits));
       if (p == "tf32") return tf32_value(bits);
       return p == "bf16" ? bf16_value(static_cast<std::uint16_t>(bits)) : fp16_value(static_cast<std::uint16_t>(bits));
     };
     for (int kk = 0; kk < sh.k; ++kk) {
       for (int r = 0; r < sh.n; r += 37) {
-        const double v = value_at(t.b_smem, kmajor_smem_offset(r, kk, eb));
+        const double v = value_at(t.b_smem, r, kk);
         EXPECT_NE(v, 0.0);
         EXPECT_EQ(v, t.b[static_cast<std::size_t>(r * sh.k + kk)]);
       }
-      for (int r = 0; r < sh.m; r += 13) {
-        EXPECT_EQ(value_at(t.a_smem, kmajor_smem_offset(r, kk, eb)), t.a[static_cast<std::size_t>(r * sh.k + kk)]);
-      }
+      for (int r = 0; r < sh.m; r += 13) EXPECT_EQ(value_at(t.a_smem, r, kk), t.a[static_cast<std::size_t>(r * sh.k + kk)]);
     }
   }
   EXPECT_THROW((void)make_smem_tiles("int8", 64, 256, 32, 1), std::invalid_argument);
@@ -238,6 +251,7 @@ TEST(host_reference, smem_tiles_store_every_value_at_its_layout_offset) {
 TEST(host_reference, async_mma_tolerance_is_looser_for_fp8) {
   EXPECT_DOUBLE_EQ(async_mma_tolerance("bf16", 4.0, 8), 8 * 4.0 * std::ldexp(1.0, -22));
   EXPECT_DOUBLE_EQ(async_mma_tolerance("fp8", 4.0, 8), 8 * 4.0 * std::ldexp(1.0, -13));
+  EXPECT_DOUBLE_EQ(async_mma_tolerance("fp4", 4.0, 8), 8 * 4.0 * std::ldexp(1.0, -13));
 }
 
 TEST(host_reference, stream_helpers) {

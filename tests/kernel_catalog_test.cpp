@@ -46,6 +46,9 @@ TEST(kernel_catalog, tcgen05_kinds_and_type_codes_follow_the_ptx_table) {
   EXPECT_EQ(info(tcgen05_op::tf32).operand_format, 2u);
   EXPECT_NE(std::string(info(tcgen05_op::fp8).ptx).find("kind::f8f6f4"), std::string::npos);
   EXPECT_EQ(info(tcgen05_op::fp8).operand_format, 0u);  // E4M3
+  EXPECT_NE(std::string(info(tcgen05_op::fp4).ptx).find("kind::mxf4nvf4.block_scale.block16"), std::string::npos);
+  EXPECT_EQ(info(tcgen05_op::fp4).operand_format, 1u);  // E2M1
+  for (const auto& i : tcgen05_ops()) EXPECT_EQ(i.block_scaled, i.op == tcgen05_op::fp4) << i.id;
 }
 
 TEST(kernel_catalog, fp8_mma_needs_ada_or_newer) {

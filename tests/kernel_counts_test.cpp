@@ -38,11 +38,16 @@ TEST(kernel_counts, tcgen05_flop_is_two_m_n_k_per_instruction) {
   EXPECT_EQ(tcgen05_per_block(5), static_cast<std::size_t>(5 * 2 * tcgen05_group + 1));
   EXPECT_DOUBLE_EQ(tcgen05_flop(tcgen05_op::bf16, 1, 0), 2.0 * 128 * 256 * 16);
   EXPECT_DOUBLE_EQ(tcgen05_flop(tcgen05_op::tf32, 3, 2), 3.0 * (2 * 2 * tcgen05_group + 1) * 2 * 128 * 256 * 8);
+  EXPECT_DOUBLE_EQ(tcgen05_flop(tcgen05_op::fp4, 1, 0), 2.0 * 128 * 256 * 64);
   EXPECT_EQ(tcgen05_blocks_per_sm * tcgen05_tmem_columns, 512) << "the SM's tensor memory, no more";
+  EXPECT_LE(tcgen05_accumulator_columns, tcgen05_scale_a_column);
+  EXPECT_EQ(tcgen05_scale_a_column + tcgen05_scale_columns / 2, tcgen05_scale_b_column);
+  EXPECT_LE(tcgen05_scale_a_column + tcgen05_scale_columns, tcgen05_tmem_columns);
 }
 
-TEST(kernel_counts, tcgen05_padding_lets_two_blocks_share_an_sm_but_not_three) {
+TEST(kernel_counts, tcgen05_padding_keeps_the_blocks_per_sm_the_tensor_memory_holds) {
   // B200: 228 KiB per SM; each block also holds 12 KiB of tiles and the 1 KiB the driver reserves.
+  static_assert(tcgen05_blocks_per_sm == 1);
   for (const std::size_t per_sm : {std::size_t{233472}, std::size_t{100 * 1024}, std::size_t{256 * 1024}}) {
     const std::size_t block = tcgen05_padding_bytes(per_sm);
     EXPECT_GT((tcgen05_blocks_per_sm + 1) * block, per_sm) << per_sm;

@@ -29,11 +29,13 @@ WGMMA = {
     "rafter_wgmma_fp16_kernel": r"^HGMMA\.64x256x16\.F32$",
     "rafter_wgmma_fp8_kernel": r"^QGMMA\.64x256x32\.F32\.E4M3\.E4M3$",
 }
-TCGEN05 = {  # single-thread tcgen05.mma with D in tensor memory: UTCHMMA (kind::f16, kind::tf32), UTCQMMA (f8f6f4)
+TCGEN05 = {  # single-thread tcgen05.mma with D in tensor memory: UTCHMMA (kind::f16, kind::tf32), UTCQMMA (f8f6f4),
+    # UTCOMMA.4X (mxf4nvf4 with one scale per 16 values)
     "rafter_tcgen05_bf16_kernel": r"^UTCHMMA$",
     "rafter_tcgen05_fp16_kernel": r"^UTCHMMA$",
     "rafter_tcgen05_tf32_kernel": r"^UTCHMMA$",
     "rafter_tcgen05_fp8_kernel": r"^UTCQMMA$",
+    "rafter_tcgen05_fp4_kernel": r"^UTCOMMA\.4X$",
 }
 LOADS_128 = ["rafter_stream_read_kernel", "rafter_l2_read_kernel", "rafter_stream_copy_kernel",
              "rafter_stream_triad_kernel", "rafter_link_copy_kernel"]

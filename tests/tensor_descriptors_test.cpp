@@ -45,5 +45,19 @@ TEST(tensor_descriptors, tcgen05_instruction_descriptor_matches_the_ptx_table_an
   }
 }
 
+TEST(tensor_descriptors, nvf4_instruction_descriptor_matches_the_block_scaled_table) {
+  // e2m1 x e2m1, m128 n256, e4m3 scales, dense K64: 1 << 7 | 1 << 10 | 32 << 17 | 1 << 27.
+  EXPECT_EQ(tcgen05_nvf4_instruction_descriptor(128, 256, false), 0x08400480u);
+  EXPECT_EQ(tcgen05_nvf4_instruction_descriptor(128, 256, true), 0x08404480u);
+  EXPECT_EQ((tcgen05_nvf4_instruction_descriptor(256, 64, false) >> 27) & 3u, 2u);  // M >> 7
+  for (const bool neg : {false, true}) {
+    const std::uint32_t d = tcgen05_nvf4_instruction_descriptor(128, 256, neg);
+    EXPECT_EQ(d & ((3u << 4) | (3u << 29)), 0u) << "scale-factor ids 0";
+    EXPECT_EQ(d & (1u << 23), 0u) << "e4m3 scales";
+    EXPECT_EQ(d & (1u << 31), 0u) << "dense K = 64";
+    EXPECT_EQ(d & ((1u << 2) | (1u << 13) | (1u << 15) | (1u << 16)), 0u);
+  }
+}
+
 }  // namespace
 }  // namespace rafter::cuda

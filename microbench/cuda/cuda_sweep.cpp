@@ -267,9 +267,10 @@ void measure_wgmma(sweep_state& st, int& step) {
 
 void measure_tcgen05(sweep_state& st, int& step) {
   measure_async_mma<tcgen05_bench>(st, step, tcgen05_ops(), 300, [](const tcgen05_op_info& i, const tcgen05_bench& bench) {
-    return fmt::format("{} m{}n{}k{} (A and B in shared memory, no swizzle; D in tensor memory), issued by one thread "
-                       "per block, {} blocks ({} per SM), random inputs",
-                       i.ptx, i.m, i.n, i.k, bench.blocks(), tcgen05_blocks_per_sm);
+    return fmt::format("{} m{}n{}k{} (A and B in shared memory, no swizzle; D in tensor memory{}), issued by one "
+                       "thread per block, {} blocks ({} per SM), random inputs",
+                       i.ptx, i.m, i.n, i.k, i.block_scaled ? ", scale factors 1.0" : "", bench.blocks(),
+                       tcgen05_blocks_per_sm);
   });
 }
 

@@ -102,6 +102,12 @@ std::uint16_t random_bf16(std::mt19937_64& rng) { return bf16_bits(random_with_f
 std::uint32_t random_tf32(std::mt19937_64& rng) {
   return bits_of(static_cast<float>(random_with_fraction(rng, 10)));
 }
+double e2m1_value(std::uint8_t nibble) noexcept {
+  static constexpr double magnitudes[8] = {0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0};
+  const double m = magnitudes[nibble & 7];
+  return (nibble & 8) ? -m : m;
+}
+
 std::uint8_t random_e4m3(std::mt19937_64& rng) {
   // Exponent field 5..7 gives magnitudes in [0.25, 2); every fraction and sign random.
   const auto exponent = static_cast<std::uint8_t>(5 + rng() % 3);
@@ -109,6 +115,12 @@ std::uint8_t random_e4m3(std::mt19937_64& rng) {
   const auto sign = static_cast<std::uint8_t>((rng() & 1) << 7);
   return static_cast<std::uint8_t>(sign | (exponent << 3) | fraction);
 }
+
+std::uint8_t random_e2m1(std::mt19937_64& rng) {
+  const auto magnitude = static_cast<std::uint8_t>(1 + rng() % 7);  // codes 1..7: 0.5 .. 6
+  return static_cast<std::uint8_t>(((rng() & 1) << 3) | magnitude);
+}
+
 float random_accumulator(std::mt19937_64& rng) {
   const double magnitude = std::uniform_real_distribution<double>(0.25, 2.0)(rng);
   return static_cast<float>((rng() & 1) ? -magnitude : magnitude);
@@ -359,10 +371,15 @@ std::pair<int, int> wgmma_acc_position(int thread, int reg) noexcept {
 }
 
 smem_tiles make_smem_tiles(const std::string& precision, int m, int n, int k, std::uint64_t seed) {
-  const int eb = precision == "fp8" ? 1 : precision == "tf32" ? 4 : precision == "bf16" || precision == "fp16" ? 2 : 0;
-  if (eb == 0 || k * eb != 32 || m <= 0 || n <= 0 || m % 8 != 0 || n % 8 != 0) {
+  // Bits of one element.
+  const int bits = precision == "fp4"    ? 4
+                   : precision == "fp8"  ? 8
+                   : precision == "tf32" ? 32
+                   : precision == "bf16" || precision == "fp16" ? 16
+                                                                : 0;
+  if (bits == 0 || k * bits != 256 || m <= 0 || n <= 0 || m % 8 != 0 || n % 8 != 0) {
     throw std::invalid_argument(
-        fmt::format("make_smem_tiles: precision {} with m {} n {} k {} (need bf16/fp16/tf32/fp8, 32 bytes of K, "
+        fmt::format("make_smem_tiles: precision {} with m {} n {} k {} (need bf16/fp16/tf32/fp8/fp4, 32 bytes of K, "
                     "m and n multiples of 8)",
                     precision, m, n, k));
   }
@@ -373,25 +390,32 @@ smem_tiles make_smem_tiles(const std::string& precision, int m, int n, int k, st
   t.k = k;
   t.a.resize(static_cast<std::size_t>(m * k));
   t.b.resize(static_cast<std::size_t>(n * k));
-  t.a_smem.assign(static_cast<std::size_t>(m * k * eb), 0);
-  t.b_smem.assign(static_cast<std::size_t>(n * k * eb), 0);
+  t.a_smem.assign(static_cast<std::size_t>(m * 32), 0);
+  t.b_smem.assign(static_cast<std::size_t>(n * 32), 0);
   auto fill = [&](std::vector<double>& values, std::vector<std::uint8_t>& smem, int rows) {
     for (int r = 0; r < rows; ++r) {
       for (int kk = 0; kk < k; ++kk) {
-        const std::size_t at = kmajor_smem_offset(r, kk, eb);
-        std::uint32_t bits = 0;
         double v = 0.0;
-        if (eb == 1) {
-          bits = random_e4m3(rng);
-          v = e4m3_value(static_cast<std::uint8_t>(bits));
-        } else if (eb == 4) {
-          bits = random_tf32(rng);
-          v = tf32_value(bits);
+        if (bits == 4) {
+          const std::uint8_t code = random_e2m1(rng);
+          smem[kmajor_smem_offset(r, kk / 2, 1)] |= static_cast<std::uint8_t>(code << (4 * (kk % 2)));
+          v = e2m1_value(code);
         } else {
-          bits = precision == "bf16" ? random_bf16(rng) : random_fp16(rng);
-          v = precision == "bf16" ? bf16_value(static_cast<std::uint16_t>(bits)) : fp16_value(static_cast<std::uint16_t>(bits));
+          const int eb = bits / 8;
+          std::uint32_t word = 0;
+          if (eb == 1) {
+            word = random_e4m3(rng);
+            v = e4m3_value(static_cast<std::uint8_t>(word));
+          } else if (eb == 4) {
+            word = random_tf32(rng);
+            v = tf32_value(word);
+          } else {
+            word = precision == "bf16" ? random_bf16(rng) : random_fp16(rng);
+            v = precision == "bf16" ? bf16_value(static_cast<std::uint16_t>(word)) : fp16_value(static_cast<std::uint16_t>(word));
+          }
+          const std::size_t at = kmajor_smem_offset(r, kk, eb);
+          for (int byte = 0; byte < eb; ++byte) smem[at + static_cast<std::size_t>(byte)] = static_cast<std::uint8_t>(word >> (8 * byte));
         }
-        for (int byte = 0; byte < eb; ++byte) smem[at + static_cast<std::size_t>(byte)] = static_cast<std::uint8_t>(bits >> (8 * byte));
         values[static_cast<std::size_t>(r * k + kk)] = v;
       }
     }
@@ -412,7 +436,7 @@ std::pair<double, double> smem_tile_product(const smem_tiles& tiles, int row, in
 }
 
 double async_mma_tolerance(const std::string& precision, double magnitude, std::size_t steps) noexcept {
-  const int acc_bits = precision == "fp8" ? 13 : 22;
+  const int acc_bits = precision == "fp8" || precision == "fp4" ? 13 : 22;
   return static_cast<double>(steps) * magnitude * std::ldexp(1.0, -acc_bits);
 }
 

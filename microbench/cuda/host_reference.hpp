@@ -30,6 +30,8 @@ namespace rafter::cuda {
 [[nodiscard]] double bf16_value(std::uint16_t bits) noexcept;
 /// FP8 E4M3 (OCP / NVIDIA __nv_fp8_e4m3): NaN for 0x7f and 0xff, no infinities.
 [[nodiscard]] double e4m3_value(std::uint8_t bits) noexcept;
+/// FP4 E2M1 (OCP MX / NVFP4), the low 4 bits of `nibble`: +-{0, 0.5, 1, 1.5, 2, 3, 4, 6}.
+[[nodiscard]] double e2m1_value(std::uint8_t nibble) noexcept;
 /// TF32 stored in an fp32 register: the 13 low significand bits are zero.
 [[nodiscard]] double tf32_value(std::uint32_t bits) noexcept;
 
@@ -42,6 +44,8 @@ namespace rafter::cuda {
 [[nodiscard]] std::uint16_t random_bf16(std::mt19937_64& rng);
 [[nodiscard]] std::uint32_t random_tf32(std::mt19937_64& rng);
 [[nodiscard]] std::uint8_t random_e4m3(std::mt19937_64& rng);
+/// A non-zero E2M1 code (low 4 bits): any of the 14 non-zero values, uniformly.
+[[nodiscard]] std::uint8_t random_e2m1(std::mt19937_64& rng);
 /// An fp32 accumulator start value: magnitude uniform in [0.25, 2), sign random.
 [[nodiscard]] float random_accumulator(std::mt19937_64& rng);
 /// A non-zero int8 in [-127, 127] (so that its negation is an int8 too).
@@ -118,15 +122,16 @@ struct smem_tiles {
   std::vector<std::uint8_t> a_smem;  ///< Bytes in the kmajor_smem_offset layout.
   std::vector<std::uint8_t> b_smem;
 };
-/// `precision`: "bf16", "fp16", "tf32" (fp32 words with 13 zero low bits) or "fp8" (e4m3);
-/// k * element bytes must be 32. Throws std::invalid_argument otherwise.
+/// `precision`: "bf16", "fp16", "tf32" (fp32 words with 13 zero low bits), "fp8" (e4m3) or
+/// "fp4" (e2m1, two per byte, element 2j in the low nibble of byte j); k elements must fill 32
+/// bytes. Throws std::invalid_argument otherwise.
 [[nodiscard]] smem_tiles make_smem_tiles(const std::string& precision, int m, int n, int k, std::uint64_t seed);
 /// (A*B^T)[row][col] and sum_k |A[row][k] * B[col][k]|.
 [[nodiscard]] std::pair<double, double> smem_tile_product(const smem_tiles& tiles, int row, int col) noexcept;
 /// Largest acceptable |got - reference| of an fp32 accumulator after `steps` asynchronous MMA
 /// steps (wgmma, tcgen05) while its magnitude stays within `magnitude` (the kernels' D peaks at
-/// |D0| + group * sum |a b|): steps * magnitude * 2^-acc_bits, acc_bits 13 for "fp8" (Hopper
-/// accumulates fp8 products with fewer bits) and 22 otherwise.
+/// |D0| + group * sum |a b|): steps * magnitude * 2^-acc_bits, acc_bits 13 for "fp8" and "fp4"
+/// (Hopper accumulates fp8 products with fewer bits) and 22 otherwise.
 [[nodiscard]] double async_mma_tolerance(const std::string& precision, double magnitude, std::size_t steps) noexcept;
 
 // ---- memory kernels ---------------------------------------------------------------------------

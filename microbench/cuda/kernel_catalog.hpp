@@ -48,16 +48,17 @@ struct wgmma_op_info {
 
 /// Single-thread `tcgen05.mma` (the sm_100 family: B200, B300), A and B from shared memory, the
 /// accumulator in tensor memory.
-enum class tcgen05_op { bf16, fp16, tf32, fp8 };
+enum class tcgen05_op { bf16, fp16, tf32, fp8, fp4 };
 
 struct tcgen05_op_info {
   tcgen05_op op;
   const char* id;         ///< "bf16.tensor.tcgen05".
   const char* precision;
   const char* ptx;        ///< "tcgen05.mma.cta_group::1.kind::f16".
-  int m, n, k;            ///< 128 x 256 x (32 bytes of K: 16, 8 or 32 elements).
-  int element_bits;       ///< 16, 32 or 8.
+  int m, n, k;            ///< 128 x 256 x (32 bytes of K: 16, 8, 32 or 64 elements).
+  int element_bits;       ///< 16, 32, 8 or 4.
   unsigned operand_format;  ///< A/B type code of the kind in the instruction descriptor.
+  bool block_scaled;      ///< Scale factors from tensor memory (kind::mxf4nvf4, NVFP4: one e4m3 scale per 16 values).
 };
 
 /// STREAM-style global-memory kernels.

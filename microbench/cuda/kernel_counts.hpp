@@ -28,13 +28,17 @@ inline constexpr int wgmma_threads_per_block = 128;
 inline constexpr int wgmma_group = 4;
 inline constexpr int wgmma_accumulators = 128;  ///< fp32 registers per thread for m64n256.
 
-// tcgen05: one CTA of 4 warps per block, two blocks per SM (their 128 x 256 fp32 accumulators
-// take 256 tensor-memory columns each, the SM's 512 together); one thread issues `tcgen05_group`
-// MMAs of each sign per trip.
+// tcgen05: one block of 4 warps per SM, holding the SM's whole tensor memory (512 columns): the
+// 128 x 256 fp32 accumulator in columns 0-255, the scale factors of the block-scaled kinds from
+// column 256 (A's) and 272 (B's); one thread issues `tcgen05_group` MMAs of each sign per trip.
 inline constexpr int tcgen05_threads_per_block = 128;
 inline constexpr int tcgen05_group = 4;
-inline constexpr int tcgen05_tmem_columns = 256;
-inline constexpr int tcgen05_blocks_per_sm = 2;
+inline constexpr int tcgen05_tmem_columns = 512;
+inline constexpr int tcgen05_accumulator_columns = 256;
+inline constexpr int tcgen05_scale_a_column = 256;
+inline constexpr int tcgen05_scale_b_column = 272;
+inline constexpr int tcgen05_scale_columns = 32;  ///< Both scale regions, every byte 1.0.
+inline constexpr int tcgen05_blocks_per_sm = 1;
 
 // Global-memory kernels.
 inline constexpr int stream_threads_per_block = 256;
@@ -72,7 +76,8 @@ inline constexpr std::size_t chase_line_bytes = 128;
 /// FLOP of one tcgen05 launch: blocks x tcgen05_per_block x 2*m*n*k.
 [[nodiscard]] double tcgen05_flop(tcgen05_op op, std::size_t blocks, std::size_t outer) noexcept;
 /// Dynamic shared memory a tcgen05 block reserves (untouched) so that at most
-/// tcgen05_blocks_per_sm of its blocks share an SM of `shared_memory_per_sm` bytes:
+/// tcgen05_blocks_per_sm of its blocks share an SM of `shared_memory_per_sm` bytes (a second
+/// block would wait in tcgen05.alloc):
 /// shared_memory_per_sm / (tcgen05_blocks_per_sm + 1) + 1.
 [[nodiscard]] std::size_t tcgen05_padding_bytes(std::size_t shared_memory_per_sm) noexcept;
 

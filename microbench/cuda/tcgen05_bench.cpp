@@ -28,18 +28,19 @@ tcgen05_bench::tcgen05_bench(gpu_session& session, tcgen05_op op, std::uint64_t 
   RAFTER_CUDA_CALL(tcgen05_kernel_occupancy(op, m_padding, &per_sm));
   if (per_sm != tcgen05_blocks_per_sm) {
     throw unsupported_error(fmt::format("tcgen05: {} blocks fit on an SM with {} bytes of padding, not the {} whose "
-                                        "accumulators fill tensor memory",
+                                        "allocations fill tensor memory",
                                         per_sm, m_padding, tcgen05_blocks_per_sm));
   }
   m_blocks = blocks_filling_gpu(session.facts().sms, per_sm);
   const tcgen05_op_info& i = info(op);
-  m_idesc_plus = tcgen05_instruction_descriptor(i.operand_format, static_cast<std::uint32_t>(i.m),
-                                                static_cast<std::uint32_t>(i.n), false);
-  m_idesc_minus = tcgen05_instruction_descriptor(i.operand_format, static_cast<std::uint32_t>(i.m),
-                                                 static_cast<std::uint32_t>(i.n), true);
+  const auto m = static_cast<std::uint32_t>(i.m), n = static_cast<std::uint32_t>(i.n);
+  m_idesc_plus = i.block_scaled ? tcgen05_nvf4_instruction_descriptor(m, n, false)
+                                : tcgen05_instruction_descriptor(i.operand_format, m, n, false);
+  m_idesc_minus = i.block_scaled ? tcgen05_nvf4_instruction_descriptor(m, n, true)
+                                 : tcgen05_instruction_descriptor(i.operand_format, m, n, true);
   m_tiles = make_smem_tiles(i.precision, i.m, i.n, i.k, seed);
   std::mt19937_64 rng(seed ^ 0xabcdefull);
-  m_d0.resize(static_cast<std::size_t>(m_blocks) * tcgen05_tmem_columns * tcgen05_threads_per_block);
+  m_d0.resize(static_cast<std::size_t>(m_blocks) * tcgen05_accumulator_columns * tcgen05_threads_per_block);
   for (auto& v : m_d0) v = random_accumulator(rng);
   m_a = device_buffer<std::uint8_t>(m_tiles.a_smem.size());
   m_a.upload(m_tiles.a_smem);
@@ -74,7 +75,7 @@ std::string tcgen05_bench::check_output(int outer) const {
   }
   for (std::size_t at = 0; at < out.size(); ++at) {
     const auto r = static_cast<int>(at % tcgen05_threads_per_block);
-    const auto c = static_cast<int>((at / tcgen05_threads_per_block) % tcgen05_tmem_columns);
+    const auto c = static_cast<int>((at / tcgen05_threads_per_block) % tcgen05_accumulator_columns);
     const auto rc = static_cast<std::size_t>(r * i.n + c);
     const double d0 = m_d0[at];
     const double expected = d0 + product[rc];
@@ -84,7 +85,8 @@ std::string tcgen05_bench::check_output(int outer) const {
     const double tolerance = async_mma_tolerance(i.precision, peak, steps) + std::ldexp(std::fabs(expected), -22);
     if (!std::isfinite(got) || std::fabs(got - expected) > tolerance) {
       return fmt::format("block {} element ({}, {}) after {} steps: got {}, expected {} (tolerance {:.3g})",
-                         at / (tcgen05_threads_per_block * tcgen05_tmem_columns), r, c, steps, got, expected, tolerance);
+                         at / (tcgen05_threads_per_block * tcgen05_accumulator_columns), r, c, steps, got, expected,
+                         tolerance);
     }
   }
   return {};

@@ -40,4 +40,13 @@ constexpr std::uint32_t tcgen05_instruction_descriptor(std::uint32_t operand_for
          (((n >> 3) & 0x3fu) << 17) | (((m >> 4) & 0x1fu) << 24);
 }
 
+/// tcgen05.mma instruction descriptor for .kind::mxf4nvf4 with e2m1 A and B (code 1 in bits 7-9
+/// and 10-11) and e4m3 scale factors (bit 23 = 0), dense with K = 64 (bit 31 = 0), scale-factor
+/// ids 0 (bits 4-5 and 29-30: required by block16), bit 14 negates B, A and B K-major, N >> 3 in
+/// bits 17-22 and M >> 7 in bits 27-28 (PTX ISA, "Instruction descriptor format for .kind::mxf4
+/// and .kind::mxf4nvf4").
+constexpr std::uint32_t tcgen05_nvf4_instruction_descriptor(std::uint32_t m, std::uint32_t n, bool negate_b) noexcept {
+  return (1u << 7) | (1u << 10) | ((negate_b ? 1u : 0u) << 14) | (((n >> 3) & 0x3fu) << 17) | (((m >> 7) & 3u) << 27);
+}
+
 }  // namespace rafter::cuda

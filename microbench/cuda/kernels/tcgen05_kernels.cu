@@ -20,13 +20,14 @@ namespace {
 
 #if defined(RAFTER_HAVE_TCGEN05)
 
-enum class mma_kind { f16, tf32, f8f6f4 };
+enum class mma_kind { f16, tf32, f8f6f4, mxf4nvf4 };
 
 /// D[tmem] += A*B^T (or A*(-B)^T, by the instruction descriptor), issued by the calling thread
-/// alone; the MMAs one thread issues run in issue order.
+/// alone; the MMAs one thread issues run in issue order. mxf4nvf4 scales A and B by the factors at
+/// the tensor-memory addresses `scale_a` and `scale_b` (the other kinds ignore them).
 template <mma_kind Kind>
 __device__ __forceinline__ void tcgen05_mma(std::uint32_t d_tmem, std::uint64_t desc_a, std::uint64_t desc_b,
-                                            std::uint32_t idesc) {
+                                            std::uint32_t idesc, std::uint32_t scale_a, std::uint32_t scale_b) {
   if constexpr (Kind == mma_kind::f16) {
     asm volatile(
         "{\n.reg .pred accumulate;\nsetp.ne.b32 accumulate, 1, 0;\n"
@@ -39,13 +40,21 @@ __device__ __forceinline__ void tcgen05_mma(std::uint32_t d_tmem, std::uint64_t 
         "tcgen05.mma.cta_group::1.kind::tf32 [%0], %1, %2, %3, accumulate;\n}\n" ::"r"(d_tmem),
         "l"(desc_a), "l"(desc_b), "r"(idesc)
         : "memory");
-  } else {
+  } else if constexpr (Kind == mma_kind::f8f6f4) {
     asm volatile(
         "{\n.reg .pred accumulate;\nsetp.ne.b32 accumulate, 1, 0;\n"
         "tcgen05.mma.cta_group::1.kind::f8f6f4 [%0], %1, %2, %3, accumulate;\n}\n" ::"r"(d_tmem),
         "l"(desc_a), "l"(desc_b), "r"(idesc)
         : "memory");
+  } else {
+    asm volatile(
+        "{\n.reg .pred accumulate;\nsetp.ne.b32 accumulate, 1, 0;\n"
+        "tcgen05.mma.cta_group::1.kind::mxf4nvf4.block_scale.block16 [%0], %1, %2, %3, [%4], [%5], accumulate;\n}\n" ::"r"(
+            d_tmem),
+        "l"(desc_a), "l"(desc_b), "r"(idesc), "r"(scale_a), "r"(scale_b)
+        : "memory");
   }
+  if constexpr (Kind != mma_kind::mxf4nvf4) (void)scale_a, (void)scale_b;
 }
 
 /// 32 columns of this warp's 32 tensor-memory lanes from/to 32 registers of each thread (shape
@@ -111,29 +120,40 @@ __device__ __forceinline__ void tcgen05_body(const uint4* __restrict__ a_image, 
   const std::uint32_t tmem = tmem_base;
   // Warp w reaches tensor-memory lanes 32w .. 32w+31 (the lane is in the address's high half).
   const std::uint32_t my_lanes = tmem + (static_cast<std::uint32_t>(32 * warp) << 16);
-  const std::size_t base = static_cast<std::size_t>(blockIdx.x) * tcgen05_tmem_columns;
+  const std::size_t base = static_cast<std::size_t>(blockIdx.x) * tcgen05_accumulator_columns;
 #pragma unroll 1
-  for (int c = 0; c < tcgen05_tmem_columns / 32; ++c) {
+  for (int c = 0; c < tcgen05_accumulator_columns / 32; ++c) {
     std::uint32_t r[32];
 #pragma unroll
     for (int j = 0; j < 32; ++j) r[j] = __float_as_uint(d0[(base + static_cast<std::size_t>(c * 32 + j)) * 128 + t]);
     tmem_store_32(my_lanes + static_cast<std::uint32_t>(c * 32), r);
+  }
+  if constexpr (Kind == mma_kind::mxf4nvf4) {
+    // Every scale factor 1.0 (e4m3 0x38) in every lane of both scale regions, whatever layout the
+    // MMA reads them in: D = D0 + A*B^T as for the unscaled kinds.
+    static_assert(tcgen05_scale_columns == 32);
+    std::uint32_t ones[32];
+#pragma unroll
+    for (int j = 0; j < 32; ++j) ones[j] = 0x38383838u;
+    tmem_store_32(my_lanes + static_cast<std::uint32_t>(tcgen05_scale_a_column), ones);
   }
   asm volatile("tcgen05.wait::st.sync.aligned;\n" ::: "memory");
   tcgen05_sync_block();
 
   const std::uint64_t desc_a = tcgen05_smem_descriptor(static_cast<std::uint32_t>(__cvta_generic_to_shared(smem_a)), 128, 256);
   const std::uint64_t desc_b = tcgen05_smem_descriptor(static_cast<std::uint32_t>(__cvta_generic_to_shared(smem_b)), 128, 256);
+  const std::uint32_t scale_a = tmem + static_cast<std::uint32_t>(tcgen05_scale_a_column);
+  const std::uint32_t scale_b = tmem + static_cast<std::uint32_t>(tcgen05_scale_b_column);
   probe_begin(probe);
   if (warp == 0) {
     if (t == 0) {
       for (int trip = 0; trip < outer; ++trip) {
 #pragma unroll
-        for (int g = 0; g < tcgen05_group; ++g) tcgen05_mma<Kind>(tmem, desc_a, desc_b, idesc_plus);
+        for (int g = 0; g < tcgen05_group; ++g) tcgen05_mma<Kind>(tmem, desc_a, desc_b, idesc_plus, scale_a, scale_b);
 #pragma unroll
-        for (int g = 0; g < tcgen05_group; ++g) tcgen05_mma<Kind>(tmem, desc_a, desc_b, idesc_minus);
+        for (int g = 0; g < tcgen05_group; ++g) tcgen05_mma<Kind>(tmem, desc_a, desc_b, idesc_minus, scale_a, scale_b);
       }
-      tcgen05_mma<Kind>(tmem, desc_a, desc_b, idesc_plus);
+      tcgen05_mma<Kind>(tmem, desc_a, desc_b, idesc_plus, scale_a, scale_b);
       // The barrier's one arrival comes when every MMA this thread issued has completed.
       asm volatile("tcgen05.commit.cta_group::1.mbarrier::arrive::one.shared::cluster.b64 [%0];\n" ::"r"(done)
                    : "memory");
@@ -148,7 +168,7 @@ __device__ __forceinline__ void tcgen05_body(const uint4* __restrict__ a_image, 
   tcgen05_fence_after();
   probe_end(probe);
 #pragma unroll 1
-  for (int c = 0; c < tcgen05_tmem_columns / 32; ++c) {
+  for (int c = 0; c < tcgen05_accumulator_columns / 32; ++c) {
     std::uint32_t r[32];
     tmem_load_32(my_lanes + static_cast<std::uint32_t>(c * 32), r);
     asm volatile("tcgen05.wait::ld.sync.aligned;\n" ::: "memory");
@@ -192,6 +212,7 @@ RAFTER_TCGEN05_KERNEL(rafter_tcgen05_bf16_kernel, f16)
 RAFTER_TCGEN05_KERNEL(rafter_tcgen05_fp16_kernel, f16)
 RAFTER_TCGEN05_KERNEL(rafter_tcgen05_tf32_kernel, tf32)
 RAFTER_TCGEN05_KERNEL(rafter_tcgen05_fp8_kernel, f8f6f4)
+RAFTER_TCGEN05_KERNEL(rafter_tcgen05_fp4_kernel, mxf4nvf4)
 
 #undef RAFTER_TCGEN05_KERNEL
 #undef RAFTER_TCGEN05_BODY
@@ -211,6 +232,7 @@ tcgen05_kernel_fn kernel_of(tcgen05_op op) {
     case tcgen05_op::fp16: return &rafter_tcgen05_fp16_kernel;
     case tcgen05_op::tf32: return &rafter_tcgen05_tf32_kernel;
     case tcgen05_op::fp8: return &rafter_tcgen05_fp8_kernel;
+    case tcgen05_op::fp4: return &rafter_tcgen05_fp4_kernel;
   }
   return nullptr;
 }

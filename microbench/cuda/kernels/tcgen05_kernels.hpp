@@ -14,7 +14,7 @@ namespace rafter::cuda {
 /// blocks of tcgen05_threads_per_block threads, each with `padding_bytes` of dynamic shared
 /// memory that no thread touches (it bounds how many blocks share an SM). `a_image`/`b_image`:
 /// the A (128 x K) and B (256 x K) tiles in the kmajor_smem_offset byte layout (4 KiB and 8 KiB),
-/// the same for every block. `d0`/`d_out`: per block the 128 x 256 fp32 accumulator, element
+/// the same for every block; fp4 scales them by 1.0. `d0`/`d_out`: per block the 128 x 256 fp32 accumulator, element
 /// (row, col) of block b at (b * 256 + col) * 128 + row. Thread 0 of each block issues `outer`
 /// trips of tcgen05_group D += A*B^T and tcgen05_group D += A*(-B)^T, then one closing D += A*B^T;
 /// `idesc_plus`/`idesc_minus` are the instruction descriptors of the two (tensor_descriptors.hpp).
