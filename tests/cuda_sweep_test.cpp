@@ -5,6 +5,10 @@
 #include "core/error.hpp"
 #include "core/progress.hpp"
 #include "microbench/cuda/cuda_sweep.hpp"
+#include "microbench/cuda/kernel_catalog.hpp"
+#if RAFTER_HAVE_CUDA
+#include "microbench/cuda/gpu_session.hpp"
+#endif
 
 namespace rafter::cuda {
 namespace {
@@ -43,6 +47,18 @@ TEST(cuda_sweep, the_compute_suite_measures_every_ceiling_the_gpu_has) {
   EXPECT_EQ(p.device.kind, device_kind::gpu);
   ASSERT_NE(p.find_compute("fp32.vector.fma"), nullptr);
   ASSERT_NE(p.find_compute("bf16.tensor.mma_sync"), nullptr);
+#if RAFTER_HAVE_CUDA
+  // The asynchronous tensor-core instructions of the GPU's generation were measured, not skipped.
+  const int cc = gpu_session(0).facts().cc;
+  if (cc == 90) {
+    EXPECT_NE(p.find_compute("bf16.tensor.wgmma"), nullptr);
+  }
+  if (cc == 100 || cc == 103) {
+    for (const auto& i : tcgen05_ops()) {
+      EXPECT_NE(p.find_compute(i.id), nullptr) << i.id;
+    }
+  }
+#endif
   for (const auto& c : p.compute) {
     SCOPED_TRACE(c.id);
     EXPECT_GT(c.flop_per_s, 0.0);
