@@ -131,7 +131,8 @@ struct smem_tiles {
 /// Largest acceptable |got - reference| of an fp32 accumulator after `steps` asynchronous MMA
 /// steps (wgmma, tcgen05) while its magnitude stays within `magnitude` (the kernels' D peaks at
 /// |D0| + group * sum |a b|): steps * magnitude * 2^-acc_bits, acc_bits 13 for "fp8" and "fp4"
-/// (Hopper accumulates fp8 products with fewer bits) and 22 otherwise.
+/// (Hopper accumulates fp8 products with fewer bits; for the low-precision kinds of tcgen05 the
+/// accumulator precision is not documented, 13 bits are assumed) and 22 otherwise.
 [[nodiscard]] double async_mma_tolerance(const std::string& precision, double magnitude, std::size_t steps) noexcept;
 
 // ---- memory kernels ---------------------------------------------------------------------------
