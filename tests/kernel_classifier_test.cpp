@@ -23,6 +23,8 @@ TEST(kernel_classifier, default_table_classifies_real_kernel_names) {
       {"sm80_xmma_fprop_implicit_gemm_indexed_tf32f32_tf32f32_f32_nhwckrsc_nchw_tilesize128x128x16_stage4", kernel_class::gemm},
       // Recent cuBLAS names its Hopper and Blackwell GEMMs nvjet_* (name as quoted in nsys-ai #582).
       {"nvjet_sm90_hss_320x128", kernel_class::gemm},
+      // vLLM's Triton MoE grouped GEMM, not an elementwise "fused_" kernel.
+      {"fused_moe_kernel", kernel_class::gemm},
       {"triton_red_fused__to_copy_add_mean_mul_pow_rsqrt_0", kernel_class::reduction},
       {"triton_poi_fused_add_mul_silu_1", kernel_class::elementwise},
       {"void at::native::(anonymous namespace)::convert_kernel<float>", kernel_class::other},
