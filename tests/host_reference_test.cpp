@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <stdexcept>
 
@@ -246,6 +247,33 @@ TEST(host_reference, smem_tiles_store_every_value_at_its_layout_offset) {
   }
   EXPECT_THROW((void)make_smem_tiles("int8", 64, 256, 32, 1), std::invalid_argument);
   EXPECT_THROW((void)make_smem_tiles("bf16", 64, 256, 8, 1), std::invalid_argument);
+}
+
+TEST(host_reference, check_async_mma_finds_the_first_wrong_accumulator) {
+  const smem_tiles t = make_smem_tiles("bf16", 8, 8, 16, 3);
+  // Two blocks of an 8 x 8 accumulator, element (r, c) of block b at b * 64 + c * 8 + r.
+  const auto position = [](std::size_t at) { return std::pair<int, int>(static_cast<int>(at % 8), static_cast<int>((at / 8) % 8)); };
+  std::mt19937_64 rng(9);
+  std::vector<float> d0(128), out(128);
+  for (std::size_t at = 0; at < d0.size(); ++at) {
+    d0[at] = random_accumulator(rng);
+    const auto [r, c] = position(at);
+    out[at] = static_cast<float>(d0[at] + smem_tile_product(t, r, c).first);
+  }
+  EXPECT_EQ(check_async_mma(t, "bf16", d0, out, 9, 4, 64, position), "");
+  std::vector<float> wrong = out;
+  wrong[64 + 3 * 8 + 5] += 1.0f;
+  const std::string message = check_async_mma(t, "bf16", d0, wrong, 9, 4, 64, position);
+  EXPECT_EQ(message.rfind("block 1 element (5, 3) after 9 steps: got ", 0), 0u) << message;
+  wrong = out;
+  wrong[7] = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_NE(check_async_mma(t, "bf16", d0, wrong, 9, 4, 64, position), "");
+  // The tolerance grows with the steps and the peak |D0| + 4 * sum |a b|: a 1e-3 error after a
+  // million steps is rounding, after 9 it is not.
+  wrong = out;
+  wrong[0] += 1e-3f;
+  EXPECT_EQ(check_async_mma(t, "bf16", d0, wrong, 1'000'000, 4, 64, position), "");
+  EXPECT_NE(check_async_mma(t, "bf16", d0, wrong, 9, 4, 64, position), "");
 }
 
 TEST(host_reference, async_mma_tolerance_is_looser_for_fp8) {

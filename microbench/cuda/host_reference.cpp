@@ -440,6 +440,35 @@ double async_mma_tolerance(const std::string& precision, double magnitude, std::
   return static_cast<double>(steps) * magnitude * std::ldexp(1.0, -acc_bits);
 }
 
+std::string check_async_mma(const smem_tiles& tiles, const std::string& precision, const std::vector<float>& d0,
+                            const std::vector<float>& out, std::size_t steps, int group, std::size_t per_block,
+                            const std::function<std::pair<int, int>(std::size_t)>& position) {
+  const auto cells = static_cast<std::size_t>(tiles.m * tiles.n);
+  std::vector<double> product(cells), magnitude(cells);
+  for (int r = 0; r < tiles.m; ++r) {
+    for (int c = 0; c < tiles.n; ++c) {
+      const auto rc = static_cast<std::size_t>(r * tiles.n + c);
+      std::tie(product[rc], magnitude[rc]) = smem_tile_product(tiles, r, c);
+    }
+  }
+  for (std::size_t at = 0; at < out.size(); ++at) {
+    const auto [r, c] = position(at);
+    const auto rc = static_cast<std::size_t>(r * tiles.n + c);
+    const double start = d0[at];
+    const double expected = start + product[rc];
+    const double got = out[at];
+    // Within a trip D climbs to D0 + group * P before the -B steps bring it back: rounding scales
+    // with that peak, not with |D0 + P|.
+    const double peak = std::fabs(start) + group * magnitude[rc];
+    const double tolerance = async_mma_tolerance(precision, peak, steps) + std::ldexp(std::fabs(expected), -22);
+    if (!std::isfinite(got) || std::fabs(got - expected) > tolerance) {
+      return fmt::format("block {} element ({}, {}) after {} steps: got {}, expected {} (tolerance {:.3g})",
+                         at / per_block, r, c, steps, got, expected, tolerance);
+    }
+  }
+  return {};
+}
+
 // ---- memory kernels -----------------------------------------------------------------------------
 
 std::array<std::uint32_t, 4> lane_sums(const std::uint32_t* words, std::size_t vectors) noexcept {

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <random>
 #include <string>
 #include <utility>
@@ -134,6 +135,14 @@ struct smem_tiles {
 /// (Hopper accumulates fp8 products with fewer bits; for the low-precision kinds of tcgen05 the
 /// accumulator precision is not documented, 13 bits are assumed) and 22 otherwise.
 [[nodiscard]] double async_mma_tolerance(const std::string& precision, double magnitude, std::size_t steps) noexcept;
+/// Empty when every accumulator out[at] of an asynchronous-MMA kernel (wgmma, tcgen05) equals
+/// d0[at] + (A*B^T)[row][col], (row, col) = position(at), within async_mma_tolerance of the peak
+/// |d0| + group * sum_k |a b| after `steps` steps, plus |expected| * 2^-22; else one line on the
+/// first element that does not (its block is at / per_block). out and d0 have the same size.
+[[nodiscard]] std::string check_async_mma(const smem_tiles& tiles, const std::string& precision,
+                                          const std::vector<float>& d0, const std::vector<float>& out,
+                                          std::size_t steps, int group, std::size_t per_block,
+                                          const std::function<std::pair<int, int>(std::size_t)>& position);
 
 // ---- memory kernels ---------------------------------------------------------------------------
 

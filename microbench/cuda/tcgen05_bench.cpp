@@ -1,7 +1,5 @@
 #include "microbench/cuda/tcgen05_bench.hpp"
 
-#include <cmath>
-
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -63,33 +61,14 @@ std::string tcgen05_bench::run_and_check(int outer) {
 }
 
 std::string tcgen05_bench::check_output(int outer) const {
-  const std::vector<float> out = m_out.download();
-  const std::size_t steps = tcgen05_per_block(static_cast<std::size_t>(outer));
-  const tcgen05_op_info& i = info(m_op);
-  std::vector<double> product(static_cast<std::size_t>(i.m * i.n)), magnitude(product.size());
-  for (int r = 0; r < i.m; ++r) {
-    for (int c = 0; c < i.n; ++c) {
-      std::tie(product[static_cast<std::size_t>(r * i.n + c)], magnitude[static_cast<std::size_t>(r * i.n + c)]) =
-          smem_tile_product(m_tiles, r, c);
-    }
-  }
-  for (std::size_t at = 0; at < out.size(); ++at) {
-    const auto r = static_cast<int>(at % tcgen05_threads_per_block);
-    const auto c = static_cast<int>((at / tcgen05_threads_per_block) % tcgen05_accumulator_columns);
-    const auto rc = static_cast<std::size_t>(r * i.n + c);
-    const double d0 = m_d0[at];
-    const double expected = d0 + product[rc];
-    const double got = out[at];
-    // Within a trip D climbs to D0 + tcgen05_group * P before the -B steps bring it back.
-    const double peak = std::fabs(d0) + tcgen05_group * magnitude[rc];
-    const double tolerance = async_mma_tolerance(i.precision, peak, steps) + std::ldexp(std::fabs(expected), -22);
-    if (!std::isfinite(got) || std::fabs(got - expected) > tolerance) {
-      return fmt::format("block {} element ({}, {}) after {} steps: got {}, expected {} (tolerance {:.3g})",
-                         at / (tcgen05_threads_per_block * tcgen05_accumulator_columns), r, c, steps, got, expected,
-                         tolerance);
-    }
-  }
-  return {};
+  // Thread t of a block holds row t; column c of the accumulator comes c * 128 elements later.
+  return check_async_mma(m_tiles, info(m_op).precision, m_d0, m_out.download(),
+                         tcgen05_per_block(static_cast<std::size_t>(outer)), tcgen05_group,
+                         std::size_t{tcgen05_threads_per_block} * tcgen05_accumulator_columns, [](std::size_t at) {
+                           return std::pair<int, int>(static_cast<int>(at % tcgen05_threads_per_block),
+                                                      static_cast<int>((at / tcgen05_threads_per_block) %
+                                                                       tcgen05_accumulator_columns));
+                         });
 }
 
 double tcgen05_bench::time(int outer) {

@@ -1,7 +1,5 @@
 #include "microbench/cuda/wgmma_bench.hpp"
 
-#include <cmath>
-
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -45,33 +43,12 @@ std::string wgmma_bench::run_and_check(int outer) {
 }
 
 std::string wgmma_bench::check_output(int outer) const {
-  const std::vector<float> out = m_out.download();
-  const std::size_t steps = wgmma_per_warpgroup(static_cast<std::size_t>(outer));
-  std::vector<double> product(64 * 256), magnitude(64 * 256);
-  for (int r = 0; r < 64; ++r) {
-    for (int c = 0; c < 256; ++c) {
-      std::tie(product[static_cast<std::size_t>(r * 256 + c)], magnitude[static_cast<std::size_t>(r * 256 + c)]) =
-          smem_tile_product(m_tiles, r, c);
-    }
-  }
-  for (std::size_t at = 0; at < out.size(); ++at) {
-    const int thread = static_cast<int>(at % wgmma_threads_per_block);
-    const int reg = static_cast<int>((at / wgmma_threads_per_block) % wgmma_accumulators);
-    const auto [r, c] = wgmma_acc_position(thread, reg);
-    const auto rc = static_cast<std::size_t>(r * 256 + c);
-    const double d0 = m_d0[at];
-    const double expected = d0 + product[rc];
-    const double got = out[at];
-    // Within a trip D climbs to D0 + wgmma_group * P before the -B steps bring it back: rounding
-    // scales with that peak, not with |D0 + P|.
-    const double peak = std::fabs(d0) + wgmma_group * magnitude[rc];
-    const double tolerance = async_mma_tolerance(info(m_op).precision, peak, steps) + std::ldexp(std::fabs(expected), -22);
-    if (!std::isfinite(got) || std::fabs(got - expected) > tolerance) {
-      return fmt::format("block {} element ({}, {}) after {} steps: got {}, expected {} (tolerance {:.3g})",
-                         at / (wgmma_threads_per_block * wgmma_accumulators), r, c, steps, got, expected, tolerance);
-    }
-  }
-  return {};
+  return check_async_mma(m_tiles, info(m_op).precision, m_d0, m_out.download(),
+                         wgmma_per_warpgroup(static_cast<std::size_t>(outer)), wgmma_group,
+                         std::size_t{wgmma_threads_per_block} * wgmma_accumulators, [](std::size_t at) {
+                           return wgmma_acc_position(static_cast<int>(at % wgmma_threads_per_block),
+                                                     static_cast<int>((at / wgmma_threads_per_block) % wgmma_accumulators));
+                         });
 }
 
 double wgmma_bench::time(int outer) {
