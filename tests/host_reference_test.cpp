@@ -220,7 +220,8 @@ TEST(host_reference, smem_tiles_store_every_value_at_its_layout_offset) {
     int m, n, k;
   };
   for (const shape& sh : {shape{"bf16", 64, 256, 16}, shape{"fp16", 128, 256, 16}, shape{"tf32", 128, 256, 8},
-                          shape{"fp8", 64, 256, 32}, shape{"fp8", 128, 256, 32}, shape{"fp4", 128, 256, 64}}) {
+                          shape{"fp8", 64, 256, 32}, shape{"fp8", 128, 256, 32}, shape{"fp4", 128, 256, 64},
+                          shape{"int8", 128, 256, 32}}) {
     SCOPED_TRACE(std::string(sh.precision) + " m" + std::to_string(sh.m));
     const smem_tiles t = make_smem_tiles(sh.precision, sh.m, sh.n, sh.k, 5);
     ASSERT_EQ(t.a_smem.size(), static_cast<std::size_t>(sh.m) * 32);
@@ -232,6 +233,7 @@ TEST(host_reference, smem_tiles_store_every_value_at_its_layout_offset) {
       const std::size_t o = kmajor_smem_offset(r, kk, eb);
       std::uint32_t bits = 0;
       for (int byte = 0; byte < eb; ++byte) bits |= std::uint32_t{smem[o + static_cast<std::size_t>(byte)]} << (8 * byte);
+      if (p == "int8") return static_cast<double>(static_cast<std::int8_t>(bits));
       if (p == "fp8") return e4m3_value(static_cast<std::uint8_t>(bits));
       if (p == "tf32") return tf32_value(bits);
       return p == "bf16" ? bf16_value(static_cast<std::uint16_t>(bits)) : fp16_value(static_cast<std::uint16_t>(bits));
@@ -245,7 +247,7 @@ TEST(host_reference, smem_tiles_store_every_value_at_its_layout_offset) {
       for (int r = 0; r < sh.m; r += 13) EXPECT_EQ(value_at(t.a_smem, r, kk), t.a[static_cast<std::size_t>(r * sh.k + kk)]);
     }
   }
-  EXPECT_THROW((void)make_smem_tiles("int8", 64, 256, 32, 1), std::invalid_argument);
+  EXPECT_THROW((void)make_smem_tiles("fp6", 64, 256, 32, 1), std::invalid_argument);
   EXPECT_THROW((void)make_smem_tiles("bf16", 64, 256, 8, 1), std::invalid_argument);
 }
 
@@ -274,6 +276,26 @@ TEST(host_reference, check_async_mma_finds_the_first_wrong_accumulator) {
   wrong[0] += 1e-3f;
   EXPECT_EQ(check_async_mma(t, "bf16", d0, wrong, 1'000'000, 4, 64, position), "");
   EXPECT_NE(check_async_mma(t, "bf16", d0, wrong, 9, 4, 64, position), "");
+}
+
+TEST(host_reference, check_async_mma_integer_is_exact_modulo_2_to_the_32) {
+  const smem_tiles t = make_smem_tiles("int8", 8, 8, 32, 4);
+  const auto position = [](std::size_t at) { return std::pair<int, int>(static_cast<int>(at % 8), static_cast<int>((at / 8) % 8)); };
+  std::vector<std::uint32_t> d0(64), out(64);
+  const std::size_t steps = 1'000'003;  // steps * |P| far beyond 2^31: the int32 accumulator wraps
+  for (std::size_t at = 0; at < d0.size(); ++at) {
+    d0[at] = static_cast<std::uint32_t>(static_cast<std::int32_t>(at * 7919) - 250'000);
+    const auto [r, c] = position(at);
+    std::int64_t p = 0;
+    for (int kk = 0; kk < 32; ++kk) p += static_cast<std::int64_t>(t.a[static_cast<std::size_t>(r * 32 + kk)] * t.b[static_cast<std::size_t>(c * 32 + kk)]);
+    out[at] = static_cast<std::uint32_t>(static_cast<std::int64_t>(static_cast<std::int32_t>(d0[at])) + static_cast<std::int64_t>(steps) * p);
+  }
+  EXPECT_EQ(check_async_mma_integer(t, d0, out, steps, 64, position), "");
+  std::vector<std::uint32_t> wrong = out;
+  wrong[9] += 1;
+  const std::string message = check_async_mma_integer(t, d0, wrong, steps, 64, position);
+  EXPECT_EQ(message.rfind("block 0 element (1, 1) after 1000003 steps: got ", 0), 0u) << message;
+  EXPECT_NE(check_async_mma_integer(t, d0, out, steps + 1, 64, position), "");
 }
 
 TEST(host_reference, async_mma_tolerance_is_looser_for_fp8) {

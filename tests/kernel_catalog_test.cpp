@@ -48,7 +48,13 @@ TEST(kernel_catalog, tcgen05_kinds_and_type_codes_follow_the_ptx_table) {
   EXPECT_EQ(info(tcgen05_op::fp8).operand_format, 0u);  // E4M3
   EXPECT_NE(std::string(info(tcgen05_op::fp4).ptx).find("kind::mxf4nvf4.block_scale.block16"), std::string::npos);
   EXPECT_EQ(info(tcgen05_op::fp4).operand_format, 1u);  // E2M1
-  for (const auto& i : tcgen05_ops()) EXPECT_EQ(i.block_scaled, i.op == tcgen05_op::fp4) << i.id;
+  for (const auto& i : tcgen05_ops()) {
+    EXPECT_EQ(i.block_scaled, i.op == tcgen05_op::fp4) << i.id;
+    EXPECT_EQ(i.integer, i.op == tcgen05_op::int8) << i.id;
+    EXPECT_EQ(i.sm100a_only, i.op == tcgen05_op::int8) << i.id;
+  }
+  EXPECT_NE(std::string(info(tcgen05_op::int8).ptx).find("kind::i8"), std::string::npos);
+  EXPECT_EQ(info(tcgen05_op::int8).operand_format, 1u);  // signed 8-bit
 }
 
 TEST(kernel_catalog, fp8_mma_needs_ada_or_newer) {

@@ -36,7 +36,9 @@ TCGEN05 = {  # single-thread tcgen05.mma with D in tensor memory: UTCHMMA (kind:
     "rafter_tcgen05_tf32_kernel": r"^UTCHMMA$",
     "rafter_tcgen05_fp8_kernel": r"^UTCQMMA$",
     "rafter_tcgen05_fp4_kernel": r"^UTCOMMA\.4X$",
+    "rafter_tcgen05_int8_kernel": r"^UTCIMMA$",  # kind::i8, built for sm_100a only
 }
+TCGEN05_SM100A = {"rafter_tcgen05_int8_kernel"}
 LOADS_128 = ["rafter_stream_read_kernel", "rafter_l2_read_kernel", "rafter_stream_copy_kernel",
              "rafter_stream_triad_kernel", "rafter_link_copy_kernel"]
 STORES_128 = ["rafter_stream_write_kernel", "rafter_stream_copy_kernel", "rafter_stream_triad_kernel",
@@ -103,8 +105,10 @@ def main():
     archs = sorted(a for a in kernels if a)
     check(bool(archs), "the binary holds GPU code (" + ", ".join(archs) + ")")
     check(any(a.startswith("sm_90a") for a in archs), "the wgmma kernels are built for sm_90a")
-    check(any(a.startswith("sm_100f") and set(TCGEN05) <= set(kernels[a]) for a in archs),
+    check(any(a.startswith("sm_100f") and set(TCGEN05) - TCGEN05_SM100A <= set(kernels[a]) for a in archs),
           "the tcgen05 kernels are built for sm_100f")
+    check(any(a.startswith("sm_100a") and TCGEN05_SM100A <= set(kernels[a]) for a in archs),
+          "the tcgen05 kind::i8 kernel is built for sm_100a")
     for arch in archs:
         fns = kernels[arch]
         number = int(re.match(r"sm_(\d+)", arch).group(1))

@@ -45,6 +45,14 @@ TEST(tensor_descriptors, tcgen05_instruction_descriptor_matches_the_ptx_table_an
   }
 }
 
+TEST(tensor_descriptors, i8_instruction_descriptor_has_int32_d_and_signed_operands) {
+  // s8 x s8 -> s32, m128 n256: 2 << 4 | 1 << 7 | 1 << 10 | 32 << 17 | 8 << 24.
+  EXPECT_EQ(tcgen05_i8_instruction_descriptor(128, 256), 0x084004a0u);
+  EXPECT_EQ(tcgen05_i8_instruction_descriptor(128, 256) & ((1u << 3) | (3u << 13)), 0u) << "no saturation, no negation";
+  EXPECT_EQ(tcgen05_i8_instruction_descriptor(128, 256) & ~(3u << 4),
+            tcgen05_instruction_descriptor(1, 128, 256, false) & ~(3u << 4));
+}
+
 TEST(tensor_descriptors, nvf4_instruction_descriptor_matches_the_block_scaled_table) {
   // e2m1 x e2m1, m128 n256, e4m3 scales, dense K64: 1 << 7 | 1 << 10 | 32 << 17 | 1 << 27.
   EXPECT_EQ(tcgen05_nvf4_instruction_descriptor(128, 256, false), 0x08400480u);

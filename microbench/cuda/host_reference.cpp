@@ -373,13 +373,13 @@ std::pair<int, int> wgmma_acc_position(int thread, int reg) noexcept {
 smem_tiles make_smem_tiles(const std::string& precision, int m, int n, int k, std::uint64_t seed) {
   // Bits of one element.
   const int bits = precision == "fp4"    ? 4
-                   : precision == "fp8"  ? 8
+                   : precision == "fp8" || precision == "int8" ? 8
                    : precision == "tf32" ? 32
                    : precision == "bf16" || precision == "fp16" ? 16
                                                                 : 0;
   if (bits == 0 || k * bits != 256 || m <= 0 || n <= 0 || m % 8 != 0 || n % 8 != 0) {
     throw std::invalid_argument(
-        fmt::format("make_smem_tiles: precision {} with m {} n {} k {} (need bf16/fp16/tf32/fp8/fp4, 32 bytes of K, "
+        fmt::format("make_smem_tiles: precision {} with m {} n {} k {} (need bf16/fp16/tf32/fp8/fp4/int8, 32 bytes of K, "
                     "m and n multiples of 8)",
                     precision, m, n, k));
   }
@@ -403,7 +403,11 @@ smem_tiles make_smem_tiles(const std::string& precision, int m, int n, int k, st
         } else {
           const int eb = bits / 8;
           std::uint32_t word = 0;
-          if (eb == 1) {
+          if (precision == "int8") {
+            const std::int8_t value = random_int8(rng);
+            word = static_cast<std::uint8_t>(value);
+            v = value;
+          } else if (eb == 1) {
             word = random_e4m3(rng);
             v = e4m3_value(static_cast<std::uint8_t>(word));
           } else if (eb == 4) {
@@ -464,6 +468,26 @@ std::string check_async_mma(const smem_tiles& tiles, const std::string& precisio
     if (!std::isfinite(got) || std::fabs(got - expected) > tolerance) {
       return fmt::format("block {} element ({}, {}) after {} steps: got {}, expected {} (tolerance {:.3g})",
                          at / per_block, r, c, steps, got, expected, tolerance);
+    }
+  }
+  return {};
+}
+
+std::string check_async_mma_integer(const smem_tiles& tiles, const std::vector<std::uint32_t>& d0,
+                                    const std::vector<std::uint32_t>& out, std::size_t steps, std::size_t per_block,
+                                    const std::function<std::pair<int, int>(std::size_t)>& position) {
+  for (std::size_t at = 0; at < out.size(); ++at) {
+    const auto [r, c] = position(at);
+    std::int64_t p = 0;
+    for (int kk = 0; kk < tiles.k; ++kk) {
+      p += static_cast<std::int64_t>(tiles.a[static_cast<std::size_t>(r * tiles.k + kk)]) *
+           static_cast<std::int64_t>(tiles.b[static_cast<std::size_t>(c * tiles.k + kk)]);
+    }
+    // Two's-complement wrap-around: unsigned arithmetic modulo 2^32.
+    const auto expected = static_cast<std::uint32_t>(d0[at] + static_cast<std::uint64_t>(steps) * static_cast<std::uint64_t>(p));
+    if (out[at] != expected) {
+      return fmt::format("block {} element ({}, {}) after {} steps: got {}, expected {} (int32, exact)", at / per_block, r,
+                         c, steps, static_cast<std::int32_t>(out[at]), static_cast<std::int32_t>(expected));
     }
   }
   return {};

@@ -124,7 +124,8 @@ struct smem_tiles {
   std::vector<std::uint8_t> b_smem;
 };
 /// `precision`: "bf16", "fp16", "tf32" (fp32 words with 13 zero low bits), "fp8" (e4m3) or
-/// "fp4" (e2m1, two per byte, element 2j in the low nibble of byte j); k elements must fill 32
+/// "fp4" (e2m1, two per byte, element 2j in the low nibble of byte j) or "int8" (s8, never 0 or
+/// -128); k elements must fill 32
 /// bytes. Throws std::invalid_argument otherwise.
 [[nodiscard]] smem_tiles make_smem_tiles(const std::string& precision, int m, int n, int k, std::uint64_t seed);
 /// (A*B^T)[row][col] and sum_k |A[row][k] * B[col][k]|.
@@ -143,6 +144,12 @@ struct smem_tiles {
                                           const std::vector<float>& d0, const std::vector<float>& out,
                                           std::size_t steps, int group, std::size_t per_block,
                                           const std::function<std::pair<int, int>(std::size_t)>& position);
+/// The same for int32 accumulators (tcgen05 kind::i8, which cannot negate B, so every one of the
+/// `steps` MMAs adds A*B^T): out[at] == d0[at] + steps * (A*B^T)[row][col] modulo 2^32, exactly.
+[[nodiscard]] std::string check_async_mma_integer(const smem_tiles& tiles, const std::vector<std::uint32_t>& d0,
+                                                  const std::vector<std::uint32_t>& out, std::size_t steps,
+                                                  std::size_t per_block,
+                                                  const std::function<std::pair<int, int>(std::size_t)>& position);
 
 // ---- memory kernels ---------------------------------------------------------------------------
 

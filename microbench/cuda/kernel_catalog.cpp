@@ -35,14 +35,20 @@ constexpr std::array<wgmma_op_info, 3> wgmma_table{{
     {wgmma_op::fp8, "fp8.tensor.wgmma", "fp8", "wgmma.mma_async.sync.aligned.m64n256k32.f32.e4m3.e4m3", 64, 256, 32, 8},
 }};
 
-constexpr std::array<tcgen05_op_info, 5> tcgen05_table{{
-    {tcgen05_op::bf16, "bf16.tensor.tcgen05", "bf16", "tcgen05.mma.cta_group::1.kind::f16", 128, 256, 16, 16, 1, false},
-    {tcgen05_op::fp16, "fp16.tensor.tcgen05", "fp16", "tcgen05.mma.cta_group::1.kind::f16", 128, 256, 16, 16, 0, false},
-    {tcgen05_op::tf32, "tf32.tensor.tcgen05", "tf32", "tcgen05.mma.cta_group::1.kind::tf32", 128, 256, 8, 32, 2, false},
+constexpr std::array<tcgen05_op_info, 6> tcgen05_table{{
+    {tcgen05_op::bf16, "bf16.tensor.tcgen05", "bf16", "tcgen05.mma.cta_group::1.kind::f16", 128, 256, 16, 16, 1, false,
+     false, false},
+    {tcgen05_op::fp16, "fp16.tensor.tcgen05", "fp16", "tcgen05.mma.cta_group::1.kind::f16", 128, 256, 16, 16, 0, false,
+     false, false},
+    {tcgen05_op::tf32, "tf32.tensor.tcgen05", "tf32", "tcgen05.mma.cta_group::1.kind::tf32", 128, 256, 8, 32, 2, false,
+     false, false},
     {tcgen05_op::fp8, "fp8.tensor.tcgen05", "fp8", "tcgen05.mma.cta_group::1.kind::f8f6f4 (e4m3)", 128, 256, 32, 8, 0,
-     false},
+     false, false, false},
     {tcgen05_op::fp4, "fp4.tensor.tcgen05", "fp4",
-     "tcgen05.mma.cta_group::1.kind::mxf4nvf4.block_scale.block16 (e2m1, e4m3 scales)", 128, 256, 64, 4, 1, true},
+     "tcgen05.mma.cta_group::1.kind::mxf4nvf4.block_scale.block16 (e2m1, e4m3 scales)", 128, 256, 64, 4, 1, true, false,
+     false},
+    {tcgen05_op::int8, "int8.tensor.tcgen05", "int8", "tcgen05.mma.cta_group::1.kind::i8 (s8, s32 accumulators)", 128,
+     256, 32, 8, 1, false, true, true},
 }};
 
 }  // namespace

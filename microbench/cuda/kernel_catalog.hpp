@@ -48,7 +48,7 @@ struct wgmma_op_info {
 
 /// Single-thread `tcgen05.mma` (the sm_100 family: B200, B300), A and B from shared memory, the
 /// accumulator in tensor memory.
-enum class tcgen05_op { bf16, fp16, tf32, fp8, fp4 };
+enum class tcgen05_op { bf16, fp16, tf32, fp8, fp4, int8 };
 
 struct tcgen05_op_info {
   tcgen05_op op;
@@ -59,6 +59,8 @@ struct tcgen05_op_info {
   int element_bits;       ///< 16, 32, 8 or 4.
   unsigned operand_format;  ///< A/B type code of the kind in the instruction descriptor.
   bool block_scaled;      ///< Scale factors from tensor memory (kind::mxf4nvf4, NVFP4: one e4m3 scale per 16 values).
+  bool integer;           ///< int32 accumulators, exact (kind::i8: no negation, so every MMA adds +A*B^T).
+  bool sm100a_only;       ///< Built for sm_100a alone (kind::i8): B200 (cc 10.0), not B300.
 };
 
 /// STREAM-style global-memory kernels.

@@ -1,5 +1,8 @@
 #include "microbench/cuda/tcgen05_bench.hpp"
 
+#include <algorithm>
+#include <bit>
+
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -11,15 +14,20 @@
 namespace rafter::cuda {
 
 tcgen05_bench::tcgen05_bench(gpu_session& session, tcgen05_op op, std::uint64_t seed) : m_session(session), m_op(op) {
+  const tcgen05_op_info& i = info(op);
   const int cc = session.facts().cc;
   if (cc != 100 && cc != 103) {
     throw unsupported_error(fmt::format("tcgen05 needs a GPU of the sm_100 family (B200, B300: compute capability 10.0 "
                                         "or 10.3); this GPU has {}.{}",
                                         cc / 10, cc % 10));
   }
-  if (const cudaError_t status = tcgen05_kernels_available(); status != cudaSuccess) {
-    throw unsupported_error(std::string("tcgen05 kernels cannot run here (this rafter has no sm_100f code for the GPU?): ") +
-                            cudaGetErrorName(status));
+  if (i.sm100a_only && cc != 100) {
+    throw unsupported_error(fmt::format("{} exists on sm_100 (B200) only; this GPU has compute capability {}.{}", i.ptx,
+                                        cc / 10, cc % 10));
+  }
+  if (const cudaError_t status = tcgen05_kernel_available(op); status != cudaSuccess) {
+    throw unsupported_error(fmt::format("tcgen05 kernel cannot run here (this rafter has no {} code for the GPU?): {}",
+                                        i.sm100a_only ? "sm_100a" : "sm_100f", cudaGetErrorName(status)));
   }
   m_padding = tcgen05_padding_bytes(static_cast<std::size_t>(session.facts().shared_memory_per_sm_bytes));
   int per_sm = 0;
@@ -30,23 +38,30 @@ tcgen05_bench::tcgen05_bench(gpu_session& session, tcgen05_op op, std::uint64_t 
                                         per_sm, m_padding, tcgen05_blocks_per_sm));
   }
   m_blocks = blocks_filling_gpu(session.facts().sms, per_sm);
-  const tcgen05_op_info& i = info(op);
   const auto m = static_cast<std::uint32_t>(i.m), n = static_cast<std::uint32_t>(i.n);
-  m_idesc_plus = i.block_scaled ? tcgen05_nvf4_instruction_descriptor(m, n, false)
-                                : tcgen05_instruction_descriptor(i.operand_format, m, n, false);
-  m_idesc_minus = i.block_scaled ? tcgen05_nvf4_instruction_descriptor(m, n, true)
-                                 : tcgen05_instruction_descriptor(i.operand_format, m, n, true);
+  if (i.integer) {  // kind::i8 cannot negate: both halves of a trip add A*B^T.
+    m_idesc_plus = m_idesc_minus = tcgen05_i8_instruction_descriptor(m, n);
+  } else if (i.block_scaled) {
+    m_idesc_plus = tcgen05_nvf4_instruction_descriptor(m, n, false);
+    m_idesc_minus = tcgen05_nvf4_instruction_descriptor(m, n, true);
+  } else {
+    m_idesc_plus = tcgen05_instruction_descriptor(i.operand_format, m, n, false);
+    m_idesc_minus = tcgen05_instruction_descriptor(i.operand_format, m, n, true);
+  }
   m_tiles = make_smem_tiles(i.precision, i.m, i.n, i.k, seed);
   std::mt19937_64 rng(seed ^ 0xabcdefull);
   m_d0.resize(static_cast<std::size_t>(m_blocks) * tcgen05_accumulator_columns * tcgen05_threads_per_block);
-  for (auto& v : m_d0) v = random_accumulator(rng);
+  for (auto& w : m_d0) {
+    w = i.integer ? static_cast<std::uint32_t>(static_cast<std::int32_t>(rng() % (1u << 21)) - (1 << 20))
+                  : std::bit_cast<std::uint32_t>(random_accumulator(rng));
+  }
   m_a = device_buffer<std::uint8_t>(m_tiles.a_smem.size());
   m_a.upload(m_tiles.a_smem);
   m_b = device_buffer<std::uint8_t>(m_tiles.b_smem.size());
   m_b.upload(m_tiles.b_smem);
-  m_d0_device = device_buffer<float>(m_d0.size());
+  m_d0_device = device_buffer<std::uint32_t>(m_d0.size());
   m_d0_device.upload(m_d0);
-  m_out = device_buffer<float>(m_d0.size());
+  m_out = device_buffer<std::uint32_t>(m_d0.size());
 }
 
 cudaError_t tcgen05_bench::launch(int outer, clock_probe* probe, cudaStream_t stream) const {
@@ -62,13 +77,21 @@ std::string tcgen05_bench::run_and_check(int outer) {
 
 std::string tcgen05_bench::check_output(int outer) const {
   // Thread t of a block holds row t; column c of the accumulator comes c * 128 elements later.
-  return check_async_mma(m_tiles, info(m_op).precision, m_d0, m_out.download(),
-                         tcgen05_per_block(static_cast<std::size_t>(outer)), tcgen05_group,
-                         std::size_t{tcgen05_threads_per_block} * tcgen05_accumulator_columns, [](std::size_t at) {
-                           return std::pair<int, int>(static_cast<int>(at % tcgen05_threads_per_block),
-                                                      static_cast<int>((at / tcgen05_threads_per_block) %
-                                                                       tcgen05_accumulator_columns));
-                         });
+  const auto position = [](std::size_t at) {
+    return std::pair<int, int>(static_cast<int>(at % tcgen05_threads_per_block),
+                               static_cast<int>((at / tcgen05_threads_per_block) % tcgen05_accumulator_columns));
+  };
+  const std::size_t steps = tcgen05_per_block(static_cast<std::size_t>(outer));
+  const std::size_t per_block = std::size_t{tcgen05_threads_per_block} * tcgen05_accumulator_columns;
+  const std::vector<std::uint32_t> out = m_out.download();
+  if (info(m_op).integer) return check_async_mma_integer(m_tiles, m_d0, out, steps, per_block, position);
+  const auto as_floats = [](const std::vector<std::uint32_t>& words) {
+    std::vector<float> values(words.size());
+    std::transform(words.begin(), words.end(), values.begin(), [](std::uint32_t w) { return std::bit_cast<float>(w); });
+    return values;
+  };
+  return check_async_mma(m_tiles, info(m_op).precision, as_floats(m_d0), as_floats(out), steps, tcgen05_group,
+                         per_block, position);
 }
 
 double tcgen05_bench::time(int outer) {

@@ -37,11 +37,11 @@ private:
   std::uint32_t m_idesc_plus = 0;
   std::uint32_t m_idesc_minus = 0;
   smem_tiles m_tiles;
-  std::vector<float> m_d0;
+  std::vector<std::uint32_t> m_d0;  ///< D0 as 32-bit words: fp32, or int32 for int8.
   device_buffer<std::uint8_t> m_a;
   device_buffer<std::uint8_t> m_b;
-  device_buffer<float> m_d0_device;
-  device_buffer<float> m_out;
+  device_buffer<std::uint32_t> m_d0_device;
+  device_buffer<std::uint32_t> m_out;
 };
 
 }  // namespace rafter::cuda

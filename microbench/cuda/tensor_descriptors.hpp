@@ -40,6 +40,13 @@ constexpr std::uint32_t tcgen05_instruction_descriptor(std::uint32_t operand_for
          (((n >> 3) & 0x3fu) << 17) | (((m >> 4) & 0x1fu) << 24);
 }
 
+/// tcgen05.mma instruction descriptor for .kind::i8 with signed A and B (code 1 in bits 7-9 and
+/// 10-12) and int32 D (bits 4-5 = 2), no saturation (bit 3 = 0), dense, K-major, N >> 3 in bits
+/// 17-22, M >> 4 in bits 24-28. The kind has no negation.
+constexpr std::uint32_t tcgen05_i8_instruction_descriptor(std::uint32_t m, std::uint32_t n) noexcept {
+  return (2u << 4) | (1u << 7) | (1u << 10) | (((n >> 3) & 0x3fu) << 17) | (((m >> 4) & 0x1fu) << 24);
+}
+
 /// tcgen05.mma instruction descriptor for .kind::mxf4nvf4 with e2m1 A and B (code 1 in bits 7-9
 /// and 10-11) and e4m3 scale factors (bit 23 = 0), dense with K = 64 (bit 31 = 0), scale-factor
 /// ids 0 (bits 4-5 and 29-30: required by block16), bit 14 negates B, A and B K-major, N >> 3 in
