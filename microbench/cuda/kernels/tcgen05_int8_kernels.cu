@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include "microbench/cuda/kernels/tcgen05_kernels.hpp"
+
 #if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FEAT_SM100_ALL)
 #define RAFTER_HAVE_TCGEN05 1
 #endif

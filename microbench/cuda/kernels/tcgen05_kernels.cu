@@ -27,9 +27,6 @@ RAFTER_TCGEN05_KERNEL(rafter_tcgen05_fp4_kernel, mxf4nvf4)
 
 namespace rafter::cuda {
 
-/// The int8 kernel, built for sm_100a in tcgen05_int8_kernels.cu.
-const void* tcgen05_int8_kernel();
-
 namespace {
 
 const void* kernel_of(tcgen05_op op) {
@@ -51,8 +48,11 @@ cudaError_t launch_tcgen05_kernel(tcgen05_op op, int blocks, std::size_t padding
                                   std::uint32_t idesc_plus, std::uint32_t idesc_minus, clock_probe* probe,
                                   cudaStream_t stream) {
   void* args[] = {&a_image, &b_image, &d0, &d_out, &outer, &idesc_plus, &idesc_minus, &probe};
-  return cudaLaunchKernel(kernel_of(op), dim3(static_cast<unsigned>(blocks)), dim3(tcgen05_threads_per_block), args,
-                          padding_bytes, stream);
+  const cudaError_t status = cudaLaunchKernel(kernel_of(op), dim3(static_cast<unsigned>(blocks)),
+                                              dim3(tcgen05_threads_per_block), args, padding_bytes, stream);
+  // As after <<<>>>: a failed launch leaves no error behind for the next call to report.
+  if (status != cudaSuccess) (void)cudaGetLastError();
+  return status;
 }
 
 cudaError_t tcgen05_kernel_available(tcgen05_op op) {

@@ -33,4 +33,7 @@ cudaError_t tcgen05_kernel_available(tcgen05_op op);
 /// shared-memory carveout, and reports how many of its blocks fit on one SM with them.
 cudaError_t tcgen05_kernel_occupancy(tcgen05_op op, std::size_t padding_bytes, int* blocks_per_sm);
 
+/// The int8 kernel (tcgen05_int8_kernels.cu, sm_100a), for the launchers above.
+const void* tcgen05_int8_kernel();
+
 }  // namespace rafter::cuda
