@@ -126,6 +126,10 @@ float random_accumulator(std::mt19937_64& rng) {
   return static_cast<float>((rng() & 1) ? -magnitude : magnitude);
 }
 
+std::int32_t random_int_accumulator(std::mt19937_64& rng) {
+  return static_cast<std::int32_t>(rng() % (1u << 21)) - (1 << 20);
+}
+
 std::int8_t random_int8(std::mt19937_64& rng) {
   const int v = static_cast<int>(rng() % 254) - 127;  // -127 .. 126
   return static_cast<std::int8_t>(v >= 0 ? v + 1 : v);  // skip 0: -127..-1, 1..127
@@ -444,9 +448,10 @@ double async_mma_tolerance(const std::string& precision, double magnitude, std::
   return static_cast<double>(steps) * magnitude * std::ldexp(1.0, -acc_bits);
 }
 
-std::string check_async_mma(const smem_tiles& tiles, const std::string& precision, const std::vector<float>& d0,
-                            const std::vector<float>& out, std::size_t steps, int group, std::size_t per_block,
-                            const std::function<std::pair<int, int>(std::size_t)>& position) {
+namespace {
+
+/// smem_tile_product of every (row, col), row-major: the (A*B^T) values and their sum_k |a b|.
+std::pair<std::vector<double>, std::vector<double>> tile_products(const smem_tiles& tiles) {
   const auto cells = static_cast<std::size_t>(tiles.m * tiles.n);
   std::vector<double> product(cells), magnitude(cells);
   for (int r = 0; r < tiles.m; ++r) {
@@ -455,6 +460,15 @@ std::string check_async_mma(const smem_tiles& tiles, const std::string& precisio
       std::tie(product[rc], magnitude[rc]) = smem_tile_product(tiles, r, c);
     }
   }
+  return {std::move(product), std::move(magnitude)};
+}
+
+}  // namespace
+
+std::string check_async_mma(const smem_tiles& tiles, const std::string& precision, const std::vector<float>& d0,
+                            const std::vector<float>& out, std::size_t steps, int group, std::size_t per_block,
+                            const std::function<std::pair<int, int>(std::size_t)>& position) {
+  const auto [product, magnitude] = tile_products(tiles);
   for (std::size_t at = 0; at < out.size(); ++at) {
     const auto [r, c] = position(at);
     const auto rc = static_cast<std::size_t>(r * tiles.n + c);
@@ -476,13 +490,11 @@ std::string check_async_mma(const smem_tiles& tiles, const std::string& precisio
 std::string check_async_mma_integer(const smem_tiles& tiles, const std::vector<std::uint32_t>& d0,
                                     const std::vector<std::uint32_t>& out, std::size_t steps, std::size_t per_block,
                                     const std::function<std::pair<int, int>(std::size_t)>& position) {
+  // Integer products of int8 tiles: exact in double (|P| <= 32 * 127^2).
+  const std::vector<double> product = tile_products(tiles).first;
   for (std::size_t at = 0; at < out.size(); ++at) {
     const auto [r, c] = position(at);
-    std::int64_t p = 0;
-    for (int kk = 0; kk < tiles.k; ++kk) {
-      p += static_cast<std::int64_t>(tiles.a[static_cast<std::size_t>(r * tiles.k + kk)]) *
-           static_cast<std::int64_t>(tiles.b[static_cast<std::size_t>(c * tiles.k + kk)]);
-    }
+    const auto p = static_cast<std::int64_t>(product[static_cast<std::size_t>(r * tiles.n + c)]);
     // Two's-complement wrap-around: unsigned arithmetic modulo 2^32.
     const auto expected = static_cast<std::uint32_t>(d0[at] + static_cast<std::uint64_t>(steps) * static_cast<std::uint64_t>(p));
     if (out[at] != expected) {

@@ -49,6 +49,8 @@ namespace rafter::cuda {
 [[nodiscard]] std::uint8_t random_e2m1(std::mt19937_64& rng);
 /// An fp32 accumulator start value: magnitude uniform in [0.25, 2), sign random.
 [[nodiscard]] float random_accumulator(std::mt19937_64& rng);
+/// An int32 accumulator start value in [-2^20, 2^20).
+[[nodiscard]] std::int32_t random_int_accumulator(std::mt19937_64& rng);
 /// A non-zero int8 in [-127, 127] (so that its negation is an int8 too).
 [[nodiscard]] std::int8_t random_int8(std::mt19937_64& rng);
 

@@ -32,7 +32,7 @@ mma_bench::mma_bench(gpu_session& session, mma_op op, std::uint64_t seed) : m_se
   m_d0.resize(m_warps * mma_chains * 32 * 4);
   for (auto& v : m_d0) {
     if (i.integer) {
-      v = static_cast<std::uint32_t>(static_cast<std::int32_t>(rng() % (1u << 21)) - (1 << 20));
+      v = static_cast<std::uint32_t>(random_int_accumulator(rng));
     } else {
       v = std::bit_cast<std::uint32_t>(random_accumulator(rng));
     }

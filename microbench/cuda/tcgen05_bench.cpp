@@ -52,7 +52,7 @@ tcgen05_bench::tcgen05_bench(gpu_session& session, tcgen05_op op, std::uint64_t 
   std::mt19937_64 rng(seed ^ 0xabcdefull);
   m_d0.resize(static_cast<std::size_t>(m_blocks) * tcgen05_accumulator_columns * tcgen05_threads_per_block);
   for (auto& w : m_d0) {
-    w = i.integer ? static_cast<std::uint32_t>(static_cast<std::int32_t>(rng() % (1u << 21)) - (1 << 20))
+    w = i.integer ? static_cast<std::uint32_t>(random_int_accumulator(rng))
                   : std::bit_cast<std::uint32_t>(random_accumulator(rng));
   }
   m_a = device_buffer<std::uint8_t>(m_tiles.a_smem.size());
