@@ -48,8 +48,14 @@ TEST(cuda_sweep, the_compute_suite_measures_every_ceiling_the_gpu_has) {
   ASSERT_NE(p.find_compute("fp32.vector.fma"), nullptr);
   ASSERT_NE(p.find_compute("bf16.tensor.mma_sync"), nullptr);
 #if RAFTER_HAVE_CUDA
-  // The asynchronous tensor-core instructions of the GPU's generation were measured, not skipped.
+  // Every tensor-core instruction the GPU has natively was measured, not skipped: the mma.sync
+  // ops (NVFP4 on the sm_120 family) and the asynchronous ones of its generation.
   const int cc = gpu_session(0).facts().cc;
+  for (const auto& i : mma_ops()) {
+    if (mma_exists(i.op, cc) && !mma_is_emulated(i.op, cc)) {
+      EXPECT_NE(p.find_compute(i.id), nullptr) << i.id;
+    }
+  }
   if (cc == 90) {
     EXPECT_NE(p.find_compute("bf16.tensor.wgmma"), nullptr);
   }

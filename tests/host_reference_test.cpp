@@ -139,6 +139,14 @@ TEST(host_reference, mma_fragment_layouts_cover_each_matrix_once) {
   EXPECT_EQ(mma_a_position(mma_op::fp16, 5, 7), std::make_pair(9, 11));
   // m16n8k32 int8 A: a15 of lane 31 is at (15, 31).
   EXPECT_EQ(mma_a_position(mma_op::int8, 31, 15), std::make_pair(15, 31));
+  // m16n8k64 e2m1 (the 4-bit layout): lane 5 holds a0 at (1, 8), a8 at (9, 8), a16 at (1, 40) and
+  // a31 at (9, 47); its b0 is B(8, 1) and b15 is B(47, 1).
+  EXPECT_EQ(mma_a_position(mma_op::fp4, 5, 0), std::make_pair(1, 8));
+  EXPECT_EQ(mma_a_position(mma_op::fp4, 5, 8), std::make_pair(9, 8));
+  EXPECT_EQ(mma_a_position(mma_op::fp4, 5, 16), std::make_pair(1, 40));
+  EXPECT_EQ(mma_a_position(mma_op::fp4, 5, 31), std::make_pair(9, 47));
+  EXPECT_EQ(mma_b_position(mma_op::fp4, 5, 0), std::make_pair(8, 1));
+  EXPECT_EQ(mma_b_position(mma_op::fp4, 5, 15), std::make_pair(47, 1));
 }
 
 TEST(host_reference, mma_tile_fragments_pack_the_tile_and_its_negated_b) {
@@ -155,6 +163,7 @@ TEST(host_reference, mma_tile_fragments_pack_the_tile_and_its_negated_b) {
         case mma_op::tf32: return tf32_value(bits);
         case mma_op::int8: return static_cast<std::int8_t>(static_cast<std::uint8_t>(bits));
         case mma_op::fp8: return e4m3_value(static_cast<std::uint8_t>(bits));
+        case mma_op::fp4: return e2m1_value(static_cast<std::uint8_t>(bits));
       }
       return 0.0;
     };
@@ -172,13 +181,43 @@ TEST(host_reference, mma_tile_fragments_pack_the_tile_and_its_negated_b) {
         EXPECT_EQ(decode((w[4 + e / per_word] >> shift) & mask), t.b[static_cast<std::size_t>(r * i.n + c)]);
         EXPECT_EQ(decode((w[6 + e / per_word] >> shift) & mask), -t.b[static_cast<std::size_t>(r * i.n + c)]);
       }
+      if (!i.block_scaled) {
+        EXPECT_EQ(w[8], 0u);
+        EXPECT_EQ(w[9], 0u);
+        continue;
+      }
+      // Byte j of words 8 and 9: the unsigned e4m3 scale of K block j of A and of B.
+      ASSERT_EQ(t.a_scales.size(), static_cast<std::size_t>(i.k / mma_scale_block));
+      ASSERT_EQ(t.b_scales.size(), t.a_scales.size());
+      for (std::size_t j = 0; j < t.a_scales.size(); ++j) {
+        const auto a_bits = static_cast<std::uint8_t>(w[8] >> (8 * j)), b_bits = static_cast<std::uint8_t>(w[9] >> (8 * j));
+        EXPECT_EQ(a_bits & 0x80, 0);
+        EXPECT_EQ(b_bits & 0x80, 0);
+        EXPECT_EQ(e4m3_value(a_bits), t.a_scales[j]);
+        EXPECT_EQ(e4m3_value(b_bits), t.b_scales[j]);
+      }
     }
     const auto [sum, magnitude] = mma_tile_product(t, 0, 0);
     EXPECT_LE(std::fabs(sum), magnitude);
     EXPECT_GT(magnitude, 0.0);
   }
   EXPECT_EQ(mma_tolerance(mma_op::int8, 100.0, 10), 0.0);
+  EXPECT_DOUBLE_EQ(mma_tolerance(mma_op::fp4, 4.0, 8), 8 * 4.0 * std::ldexp(1.0, -13));
   EXPECT_DOUBLE_EQ(mma_tolerance(mma_op::bf16, 4.0, 8), 8 * 4.0 * std::ldexp(1.0, -22));
+}
+
+TEST(host_reference, mma_tile_product_scales_each_k_block_by_both_of_its_scales) {
+  mma_tile t;
+  t.m = 1;
+  t.n = 1;
+  t.k = 2 * mma_scale_block;
+  t.a.assign(32, 1.0);
+  t.b.assign(32, -0.5);
+  EXPECT_EQ(mma_tile_product(t, 0, 0), std::make_pair(-16.0, 16.0));  // unscaled
+  t.a_scales = {2.0, 0.25};
+  t.b_scales = {3.0, 4.0};
+  // 16 * (1 * -0.5) * 2 * 3 + 16 * (1 * -0.5) * 0.25 * 4
+  EXPECT_EQ(mma_tile_product(t, 0, 0), std::make_pair(-56.0, 56.0));
 }
 
 TEST(host_reference, wgmma_shared_memory_layout_is_core_matrices_without_swizzle) {

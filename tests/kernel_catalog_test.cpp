@@ -64,6 +64,26 @@ TEST(kernel_catalog, fp8_mma_needs_ada_or_newer) {
   EXPECT_FALSE(info(mma_op::fp8).integer);
 }
 
+TEST(kernel_catalog, block_scaled_fp4_mma_sync_exists_in_the_sm_120_family_alone) {
+  // kind::mxf4nvf4 mma.sync: ptxas accepts sm_120f/sm_121f (OMMA.SF) and rejects sm_100a, sm_100f
+  // and sm_110f; the sm_120f cubin runs on 12.0 and 12.1 (GB10).
+  EXPECT_TRUE(info(mma_op::fp4).block_scaled);
+  EXPECT_TRUE(info(mma_op::fp4).family_only);
+  EXPECT_TRUE(mma_exists(mma_op::fp4, 120));
+  EXPECT_TRUE(mma_exists(mma_op::fp4, 121));
+  EXPECT_FALSE(mma_exists(mma_op::fp4, 90));
+  EXPECT_FALSE(mma_exists(mma_op::fp4, 100));
+  EXPECT_FALSE(mma_exists(mma_op::fp4, 110));
+  EXPECT_FALSE(mma_exists(mma_op::fp4, 130));
+  for (const auto& i : mma_ops()) {
+    if (i.op != mma_op::fp4) {
+      EXPECT_FALSE(i.block_scaled) << i.id;
+      EXPECT_EQ(mma_exists(i.op, i.min_cc - 1), false) << i.id;
+      EXPECT_EQ(mma_exists(i.op, 120), true) << i.id;
+    }
+  }
+}
+
 TEST(kernel_catalog, fp8_mma_sync_is_native_only_on_ada_and_consumer_blackwell) {
   // QMMA in the SASS of sm_89 and sm_120; HMMA + conversions + FADD on sm_90 and sm_100.
   EXPECT_FALSE(mma_is_emulated(mma_op::fp8, 89));

@@ -31,6 +31,7 @@ TEST(kernel_counts, mma_flop_is_two_m_n_k_per_instruction) {
   EXPECT_DOUBLE_EQ(mma_flop(mma_op::tf32, 3, 5), 3.0 * 11 * mma_chains * 2 * 16 * 8 * 8);
   EXPECT_DOUBLE_EQ(mma_flop(mma_op::int8, 2, 1), 2.0 * 3 * mma_chains * 2 * 16 * 8 * 32);
   EXPECT_DOUBLE_EQ(mma_flop(mma_op::fp8, 1, 1), mma_flop(mma_op::int8, 1, 1));
+  EXPECT_DOUBLE_EQ(mma_flop(mma_op::fp4, 1, 1), 2 * mma_flop(mma_op::fp8, 1, 1));  // m16n8k64
 }
 
 TEST(kernel_counts, tcgen05_flop_is_two_m_n_k_per_instruction) {

@@ -13,7 +13,7 @@ TEST(mma_bench, every_mma_kernel_the_gpu_has_matches_d0_plus_ab) {
   gpu_session session(0);
   for (const auto& i : mma_ops()) {
     SCOPED_TRACE(i.id);
-    if (session.facts().cc < i.min_cc || mma_is_emulated(i.op, session.facts().cc)) {
+    if (!mma_exists(i.op, session.facts().cc) || mma_is_emulated(i.op, session.facts().cc)) {
       EXPECT_THROW(mma_bench(session, i.op, 1), unsupported_error);
       continue;
     }

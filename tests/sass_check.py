@@ -39,12 +39,15 @@ TCGEN05 = {  # single-thread tcgen05.mma with D in tensor memory: UTCHMMA (kind:
     "rafter_tcgen05_int8_kernel": r"^UTCIMMA$",  # kind::i8, built for sm_100a only
 }
 TCGEN05_SM100A = {"rafter_tcgen05_int8_kernel"}
+MMA_FP4 = {  # block-scaled mma.sync (NVFP4, kind::mxf4nvf4), built for sm_120f only
+    "rafter_mma_fp4_kernel": r"^OMMA\.SF\.16864\.F32\.E2M1\.E2M1\.UE4M3\.4X$",
+}
 LOADS_128 = ["rafter_stream_read_kernel", "rafter_l2_read_kernel", "rafter_stream_copy_kernel",
              "rafter_stream_triad_kernel", "rafter_link_copy_kernel"]
 STORES_128 = ["rafter_stream_write_kernel", "rafter_stream_copy_kernel", "rafter_stream_triad_kernel",
               "rafter_link_copy_kernel"]
 # Kernels whose time is a ceiling: no local memory (spills) allowed.
-CEILINGS = list(CORE) + list(MMA) + ["rafter_mma_fp8_kernel"] + list(WGMMA) + list(TCGEN05) + LOADS_128 + STORES_128 + [
+CEILINGS = list(CORE) + list(MMA) + ["rafter_mma_fp8_kernel"] + list(MMA_FP4) + list(WGMMA) + list(TCGEN05) + LOADS_128 + STORES_128 + [
     "rafter_smem_read_kernel", "rafter_chase_kernel"]
 
 
@@ -109,11 +112,13 @@ def main():
           "the tcgen05 kernels are built for sm_100f")
     check(any(a.startswith("sm_100a") and TCGEN05_SM100A <= set(kernels[a]) for a in archs),
           "the tcgen05 kind::i8 kernel is built for sm_100a")
+    check(any(a.startswith("sm_120f") and set(MMA_FP4) <= set(kernels[a]) for a in archs),
+          "the block-scaled fp4 mma.sync kernel is built for sm_120f")
     for arch in archs:
         fns = kernels[arch]
         number = int(re.match(r"sm_(\d+)", arch).group(1))
-        async_only = set(fns) <= set(WGMMA) | set(TCGEN05)
-        if not async_only:
+        arch_specific_only = set(fns) <= set(WGMMA) | set(TCGEN05) | set(MMA_FP4)
+        if not arch_specific_only:
             for name in list(CORE) + list(MMA) + LOADS_128 + ["rafter_stream_write_kernel", "rafter_smem_read_kernel",
                                                              "rafter_chase_kernel", "rafter_mma_fp8_kernel"]:
                 check(name in fns, f"{arch}: {name} is present")
@@ -145,6 +150,15 @@ def main():
                 f2fp = sum(1 for o in ops if o.startswith("F2FP"))
                 print(f"info: {arch}: rafter_mma_fp8_kernel is emulated: {hmma} HMMA, {f2fp} F2FP, {qmma} QMMA")
                 check(hmma > 0, f"{arch}: rafter_mma_fp8_kernel reaches the tensor cores (HMMA after conversion)")
+        for name, pattern in MMA_FP4.items():
+            if name not in fns:
+                continue
+            ops = [i[1] for i in fns[name]]
+            in_loop = sum(1 for i in loop_body(fns[name]) if re.match(pattern, i[1]))
+            check(in_loop >= 8, f"{arch}: {name} main loop issues {label(pattern)} ({in_loop} in the loop, "
+                  f"{sum(1 for o in ops if re.match(pattern, o))} in the kernel)")
+            check(not any(re.match(r"^[A-Z]MMA", o) and not re.match(pattern, o) for o in ops),
+                  f"{arch}: {name} issues no other tensor-core MMA")
         for name, pattern in WGMMA.items():
             if name not in fns:
                 continue

@@ -194,43 +194,11 @@ void measure_core(sweep_state& st, int& step) {
   }
 }
 
-void measure_mma(sweep_state& st, int& step) {
-  const int cc = st.session.facts().cc;
-  for (const mma_op_info& i : mma_ops()) {
-    throw_if_interrupted();
-    if (cc < i.min_cc) {
-      st.prog.step(++step, fmt::format("{}: not on compute capability {}.{}", i.id, cc / 10, cc % 10));
-      continue;
-    }
-    if (mma_is_emulated(i.op, cc)) {
-      st.prog.step(++step, fmt::format("{}: skipped (emulated on compute capability {}.{}: no tensor-core rate)", i.id,
-                                       cc / 10, cc % 10));
-      continue;
-    }
-    st.guarded(step, i.id, [&] {
-      mma_bench bench(st.session, i.op, st.options.seed + 100 + static_cast<std::uint64_t>(i.op));
-      require_correct("the kernel", bench.run_and_check(2));
-      const auto outer = static_cast<int>(calibrate([&](std::size_t n) { return bench.time(static_cast<int>(n)); }, 64,
-                                                    st.preset.launch_target_s, INT_MAX / 2));
-      st.session.reset_probe();
-      const sample_stats t = measure_with_gbench(std::string("cuda/") + i.id, [&] { return bench.time(outer); }, st.preset.timing);
-      const auto clock = st.session.probed_clock_hz();
-      require_correct("the kernel", bench.check_output(outer));
-      compute_ceiling c = ceiling(i.id, i.precision, "tensor", t, bench.flop(outer), clock,
-                                  fmt::format("{} in {} independent accumulator chains per warp, {} warps, random inputs", i.ptx,
-                                              mma_chains, bench.warps()));
-      st.count(*c.samples);
-      st.check_clock(i.id, clock);
-      st.prog.step(++step, fmt::format("{}: {}{}", i.id, format_flops(c.flop_per_s), c.samples->settled ? "" : " (not settled)"));
-      st.profile.compute.push_back(std::move(c));
-    });
-  }
-}
-
-/// The asynchronous tensor-core instruction ceilings (wgmma, tcgen05): one Bench per op of `ops`;
-/// a device that cannot run them skips each with its reason. `method(op, bench)` describes one.
+/// The tensor-core instruction ceilings (mma.sync, wgmma, tcgen05): one Bench per op of `ops`; a
+/// device that cannot run one (or only emulates it) skips it with its reason. `method(op, bench)`
+/// describes one.
 template <class Bench, class Info, class Method>
-void measure_async_mma(sweep_state& st, int& step, std::span<const Info> ops, std::uint64_t seed_offset,
+void measure_tensor_instructions(sweep_state& st, int& step, std::span<const Info> ops, std::uint64_t seed_offset,
                        const Method& method) {
   for (const Info& i : ops) {
     throw_if_interrupted();
@@ -258,15 +226,22 @@ void measure_async_mma(sweep_state& st, int& step, std::span<const Info> ops, st
   }
 }
 
+void measure_mma(sweep_state& st, int& step) {
+  measure_tensor_instructions<mma_bench>(st, step, mma_ops(), 100, [](const mma_op_info& i, const mma_bench& bench) {
+    return fmt::format("{} in {} independent accumulator chains per warp, {} warps, random inputs{}", i.ptx, mma_chains,
+                       bench.warps(), i.block_scaled ? " and random block scales" : "");
+  });
+}
+
 void measure_wgmma(sweep_state& st, int& step) {
-  measure_async_mma<wgmma_bench>(st, step, wgmma_ops(), 200, [](const wgmma_op_info& i, const wgmma_bench& bench) {
+  measure_tensor_instructions<wgmma_bench>(st, step, wgmma_ops(), 200, [](const wgmma_op_info& i, const wgmma_bench& bench) {
     return fmt::format("{} (A and B in shared memory, no swizzle), one warpgroup per block, {} blocks, random inputs",
                        i.ptx, bench.blocks());
   });
 }
 
 void measure_tcgen05(sweep_state& st, int& step) {
-  measure_async_mma<tcgen05_bench>(st, step, tcgen05_ops(), 300, [](const tcgen05_op_info& i, const tcgen05_bench& bench) {
+  measure_tensor_instructions<tcgen05_bench>(st, step, tcgen05_ops(), 300, [](const tcgen05_op_info& i, const tcgen05_bench& bench) {
     return fmt::format("{} m{}n{}k{} (A and B in shared memory, no swizzle; D in tensor memory{}), issued by one "
                        "thread per block, {} blocks ({} per SM), random inputs",
                        i.ptx, i.m, i.n, i.k, i.block_scaled ? ", scale factors 1.0" : "", bench.blocks(),

@@ -243,6 +243,7 @@ int mma_a_elements(mma_op op) noexcept {
     case mma_op::tf32: return 4;
     case mma_op::int8:
     case mma_op::fp8: return 16;
+    case mma_op::fp4: return 32;
   }
   return 0;
 }
@@ -257,6 +258,7 @@ std::pair<int, int> mma_a_position(mma_op op, int lane, int e) noexcept {
     case mma_op::tf32: return {g + 8 * (e % 2), t + 4 * (e / 2)};
     case mma_op::int8:
     case mma_op::fp8: return {g + 8 * ((e / 4) % 2), t * 4 + (e % 4) + 16 * (e / 8)};
+    case mma_op::fp4: return {g + 8 * ((e / 8) % 2), t * 8 + (e % 8) + 32 * (e / 16)};
   }
   return {0, 0};
 }
@@ -269,6 +271,7 @@ std::pair<int, int> mma_b_position(mma_op op, int lane, int e) noexcept {
     case mma_op::tf32: return {t + 4 * e, g};
     case mma_op::int8:
     case mma_op::fp8: return {t * 4 + (e % 4) + 16 * (e / 4), g};
+    case mma_op::fp4: return {t * 8 + (e % 8) + 32 * (e / 8), g};
   }
   return {0, 0};
 }
@@ -294,6 +297,7 @@ mma_tile make_mma_tile(mma_op op, std::uint64_t seed) {
       case mma_op::tf32: return random_tf32(rng);
       case mma_op::int8: return static_cast<std::uint8_t>(random_int8(rng));
       case mma_op::fp8: return random_e4m3(rng);
+      case mma_op::fp4: return random_e2m1(rng);
     }
     return 0;
   };
@@ -304,6 +308,7 @@ mma_tile make_mma_tile(mma_op op, std::uint64_t seed) {
       case mma_op::tf32: return tf32_value(bits);
       case mma_op::int8: return static_cast<std::int8_t>(static_cast<std::uint8_t>(bits));
       case mma_op::fp8: return e4m3_value(static_cast<std::uint8_t>(bits));
+      case mma_op::fp4: return e2m1_value(static_cast<std::uint8_t>(bits));
     }
     return 0.0;
   };
@@ -314,6 +319,7 @@ mma_tile make_mma_tile(mma_op op, std::uint64_t seed) {
       case mma_op::tf32: return bits ^ 0x80000000u;
       case mma_op::int8: return static_cast<std::uint8_t>(-static_cast<std::int8_t>(static_cast<std::uint8_t>(bits)));
       case mma_op::fp8: return bits ^ 0x80u;
+      case mma_op::fp4: return bits ^ 0x8u;
     }
     return bits;
   };
@@ -341,13 +347,35 @@ mma_tile make_mma_tile(mma_op op, std::uint64_t seed) {
       words[6 + e / per_word] |= (negate(bits) & mask) << (i.element_bits * (e % per_word));
     }
   }
+  if (i.block_scaled) {
+    // Byte j of the scale word: the e4m3 scale of K block j (values 16j .. 16j+15). Every lane
+    // holds the same words, so whichever lane the instruction takes a row's or column's scales
+    // from, they are these.
+    std::uint32_t scale_words[2] = {0, 0};
+    for (int side = 0; side < 2; ++side) {
+      auto& scales = side == 0 ? tile.a_scales : tile.b_scales;
+      for (int j = 0; j < i.k / mma_scale_block; ++j) {
+        const auto bits = static_cast<std::uint8_t>(random_e4m3(rng) & 0x7f);
+        scales.push_back(e4m3_value(bits));
+        scale_words[side] |= static_cast<std::uint32_t>(bits) << (8 * j);
+      }
+    }
+    for (int lane = 0; lane < 32; ++lane) {
+      tile.fragments[static_cast<std::size_t>(lane * mma_fragment_words + 8)] = scale_words[0];
+      tile.fragments[static_cast<std::size_t>(lane * mma_fragment_words + 9)] = scale_words[1];
+    }
+  }
   return tile;
 }
 
 std::pair<double, double> mma_tile_product(const mma_tile& tile, int row, int col) noexcept {
   double sum = 0.0, magnitude = 0.0;
   for (int kk = 0; kk < tile.k; ++kk) {
-    const double p = tile.a[static_cast<std::size_t>(row * tile.k + kk)] * tile.b[static_cast<std::size_t>(kk * tile.n + col)];
+    double p = tile.a[static_cast<std::size_t>(row * tile.k + kk)] * tile.b[static_cast<std::size_t>(kk * tile.n + col)];
+    if (!tile.a_scales.empty()) {
+      const auto block = static_cast<std::size_t>(kk / mma_scale_block);
+      p *= tile.a_scales[block] * tile.b_scales[block];
+    }
     sum += p;
     magnitude += std::fabs(p);
   }
@@ -356,7 +384,7 @@ std::pair<double, double> mma_tile_product(const mma_tile& tile, int row, int co
 
 double mma_tolerance(mma_op op, double magnitude, std::size_t steps) noexcept {
   if (op == mma_op::int8) return 0.0;
-  const int acc_bits = op == mma_op::fp8 ? 13 : 22;
+  const int acc_bits = op == mma_op::fp8 || op == mma_op::fp4 ? 13 : 22;
   return static_cast<double>(steps) * magnitude * std::ldexp(1.0, -acc_bits);
 }
 

@@ -90,20 +90,26 @@ struct core_inputs {
 [[nodiscard]] int mma_b_elements(mma_op op) noexcept;
 
 /// One random A and B tile, as values and as the per-lane register words the kernel loads:
-/// 32 lanes x mma_fragment_words (A[4], B[2], -B[2]).
+/// 32 lanes x mma_fragment_words (A[4], B[2], -B[2], scales of A, scales of B). A block-scaled op
+/// also draws one random e4m3 scale per mma_scale_block values of K for A and for B (every row of
+/// A shares them, every column of B too: the check is blind to which lane supplies a row's scales).
 struct mma_tile {
   int m = 0, n = 0, k = 0;
-  std::vector<double> a;  ///< m x k, row-major.
-  std::vector<double> b;  ///< k x n, row-major.
+  std::vector<double> a;  ///< m x k, row-major, unscaled element values.
+  std::vector<double> b;  ///< k x n, row-major, unscaled element values.
+  std::vector<double> a_scales, b_scales;  ///< k / mma_scale_block each (block-scaled ops), else empty.
   std::vector<std::uint32_t> fragments;
 };
+/// K values one block scale covers (NVFP4: 16).
+inline constexpr int mma_scale_block = 16;
 [[nodiscard]] mma_tile make_mma_tile(mma_op op, std::uint64_t seed);
-/// (A*B)[row][col] and sum_k |A[row][k] * B[k][col]|.
+/// (A*B)[row][col] and sum_k |A[row][k] * B[k][col]|, each product times its two block scales.
 [[nodiscard]] std::pair<double, double> mma_tile_product(const mma_tile& tile, int row, int col) noexcept;
 
 /// Largest acceptable |got - reference| of an fp32 accumulator after `steps` dependent mma steps
 /// whose terms are bounded by `magnitude`: steps * magnitude * 2^-acc_bits, acc_bits 13 for fp8
-/// (Hopper accumulates fp8 products with fewer bits) and 22 otherwise. Integers must be exact.
+/// and fp4 (Hopper accumulates fp8 products with fewer bits; fp4's accumulation on sm_120 is
+/// assumed no better, unmeasured) and 22 otherwise. Integers must be exact.
 [[nodiscard]] double mma_tolerance(mma_op op, double magnitude, std::size_t steps) noexcept;
 
 // ---- wgmma and tcgen05: operands in shared memory ------------------------------------------

@@ -14,17 +14,20 @@ constexpr std::array<core_op_info, 5> core_table{{
     {core_op::int32_imad, "int32.vector.imad", "int32", "IMAD", 4, 1},
 }};
 
-constexpr std::array<mma_op_info, 5> mma_table{{
+constexpr std::array<mma_op_info, 6> mma_table{{
     {mma_op::fp16, "fp16.tensor.mma_sync", "fp16", "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", 16, 8, 16, 80,
-     false, 16},
+     false, 16, false, false},
     {mma_op::bf16, "bf16.tensor.mma_sync", "bf16", "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32", 16, 8, 16,
-     80, false, 16},
+     80, false, 16, false, false},
     {mma_op::tf32, "tf32.tensor.mma_sync", "tf32", "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32", 16, 8, 8, 80,
-     false, 32},
+     false, 32, false, false},
     {mma_op::int8, "int8.tensor.mma_sync", "int8", "mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32", 16, 8, 32, 80,
-     true, 8},
+     true, 8, false, false},
     {mma_op::fp8, "fp8.tensor.mma_sync", "fp8", "mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32", 16, 8, 32, 89,
-     false, 8},
+     false, 8, false, false},
+    {mma_op::fp4, "fp4.tensor.mma_sync", "fp4",
+     "mma.sync.aligned.m16n8k64.row.col.kind::mxf4nvf4.block_scale.scale_vec::4X.f32.e2m1.e2m1.f32.ue4m3", 16, 8, 64,
+     120, false, 4, true, true},
 }};
 
 constexpr std::array<wgmma_op_info, 3> wgmma_table{{
@@ -55,6 +58,11 @@ constexpr std::array<tcgen05_op_info, 6> tcgen05_table{{
 
 bool mma_is_emulated(mma_op op, int cc) noexcept {
   return op == mma_op::fp8 && (cc == 90 || cc / 10 == 10 || cc / 10 == 11);
+}
+
+bool mma_exists(mma_op op, int cc) noexcept {
+  const mma_op_info& i = info(op);
+  return cc >= i.min_cc && (!i.family_only || cc / 10 == i.min_cc / 10);
 }
 
 std::span<const core_op_info> core_ops() noexcept { return core_table; }

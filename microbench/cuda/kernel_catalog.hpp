@@ -21,7 +21,7 @@ struct core_op_info {
 };
 
 /// Warp-level tensor-core instruction `mma.sync.aligned.m{m}n{n}k{k}.row.col`.
-enum class mma_op { fp16, bf16, tf32, int8, fp8 };
+enum class mma_op { fp16, bf16, tf32, int8, fp8, fp4 };
 
 struct mma_op_info {
   mma_op op;
@@ -29,9 +29,14 @@ struct mma_op_info {
   const char* precision;  ///< Input precision.
   const char* ptx;        ///< The PTX instruction.
   int m, n, k;
-  int min_cc;             ///< Lowest compute capability (major*10+minor) that has it: 80, or 89 for fp8.
+  int min_cc;             ///< Lowest compute capability (major*10+minor) that has it: 80, 89 for fp8, 120 for fp4.
   bool integer;           ///< int32 accumulators (exact arithmetic) instead of fp32.
-  int element_bits;       ///< Bits of one A/B element: 16, 16, 32, 8, 8.
+  int element_bits;       ///< Bits of one A/B element: 16, 16, 32, 8, 8, 4.
+  /// Block-scaled (kind::mxf4nvf4, NVFP4): one e4m3 scale per 16 values of K for A and for B.
+  bool block_scaled;
+  /// Built for the family target of min_cc alone (fp4: sm_120f, whose cubin runs on compute
+  /// capability 12.x only: RTX 50, RTX PRO 6000 Blackwell, GB10), not for later majors.
+  bool family_only;
 };
 
 /// Warpgroup-level `wgmma.mma_async` (sm_90a only), A and B from shared memory.
@@ -81,6 +86,10 @@ enum class stream_op { read, write, copy, triad };
 /// Blackwells (sm_100, sm_103, sm_110) becomes fp16 HMMA with conversions and FADDs, with the
 /// product hoisted out of the loop, so its timing is no tensor-core rate. Native QMMA: sm_89, sm_120.
 [[nodiscard]] bool mma_is_emulated(mma_op op, int cc) noexcept;
+
+/// True where the compute capability `cc` (major*10 + minor) can run the mma.sync kernel of `op`:
+/// cc >= min_cc, and for a family_only op the same major as min_cc.
+[[nodiscard]] bool mma_exists(mma_op op, int cc) noexcept;
 
 /// Arrays one element of the operation touches (STREAM counting): read 1, write 1, copy 2, triad 3.
 [[nodiscard]] int arrays_touched(stream_op op) noexcept;

@@ -20,8 +20,9 @@ inline constexpr int core_unroll = 16;
 // mma.sync: each warp keeps `mma_chains` independent accumulator tiles.
 inline constexpr int mma_threads_per_block = 256;
 inline constexpr int mma_chains = 4;
-/// Registers per lane in the fragment buffer: A (4), B (2), -B (2).
-inline constexpr int mma_fragment_words = 8;
+/// Registers per lane in the fragment buffer: A (4), B (2), -B (2), then the block scales of A and
+/// of B (one e4m3 byte per 16 values of K; read by the block-scaled kinds only).
+inline constexpr int mma_fragment_words = 10;
 
 // wgmma: one warpgroup (128 threads) per block; `wgmma_group` instructions of each sign per trip.
 inline constexpr int wgmma_threads_per_block = 128;

@@ -14,14 +14,21 @@ namespace rafter::cuda {
 
 mma_bench::mma_bench(gpu_session& session, mma_op op, std::uint64_t seed) : m_session(session), m_op(op) {
   const mma_op_info& i = info(op);
-  if (session.facts().cc < i.min_cc) {
-    throw unsupported_error(fmt::format("{} needs compute capability {}.{} or newer; this GPU has {}.{}", i.ptx,
-                                        i.min_cc / 10, i.min_cc % 10, session.facts().cc / 10, session.facts().cc % 10));
+  const int cc = session.facts().cc;
+  if (!mma_exists(op, cc)) {
+    const std::string needed = i.family_only ? fmt::format("{}.x (the sm_{}f family)", i.min_cc / 10, i.min_cc)
+                                             : fmt::format("{}.{} or newer", i.min_cc / 10, i.min_cc % 10);
+    throw unsupported_error(fmt::format("{} needs compute capability {}; this GPU has {}.{}", i.ptx, needed, cc / 10,
+                                        cc % 10));
   }
-  if (mma_is_emulated(op, session.facts().cc)) {
+  if (const cudaError_t status = mma_kernel_available(op); status != cudaSuccess) {
+    throw unsupported_error(fmt::format("this build has no {} kernel for compute capability {}.{} ({})", i.id, cc / 10,
+                                        cc % 10, cudaGetErrorName(status)));
+  }
+  if (mma_is_emulated(op, cc)) {
     throw unsupported_error(fmt::format("no native {} on compute capability {}.{}: ptxas lowers it to fp16 HMMA, "
                                         "conversions and FADDs, no tensor-core rate (the wgmma ceiling measures fp8)",
-                                        i.ptx, session.facts().cc / 10, session.facts().cc % 10));
+                                        i.ptx, cc / 10, cc % 10));
   }
   int per_sm = 0;
   RAFTER_CUDA_CALL(mma_kernel_occupancy(op, &per_sm));
