@@ -10,14 +10,15 @@
 # DIR.tar.gz over (the unpacked directory is larger than the 64 MiB a lent GPU machine takes; the
 # packed one about 20 MiB).
 # Binaries are stripped; the script checks that every library resolves inside the bundle and that
-# the SASS is for --archs, sm_90a, sm_100f, sm_100a and sm_120f (cuobjdump, where found).
+# the SASS is for --archs, sm_90a, sm_100f/sm_110f, sm_100a/sm_110a and sm_120f (cuobjdump, where found).
 # cuBLAS (libcublasLt, 540 MB, linked by rafter-llm) is not bundled: it would not fit the 64 MiB a
 # GPU machine is lent with; gpu-validate.sh finds the GPU machine's CUDA toolkit copy (BUNDLE_INFO
 # names it under external_libs).
 #
 # Usage: scripts/bundle-gpu.sh [--archs "90"] [--out DIR] [--build-dir DIR]
 #   --archs      CUDA architectures of the main kernels (default 90: H100/H200); the wgmma kernels
-#                are always built for sm_90a as well, the tcgen05 kernels for sm_100f (int8: sm_100a),
+#                are always built for sm_90a as well, the tcgen05 kernels for sm_100f and sm_110f (int8:
+#                sm_100a and sm_110a),
 #                the block-scaled fp4 mma.sync kernel for sm_120f.
 #   --out        bundle directory (default build/gpu-bundle); also packed as DIR.tar.gz
 #   --build-dir  build tree (default build/gpu-bundle-build)
@@ -115,7 +116,7 @@ glibc_needed=$(objdump -T "$out"/bin/* "$out"/tests/*_test "$out"/lib/*.so* 2>/d
   echo "built: $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -n)"
   echo "source: $(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)"
   echo "cuda: $("$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)" --version | tail -1)"
-  echo "architectures: $archs (+ sm_90a for wgmma, sm_100f and sm_100a for tcgen05, sm_120f for fp4 mma.sync)"
+  echo "architectures: $archs (+ sm_90a for wgmma, sm_100f/sm_110f and sm_100a/sm_110a for tcgen05, sm_120f for fp4 mma.sync)"
   echo "glibc_needed: $glibc_needed"
   echo "glibc_bundled: $(getconf GNU_LIBC_VERSION | awk '{print $2}')"
   echo "external_libs: $(printf '%s\n' "${externals[@]}" | sort -u | tr '\n' ' ' | sed 's/ $//')"
@@ -138,8 +139,8 @@ done
 [ "$missing" -eq 0 ] || exit 1
 
 # The GPU code: bin/rafter (every ceiling kernel) holds a cubin for each of --archs, sm_90a
-# (wgmma), sm_100f and sm_100a (tcgen05) and sm_120f (fp4 mma.sync); every other binary with
-# kernels holds cubins of those architectures only.
+# (wgmma), sm_100f, sm_110f, sm_100a and sm_110a (tcgen05) and sm_120f (fp4 mma.sync); every other
+# binary with kernels holds cubins of those architectures only.
 # cuobjdump: PATH, the toolkit, or the pip wheel nvidia-cuda-cuobjdump (scripts/setup.sh).
 cuobjdump=$(command -v cuobjdump || ls /usr/local/cuda/bin/cuobjdump 2>/dev/null ||
             python3 -c 'import glob, nvidia, os; print(next(iter(glob.glob(os.path.join(nvidia.__path__[0], "cu*", "bin", "cuobjdump"))), ""))' 2>/dev/null || true)
@@ -148,8 +149,9 @@ if [ -z "$cuobjdump" ]; then
 else
   want=()
   for a in ${archs//;/ }; do want+=("sm_${a%%-*}"); done  # 90, 90-real, 90-virtual -> sm_90
-  # cuobjdump -lelf names the family cubins (sm_100f, sm_120f) sm_100 and sm_120; -sass says sm_100f, sm_120f.
-  want+=(sm_90a sm_100 sm_100a sm_120)
+  # cuobjdump -lelf names the family cubins (sm_100f, sm_110f, sm_120f) sm_100, sm_110 and sm_120; -sass
+  # says sm_100f, sm_110f, sm_120f.
+  want+=(sm_90a sm_100 sm_100a sm_110 sm_110a sm_120)
   cubins() { "$cuobjdump" -lelf "$1" 2>/dev/null | sed -n 's/.*\.\(sm_[0-9a-z]*\)\.cubin$/\1/p' | sort -u; }
   for a in "${want[@]}"; do
     cubins "$out/bin/rafter" | grep -qx "$a" || { echo "bundle-gpu: bin/rafter has no $a code" >&2; exit 1; }

@@ -59,11 +59,9 @@ TEST(cuda_sweep, the_compute_suite_measures_every_ceiling_the_gpu_has) {
   if (cc == 90) {
     EXPECT_NE(p.find_compute("bf16.tensor.wgmma"), nullptr);
   }
-  if (cc == 100 || cc == 103) {
-    for (const auto& i : tcgen05_ops()) {
-      if (!i.sm100a_only || cc == 100) {
-        EXPECT_NE(p.find_compute(i.id), nullptr) << i.id;
-      }
+  for (const auto& i : tcgen05_ops()) {
+    if (tcgen05_exists(i.op, cc)) {
+      EXPECT_NE(p.find_compute(i.id), nullptr) << i.id;
     }
   }
 #endif

@@ -51,7 +51,7 @@ TEST(kernel_catalog, tcgen05_kinds_and_type_codes_follow_the_ptx_table) {
   for (const auto& i : tcgen05_ops()) {
     EXPECT_EQ(i.block_scaled, i.op == tcgen05_op::fp4) << i.id;
     EXPECT_EQ(i.integer, i.op == tcgen05_op::int8) << i.id;
-    EXPECT_EQ(i.sm100a_only, i.op == tcgen05_op::int8) << i.id;
+    EXPECT_EQ(i.arch_specific, i.op == tcgen05_op::int8) << i.id;
   }
   EXPECT_NE(std::string(info(tcgen05_op::int8).ptx).find("kind::i8"), std::string::npos);
   EXPECT_EQ(info(tcgen05_op::int8).operand_format, 1u);  // signed 8-bit
@@ -62,6 +62,16 @@ TEST(kernel_catalog, fp8_mma_needs_ada_or_newer) {
   EXPECT_EQ(info(mma_op::bf16).min_cc, 80);
   EXPECT_TRUE(info(mma_op::int8).integer);
   EXPECT_FALSE(info(mma_op::fp8).integer);
+}
+
+TEST(kernel_catalog, tcgen05_exists_on_b200_b300_and_thor_and_int8_not_on_b300) {
+  // ptxas: the tcgen05 kinds build for sm_100f and sm_110f; kind::i8 for sm_100a and sm_110a only.
+  for (const auto& i : tcgen05_ops()) {
+    EXPECT_TRUE(tcgen05_exists(i.op, 100)) << i.id;
+    EXPECT_TRUE(tcgen05_exists(i.op, 110)) << i.id;
+    EXPECT_EQ(tcgen05_exists(i.op, 103), !i.arch_specific) << i.id;
+    for (const int cc : {80, 90, 101, 120, 121}) EXPECT_FALSE(tcgen05_exists(i.op, cc)) << i.id << " " << cc;
+  }
 }
 
 TEST(kernel_catalog, block_scaled_fp4_mma_sync_exists_in_the_sm_120_family_alone) {

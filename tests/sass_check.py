@@ -36,9 +36,9 @@ TCGEN05 = {  # single-thread tcgen05.mma with D in tensor memory: UTCHMMA (kind:
     "rafter_tcgen05_tf32_kernel": r"^UTCHMMA$",
     "rafter_tcgen05_fp8_kernel": r"^UTCQMMA$",
     "rafter_tcgen05_fp4_kernel": r"^UTCOMMA\.4X$",
-    "rafter_tcgen05_int8_kernel": r"^UTCIMMA$",  # kind::i8, built for sm_100a only
+    "rafter_tcgen05_int8_kernel": r"^UTCIMMA$",  # kind::i8, built for sm_100a and sm_110a only
 }
-TCGEN05_SM100A = {"rafter_tcgen05_int8_kernel"}
+TCGEN05_ARCH_SPECIFIC = {"rafter_tcgen05_int8_kernel"}
 MMA_FP4 = {  # block-scaled mma.sync (NVFP4, kind::mxf4nvf4), built for sm_120f only
     "rafter_mma_fp4_kernel": r"^OMMA\.SF\.16864\.F32\.E2M1\.E2M1\.UE4M3\.4X$",
 }
@@ -108,10 +108,12 @@ def main():
     archs = sorted(a for a in kernels if a)
     check(bool(archs), "the binary holds GPU code (" + ", ".join(archs) + ")")
     check(any(a.startswith("sm_90a") for a in archs), "the wgmma kernels are built for sm_90a")
-    check(any(a.startswith("sm_100f") and set(TCGEN05) - TCGEN05_SM100A <= set(kernels[a]) for a in archs),
-          "the tcgen05 kernels are built for sm_100f")
-    check(any(a.startswith("sm_100a") and TCGEN05_SM100A <= set(kernels[a]) for a in archs),
-          "the tcgen05 kind::i8 kernel is built for sm_100a")
+    for family in ("sm_100f", "sm_110f"):
+        check(any(a.startswith(family) and set(TCGEN05) - TCGEN05_ARCH_SPECIFIC <= set(kernels[a]) for a in archs),
+              f"the tcgen05 kernels are built for {family}")
+    for specific in ("sm_100a", "sm_110a"):
+        check(any(a.startswith(specific) and TCGEN05_ARCH_SPECIFIC <= set(kernels[a]) for a in archs),
+              f"the tcgen05 kind::i8 kernel is built for {specific}")
     check(any(a.startswith("sm_120f") and set(MMA_FP4) <= set(kernels[a]) for a in archs),
           "the block-scaled fp4 mma.sync kernel is built for sm_120f")
     for arch in archs:

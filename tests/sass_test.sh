@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SASS checks of the GPU ceiling kernels (ctest label `sass`): disassembles the rafter binary with
 # `cuobjdump -sass` and checks what each kernel is made of (tests/sass_check.py): the FP32 kernel
-# is FFMA-bound, the HBM kernels and the SM link-copy kernel use 128-bit loads and stores, the mma kernels issue HMMA/IMMA
-# (QMMA for fp8 where native), the wgmma kernels HGMMA/QGMMA on sm_90a, the tcgen05 kernels
-# UTCHMMA/UTCQMMA/UTCOMMA on sm_100f (UTCIMMA on sm_100a), and no ceiling kernel
-# spills to local memory. Skips (77) when cuobjdump/nvdisasm or the GPU code are missing.
+# is FFMA-bound, the HBM kernels and the SM link-copy kernel use 128-bit loads and stores, the mma
+# kernels issue HMMA/IMMA (QMMA for fp8 where native; OMMA.SF for NVFP4 on sm_120f), the wgmma
+# kernels HGMMA/QGMMA on sm_90a, the tcgen05 kernels UTCHMMA/UTCQMMA/UTCOMMA on sm_100f and sm_110f
+# (UTCIMMA on sm_100a and sm_110a), and no ceiling kernel spills to local memory. Skips (77) when
+# cuobjdump/nvdisasm or the GPU code are missing.
 # Usage: sass_test.sh RAFTER_BINARY SOURCE_DIR
 set -u
 rafter=$1

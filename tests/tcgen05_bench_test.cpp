@@ -8,16 +8,16 @@
 namespace rafter::cuda {
 namespace {
 
-TEST(tcgen05_bench, every_tcgen05_kernel_matches_d0_plus_ab_on_the_sm_100_family) {
+TEST(tcgen05_bench, every_tcgen05_kernel_matches_d0_plus_ab_on_the_sm_100_family_and_thor) {
   RAFTER_SKIP_WITHOUT_GPU();
   gpu_session session(0);
-  if (session.facts().cc != 100 && session.facts().cc != 103) {
+  if (!tcgen05_exists(tcgen05_op::bf16, session.facts().cc)) {
     EXPECT_THROW(tcgen05_bench(session, tcgen05_op::bf16, 1), unsupported_error);
-    GTEST_SKIP() << "tcgen05 needs compute capability 10.0 or 10.3; this GPU is " << session.facts().cc;
+    GTEST_SKIP() << "tcgen05 needs compute capability 10.0, 10.3 or 11.0; this GPU is " << session.facts().cc;
   }
   for (const auto& i : tcgen05_ops()) {
     SCOPED_TRACE(i.id);
-    if (i.sm100a_only && session.facts().cc != 100) {  // kind::i8: B200 only
+    if (!tcgen05_exists(i.op, session.facts().cc)) {  // kind::i8: B200 and Thor only
       EXPECT_THROW(tcgen05_bench(session, i.op, 37), unsupported_error);
       continue;
     }

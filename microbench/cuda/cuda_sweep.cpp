@@ -195,11 +195,11 @@ void measure_core(sweep_state& st, int& step) {
 }
 
 /// The tensor-core instruction ceilings (mma.sync, wgmma, tcgen05): one Bench per op of `ops`; a
-/// device that cannot run one (or only emulates it) skips it with its reason. `method(op, bench)`
-/// describes one.
+/// device that cannot run one (or only emulates it) skips it with its reason. `first_outer` is
+/// where the trip-count calibration starts; `method(op, bench)` describes one.
 template <class Bench, class Info, class Method>
 void measure_tensor_instructions(sweep_state& st, int& step, std::span<const Info> ops, std::uint64_t seed_offset,
-                       const Method& method) {
+                                 std::size_t first_outer, const Method& method) {
   for (const Info& i : ops) {
     throw_if_interrupted();
     std::optional<Bench> bench;
@@ -211,8 +211,8 @@ void measure_tensor_instructions(sweep_state& st, int& step, std::span<const Inf
     }
     st.guarded(step, i.id, [&] {
       require_correct("the kernel", bench->run_and_check(2));
-      const auto outer = static_cast<int>(calibrate([&](std::size_t n) { return bench->time(static_cast<int>(n)); }, 16,
-                                                    st.preset.launch_target_s, INT_MAX / 2));
+      const auto outer = static_cast<int>(calibrate([&](std::size_t n) { return bench->time(static_cast<int>(n)); },
+                                                    first_outer, st.preset.launch_target_s, INT_MAX / 2));
       st.session.reset_probe();
       const sample_stats t = measure_with_gbench(std::string("cuda/") + i.id, [&] { return bench->time(outer); }, st.preset.timing);
       const auto clock = st.session.probed_clock_hz();
@@ -226,22 +226,34 @@ void measure_tensor_instructions(sweep_state& st, int& step, std::span<const Inf
   }
 }
 
-void measure_mma(sweep_state& st, int& step) {
-  measure_tensor_instructions<mma_bench>(st, step, mma_ops(), 100, [](const mma_op_info& i, const mma_bench& bench) {
+/// The mma.sync ops whose block_scaled flag is `block_scaled`.
+std::vector<mma_op_info> mma_ops_scaled(bool block_scaled) {
+  std::vector<mma_op_info> ops;
+  for (const mma_op_info& i : mma_ops()) {
+    if (i.block_scaled == block_scaled) ops.push_back(i);
+  }
+  return ops;
+}
+
+/// The mma.sync ceilings, the block-scaled ones (sm_120 family) or the others.
+void measure_mma(sweep_state& st, int& step, bool block_scaled) {
+  const std::vector<mma_op_info> ops = mma_ops_scaled(block_scaled);
+  measure_tensor_instructions<mma_bench>(st, step, std::span<const mma_op_info>(ops), 100, 64,
+                                         [](const mma_op_info& i, const mma_bench& bench) {
     return fmt::format("{} in {} independent accumulator chains per warp, {} warps, random inputs{}", i.ptx, mma_chains,
                        bench.warps(), i.block_scaled ? " and random block scales" : "");
   });
 }
 
 void measure_wgmma(sweep_state& st, int& step) {
-  measure_tensor_instructions<wgmma_bench>(st, step, wgmma_ops(), 200, [](const wgmma_op_info& i, const wgmma_bench& bench) {
+  measure_tensor_instructions<wgmma_bench>(st, step, wgmma_ops(), 200, 16, [](const wgmma_op_info& i, const wgmma_bench& bench) {
     return fmt::format("{} (A and B in shared memory, no swizzle), one warpgroup per block, {} blocks, random inputs",
                        i.ptx, bench.blocks());
   });
 }
 
 void measure_tcgen05(sweep_state& st, int& step) {
-  measure_tensor_instructions<tcgen05_bench>(st, step, tcgen05_ops(), 300, [](const tcgen05_op_info& i, const tcgen05_bench& bench) {
+  measure_tensor_instructions<tcgen05_bench>(st, step, tcgen05_ops(), 300, 16, [](const tcgen05_op_info& i, const tcgen05_bench& bench) {
     return fmt::format("{} m{}n{}k{} (A and B in shared memory, no swizzle; D in tensor memory{}), issued by one "
                        "thread per block, {} blocks ({} per SM), random inputs",
                        i.ptx, i.m, i.n, i.k, i.block_scaled ? ", scale factors 1.0" : "", bench.blocks(),
@@ -958,10 +970,10 @@ machine_profile run_cuda_sweep(const sweep_options& options, progress& prog, che
   sweep_state st{options, preset, prog, session, nvml, profile, failed, {}, 0, 0};
   if (options.compute) {
     int step = 0;
-    const int total = static_cast<int>(core_ops().size() + mma_ops().size() + gemm_precisions().size());
+    const int total = static_cast<int>(core_ops().size() + mma_ops_scaled(false).size() + gemm_precisions().size());
     prog.begin("compute", total);
     failed.run_phase("compute (CUDA cores)", [&] { measure_core(st, step); });
-    failed.run_phase("compute (mma.sync)", [&] { measure_mma(st, step); });
+    failed.run_phase("compute (mma.sync)", [&] { measure_mma(st, step, false); });
     failed.run_phase("compute (cuBLASLt)", [&] { measure_gemm(st, step); });
   }
   std::map<std::string, memory_level> levels;
@@ -971,9 +983,13 @@ machine_profile run_cuda_sweep(const sweep_options& options, progress& prog, che
   }
   if (options.latency) failed.run_phase("latency", [&] { measure_latency(st, levels); });
   if (options.interconnect) failed.run_phase("interconnect", [&] { measure_links(st); });
-  if (options.compute) {  // wgmma and tcgen05 last of all: the newest kernels, the likeliest to fault, stop nothing after them.
+  // Block-scaled mma.sync, wgmma and tcgen05 last of all: the newest kernels, the likeliest to
+  // fault, stop nothing after them.
+  if (options.compute) {
     int step = 0;
-    prog.begin("compute (wgmma, tcgen05)", static_cast<int>(wgmma_ops().size() + tcgen05_ops().size()));
+    prog.begin("compute (block-scaled mma.sync, wgmma, tcgen05)",
+               static_cast<int>(mma_ops_scaled(true).size() + wgmma_ops().size() + tcgen05_ops().size()));
+    failed.run_phase("compute (block-scaled mma.sync)", [&] { measure_mma(st, step, true); });
     failed.run_phase("compute (wgmma)", [&] { measure_wgmma(st, step); });
     failed.run_phase("compute (tcgen05)", [&] { measure_tcgen05(st, step); });
   }

@@ -65,6 +65,10 @@ bool mma_exists(mma_op op, int cc) noexcept {
   return cc >= i.min_cc && (!i.family_only || cc / 10 == i.min_cc / 10);
 }
 
+bool tcgen05_exists(tcgen05_op op, int cc) noexcept {
+  return cc == 100 || cc == 110 || (cc == 103 && !info(op).arch_specific);
+}
+
 std::span<const core_op_info> core_ops() noexcept { return core_table; }
 std::span<const mma_op_info> mma_ops() noexcept { return mma_table; }
 std::span<const wgmma_op_info> wgmma_ops() noexcept { return wgmma_table; }

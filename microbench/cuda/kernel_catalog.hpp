@@ -51,8 +51,8 @@ struct wgmma_op_info {
   int element_bits;       ///< 16 or 8.
 };
 
-/// Single-thread `tcgen05.mma` (the sm_100 family: B200, B300), A and B from shared memory, the
-/// accumulator in tensor memory.
+/// Single-thread `tcgen05.mma` (the sm_100 family: B200, B300; and Thor, sm_110), A and B from
+/// shared memory, the accumulator in tensor memory.
 enum class tcgen05_op { bf16, fp16, tf32, fp8, fp4, int8 };
 
 struct tcgen05_op_info {
@@ -65,7 +65,9 @@ struct tcgen05_op_info {
   unsigned operand_format;  ///< A/B type code of the kind in the instruction descriptor.
   bool block_scaled;      ///< Scale factors from tensor memory (kind::mxf4nvf4, NVFP4: one e4m3 scale per 16 values).
   bool integer;           ///< int32 accumulators, exact (kind::i8: no negation, so every MMA adds +A*B^T).
-  bool sm100a_only;       ///< Built for sm_100a alone (kind::i8): B200 (cc 10.0), not B300.
+  /// Built for the arch-specific targets sm_100a and sm_110a alone (kind::i8, outside the family
+  /// feature sets): B200 (cc 10.0) and Thor (11.0), not B300 (10.3).
+  bool arch_specific;
 };
 
 /// STREAM-style global-memory kernels.
@@ -86,6 +88,10 @@ enum class stream_op { read, write, copy, triad };
 /// Blackwells (sm_100, sm_103, sm_110) becomes fp16 HMMA with conversions and FADDs, with the
 /// product hoisted out of the loop, so its timing is no tensor-core rate. Native QMMA: sm_89, sm_120.
 [[nodiscard]] bool mma_is_emulated(mma_op op, int cc) noexcept;
+
+/// True where the compute capability `cc` (major*10 + minor) can run the tcgen05 kernel of `op`:
+/// 10.0, 10.3 and 11.0 (sm_100f and sm_110f images); an arch_specific op 10.0 and 11.0 only.
+[[nodiscard]] bool tcgen05_exists(tcgen05_op op, int cc) noexcept;
 
 /// True where the compute capability `cc` (major*10 + minor) can run the mma.sync kernel of `op`:
 /// cc >= min_cc, and for a family_only op the same major as min_cc.

@@ -16,18 +16,19 @@ namespace rafter::cuda {
 tcgen05_bench::tcgen05_bench(gpu_session& session, tcgen05_op op, std::uint64_t seed) : m_session(session), m_op(op) {
   const tcgen05_op_info& i = info(op);
   const int cc = session.facts().cc;
-  if (cc != 100 && cc != 103) {
+  if (!tcgen05_exists(tcgen05_op::bf16, cc)) {
     throw unsupported_error(fmt::format("tcgen05 needs a GPU of the sm_100 family (B200, B300: compute capability 10.0 "
-                                        "or 10.3); this GPU has {}.{}",
+                                        "or 10.3) or Thor (11.0); this GPU has {}.{}",
                                         cc / 10, cc % 10));
   }
-  if (i.sm100a_only && cc != 100) {
-    throw unsupported_error(fmt::format("{} exists on sm_100 (B200) only; this GPU has compute capability {}.{}", i.ptx,
-                                        cc / 10, cc % 10));
+  if (!tcgen05_exists(op, cc)) {
+    throw unsupported_error(fmt::format("{} exists on sm_100a and sm_110a (B200, Thor) only; this GPU has compute "
+                                        "capability {}.{}",
+                                        i.ptx, cc / 10, cc % 10));
   }
   if (const cudaError_t status = tcgen05_kernel_available(op); status != cudaSuccess) {
-    throw unsupported_error(fmt::format("tcgen05 kernel cannot run here (this rafter has no {} code for the GPU?): {}",
-                                        i.sm100a_only ? "sm_100a" : "sm_100f", cudaGetErrorName(status)));
+    throw unsupported_error(fmt::format("tcgen05 kernel cannot run here (this rafter has no sm_{}{} code for the GPU?): {}",
+                                        cc, i.arch_specific ? "a" : "f", cudaGetErrorName(status)));
   }
   m_padding = tcgen05_padding_bytes(static_cast<std::size_t>(session.facts().shared_memory_per_sm_bytes));
   int per_sm = 0;

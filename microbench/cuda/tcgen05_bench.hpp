@@ -11,13 +11,14 @@
 
 namespace rafter::cuda {
 
-/// The tcgen05.mma instruction ceiling (the sm_100 family) of one input type: one block on every
+/// The tcgen05.mma instruction ceiling (the sm_100 family, Thor) of one input type: one block on every
 /// SM, holding its whole tensor memory (the 128 x 256 fp32 accumulator, and for fp4 the scale
 /// factors, all 1.0), A and B in shared memory, one thread issuing the MMAs. Each run ends with
 /// D = D0 + A*B^T.
 class tcgen05_bench {
 public:
-  /// Throws unsupported_error unless the device can run the sm_100f kernels, one block per SM.
+  /// Throws unsupported_error unless the device can run the kernel of `op` (tcgen05_exists, and an
+  /// image of it is in this build), one block per SM.
   tcgen05_bench(gpu_session& session, tcgen05_op op, std::uint64_t seed);
 
   [[nodiscard]] std::string run_and_check(int outer);

@@ -15,16 +15,16 @@ namespace {
 struct mma_fp4 {
   using acc = float;
   /// D = A*B + D, each product scaled by the scales of its K block: byte j of `scale_a` (the same
-  /// word in every lane) for A, of `scale_b` for B. Byte and thread selectors 0.
+  /// word in every lane) for A, of `scale_b` for B. Byte and thread selectors 0, as immediates
+  /// (ptxas checks their range).
   __device__ __forceinline__ static void step(float (&d)[4], const std::uint32_t (&a)[4], std::uint32_t b0,
                                               std::uint32_t b1, std::uint32_t scale_a, std::uint32_t scale_b) {
 #if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FAMILY_SPECIFIC__) && \
     (__CUDA_ARCH_FAMILY_SPECIFIC__ == 1200 || __CUDA_ARCH_FAMILY_SPECIFIC__ == 1210)
     asm("mma.sync.aligned.m16n8k64.row.col.kind::mxf4nvf4.block_scale.scale_vec::4X.f32.e2m1.e2m1.f32.ue4m3 "
-        "{%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3}, %10, {%11,%12}, %13, {%14,%15};"
+        "{%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3}, %10, {0, 0}, %11, {0, 0};"
         : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1), "r"(scale_a), "h"(std::uint16_t{0}),
-          "h"(std::uint16_t{0}), "r"(scale_b), "h"(std::uint16_t{0}), "h"(std::uint16_t{0}));
+        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1), "r"(scale_a), "r"(scale_b));
 #else
     (void)d, (void)a, (void)b0, (void)b1, (void)scale_a, (void)scale_b;
     __trap();  // The host launches this kernel only where an sm_120f image exists (mma_kernel_available).

@@ -1,9 +1,9 @@
 #pragma once
 
 // The tcgen05 ceiling kernel's body, shared by the files that build it for their targets
-// (tcgen05_kernels.cu: sm_100f; tcgen05_int8_kernels.cu: sm_100a, where kind::i8 exists). Each
-// defines RAFTER_HAVE_TCGEN05 where its target has the instructions it uses, then includes this.
-// Device code only.
+// (tcgen05_kernels.cu: sm_100f, sm_110f; tcgen05_int8_kernels.cu: sm_100a, sm_110a, where kind::i8
+// exists). Each defines RAFTER_HAVE_TCGEN05 where its target has the instructions it uses, then
+// includes this. Device code only.
 
 #include <cstdint>
 

@@ -2,11 +2,13 @@
 
 #include <cstdint>
 
-// Compiled for sm_100f only (cmake: rafter_cuda_tcgen05): the family-specific features of the
-// sm_100 family (B200 sm_100, B300 sm_103) include tcgen05. Elsewhere the kernels trap. (An sm_103
-// target of its own, if ever added, reports family 1030 and has tcgen05 too.)
-#if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FAMILY_SPECIFIC__) && \
-    (__CUDA_ARCH_FAMILY_SPECIFIC__ == 1000 || __CUDA_ARCH_FAMILY_SPECIFIC__ == 1030)
+// Compiled for sm_100f and sm_110f only (cmake: rafter_cuda_tcgen05): the family-specific features
+// of the sm_100 family (B200 sm_100, B300 sm_103) and of Thor (sm_110) include tcgen05. Elsewhere
+// the kernels trap. (An sm_103 target of its own, if ever added, reports family 1030 and has
+// tcgen05 too.)
+#if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FAMILY_SPECIFIC__) &&                              \
+    (__CUDA_ARCH_FAMILY_SPECIFIC__ == 1000 || __CUDA_ARCH_FAMILY_SPECIFIC__ == 1030 || \
+     __CUDA_ARCH_FAMILY_SPECIFIC__ == 1100)
 #define RAFTER_HAVE_TCGEN05 1
 #endif
 
