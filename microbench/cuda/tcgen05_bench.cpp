@@ -27,8 +27,9 @@ tcgen05_bench::tcgen05_bench(gpu_session& session, tcgen05_op op, std::uint64_t 
                                         i.ptx, cc / 10, cc % 10));
   }
   if (const cudaError_t status = tcgen05_kernel_available(op); status != cudaSuccess) {
+    // The images: sm_100f (B200, B300) or sm_110f (Thor); int8 sm_100a or sm_110a.
     throw unsupported_error(fmt::format("tcgen05 kernel cannot run here (this rafter has no sm_{}{} code for the GPU?): {}",
-                                        cc, i.arch_specific ? "a" : "f", cudaGetErrorName(status)));
+                                        cc == 103 ? 100 : cc, i.arch_specific ? "a" : "f", cudaGetErrorName(status)));
   }
   m_padding = tcgen05_padding_bytes(static_cast<std::size_t>(session.facts().shared_memory_per_sm_bytes));
   int per_sm = 0;
