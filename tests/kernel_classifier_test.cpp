@@ -33,6 +33,15 @@ TEST(kernel_classifier, default_table_classifies_real_kernel_names) {
       {"BatchDecodeWithPagedKVCacheKernel", kernel_class::attention},
       {"void at::native::(anonymous namespace)::vectorized_layer_norm_kernel<float, float>", kernel_class::normalization},
       {"void cudnn::bn_fw_tr_1C11_singleread<float, 512, true, 1, 2, 0>(cudnn::bn_fw_tr_1C11_args<float>)", kernel_class::normalization},
+      // Layer-norm backward (PyTorch; apex), as in the A100 trace-diff fixture, where they fell to other.
+      {"void at::native::(anonymous namespace)::GammaBetaBackwardCUDAKernel<float, float>(long, long, float const*, float const*, "
+       "float const*, float const*, float*, float*)",
+       kernel_class::normalization},
+      {"void cuComputePartGradGammaBeta<float, float, float>", kernel_class::normalization},
+      // FBGEMM embedding bookkeeping: data movement.
+      {"void permute_pooled_embs_kernel<float>(float const*, long const*, long const*, long const*, float*, long, long)",
+       kernel_class::elementwise},
+      {"void bounds_check_indices_kernel<long>", kernel_class::elementwise},
       {"void at::native::reduce_kernel<512, 1, at::native::ReduceOp<float, at::native::MeanOps<float, float, float, float>>>",
        kernel_class::reduction},
       {"void at::native::vectorized_elementwise_kernel<4, at::native::(anonymous namespace)::silu_kernel(at::TensorIteratorBase&)>",
