@@ -42,6 +42,21 @@ TEST(kernel_classifier, default_table_classifies_real_kernel_names) {
       {"void permute_pooled_embs_kernel<float>(float const*, long const*, long const*, long const*, float*, long, long)",
        kernel_class::elementwise},
       {"void bounds_check_indices_kernel<long>", kernel_class::elementwise},
+      // TensorFlow (the A100 NeRF nsys fixture): Eigen's assign kernels, bias add, random fill, SplitV,
+      // check_numerics (mangled in that trace); an Eigen reduction stays a reduction.
+      {"void Eigen::internal::EigenMetaKernel<Eigen::TensorEvaluator<const Eigen::TensorAssignOp<Eigen::TensorMap<"
+       "Eigen::Tensor<float, (int)1, (int)1, int>, (int)16, Eigen::MakePointer>, const Eigen::TensorCwiseBinaryOp<"
+       "Eigen::internal::scalar_product_op<float, float>, ...>>, Eigen::GpuDevice>, long>(T1, T2)",
+       kernel_class::elementwise},
+      {"void Eigen::internal::FullReductionKernel<256, 128, Eigen::TensorEvaluator<...>>", kernel_class::reduction},
+      {"void tensorflow::BiasNHWCKernel<Eigen::half>(int, const T1 *, const T1 *, T1 *, int)", kernel_class::elementwise},
+      {"void tensorflow::functor::FillPhiloxRandomKernelLaunch<tensorflow::random::UniformDistribution<"
+       "tensorflow::random::PhiloxRandom, float>>",
+       kernel_class::elementwise},
+      {"void tensorflow::SplitVOpKernel_fixed<float>(const T1 *, int, int, tensorflow::GpuDeviceArrayStruct<T1 *, (int)8>)",
+       kernel_class::copy},
+      {"_ZN10tensorflow67_GLOBAL__N__c6b73f6f_27_check_numerics_op_gpu_cu_cc_020c7bc0_10225319CheckNumericsKernelIfEEvPKT_iPi",
+       kernel_class::reduction},
       {"void at::native::reduce_kernel<512, 1, at::native::ReduceOp<float, at::native::MeanOps<float, float, float, float>>>",
        kernel_class::reduction},
       {"void at::native::vectorized_elementwise_kernel<4, at::native::(anonymous namespace)::silu_kernel(at::TensorIteratorBase&)>",
