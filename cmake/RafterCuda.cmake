@@ -29,6 +29,19 @@ if(NOT RAFTER_ENABLE_CUDA STREQUAL "OFF")
     set(CMAKE_CUDA_STANDARD 20)
     set(CMAKE_CUDA_STANDARD_REQUIRED ON)
     find_package(CUDAToolkit REQUIRED)
+    # The GPU parts need CUDA 13.0: the family targets sm_100f/sm_110f/sm_120f and sm_110a of the
+    # tcgen05 and NVFP4 kernels (sm_110 is 13.0's name for Thor), cuptiSubscribe_v2 in the collector.
+    set(RAFTER_MIN_CUDA_VERSION 13.0)
+    if(CMAKE_CUDA_COMPILER_VERSION VERSION_LESS RAFTER_MIN_CUDA_VERSION)
+      set(_rafter_old_cuda "CUDA ${CMAKE_CUDA_COMPILER_VERSION} (${CMAKE_CUDA_COMPILER}) is older than the \
+${RAFTER_MIN_CUDA_VERSION} rafter's GPU parts need")
+      if(RAFTER_ENABLE_CUDA STREQUAL "ON")
+        message(FATAL_ERROR "RAFTER_ENABLE_CUDA=ON: ${_rafter_old_cuda}. Install CUDA ${RAFTER_MIN_CUDA_VERSION} or newer "
+                            "(CMAKE_CUDA_COMPILER), or configure with -DRAFTER_ENABLE_CUDA=OFF.")
+      endif()
+      message(WARNING "rafter: ${_rafter_old_cuda}; building the host parts only")
+      return()
+    endif()
     set(RAFTER_HAVE_CUDA ON)
     message(STATUS "rafter: CUDA ${CMAKE_CUDA_COMPILER_VERSION}, architectures: ${CMAKE_CUDA_ARCHITECTURES}")
   elseif(RAFTER_ENABLE_CUDA STREQUAL "ON")
