@@ -133,8 +133,7 @@ struct smem_tiles {
 };
 /// `precision`: "bf16", "fp16", "tf32" (fp32 words with 13 zero low bits), "fp8" (e4m3) or
 /// "fp4" (e2m1, two per byte, element 2j in the low nibble of byte j) or "int8" (s8, never 0 or
-/// -128); k elements must fill 32
-/// bytes. Throws std::invalid_argument otherwise.
+/// -128); k elements must fill 32 bytes. Throws std::invalid_argument otherwise.
 [[nodiscard]] smem_tiles make_smem_tiles(const std::string& precision, int m, int n, int k, std::uint64_t seed);
 /// (A*B^T)[row][col] and sum_k |A[row][k] * B[col][k]|.
 [[nodiscard]] std::pair<double, double> smem_tile_product(const smem_tiles& tiles, int row, int col) noexcept;

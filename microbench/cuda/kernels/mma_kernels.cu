@@ -1,5 +1,6 @@
 #include "microbench/cuda/kernels/mma_kernels.hpp"
 
+#include "microbench/cuda/kernels/kernel_launch.hpp"
 #include "microbench/cuda/kernels/mma_body.cuh"
 
 namespace rafter::cuda {
@@ -99,19 +100,10 @@ const void* kernel_of(mma_op op) {
 cudaError_t launch_mma_kernel(mma_op op, int blocks, const std::uint32_t* fragments, const void* d0, void* d_out,
                               int outer, clock_probe* probe, cudaStream_t stream) {
   void* args[] = {&fragments, &d0, &d_out, &outer, &probe};
-  const cudaError_t status = cudaLaunchKernel(kernel_of(op), dim3(static_cast<unsigned>(blocks)),
-                                              dim3(mma_threads_per_block), args, 0, stream);
-  // As after <<<>>>: a failed launch leaves no error behind for the next call to report.
-  if (status != cudaSuccess) (void)cudaGetLastError();
-  return status;
+  return launch_kernel(kernel_of(op), blocks, mma_threads_per_block, args, 0, stream);
 }
 
-cudaError_t mma_kernel_available(mma_op op) {
-  cudaFuncAttributes attributes{};
-  const cudaError_t status = cudaFuncGetAttributes(&attributes, kernel_of(op));
-  if (status != cudaSuccess) (void)cudaGetLastError();
-  return status;
-}
+cudaError_t mma_kernel_available(mma_op op) { return kernel_image_status(kernel_of(op)); }
 
 cudaError_t mma_kernel_occupancy(mma_op op, int* blocks_per_sm) {
   return cudaOccupancyMaxActiveBlocksPerMultiprocessor(blocks_per_sm, kernel_of(op), mma_threads_per_block, 0);

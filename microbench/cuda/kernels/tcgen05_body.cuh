@@ -26,30 +26,20 @@ enum class mma_kind { f16, tf32, f8f6f4, mxf4nvf4, i8 };
 template <mma_kind Kind>
 __device__ __forceinline__ void tcgen05_mma(std::uint32_t d_tmem, std::uint64_t desc_a, std::uint64_t desc_b,
                                             std::uint32_t idesc, std::uint32_t scale_a, std::uint32_t scale_b) {
+  // The unscaled kinds differ only in the kind's name (the instruction text must be a literal).
+#define RAFTER_TCGEN05_MMA_UNSCALED(kind)                                                                   \
+  asm volatile("{\n.reg .pred accumulate;\nsetp.ne.b32 accumulate, 1, 0;\n"                                 \
+               "tcgen05.mma.cta_group::1.kind::" #kind " [%0], %1, %2, %3, accumulate;\n}\n" ::"r"(d_tmem), \
+               "l"(desc_a), "l"(desc_b), "r"(idesc)                                                         \
+               : "memory")
   if constexpr (Kind == mma_kind::f16) {
-    asm volatile(
-        "{\n.reg .pred accumulate;\nsetp.ne.b32 accumulate, 1, 0;\n"
-        "tcgen05.mma.cta_group::1.kind::f16 [%0], %1, %2, %3, accumulate;\n}\n" ::"r"(d_tmem),
-        "l"(desc_a), "l"(desc_b), "r"(idesc)
-        : "memory");
+    RAFTER_TCGEN05_MMA_UNSCALED(f16);
   } else if constexpr (Kind == mma_kind::tf32) {
-    asm volatile(
-        "{\n.reg .pred accumulate;\nsetp.ne.b32 accumulate, 1, 0;\n"
-        "tcgen05.mma.cta_group::1.kind::tf32 [%0], %1, %2, %3, accumulate;\n}\n" ::"r"(d_tmem),
-        "l"(desc_a), "l"(desc_b), "r"(idesc)
-        : "memory");
+    RAFTER_TCGEN05_MMA_UNSCALED(tf32);
   } else if constexpr (Kind == mma_kind::i8) {
-    asm volatile(
-        "{\n.reg .pred accumulate;\nsetp.ne.b32 accumulate, 1, 0;\n"
-        "tcgen05.mma.cta_group::1.kind::i8 [%0], %1, %2, %3, accumulate;\n}\n" ::"r"(d_tmem),
-        "l"(desc_a), "l"(desc_b), "r"(idesc)
-        : "memory");
+    RAFTER_TCGEN05_MMA_UNSCALED(i8);
   } else if constexpr (Kind == mma_kind::f8f6f4) {
-    asm volatile(
-        "{\n.reg .pred accumulate;\nsetp.ne.b32 accumulate, 1, 0;\n"
-        "tcgen05.mma.cta_group::1.kind::f8f6f4 [%0], %1, %2, %3, accumulate;\n}\n" ::"r"(d_tmem),
-        "l"(desc_a), "l"(desc_b), "r"(idesc)
-        : "memory");
+    RAFTER_TCGEN05_MMA_UNSCALED(f8f6f4);
   } else {
     asm volatile(
         "{\n.reg .pred accumulate;\nsetp.ne.b32 accumulate, 1, 0;\n"
@@ -58,6 +48,7 @@ __device__ __forceinline__ void tcgen05_mma(std::uint32_t d_tmem, std::uint64_t 
         "l"(desc_a), "l"(desc_b), "r"(idesc), "r"(scale_a), "r"(scale_b)
         : "memory");
   }
+#undef RAFTER_TCGEN05_MMA_UNSCALED
   if constexpr (Kind != mma_kind::mxf4nvf4) (void)scale_a, (void)scale_b;
 }
 

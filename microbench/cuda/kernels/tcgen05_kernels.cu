@@ -6,12 +6,13 @@
 // of the sm_100 family (B200 sm_100, B300 sm_103) and of Thor (sm_110) include tcgen05. Elsewhere
 // the kernels trap. (An sm_103 target of its own, if ever added, reports family 1030 and has
 // tcgen05 too.)
-#if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FAMILY_SPECIFIC__) &&                              \
+#if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FAMILY_SPECIFIC__) &&                \
     (__CUDA_ARCH_FAMILY_SPECIFIC__ == 1000 || __CUDA_ARCH_FAMILY_SPECIFIC__ == 1030 || \
      __CUDA_ARCH_FAMILY_SPECIFIC__ == 1100)
 #define RAFTER_HAVE_TCGEN05 1
 #endif
 
+#include "microbench/cuda/kernels/kernel_launch.hpp"
 #include "microbench/cuda/kernels/tcgen05_body.cuh"
 
 extern "C" {
@@ -50,19 +51,10 @@ cudaError_t launch_tcgen05_kernel(tcgen05_op op, int blocks, std::size_t padding
                                   std::uint32_t idesc_plus, std::uint32_t idesc_minus, clock_probe* probe,
                                   cudaStream_t stream) {
   void* args[] = {&a_image, &b_image, &d0, &d_out, &outer, &idesc_plus, &idesc_minus, &probe};
-  const cudaError_t status = cudaLaunchKernel(kernel_of(op), dim3(static_cast<unsigned>(blocks)),
-                                              dim3(tcgen05_threads_per_block), args, padding_bytes, stream);
-  // As after <<<>>>: a failed launch leaves no error behind for the next call to report.
-  if (status != cudaSuccess) (void)cudaGetLastError();
-  return status;
+  return launch_kernel(kernel_of(op), blocks, tcgen05_threads_per_block, args, padding_bytes, stream);
 }
 
-cudaError_t tcgen05_kernel_available(tcgen05_op op) {
-  cudaFuncAttributes attributes{};
-  const cudaError_t status = cudaFuncGetAttributes(&attributes, kernel_of(op));
-  if (status != cudaSuccess) cudaGetLastError();  // Clear the sticky-free error so later calls start clean.
-  return status;
-}
+cudaError_t tcgen05_kernel_available(tcgen05_op op) { return kernel_image_status(kernel_of(op)); }
 
 cudaError_t tcgen05_kernel_occupancy(tcgen05_op op, std::size_t padding_bytes, int* blocks_per_sm) {
   const void* kernel = kernel_of(op);

@@ -2,6 +2,7 @@
 
 #include "microbench/cuda/kernel_counts.hpp"
 #include "microbench/cuda/kernels/device_clock.cuh"
+#include "microbench/cuda/kernels/kernel_launch.hpp"
 #include "microbench/cuda/tensor_descriptors.hpp"
 
 // Compiled for sm_90a only (cmake: rafter_cuda_wgmma). The instruction bodies exist where the
@@ -295,12 +296,7 @@ cudaError_t launch_wgmma_kernel(wgmma_op op, int blocks, const void* a_image, co
   return cudaGetLastError();
 }
 
-cudaError_t wgmma_kernels_available() {
-  cudaFuncAttributes attributes{};
-  const cudaError_t status = cudaFuncGetAttributes(&attributes, kernel_of(wgmma_op::bf16));
-  if (status != cudaSuccess) cudaGetLastError();  // Clear the sticky-free error so later calls start clean.
-  return status;
-}
+cudaError_t wgmma_kernels_available() { return kernel_image_status(kernel_of(wgmma_op::bf16)); }
 
 cudaError_t wgmma_kernel_occupancy(wgmma_op op, int* blocks_per_sm) {
   return cudaOccupancyMaxActiveBlocksPerMultiprocessor(blocks_per_sm, kernel_of(op), wgmma_threads_per_block, 0);
