@@ -34,9 +34,10 @@ std::size_t hash_of(std::span<const std::int64_t> dims, std::span<const std::siz
   return static_cast<std::size_t>(h);
 }
 
+/// Never equal to a value with tensor lists: the flat form has none.
 bool equal_to_flat(const op_inputs& v, std::span<const std::int64_t> dims, std::span<const std::size_t> dim_ends,
                    std::span<const std::string_view> types, std::span<const std::string_view> concrete) noexcept {
-  if (v.dims.size() != dim_ends.size() || v.types.size() != types.size() || v.concrete.size() != concrete.size()) return false;
+  if (!v.list_dims.empty() || v.dims.size() != dim_ends.size() || v.types.size() != types.size() || v.concrete.size() != concrete.size()) return false;
   std::size_t begin = 0;
   for (std::size_t i = 0; i < dim_ends.size(); ++i) {
     const auto& shape = v.dims[i];
@@ -79,7 +80,31 @@ interned_op_inputs::interned_op_inputs(const op_inputs& value) : m_value(&k_empt
   }
   const std::vector<std::string_view> types(value.types.begin(), value.types.end());
   const std::vector<std::string_view> concrete(value.concrete.begin(), value.concrete.end());
-  m_value = intern(dims, dim_ends, types, concrete).m_value;
+  if (value.list_dims.empty()) {
+    m_value = intern(dims, dim_ends, types, concrete).m_value;
+    return;
+  }
+  // With tensor lists (rare: concatenations): the flat hash mixed with the lists' shapes.
+  std::size_t h = hash_of(dims, dim_ends, types, concrete);
+  for (const auto& list : value.list_dims) {
+    h = h * 31 + list.size();
+    for (const auto& shape : list) {
+      for (const auto d : shape) h = h * 1099511628211ULL + static_cast<std::size_t>(d);
+      h = h * 31 + shape.size();
+    }
+  }
+  inputs_pool& p = pool();
+  const std::lock_guard<std::mutex> lock(p.mutex);
+  const auto [first, last] = p.entries.equal_range(h);
+  for (auto it = first; it != last; ++it) {
+    if (*it->second == value) {
+      m_value = it->second.get();
+      return;
+    }
+  }
+  auto stored = std::make_unique<const op_inputs>(value);
+  m_value = stored.get();
+  p.entries.emplace(h, std::move(stored));
 }
 
 interned_op_inputs interned_op_inputs::intern(std::span<const std::int64_t> dims, std::span<const std::size_t> dim_ends,

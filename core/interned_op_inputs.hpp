@@ -28,7 +28,8 @@ public:
   /// Interns the inputs given as flat arrays, materialising an `op_inputs` only when the pool has
   /// no equal entry: entry i's shape is `dims[dim_ends[i-1] .. dim_ends[i])` (from 0 for i = 0),
   /// `dim_ends` non-decreasing and at most `dims.size()`. Equal to
-  /// `interned_op_inputs(op_inputs{...})` built from the same values.
+  /// `interned_op_inputs(op_inputs{...})` built from the same values (without tensor lists,
+  /// which only the value form carries).
   [[nodiscard]] static interned_op_inputs intern(std::span<const std::int64_t> dims, std::span<const std::size_t> dim_ends,
                                                  std::span<const std::string_view> types,
                                                  std::span<const std::string_view> concrete);

@@ -123,6 +123,7 @@ json op_json(const trace_op& o) {
   if (!in.dims.empty()) j["input_dims"] = in.dims;
   if (!in.types.empty()) j["input_types"] = in.types;
   if (!in.concrete.empty()) j["concrete_inputs"] = in.concrete;
+  if (!in.list_dims.empty()) j["input_list_dims"] = in.list_dims;
   put_if(j, "parent_id", o.parent_id);
   return j;
 }
@@ -290,6 +291,20 @@ trace_range read_range(const json_reader& r) {
   return x;
 }
 
+/// One shape: an array of non-negative integers at `at` (a field path for the error).
+std::vector<std::int64_t> read_shape(const json_reader& r, const json& value, const std::string& at) {
+  if (!value.is_array()) r.fail(at, "expected an array of integers");
+  std::vector<std::int64_t> shape;
+  for (std::size_t j = 0; j < value.size(); ++j) {
+    const json& e = value[j];
+    if (!e.is_number_integer() || e.get<long long>() < 0) {
+      r.fail(at + "[" + std::to_string(j) + "]", "expected a non-negative integer, got " + e.dump());
+    }
+    shape.push_back(e.get<std::int64_t>());
+  }
+  return shape;
+}
+
 trace_op read_op(const json_reader& r) {
   trace_op o;
   o.id = req_int64(r, "id");
@@ -300,22 +315,22 @@ trace_op read_op(const json_reader& r) {
   if (r.has("input_dims")) {
     const json& dims = r.value().at("input_dims");
     if (!dims.is_array()) r.fail("input_dims", "expected an array of arrays of integers");
-    for (std::size_t i = 0; i < dims.size(); ++i) {
-      const std::string at = "input_dims[" + std::to_string(i) + "]";
-      if (!dims[i].is_array()) r.fail(at, "expected an array of integers");
-      std::vector<std::int64_t> shape;
-      for (std::size_t j = 0; j < dims[i].size(); ++j) {
-        const json& e = dims[i][j];
-        if (!e.is_number_integer() || e.get<long long>() < 0) {
-          r.fail(at + "[" + std::to_string(j) + "]", "expected a non-negative integer, got " + e.dump());
-        }
-        shape.push_back(e.get<std::int64_t>());
-      }
-      in.dims.push_back(std::move(shape));
-    }
+    for (std::size_t i = 0; i < dims.size(); ++i) in.dims.push_back(read_shape(r, dims[i], "input_dims[" + std::to_string(i) + "]"));
   }
   in.types = r.opt_string_array("input_types");
   in.concrete = r.opt_string_array("concrete_inputs");
+  if (r.has("input_list_dims")) {
+    const json& lists = r.value().at("input_list_dims");
+    if (!lists.is_array() || lists.size() != in.dims.size()) {
+      r.fail("input_list_dims", "expected an array of arrays of shapes, one per input_dims entry");
+    }
+    for (std::size_t i = 0; i < lists.size(); ++i) {
+      const std::string at = "input_list_dims[" + std::to_string(i) + "]";
+      if (!lists[i].is_array()) r.fail(at, "expected an array of shapes");
+      auto& list = in.list_dims.emplace_back();
+      for (std::size_t j = 0; j < lists[i].size(); ++j) list.push_back(read_shape(r, lists[i][j], at + "[" + std::to_string(j) + "]"));
+    }
+  }
   o.inputs = interned_op_inputs(in);
   o.parent_id = opt_int64(r, "parent_id");
   return o;

@@ -11,7 +11,7 @@ namespace rafter {
 namespace {
 
 TEST(interned_op_inputs, from_flat_arrays_equals_the_value_form) {
-  const op_inputs value{{{2, 3}, {}, {3}}, {"float", "Scalar", "float"}, {"", "2", ""}};
+  const op_inputs value{{{2, 3}, {}, {3}}, {"float", "Scalar", "float"}, {"", "2", ""}, {}};
   const std::vector<std::int64_t> dims{2, 3, 3};
   const std::vector<std::size_t> ends{2, 2, 3};
   const std::vector<std::string_view> types{"float", "Scalar", "float"};
@@ -28,17 +28,34 @@ TEST(interned_op_inputs, from_flat_arrays_equals_the_value_form) {
 }
 
 TEST(interned_op_inputs, equal_values_share_one_entry_and_default_is_empty) {
-  const interned_op_inputs a(op_inputs{{{8, 16}}, {"c10::Half"}, {""}});
-  const interned_op_inputs b(op_inputs{{{8, 16}}, {"c10::Half"}, {""}});
+  const interned_op_inputs a(op_inputs{{{8, 16}}, {"c10::Half"}, {""}, {}});
+  const interned_op_inputs b(op_inputs{{{8, 16}}, {"c10::Half"}, {""}, {}});
   EXPECT_TRUE(a == b);
   EXPECT_EQ(&*a, &*b);
-  EXPECT_FALSE(a == interned_op_inputs(op_inputs{{{8, 16}}, {"c10::Half"}, {}}));  // concrete differs
+  EXPECT_FALSE(a == interned_op_inputs(op_inputs{{{8, 16}}, {"c10::Half"}, {}, {}}));  // concrete differs
   EXPECT_FALSE(a.empty());
   const interned_op_inputs none;
   EXPECT_TRUE(none.empty());
   EXPECT_TRUE(none->dims.empty() && none->types.empty() && none->concrete.empty());
   EXPECT_TRUE(interned_op_inputs(op_inputs{}) == none);
   EXPECT_EQ(std::hash<interned_op_inputs>()(a), std::hash<interned_op_inputs>()(b));
+}
+
+TEST(interned_op_inputs, tensor_lists_are_part_of_the_signature) {
+  const op_inputs cat{{{}, {}}, {"TensorList", "Scalar"}, {"", "-1"}, {{{2, 3}, {2, 5}}, {}}};
+  const interned_op_inputs a(cat);
+  EXPECT_TRUE(a == interned_op_inputs(cat));
+  EXPECT_EQ(a->list_dims, cat.list_dims);
+  op_inputs other = cat;
+  other.list_dims[0][1] = {5, 2};
+  EXPECT_FALSE(a == interned_op_inputs(other));
+  // The flat form (no lists) never finds a value with lists.
+  const std::vector<std::size_t> ends{0, 0};
+  const std::vector<std::string_view> types{"TensorList", "Scalar"};
+  const std::vector<std::string_view> concrete{"", "-1"};
+  const interned_op_inputs flat = interned_op_inputs::intern({}, ends, types, concrete);
+  EXPECT_FALSE(flat == a);
+  EXPECT_TRUE(flat->list_dims.empty());
 }
 
 TEST(interned_op_inputs, concurrent_interning_yields_one_entry_per_value) {

@@ -152,6 +152,31 @@ TEST(kineto_importer, reads_kernels_copies_ranges_ops_and_devices) {
   std::filesystem::remove(p);
 }
 
+TEST(kineto_importer, tensor_list_shapes_are_kept_and_place_the_concatenation) {
+  // PyTorch 2.x records aten::cat's TensorList as a list of shapes, without an element type.
+  const std::string events =
+      R"({"ph": "X", "cat": "cpu_op", "name": "aten::cat", "pid": 1, "tid": 5, "ts": 200, "dur": 50, "args": {"External id": 10, "Input Dims": [[[1, 559, 32], [1, 559, 16]], []], "Input type": ["TensorList", "Scalar"], "Concrete Inputs": ["", "-1"]}},)"
+      R"({"ph": "X", "cat": "cpu_op", "name": "aten::cat", "pid": 1, "tid": 5, "ts": 300, "dur": 50, "args": {"External id": 11, "Input Dims": [[], []], "Input type": ["TensorList", "Scalar"]}},)" +
+      kernel_event("210", "20", R"(, "correlation": 500, "External id": 10)", "CatArrayBatchedCopy<ns::OpaqueType<4u>, unsigned int, 3, 64, 64>") + "," +
+      kernel_event("310", "20", R"(, "correlation": 501, "External id": 11)", "CatArrayBatchedCopy<ns::OpaqueType<4u>, unsigned int, 3, 64, 64>");
+  const auto p = write_file("cat.json", trace_json(events));
+  const trace t = import_kineto(p);
+  ASSERT_EQ(t.ops.size(), 2u);
+  EXPECT_EQ(t.ops[0].inputs->dims, (std::vector<std::vector<std::int64_t>>{{}, {}}));
+  EXPECT_EQ(t.ops[0].inputs->list_dims,
+            (std::vector<std::vector<std::vector<std::int64_t>>>{{{1, 559, 32}, {1, 559, 16}}, {}}));
+  EXPECT_TRUE(t.ops[1].inputs->list_dims.empty());  // older Kineto: no shapes, no estimate
+  ASSERT_EQ(t.kernels.size(), 2u);
+  ASSERT_TRUE(t.kernels[0].estimate.has_value());
+  EXPECT_EQ(t.kernels[0].estimate->formula, "concat");
+  EXPECT_EQ(t.kernels[0].estimate->bytes, 2.0 * 4.0 * 559 * (32 + 16));
+  EXPECT_FALSE(t.kernels[1].estimate.has_value());
+  EXPECT_EQ(t.source.counters.at("op_tensor_list_inputs"), 1);
+  const trace again = trace_from_json(to_json(t), "x.json");
+  EXPECT_EQ(to_json(again).dump(), to_json(t).dump());
+  std::filesystem::remove(p);
+}
+
 TEST(kineto_importer, gzip_and_plain_give_the_same_trace) {
   const std::string json = trace_json(kernel_event("100.5", "2", "") + "," + kernel_event("200", "3", "", "b"));
   const auto plain = write_file("same.json", json);
@@ -494,6 +519,23 @@ TEST(kineto_importer_fixtures, h100_qwen_inference) {
     EXPECT_EQ(k.name.rfind("sm90_xmma_gemm_bf16bf16_bf16f32", 0), 0u) << k.name;
   }
   EXPECT_EQ(gemms, 48);
+
+  // Concatenations: the tensor list's shapes are kept and the element size comes from the
+  // kernel's name (CatArrayBatchedCopy<OpaqueType<2u>, ...>). Python: the first aten::cat with
+  // a launched kernel has Input Dims [[[16, 16, 559, 32], [16, 16, 559, 32]], []].
+  int cats = 0;
+  for (const auto& k : t.kernels) {
+    if (!k.op_id || ops.at(*k.op_id)->name != "aten::cat") continue;
+    const op_inputs& in = *ops.at(*k.op_id)->inputs;
+    ASSERT_EQ(in.list_dims.size(), 2u);
+    ASSERT_TRUE(k.estimate.has_value()) << k.name;
+    EXPECT_EQ(k.estimate->formula, "concat");
+    if (in.list_dims[0] == std::vector<std::vector<std::int64_t>>{{16, 16, 559, 32}, {16, 16, 559, 32}}) {
+      ++cats;
+      EXPECT_EQ(k.estimate->bytes, 2.0 * 2.0 * 2 * 16 * 16 * 559 * 32);
+    }
+  }
+  EXPECT_GT(cats, 0);
 }
 
 TEST(kineto_importer_fixtures, a100_alexnet_counters_give_fp32_flop) {

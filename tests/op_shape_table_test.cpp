@@ -23,6 +23,28 @@ TEST(op_shape_table, shipped_table_loads_and_answers) {
   EXPECT_EQ(t.find_dtype("c10::BFloat16")->bytes, 2);
   EXPECT_EQ(t.find_dtype("c10::BFloat16")->precision, "bf16");
   EXPECT_EQ(t.find_dtype("Scalar"), nullptr);
+  ASSERT_NE(t.find_rule("aten::index_select"), nullptr);
+  EXPECT_EQ(t.find_rule("aten::index_select")->index_arg, 2);
+}
+
+TEST(op_shape_table, element_type_stated_by_a_kernel_name) {
+  const op_shape_table t = op_shape_table::load(RAFTER_SOURCE_DIR "/configs/op_shapes.json");
+  // Names as the H100 Qwen and A100 trace-diff fixtures record them.
+  const auto opaque = t.element_type_in_kernel(
+      "void at::native::(anonymous namespace)::CatArrayBatchedCopy<at::native::(anonymous namespace)::OpaqueType<2u>, "
+      "unsigned int, 4, 64, 64>(at::native::(anonymous namespace)::OpaqueType<2u>*, ...)");
+  ASSERT_TRUE(opaque.has_value());
+  EXPECT_EQ(opaque->bytes, 2);
+  EXPECT_EQ(opaque->precision, "");  // a size says nothing of the format
+  const auto named = t.element_type_in_kernel("void at::native::(anonymous namespace)::CatArrayBatchedCopy<float, unsigned int, 2, 64, 64>(float*, ...)");
+  ASSERT_TRUE(named.has_value());
+  EXPECT_EQ(named->bytes, 4);
+  EXPECT_EQ(named->precision, "fp32");
+  const auto bf16 = t.element_type_in_kernel("CatArrayBatchedCopy_aligned16_contig<c10::BFloat16, unsigned int, 3, 128, 1>(...)");
+  ASSERT_TRUE(bf16.has_value());
+  EXPECT_EQ(bf16->precision, "bf16");
+  EXPECT_FALSE(t.element_type_in_kernel("CatArrayBatchedCopy<c10::complex<float>, unsigned int>").has_value());  // not a dtype name
+  EXPECT_FALSE(t.element_type_in_kernel("sm90_xmma_gemm_bf16bf16_bf16f32").has_value());
 }
 
 std::string load_error(const std::string& text) {
@@ -51,6 +73,15 @@ TEST(op_shape_table, rejects_bad_tables_naming_the_field) {
   EXPECT_NE(load_error(R"({"schema": "rafter.op_shapes/1", "dtypes": {}, "ops": {"x": {"formula": "sdpa"}}})").find("'ops.x.layout'"),
             std::string::npos);
   EXPECT_NE(load_error(R"({"schema": "rafter.machine/1"})").find("expected \"rafter.op_shapes/1\""), std::string::npos);
+  EXPECT_NE(load_error(R"({"schema": "rafter.op_shapes/1", "dtypes": {}, "ops": {"x": {"formula": "index_select"}}})")
+                .find("field 'ops.x.index_arg': required by the index_select formula"),
+            std::string::npos);
+  EXPECT_NE(load_error(R"({"schema": "rafter.op_shapes/1", "dtypes": {}, "ops": {}, "kernel_element_types": ["ok<([0-9]+)>", "(unclosed"]})")
+                .find("field 'kernel_element_types[1]': not a valid regular expression"),
+            std::string::npos);
+  EXPECT_NE(load_error(R"({"schema": "rafter.op_shapes/1", "dtypes": {}, "ops": {}, "kernel_element_types": "x"})")
+                .find("field 'kernel_element_types'"),
+            std::string::npos);
 }
 
 }  // namespace

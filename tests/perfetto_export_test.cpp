@@ -123,7 +123,7 @@ trace sample_trace() {
   op.thread = 321;
   op.start_ns = t0 + 100;
   op.end_ns = t0 + 800'000;
-  op.inputs = interned_op_inputs(op_inputs{{{64, 32}, {32, 16}}, {"float", "float"}, {}});
+  op.inputs = interned_op_inputs(op_inputs{{{64, 32}, {32, 16}}, {"float", "float"}, {}, {}});
   t.ops.push_back(op);
   return t;
 }

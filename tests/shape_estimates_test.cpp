@@ -15,7 +15,7 @@ trace_op make_op(const std::string& name, std::vector<std::vector<std::int64_t>>
   trace_op op;
   op.id = 1;
   op.name = name;
-  op.inputs = interned_op_inputs(op_inputs{std::move(dims), std::move(types), std::move(concrete)});
+  op.inputs = interned_op_inputs(op_inputs{std::move(dims), std::move(types), std::move(concrete), {}});
   return op;
 }
 
@@ -146,6 +146,15 @@ TEST(shape_estimates, bytes_of_elementwise_normalization_and_reduction) {
   EXPECT_EQ(eq.bytes, 8.0 * 200 + 1.0 * 100);  // bool output
   const auto copy = estimate(make_op("aten::copy_", {{10, 10}, {10, 10}, {}}, {bf16, "float", "Scalar"}));
   EXPECT_EQ(copy.bytes, 4.0 * 100 + 2.0 * 100);
+  // Backward ops: tanh_backward(grad_output, output) reads two, writes one; the layer-norm
+  // backward reads grad_out, input, mean, rstd, weight, bias and writes grad_input (the A100
+  // trace-diff fixture's shapes).
+  const auto tanh_back = estimate(make_op("aten::tanh_backward", {{1024, 512}, {1024, 512}}, {"float", "float"}));
+  EXPECT_EQ(tanh_back.bytes, 4.0 * 3 * 1024 * 512);
+  const auto norm_back = estimate(make_op("aten::native_layer_norm_backward", {{1024, 512}, {1024, 512}, {}, {1024, 1}, {1024, 1}, {512}, {512}, {}},
+                                          {"float", "float", "", "float", "float", "float", "float", ""}));
+  EXPECT_EQ(norm_back.formula, "normalization");
+  EXPECT_EQ(norm_back.bytes, 4.0 * (3 * 1024 * 512 + 2 * 1024 + 2 * 512));
   const auto norm = estimate(make_op("aten::native_layer_norm", {{4, 1024}, {}, {1024}, {1024}, {}},
                                      {"float", "ScalarList", "float", "float", "Scalar"}));
   EXPECT_EQ(norm.formula, "normalization");
@@ -157,6 +166,79 @@ TEST(shape_estimates, bytes_of_elementwise_normalization_and_reduction) {
   EXPECT_EQ(mean.bytes, 4.0 * (16 * 559 * 1024 + 16 * 559));
   const auto all = estimate(make_op("aten::sum", {{6, 7}}, {"float"}));
   EXPECT_EQ(all.bytes, 4.0 * (42 + 1));
+}
+
+trace_op list_op(const std::string& name, std::vector<std::vector<std::int64_t>> tensors) {
+  trace_op op;
+  op.id = 1;
+  op.name = name;
+  op.inputs = interned_op_inputs(op_inputs{{{}, {}}, {"TensorList", "Scalar"}, {"", "-1"}, {std::move(tensors), {}}});
+  return op;
+}
+
+const std::string cat_bf16_kernel =
+    "void at::native::(anonymous namespace)::CatArrayBatchedCopy<at::native::(anonymous namespace)::OpaqueType<2u>, "
+    "unsigned int, 4, 64, 64>(at::native::(anonymous namespace)::OpaqueType<2u>*, ...)";
+
+TEST(shape_estimates, concat_reads_every_listed_tensor_and_writes_as_much) {
+  // The H100 Qwen fixture's rotary-embedding cat: two [16, 16, 559, 32] halves, bf16.
+  const trace_op cat = list_op("aten::cat", {{16, 16, 559, 32}, {16, 16, 559, 32}});
+  std::string why;
+  const auto e = estimate_op(cat, table(), &why, cat_bf16_kernel);
+  ASSERT_TRUE(e.has_value()) << why;
+  EXPECT_EQ(e->formula, "concat");
+  EXPECT_EQ(e->flop, 0.0);
+  EXPECT_EQ(e->bytes, 2.0 * 2.0 * (2 * 16 * 16 * 559 * 32));
+  EXPECT_EQ(e->precision, "");
+  const auto fp32 = estimate_op(list_op("aten::stack", {{3, 5}, {3, 5}, {3, 5}}), table(), &why,
+                                "CatArrayBatchedCopy<float, unsigned int, 2, 64, 64>(float*, ...)");
+  ASSERT_TRUE(fp32.has_value()) << why;
+  EXPECT_EQ(fp32->bytes, 2.0 * 4.0 * 45);
+  EXPECT_EQ(fp32->precision, "fp32");
+
+  // No element type in the kernel's name, or shapes recorded without the list (older Kineto).
+  EXPECT_FALSE(estimate_op(cat, table(), &why, "elementwise_kernel<128, 4>").has_value());
+  EXPECT_EQ(why, "concat: element type not in the kernel name");
+  EXPECT_FALSE(estimate_op(cat, table(), &why).has_value());
+  EXPECT_FALSE(estimate_op(make_op("aten::cat", {{}, {}}, {"TensorList", "Scalar"}), table(), &why, cat_bf16_kernel).has_value());
+  EXPECT_EQ(why, "concat: tensor-list shapes not recorded");
+}
+
+TEST(shape_estimates, index_select_and_embedding_move_the_picked_rows) {
+  // The H100 BERT fixture: index_select(self [512, 512] bf16, dim 0, index [141] int64).
+  const auto rows = estimate(make_op("aten::index_select", {{512, 512}, {}, {141}}, {bf16, "Scalar", "long int"}, {"", "0", ""}));
+  EXPECT_EQ(rows.formula, "index_select");
+  EXPECT_EQ(rows.precision, "bf16");
+  EXPECT_EQ(rows.bytes, 8.0 * 141 + 2.0 * 2.0 * 141 * 512);
+  // dim -1 of [4, 6, 10] with 3 indices: 4 * 6 * 3 elements picked.
+  const auto last = estimate(make_op("aten::index_select", {{4, 6, 10}, {}, {3}}, {"float", "Scalar", "long int"}, {"", "-1", ""}));
+  EXPECT_EQ(last.bytes, 8.0 * 3 + 2.0 * 4.0 * 4 * 6 * 3);
+  // embedding(weight [151936, 1024], indices [2, 559]): 1118 rows of 1024.
+  const auto embed = estimate(make_op("aten::embedding", {{151936, 1024}, {2, 559}, {}, {}, {}},
+                                      {bf16, "long int", "Scalar", "Scalar", "Scalar"}, {"", "", "-1", "False", "False"}));
+  EXPECT_EQ(embed.bytes, 8.0 * 1118 + 2.0 * 2.0 * 1118 * 1024);
+  std::string why;
+  EXPECT_FALSE(estimate_op(make_op("aten::index_select", {{512, 512}, {}, {141}}, {bf16, "Scalar", "long int"}, {"", "2", ""}), table(), &why));
+  EXPECT_EQ(why, "index_select: dim out of range");
+  EXPECT_FALSE(estimate_op(make_op("aten::index_select", {{512, 512}, {}, {141}}, {bf16, "Scalar", "long int"}), table(), &why));
+  EXPECT_EQ(why, "index_select: dim not recorded (Concrete Inputs)");
+}
+
+TEST(shape_estimates, attach_reads_a_tensor_lists_element_type_from_the_ops_kernel) {
+  trace t;
+  t.ops.push_back(list_op("aten::cat", {{1, 559, 32}, {1, 559, 32}}));
+  t.ops[0].id = 3;
+  trace_kernel k;
+  k.id = 1;
+  k.end_ns = 100;
+  k.op_id = 3;
+  k.name = "_ZN2at6native18CatArrayBatchedCopyE";  // a mangled name: the demangled one is read
+  k.demangled = cat_bf16_kernel;
+  t.kernels.push_back(k);
+  const estimate_summary s = attach_shape_estimates(t, table());
+  EXPECT_EQ(s.kernels_estimated, 1);
+  ASSERT_TRUE(t.kernels[0].estimate.has_value());
+  EXPECT_EQ(t.kernels[0].estimate->bytes, 2.0 * 2.0 * 2 * 559 * 32);
 }
 
 TEST(shape_estimates, attach_shares_an_op_among_its_kernels_by_duration) {

@@ -49,7 +49,7 @@ trace sample_trace() {
   t.ops.push_back(op);
   t.ops[0].start_ns = 1752839462371731896;  // a large absolute epoch timestamp in ns
   t.ops[0].end_ns = 1752839462371731997;
-  t.ops[0].inputs = interned_op_inputs(op_inputs{{{8944, 1024}, {1024, 2816}}, {"c10::BFloat16", "c10::BFloat16"}, {"", ""}});
+  t.ops[0].inputs = interned_op_inputs(op_inputs{{{8944, 1024}, {1024, 2816}}, {"c10::BFloat16", "c10::BFloat16"}, {"", ""}, {}});
 
   trace_kernel k;
   k.id = 1;
@@ -130,12 +130,12 @@ TEST(trace, op_inputs_round_trip_as_the_same_json_and_are_shared) {
   trace t = sample_trace();
   trace_op second = t.ops[0];  // same inputs, other id
   second.id = 18435;
-  second.inputs = interned_op_inputs(op_inputs{{{8944, 1024}, {1024, 2816}}, {"c10::BFloat16", "c10::BFloat16"}, {"", ""}});
+  second.inputs = interned_op_inputs(op_inputs{{{8944, 1024}, {1024, 2816}}, {"c10::BFloat16", "c10::BFloat16"}, {"", ""}, {}});
   t.ops.push_back(second);
   trace_op scalars;  // only scalar arguments recorded, one of them text that needs escaping
   scalars.id = 7;
   scalars.name = "aten::sum";
-  scalars.inputs = interned_op_inputs(op_inputs{{}, {}, {"[1, -1]", "True", "a \"quoted\" \\ path"}});
+  scalars.inputs = interned_op_inputs(op_inputs{{}, {}, {"[1, -1]", "True", "a \"quoted\" \\ path"}, {}});
   t.ops.push_back(scalars);
   trace_op bare;  // nothing recorded
   bare.id = 8;
@@ -144,8 +144,13 @@ TEST(trace, op_inputs_round_trip_as_the_same_json_and_are_shared) {
   trace_op empty_shape;  // a scalar input: an empty shape is kept, not dropped
   empty_shape.id = 9;
   empty_shape.name = "aten::add";
-  empty_shape.inputs = interned_op_inputs(op_inputs{{{4, 4}, {}}, {"float", "Scalar"}, {"", "1"}});
+  empty_shape.inputs = interned_op_inputs(op_inputs{{{4, 4}, {}}, {"float", "Scalar"}, {"", "1"}, {}});
   t.ops.push_back(empty_shape);
+  trace_op cat;  // a tensor list with its shapes
+  cat.id = 10;
+  cat.name = "aten::cat";
+  cat.inputs = interned_op_inputs(op_inputs{{{}, {}}, {"TensorList", "Scalar"}, {"", "-1"}, {{{1, 559, 32}, {1, 559, 32}}, {}}});
+  t.ops.push_back(cat);
 
   const json j = to_json(t);
   EXPECT_EQ(j.at("ops").at(0).dump(),
@@ -155,10 +160,16 @@ TEST(trace, op_inputs_round_trip_as_the_same_json_and_are_shared) {
             R"({"id":7,"name":"aten::sum","thread":-1,"start_ns":0,"end_ns":0,"concrete_inputs":["[1, -1]","True","a \"quoted\" \\ path"]})");
   EXPECT_EQ(j.at("ops").at(3).dump(), R"({"id":8,"name":"aten::empty","thread":-1,"start_ns":0,"end_ns":0})");
   EXPECT_EQ(j.at("ops").at(4).at("input_dims").dump(), "[[4,4],[]]");
+  EXPECT_FALSE(j.at("ops").at(4).contains("input_list_dims"));
+  EXPECT_EQ(j.at("ops").at(5).at("input_list_dims").dump(), "[[[1,559,32],[1,559,32]],[]]");
 
   const trace back = trace_from_json(j, "mem.json");
   EXPECT_EQ(to_json(back).dump(), j.dump());
-  ASSERT_EQ(back.ops.size(), 5u);
+  ASSERT_EQ(back.ops.size(), 6u);
+  EXPECT_TRUE(back.ops[5].inputs == t.ops[5].inputs);
+  EXPECT_EQ(back.ops[5].inputs->list_dims.at(0).at(1), (std::vector<std::int64_t>{1, 559, 32}));
+  // The same shapes without the list are another signature.
+  EXPECT_FALSE(back.ops[5].inputs == interned_op_inputs(op_inputs{{{}, {}}, {"TensorList", "Scalar"}, {"", "-1"}, {}}));
   EXPECT_TRUE(back.ops[0].inputs == back.ops[1].inputs);  // one shared signature
   EXPECT_EQ(&*back.ops[0].inputs, &*t.ops[0].inputs);     // the one the writer held
   EXPECT_FALSE(back.ops[0].inputs == back.ops[4].inputs);
@@ -257,6 +268,15 @@ TEST(trace, validation_names_file_and_field) {
     json j = good;
     j["ops"][0]["input_dims"][0][0] = "x";
     EXPECT_NE(error_of(j).find("field 'ops[0].input_dims[0][0]'"), std::string::npos) << error_of(j);
+  }
+  {
+    json j = good;
+    j["ops"][0]["input_list_dims"] = json::array({json::array()});  // 1 entry for 2 inputs
+    EXPECT_NE(error_of(j).find("field 'ops[0].input_list_dims': expected an array of arrays of shapes, one per input_dims entry"),
+              std::string::npos)
+        << error_of(j);
+    j["ops"][0]["input_list_dims"] = json::parse("[[[2, -1]], []]");
+    EXPECT_NE(error_of(j).find("field 'ops[0].input_list_dims[0][0][1]'"), std::string::npos) << error_of(j);
   }
   {
     json j = good;

@@ -507,6 +507,7 @@ struct event_args {
   std::vector<std::string_view> input_types;
   std::vector<std::string_view> concrete_inputs;
   std::int64_t nested_dims = 0;  // Input Dims entries that are lists of shapes (TensorList)
+  std::vector<std::vector<std::vector<std::int64_t>>> list_dims;  // their shapes, by entry; empty when none
   std::vector<std::pair<std::string, double>> counters;
 
   void reset() noexcept {
@@ -518,6 +519,7 @@ struct event_args {
     input_types.clear();
     concrete_inputs.clear();
     nested_dims = 0;
+    list_dims.clear();
     counters.clear();
   }
 };
@@ -681,6 +683,7 @@ private:
       od::array inner;
       if (e.get_array().get(inner) == simdjson::SUCCESS) {
         bool nested = false;
+        std::vector<std::vector<std::int64_t>> list;  // allocates only for tensor lists
         for (auto d : inner) {
           od::value dv;
           SIMDJSON_TRY(d.get(dv));
@@ -688,9 +691,14 @@ private:
           SIMDJSON_TRY(dv.type().get(t));
           if (t == od::json_type::array) {
             nested = true;
-            od::array skipped;
-            SIMDJSON_TRY(dv.get_array().get(skipped));
-            for (auto s : skipped) (void)s;
+            od::array tensor;
+            SIMDJSON_TRY(dv.get_array().get(tensor));
+            auto& shape = list.emplace_back();
+            for (auto x : tensor) {
+              od::value xv;
+              SIMDJSON_TRY(x.get(xv));
+              if (const auto n = value_int(xv)) shape.push_back(*n);
+            }
             continue;
           }
           const auto n = value_int(dv);
@@ -699,6 +707,8 @@ private:
         if (nested) {
           ++m_args.nested_dims;
           m_args.dims.resize(begin);
+          m_args.list_dims.resize(m_args.dim_ends.size());
+          m_args.list_dims.push_back(std::move(list));
         }
       }
       m_args.dim_ends.push_back(m_args.dims.size());
@@ -844,7 +854,8 @@ private:
   }
 
   /// The op's inputs are interned from the scratch vectors: nothing is allocated for a signature
-  /// seen before (millions of ops, a few hundred distinct signatures).
+  /// seen before (millions of ops, a few hundred distinct signatures). Ops with tensor lists
+  /// (concatenations) take the slower value form, which alone carries the lists' shapes.
   void add_op(std::string_view name, std::int64_t start, std::int64_t end, const std::optional<std::int64_t>& tid) {
     trace_op& o = m_state.ops.emplace_back();
     o.name = interned_string(name);
@@ -853,7 +864,13 @@ private:
     o.end_ns = end;
     if (!m_args.dim_ends.empty() || !m_args.input_types.empty()) ++m_state.ops_with_shapes;
     o.inputs = interned_op_inputs::intern(m_args.dims, m_args.dim_ends, m_args.input_types, m_args.concrete_inputs);
-    if (m_args.nested_dims > 0) m_state.counters["op_tensor_list_inputs"] += m_args.nested_dims;
+    if (m_args.nested_dims > 0) {
+      m_state.counters["op_tensor_list_inputs"] += m_args.nested_dims;
+      op_inputs with_lists = *o.inputs;
+      with_lists.list_dims = std::move(m_args.list_dims);
+      with_lists.list_dims.resize(with_lists.dims.size());
+      o.inputs = interned_op_inputs(with_lists);
+    }
     m_state.op_external.push_back(m_args.external_id);
   }
 
@@ -1450,10 +1467,6 @@ void finish(kineto_state& s, trace& t) {
   }
   if (const auto it = s.counters.find("invalid_utf8_events"); it != s.counters.end()) {
     src.warnings.push_back(plural(it->second, "event has", "events have") + " invalid UTF-8 (bytes replaced by U+FFFD)");
-  }
-  if (const auto it = s.counters.find("op_tensor_list_inputs"); it != s.counters.end()) {
-    src.warnings.push_back(plural(it->second, "op input is a tensor list", "op inputs are tensor lists") +
-                           " (their shapes are not kept)");
   }
   if (ranges_alone > 0 && real_kernels == 0 && ranges_linked_to_launch == 0) {
     src.warnings.push_back("cuda_profiler_range events could not be matched to kernel launches (counts differ); their kernels have no op");

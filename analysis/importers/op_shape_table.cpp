@@ -13,8 +13,9 @@ namespace rafter {
 
 namespace {
 
-constexpr std::array<std::string_view, 13> k_formulas{"mm", "addmm", "bmm", "baddbmm", "matmul", "linear", "sdpa",
-                                                      "conv", "elementwise", "copy", "fill", "normalization", "reduction"};
+constexpr std::array<std::string_view, 15> k_formulas{
+    "mm",   "addmm", "bmm",  "baddbmm",       "matmul",    "linear", "sdpa",
+    "conv", "elementwise", "copy", "fill", "normalization", "reduction", "concat", "index_select"};
 
 std::optional<int> opt_arg(const json_reader& r, const char* key) {
   const auto v = r.opt_count(key);
@@ -61,11 +62,26 @@ op_shape_table op_shape_table::load(const std::filesystem::path& file) {
     x.output_padding_arg = opt_arg(r, "output_padding_arg");
     x.groups_arg = opt_arg(r, "groups_arg");
     x.dim_arg = opt_arg(r, "dim_arg");
+    x.index_arg = opt_arg(r, "index_arg");
+    if (x.formula == "index_select" && !x.index_arg) r.fail("index_arg", "required by the index_select formula");
     x.output_dtype = r.opt_string("output_dtype").value_or("");
     if (!x.output_dtype.empty() && table.m_dtypes.count(x.output_dtype) == 0) {
       r.fail("output_dtype", "\"" + x.output_dtype + "\" is not in dtypes");
     }
     table.m_rules[op] = x;
+  }
+  if (root.has("kernel_element_types")) {
+    const json& patterns = root.value().at("kernel_element_types");
+    if (!patterns.is_array()) root.fail("kernel_element_types", "expected an array of regular expressions");
+    for (std::size_t i = 0; i < patterns.size(); ++i) {
+      const std::string field = "kernel_element_types[" + std::to_string(i) + "]";
+      if (!patterns[i].is_string()) root.fail(field, "expected a regular expression (a string)");
+      try {
+        table.m_kernel_element_types.emplace_back(patterns[i].get<std::string>(), true);
+      } catch (const std::invalid_argument& e) {
+        root.fail(field, std::string("not a valid regular expression: ") + e.what());
+      }
+    }
   }
   return table;
 }
@@ -84,6 +100,20 @@ const op_shape_table::rule* op_shape_table::find_rule(const std::string& op) con
 const op_shape_table::dtype* op_shape_table::find_dtype(const std::string& type) const {
   const auto it = m_dtypes.find(type);
   return it == m_dtypes.end() ? nullptr : &it->second;
+}
+
+std::optional<op_shape_table::dtype> op_shape_table::element_type_in_kernel(std::string_view kernel) const {
+  for (const auto& pattern : m_kernel_element_types) {
+    const auto text = pattern.first_group(kernel);
+    if (!text || text->empty()) continue;
+    if (text->find_first_not_of("0123456789") == std::string::npos) {
+      const int bytes = text->size() <= 2 ? std::stoi(*text) : 0;
+      if (bytes >= 1) return dtype{"", bytes};
+      continue;
+    }
+    if (const dtype* d = find_dtype(*text)) return *d;
+  }
+  return std::nullopt;
 }
 
 }  // namespace rafter

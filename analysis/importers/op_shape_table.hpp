@@ -4,6 +4,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/posix_regex.hpp"
 
 namespace rafter {
 
@@ -15,13 +19,14 @@ public:
   /// How to read one operator. Argument positions index the op's inputs (0-based).
   struct rule {
     /// mm, addmm, bmm, baddbmm, matmul, linear, sdpa, conv, elementwise, copy, fill,
-    /// normalization, reduction.
+    /// normalization, reduction, concat, index_select.
     std::string formula;
     std::string layout;  ///< sdpa: "bhsd" (batch, heads, sequence, head dim) or "bshd".
     std::optional<int> causal_arg;      ///< sdpa: `is_causal` ("True"/"False").
     std::optional<int> mask_type_arg;   ///< sdpa: `custom_mask_type` (0 none, 1 or 2 causal).
     std::optional<int> stride_arg, padding_arg, dilation_arg, transposed_arg, output_padding_arg, groups_arg;
-    std::optional<int> dim_arg;  ///< reduction: the reduced dimensions ("[-1]").
+    std::optional<int> dim_arg;  ///< reduction: the reduced dimensions ("[-1]"); index_select: the indexed one.
+    std::optional<int> index_arg;  ///< index_select: the index tensor.
     std::string output_dtype;    ///< Input-type name of the output when it is not the first input's.
   };
   struct dtype {
@@ -38,10 +43,15 @@ public:
   [[nodiscard]] const rule* find_rule(const std::string& op) const;
   /// The element type for a Kineto "Input type" ("c10::BFloat16"), or nullptr for non-tensors.
   [[nodiscard]] const dtype* find_dtype(const std::string& type) const;
+  /// The element type a kernel's name states (`kernel_element_types`: the first pattern whose
+  /// group 1 matches, read as a size in bytes, "OpaqueType<2u>" -> 2 bytes with no precision, or
+  /// as a dtype name, "float"), or nothing. For inputs recorded without a type (tensor lists).
+  [[nodiscard]] std::optional<dtype> element_type_in_kernel(std::string_view kernel) const;
 
 private:
   std::map<std::string, rule> m_rules;
   std::map<std::string, dtype> m_dtypes;
+  std::vector<posix_regex> m_kernel_element_types;
 };
 
 }  // namespace rafter

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -92,6 +93,11 @@ public:
     return m_op.concrete[static_cast<std::size_t>(*i)];
   }
   [[nodiscard]] const op_shape_table& table() const { return m_table; }
+  /// Shapes of input `i`'s tensors when it is a recorded tensor list, else empty.
+  [[nodiscard]] std::span<const shape> list(std::size_t i) const {
+    if (i >= m_op.list_dims.size()) return {};
+    return m_op.list_dims[i];
+  }
 
 private:
   const op_inputs& m_op;
@@ -330,6 +336,46 @@ std::optional<op_estimate> estimate_bytes_only(const formula_inputs& in, const o
   return e;
 }
 
+/// Concatenation (`cat`, `stack`): every tensor of the list read once, the result (as many
+/// elements) written once. The list's element type is not recorded: the kernel's name states it.
+std::optional<op_estimate> estimate_concat(const formula_inputs& in, std::string_view kernel_name, std::string* why_not) {
+  std::span<const shape> tensors;
+  for (std::size_t i = 0; i < in.count() && tensors.empty(); ++i) tensors = in.list(i);
+  if (tensors.empty()) return fail(why_not, "concat: tensor-list shapes not recorded");
+  const auto type = in.table().element_type_in_kernel(kernel_name);
+  if (!type) return fail(why_not, "concat: element type not in the kernel name");
+  double n = 0.0;
+  for (const shape& t : tensors) n += elements(t);
+  op_estimate e;
+  e.formula = "concat";
+  e.precision = type->precision;
+  e.bytes = 2.0 * n * type->bytes;
+  return e;
+}
+
+/// Rows picked by an index (`index_select`, `embedding`): the index read once, the picked slices
+/// read once and written once. Output = the source with the indexed dimension replaced by the
+/// index's shape.
+std::optional<op_estimate> estimate_index_select(const formula_inputs& in, const op_shape_table::rule& rule, std::string* why_not) {
+  const std::size_t index = static_cast<std::size_t>(*rule.index_arg);
+  if (!in.tensor(0) || !in.tensor(index)) return fail(why_not, "index_select: source and index shapes not recorded");
+  const shape& source = in.dims(0);
+  std::int64_t dim = 0;
+  if (rule.dim_arg) {
+    const auto d = parse_int(in.concrete(rule.dim_arg));
+    if (!d) return fail(why_not, "index_select: dim not recorded (Concrete Inputs)");
+    dim = *d < 0 ? *d + static_cast<std::int64_t>(source.size()) : *d;
+  }
+  if (dim < 0 || dim >= static_cast<std::int64_t>(source.size())) return fail(why_not, "index_select: dim out of range");
+  const double picked = elements(source) / static_cast<double>(std::max<std::int64_t>(source[static_cast<std::size_t>(dim)], 1)) *
+                        elements(in.dims(index));
+  op_estimate e;
+  e.formula = "index_select";
+  e.precision = in.type(0)->precision;
+  e.bytes = in.bytes(index) + 2.0 * picked * in.type(0)->bytes;
+  return e;
+}
+
 }  // namespace
 
 double gemm_flop(double batch, double m, double n, double k) noexcept { return 2.0 * batch * m * n * k; }
@@ -352,7 +398,8 @@ double conv_flop(std::int64_t n, std::int64_t c_out, std::int64_t output_positio
          static_cast<double>(c_in_per_group) * static_cast<double>(kernel_positions);
 }
 
-std::optional<op_estimate> estimate_op(const trace_op& op, const op_shape_table& table, std::string* why_not) {
+std::optional<op_estimate> estimate_op(const trace_op& op, const op_shape_table& table, std::string* why_not,
+                                       std::string_view kernel_name) {
   const op_shape_table::rule* rule = table.find_rule(op.name);
   if (rule == nullptr) return fail(why_not, "no formula for " + op.name.str());
   if (op.inputs->dims.empty() || op.inputs->types.empty()) return fail(why_not, op.name.str() + ": shapes not recorded");
@@ -363,6 +410,8 @@ std::optional<op_estimate> estimate_op(const trace_op& op, const op_shape_table&
   }
   if (f == "sdpa") return estimate_sdpa(in, *rule, why_not);
   if (f == "conv") return estimate_conv(in, *rule, why_not);
+  if (f == "concat") return estimate_concat(in, kernel_name, why_not);
+  if (f == "index_select") return estimate_index_select(in, *rule, why_not);
   return estimate_bytes_only(in, *rule, why_not);
 }
 
@@ -376,7 +425,8 @@ estimate_summary attach_shape_estimates(trace& t, const op_shape_table& table) {
     const auto it = kernels_of.find(op.id);
     if (it == kernels_of.end()) continue;
     std::string why;
-    const auto e = estimate_op(op, table, &why);
+    const trace_kernel& first = t.kernels[it->second.front()];
+    const auto e = estimate_op(op, table, &why, first.demangled.empty() ? first.name.str() : first.demangled.str());
     if (!e) {
       ++summary.not_estimated[why];
       continue;

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "analysis/importers/op_shape_table.hpp"
 #include "core/trace.hpp"
@@ -34,9 +35,10 @@ struct op_estimate {
                                std::int64_t c_in_per_group, std::int64_t kernel_positions) noexcept;
 
 /// The estimate for `op`, or nothing with the reason in `why_not` ("no formula for aten::foo",
-/// "mm: inner dimensions differ", ...).
+/// "mm: inner dimensions differ", ...). `kernel_name`: a kernel the op launched, read only for
+/// what the inputs lack (a tensor list's element type).
 [[nodiscard]] std::optional<op_estimate> estimate_op(const trace_op& op, const op_shape_table& table,
-                                                     std::string* why_not = nullptr);
+                                                     std::string* why_not = nullptr, std::string_view kernel_name = {});
 
 struct estimate_summary {
   std::int64_t ops_estimated = 0;      ///< Ops that launched kernels and got an estimate.
