@@ -123,6 +123,14 @@ json group_json(const kernel_group& g) {
   put(j, "binding", g.binding);
   put(j, "memory_fraction", g.memory_fraction);
   put(j, "memory_level", g.memory_level);
+  if (g.collective_count > 0) {
+    j["collective"] = g.collective;
+    j["collective_count"] = g.collective_count;
+    put(j, "bus_bytes_per_s", g.bus_bytes_per_s);
+    put(j, "link_ceiling", g.link_ceiling);
+    put(j, "link_ceiling_bytes_per_s", g.link_ceiling_bytes_per_s);
+    put(j, "link_fraction", g.link_fraction);
+  }
   json lim;
   lim["kind"] = to_string(g.limiter.kind);
   put(lim, "detail", g.limiter.detail);
@@ -181,6 +189,13 @@ kernel_group read_group(const json_reader& r) {
   g.binding = r.opt_string("binding").value_or("");
   g.memory_fraction = r.opt_number("memory_fraction");
   g.memory_level = r.opt_string("memory_level").value_or("");
+  g.collective = r.opt_string("collective").value_or("");
+  g.collective_count = r.opt_integer("collective_count").value_or(0);
+  if (g.collective_count < 0) r.fail("collective_count", "must be >= 0");
+  g.bus_bytes_per_s = r.opt_non_negative("bus_bytes_per_s");
+  g.link_ceiling = r.opt_string("link_ceiling").value_or("");
+  g.link_ceiling_bytes_per_s = r.opt_non_negative("link_ceiling_bytes_per_s");
+  g.link_fraction = r.opt_non_negative("link_fraction");
   const json_reader lim = r.req_object("limiter");
   const std::string kind = lim.req_string("kind");
   const auto lk = limiter_kind_from_string(kind);

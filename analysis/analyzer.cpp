@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "analysis/analysis_metrics.hpp"
+#include "analysis/collective_traffic.hpp"
 #include "analysis/roofline.hpp"
 #include "core/error.hpp"
 #include "core/machine_profile.hpp"
@@ -66,6 +67,10 @@ struct group_accumulator {
   double estimate_bytes = 0.0;
   std::string estimate_formula;
   std::string estimate_precision;
+  std::string collective;  ///< Of the first launch with a recorded collective and a bus factor.
+  std::int64_t collective_count = 0;
+  double collective_time_s = 0.0;
+  double bus_bytes = 0.0;  ///< Sum of S x bus factor.
 };
 
 /// Memory levels ordered from the SM outwards, for display.
@@ -121,11 +126,28 @@ private:
   std::map<std::string, int> m_counts;
 };
 
+/// The bus bandwidth of a group's recorded collectives and its fraction of the profile's link
+/// that measures the same collective.
+void place_collectives(kernel_group& g, const group_accumulator& acc, const machine_profile& profile) {
+  if (acc.collective_count == 0) return;
+  g.collective = acc.collective;
+  g.collective_count = acc.collective_count;
+  g.bus_bytes_per_s = rate_per_s(acc.bus_bytes, acc.collective_time_s);
+  const std::string id = collective_link_id(acc.collective);
+  for (const auto& l : profile.links) {
+    if (id.empty() || l.id != id || !(l.bytes_per_s > 0.0)) continue;
+    g.link_ceiling = l.id;
+    g.link_ceiling_bytes_per_s = l.bytes_per_s;
+    if (g.bus_bytes_per_s) g.link_fraction = fraction_of_ceiling(*g.bus_bytes_per_s, l.bytes_per_s);
+  }
+}
+
 /// Fills the roofline placement, limiter and opportunity of one group from its accumulator.
 void place_group(kernel_group& g, const group_accumulator& acc, const machine_profile& profile,
                  const std::map<std::string, double>& memory_roofs, const std::string& fastest_link,
                  const limiter_thresholds& th, warning_counter& warnings) {
   std::map<std::string, double> bytes_by_level;  // Trace level names.
+  place_collectives(g, acc, profile);
   if (acc.measured_count > 0) {
     g.work = work_source::measured;
     g.work_count = acc.measured_count;
@@ -182,7 +204,7 @@ void place_group(kernel_group& g, const group_accumulator& acc, const machine_pr
   }
 
   if (g.work == work_source::none || impossible) {
-    const limiter_inputs in{g.cls, std::nullopt, "", std::nullopt, "", false, g.mean_s, g.mean_gap_before_s, fastest_link};
+    limiter_inputs in{g.cls, std::nullopt, "", std::nullopt, "", false, g.mean_s, g.mean_gap_before_s, fastest_link, g.link_fraction, g.link_ceiling};
     g.limiter = decide_limiter(in, th);
     if (impossible && g.limiter.kind == limiter_kind::unknown) g.limiter.rule = "impossible counters: not placed";
     return;
@@ -266,6 +288,8 @@ void place_group(kernel_group& g, const group_accumulator& acc, const machine_pr
   in.mean_s = g.mean_s;
   in.mean_gap_before_s = g.mean_gap_before_s;
   in.link = fastest_link;
+  in.link_fraction = g.link_fraction;
+  in.link_ceiling = g.link_ceiling;
   g.limiter = decide_limiter(in, th);
 }
 
@@ -550,6 +574,14 @@ analysis_document analyze(const trace& t, const machine_profile& profile, const 
       a.estimate_bytes += kern.estimate->bytes;
       if (a.estimate_formula.empty()) a.estimate_formula = kern.estimate->formula;
       if (a.estimate_precision.empty()) a.estimate_precision = kern.estimate->precision;
+    }
+    if (kern.collective) {
+      if (const auto factor = collective_bus_factor(kern.collective->name, kern.collective->ranks)) {
+        ++a.collective_count;
+        a.collective_time_s += kernel_s[k];
+        a.bus_bytes += collective_message_bytes(*kern.collective) * *factor;
+        if (a.collective.empty()) a.collective = kern.collective->name;
+      }
     }
   }
 

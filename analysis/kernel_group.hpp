@@ -50,6 +50,14 @@ struct kernel_group {
   std::optional<double> memory_fraction;  ///< Highest fraction of bandwidth over the levels.
   std::string memory_level;               ///< Its level.
 
+  /// Communication kernels with recorded collectives (docs/metrics.md, "Collectives in traces").
+  std::string collective;               ///< Of the first such launch ("allreduce"); empty when none.
+  std::int64_t collective_count = 0;    ///< Launches with a recorded collective and a bus factor.
+  std::optional<double> bus_bytes_per_s;  ///< Sum of S x bus factor over them / their time.
+  std::string link_ceiling;               ///< Profile link that measures the collective ("nccl_allreduce").
+  std::optional<double> link_ceiling_bytes_per_s;
+  std::optional<double> link_fraction;    ///< bus_bytes_per_s / link_ceiling_bytes_per_s.
+
   limiter_verdict limiter;
   std::optional<double> roof_time_s;    ///< Time at the roof for all launches (scaled from the work launches).
   std::optional<double> opportunity_s;  ///< total_s - roof_time_s, >= 0.

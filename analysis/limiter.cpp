@@ -37,6 +37,10 @@ std::optional<limiter_kind> limiter_kind_from_string(std::string_view name) noex
 
 limiter_verdict decide_limiter(const limiter_inputs& in, const limiter_thresholds& t) {
   if (in.cls == kernel_class::communication) {
+    if (in.link_fraction) {
+      return {limiter_kind::communication, in.link_ceiling,
+              fmt::format("communication kernel (class rule); bus bandwidth {:.0f}% of {}", *in.link_fraction * 100.0, in.link_ceiling)};
+    }
     return {limiter_kind::communication, in.link,
             in.link.empty() ? "communication kernel (class rule); the profile has no link ceiling"
                             : "communication kernel (class rule); bounded by the links, fastest " + in.link};

@@ -40,6 +40,10 @@ struct limiter_inputs {
   double mean_s = 0.0;                     ///< Mean kernel time.
   double mean_gap_before_s = 0.0;          ///< Mean idle gap on the device before each launch.
   std::string link;                        ///< Fastest link ceiling of the machine, for communication.
+  /// Communication with a recorded collective: its bus bandwidth / the link ceiling that measures
+  /// that collective (`link_ceiling`); nothing when either is unknown.
+  std::optional<double> link_fraction;
+  std::string link_ceiling;
 };
 
 /// The limiter rules, in order: communication (class); launch overhead (mean time <

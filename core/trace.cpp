@@ -95,6 +95,10 @@ json kernel_json(const trace_kernel& k) {
     j["estimate"] = json{{"formula", e.formula}, {"precision", e.precision}, {"flop", e.flop},
                          {"bytes", e.bytes},     {"op_id", e.op_id},         {"share", e.share}};
   }
+  if (k.collective) {
+    const kernel_collective& c = *k.collective;
+    j["collective"] = json{{"name", c.name}, {"in_bytes", c.in_bytes}, {"out_bytes", c.out_bytes}, {"ranks", c.ranks}};
+  }
   return j;
 }
 
@@ -235,6 +239,16 @@ kernel_estimate read_estimate(const json_reader& r) {
   return e;
 }
 
+kernel_collective read_collective(const json_reader& r) {
+  kernel_collective c;
+  c.name = r.req_string("name");
+  if (c.name.empty()) r.fail("name", "must name the collective");
+  c.in_bytes = r.req_non_negative("in_bytes");
+  c.out_bytes = r.req_non_negative("out_bytes");
+  c.ranks = r.req_count("ranks");
+  return c;
+}
+
 trace_kernel read_kernel(const json_reader& r) {
   trace_kernel k;
   k.id = req_int64(r, "id");
@@ -256,6 +270,7 @@ trace_kernel read_kernel(const json_reader& r) {
   k.op_id = opt_int64(r, "op_id");
   if (const auto m = r.opt_object("metrics")) k.metrics = read_metrics(*m);
   if (const auto e = r.opt_object("estimate")) k.estimate = read_estimate(*e);
+  if (const auto c = r.opt_object("collective")) k.collective = read_collective(*c);
   return k;
 }
 

@@ -73,6 +73,15 @@ struct kernel_estimate {
   double share = 1.0;
 };
 
+/// One collective a communication kernel ran, as the framework recorded it (PyTorch's NCCL
+/// metadata on Kineto kernel events: "Collective name", "In/Out msg nelems", "dtype", "Group size").
+struct kernel_collective {
+  std::string name;        ///< As recorded: "allreduce", "allgather", "reduce_scatter", "broadcast", ...
+  double in_bytes = 0.0;   ///< This rank's input buffer.
+  double out_bytes = 0.0;  ///< This rank's output buffer.
+  int ranks = 0;           ///< Ranks in the group.
+};
+
 struct trace_kernel {
   std::int64_t id = 0;  ///< Unique in the trace.
   /// As recorded (possibly mangled). Interned: every launch of a kernel shares one copy.
@@ -100,6 +109,7 @@ struct trace_kernel {
   /// inline they would be most of the record's size.
   boxed<kernel_metrics> metrics;
   boxed<kernel_estimate> estimate;
+  boxed<kernel_collective> collective;
 };
 
 struct trace_copy {

@@ -398,6 +398,12 @@ std::string of_roof(const kernel_group& g) {
   if (g.achieved_flop_per_s && g.attainable_flop_per_s && *g.attainable_flop_per_s > 0.0) {
     return num_cell(*g.achieved_flop_per_s / *g.attainable_flop_per_s, pct);
   }
+  if (g.link_fraction) {  // communication: bus bandwidth of the recorded collectives against the link that measures them
+    return fmt::format(R"x(<td class="num" data-sort="{:.17g}" title="bus bandwidth {} of {} ({})">)x", *g.link_fraction,
+                       esc(format_bandwidth(g.bus_bytes_per_s.value_or(0.0))), esc(g.link_ceiling),
+                       esc(format_bandwidth(g.link_ceiling_bytes_per_s.value_or(0.0)))) +
+           esc(pct(*g.link_fraction) + " busbw") + "</td>";
+  }
   return num_cell(std::nullopt, pct);
 }
 

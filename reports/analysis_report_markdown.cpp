@@ -74,6 +74,8 @@ std::string fraction_of_roof(const kernel_group& g) {
     return pct(*g.achieved_flop_per_s / *g.attainable_flop_per_s);
   }
   if (g.memory_fraction) return pct(*g.memory_fraction) + " of " + g.memory_level + " BW";
+  if (g.link_fraction) return pct(*g.link_fraction) + " of " + g.link_ceiling + " busbw";
+  if (g.bus_bytes_per_s) return "busbw " + format_bandwidth(*g.bus_bytes_per_s);
   return "-";
 }
 

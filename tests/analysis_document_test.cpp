@@ -1,5 +1,7 @@
 #include "analysis/analysis_document.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "analysis/analyzer.hpp"
@@ -29,7 +31,10 @@ analysis_document sample_analysis() {
   link_ceiling l;
   l.id = "pcie";
   l.bytes_per_s = 6e10;
-  p.links = {l};
+  link_ceiling nccl;
+  nccl.id = "nccl_allreduce";
+  nccl.bytes_per_s = 2e11;
+  p.links = {l, nccl};
   trace t;
   trace_kernel k;
   k.id = 1;
@@ -59,6 +64,7 @@ analysis_document sample_analysis() {
   u.id = 3;
   u.name = "ncclKernel";
   u.estimate.reset();
+  u.collective = kernel_collective{"allreduce", 1e6, 1e6, 4};
   u.device = 1;
   trace_kernel bad = k;
   bad.id = 4;
@@ -98,6 +104,10 @@ TEST(analysis_document, json_round_trip_is_lossless) {
   EXPECT_EQ(to_json(back), first);
   EXPECT_EQ(back.groups[0].name, a.groups[0].name);
   EXPECT_EQ(back.devices.size(), 2u);
+  const auto nccl = std::find_if(back.groups.begin(), back.groups.end(), [](const kernel_group& g) { return g.name == "ncclKernel"; });
+  ASSERT_NE(nccl, back.groups.end());
+  EXPECT_EQ(nccl->link_ceiling, "nccl_allreduce");
+  ASSERT_TRUE(nccl->link_fraction.has_value());
   EXPECT_EQ(back.devices[0].timeline.size(), a.devices[0].timeline.size());
 }
 

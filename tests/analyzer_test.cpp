@@ -211,6 +211,43 @@ TEST(analyzer, short_kernels_with_gaps_are_launch_bound_and_nccl_is_communicatio
   EXPECT_EQ(nccl.limiter.detail, "nvlink");
 }
 
+TEST(analyzer, recorded_collectives_give_bus_bandwidth_against_the_link_that_measures_them) {
+  machine_profile p = test_profile();
+  link_ceiling nccl;
+  nccl.id = "nccl_allreduce";
+  nccl.bytes_per_s = 2e11;
+  p.links.push_back(nccl);
+  trace t;
+  // Two all-reduces of 64 MB over 8 ranks, 1 ms each: busbw = 64e6 * 2 * 7 / 8 / 1e-3 = 112 GB/s.
+  for (int i = 0; i < 2; ++i) {
+    trace_kernel k = kernel(i, "ncclDevKernel_AllReduce_Sum_bf16_RING_LL", i * 2'000'000, 1'000'000);
+    k.collective = kernel_collective{"allreduce", 64e6, 64e6, 8};
+    t.kernels.push_back(k);
+  }
+  trace_kernel gather = kernel(10, "ncclDevKernel_AllGather_RING_LL", 5'000'000, 1'000'000);
+  gather.collective = kernel_collective{"_allgather_base", 8e6, 64e6, 8};  // S = the gathered output
+  t.kernels.push_back(gather);
+  const auto a = run(t, p);
+  const auto& ar = group_named(a, "ncclDevKernel_AllReduce_Sum_bf16_RING_LL");
+  EXPECT_EQ(ar.collective, "allreduce");
+  EXPECT_EQ(ar.collective_count, 2);
+  ASSERT_TRUE(ar.bus_bytes_per_s.has_value());
+  EXPECT_NEAR(*ar.bus_bytes_per_s, 112e9, 1e3);
+  EXPECT_EQ(ar.link_ceiling, "nccl_allreduce");
+  ASSERT_TRUE(ar.link_fraction.has_value());
+  EXPECT_NEAR(*ar.link_fraction, 0.56, 1e-12);
+  EXPECT_EQ(ar.limiter.kind, limiter_kind::communication);
+  EXPECT_EQ(ar.limiter.detail, "nccl_allreduce");
+  EXPECT_EQ(ar.limiter.rule, "communication kernel (class rule); bus bandwidth 56% of nccl_allreduce");
+  EXPECT_FALSE(ar.placed());  // a link fraction is not a roofline placement
+  // No all-gather ceiling in the profile: the bus bandwidth alone, the limiter names the fastest link.
+  const auto& ag = group_named(a, "ncclDevKernel_AllGather_RING_LL");
+  EXPECT_NEAR(*ag.bus_bytes_per_s, 64e6 * 7.0 / 8.0 / 1e-3, 1e3);
+  EXPECT_TRUE(ag.link_ceiling.empty());
+  EXPECT_FALSE(ag.link_fraction.has_value());
+  EXPECT_EQ(ag.limiter.detail, "nvlink");
+}
+
 TEST(analyzer, impossible_numbers_are_flagged_never_hidden) {
   trace t;
   auto fast = kernel(1, "too_fast", 0, 1'000'000);

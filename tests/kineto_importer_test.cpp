@@ -177,6 +177,31 @@ TEST(kineto_importer, tensor_list_shapes_are_kept_and_place_the_concatenation) {
   std::filesystem::remove(p);
 }
 
+TEST(kineto_importer, nccl_metadata_on_kernels_becomes_the_kernels_collective) {
+  // As PyTorch 2.x records it (the A100 DDP fixture's first all-reduce kernel).
+  const std::string meta = R"(, "Collective name": "allreduce", "In msg nelems": 6637568, "Out msg nelems": 6637568, "Group size": 2, "dtype": "Float", "Process Group Ranks": "[0, 1]")";
+  const std::string events =
+      kernel_event("100", "20", meta, "ncclKernel_AllReduce_RING_LL_Sum_float") + "," +
+      kernel_event("200", "20", R"(, "Collective name": "allgather", "In msg nelems": 4, "Out msg nelems": 8, "Group size": 2, "dtype": "Quux")", "ncclKernel_AllGather") + "," +
+      kernel_event("300", "20", "", "plain");
+  const auto p = write_file("nccl.json", trace_json(events));
+  const trace t = import_kineto(p);
+  ASSERT_EQ(t.kernels.size(), 3u);
+  const trace_kernel& ar = kernel_named(t, "ncclKernel_AllReduce_RING_LL_Sum_float");
+  ASSERT_TRUE(ar.collective);
+  EXPECT_EQ(ar.collective->name, "allreduce");
+  EXPECT_EQ(ar.collective->in_bytes, 4.0 * 6637568);
+  EXPECT_EQ(ar.collective->out_bytes, 4.0 * 6637568);
+  EXPECT_EQ(ar.collective->ranks, 2);
+  EXPECT_FALSE(kernel_named(t, "ncclKernel_AllGather").collective);  // an unknown dtype: no sizes
+  EXPECT_FALSE(kernel_named(t, "plain").collective);
+  EXPECT_EQ(t.source.counters.at("collectives_incomplete"), 1);
+  EXPECT_NE(std::find(t.source.recorded.begin(), t.source.recorded.end(), "collectives"), t.source.recorded.end());
+  const trace again = trace_from_json(to_json(t), "x.json");
+  EXPECT_EQ(to_json(again).dump(), to_json(t).dump());
+  std::filesystem::remove(p);
+}
+
 TEST(kineto_importer, gzip_and_plain_give_the_same_trace) {
   const std::string json = trace_json(kernel_event("100.5", "2", "") + "," + kernel_event("200", "3", "", "b"));
   const auto plain = write_file("same.json", json);
@@ -566,6 +591,22 @@ TEST(kineto_importer_fixtures, a100_alexnet_counters_give_fp32_flop) {
   EXPECT_EQ(largest, 18263449600.0);
   EXPECT_EQ(t.kernels[1].name, "__missing__");
   EXPECT_EQ(t.kernels[1].metrics->flop.at("fp32.cuda_core"), 18263449600.0);
+}
+
+TEST(kineto_importer_fixtures, a100_ddp_nccl_kernels_carry_their_collectives) {
+  REQUIRE_FIXTURE("a100_ddp_nccl.json.gz");
+  const trace t = import_kineto(k_fixtures + "a100_ddp_nccl.json.gz");
+  // Python: 21 NCCL kernels, each with Collective name, In/Out msg nelems, Group size 2 and a
+  // dtype: 15 allreduce (Float), 6 broadcast (3 Float, 3 Long).
+  std::map<std::string, int> by_name;
+  for (const auto& k : t.kernels) {
+    if (!k.collective) continue;
+    ++by_name[k.collective->name];
+    EXPECT_EQ(k.collective->ranks, 2);
+    EXPECT_GT(k.collective->in_bytes, 0.0);
+  }
+  EXPECT_EQ(by_name, (std::map<std::string, int>{{"allreduce", 15}, {"broadcast", 6}}));
+  EXPECT_EQ(t.source.counters.count("collectives_incomplete"), 0u);
 }
 
 TEST(kineto_importer_fixtures, counts_and_kernel_time_of_the_other_traces) {

@@ -51,6 +51,10 @@ TEST(decide_limiter, communication_and_launch_overhead_come_first) {
   in.cls = kernel_class::communication;
   EXPECT_EQ(decide_limiter(in, t).kind, limiter_kind::communication);
   EXPECT_EQ(decide_limiter(in, t).detail, "nvlink");
+  in.link_fraction = 0.423;
+  in.link_ceiling = "nccl_allgather";
+  EXPECT_EQ(decide_limiter(in, t).detail, "nccl_allgather");
+  EXPECT_EQ(decide_limiter(in, t).rule, "communication kernel (class rule); bus bandwidth 42% of nccl_allgather");
 
   auto small = sol(std::nullopt, std::nullopt);
   small.mean_s = 3e-6;

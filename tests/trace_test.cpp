@@ -280,6 +280,16 @@ TEST(trace, validation_names_file_and_field) {
   }
   {
     json j = good;
+    j["kernels"][0]["collective"] = json::parse(R"({"name": "allreduce", "in_bytes": 8, "out_bytes": 8, "ranks": 2})");
+    const trace back = trace_from_json(j, "mem.json");
+    ASSERT_TRUE(back.kernels[0].collective);
+    EXPECT_EQ(back.kernels[0].collective->out_bytes, 8.0);
+    EXPECT_EQ(to_json(back).at("kernels").at(0).at("collective"), j["kernels"][0]["collective"]);
+    j["kernels"][0]["collective"]["in_bytes"] = -1;
+    EXPECT_NE(error_of(j).find("field 'kernels[0].collective.in_bytes'"), std::string::npos) << error_of(j);
+  }
+  {
+    json j = good;
     j.erase("kernels");
     EXPECT_NE(error_of(j).find("field 'kernels': missing required field"), std::string::npos) << error_of(j);
   }

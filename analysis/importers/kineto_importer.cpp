@@ -108,6 +108,19 @@ inline bool plain_int(std::string_view raw, std::int64_t& out) noexcept {
   return true;
 }
 
+/// Element size of a c10::ScalarType as PyTorch names it in collective metadata ("Float",
+/// "BFloat16"; c10/core/ScalarType.h), or nothing.
+std::optional<double> scalar_type_bytes(std::string_view name) {
+  static constexpr std::pair<std::string_view, double> k_sizes[] = {
+      {"Double", 8}, {"Float", 4}, {"Half", 2}, {"BFloat16", 2}, {"Long", 8}, {"Int", 4}, {"Short", 2}, {"Char", 1},
+      {"Byte", 1}, {"Bool", 1}, {"UInt16", 2}, {"UInt32", 4}, {"UInt64", 8}, {"ComplexHalf", 4}, {"ComplexFloat", 8},
+      {"ComplexDouble", 16}, {"Float8_e4m3fn", 1}, {"Float8_e5m2", 1}, {"Float8_e4m3fnuz", 1}, {"Float8_e5m2fnuz", 1}};
+  for (const auto& [type, bytes] : k_sizes) {
+    if (type == name) return bytes;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::int64_t> value_int(od::value v) {
   std::int64_t i = 0;
   if (plain_int(v.raw_json_token(), i)) return i;  // the common case, without simdjson's number parser
@@ -506,6 +519,8 @@ struct event_args {
   std::vector<std::size_t> dim_ends;     // per `Input Dims` entry: end of its dimensions in `dims`
   std::vector<std::string_view> input_types;
   std::vector<std::string_view> concrete_inputs;
+  std::string_view collective, collective_dtype;  // NCCL metadata on kernels (PyTorch 2.x)
+  std::optional<std::int64_t> in_elements, out_elements, group_size;
   std::int64_t nested_dims = 0;  // Input Dims entries that are lists of shapes (TensorList)
   std::vector<std::vector<std::vector<std::int64_t>>> list_dims;  // their shapes, by entry; empty when none
   std::vector<std::pair<std::string, double>> counters;
@@ -518,6 +533,8 @@ struct event_args {
     dim_ends.clear();
     input_types.clear();
     concrete_inputs.clear();
+    collective = collective_dtype = {};
+    in_elements = out_elements = group_size = std::nullopt;
     nested_dims = 0;
     list_dims.clear();
     counters.clear();
@@ -765,6 +782,16 @@ private:
         m_args.graph_id = value_int(a);
       } else if (gpu && is(key, "graph node id")) {
         m_args.graph_node_id = value_int(a);
+      } else if (gpu && is(key, "Collective name")) {
+        if (a.get_string().get(m_args.collective) != simdjson::SUCCESS) m_args.collective = {};
+      } else if (gpu && is(key, "In msg nelems")) {
+        m_args.in_elements = value_int(a);
+      } else if (gpu && is(key, "Out msg nelems")) {
+        m_args.out_elements = value_int(a);
+      } else if (gpu && is(key, "Group size")) {
+        m_args.group_size = value_int(a);
+      } else if (gpu && is(key, "dtype")) {
+        if (a.get_string().get(m_args.collective_dtype) != simdjson::SUCCESS) m_args.collective_dtype = {};
       } else if (shapes && is(key, "Input Dims")) {
         SIMDJSON_TRY(read_shapes(a));
       } else if (shapes && is(key, "Input type")) {
@@ -799,8 +826,27 @@ private:
     k.correlation_id = m_args.correlation;
     k.graph_id = m_args.graph_id;
     k.graph_node_id = m_args.graph_node_id;
+    add_collective(k);
     m_state.kernel_external.push_back(m_args.external_id);
     m_state.kernel_pid.push_back(pid.value_or(k.device));
+  }
+
+  /// The kernel's collective when its metadata is whole (name, both sizes, a known dtype, >= 1
+  /// rank); counted as `collectives_incomplete` otherwise.
+  void add_collective(trace_kernel& k) {
+    if (m_args.collective.empty()) return;
+    const auto element = scalar_type_bytes(m_args.collective_dtype);
+    if (!element || !m_args.in_elements || !m_args.out_elements || !m_args.group_size || *m_args.in_elements < 0 ||
+        *m_args.out_elements < 0 || *m_args.group_size < 1 || *m_args.group_size > 1000000) {
+      ++m_state.counters["collectives_incomplete"];
+      return;
+    }
+    kernel_collective c;
+    c.name = std::string(m_args.collective);
+    c.in_bytes = static_cast<double>(*m_args.in_elements) * *element;
+    c.out_bytes = static_cast<double>(*m_args.out_elements) * *element;
+    c.ranks = static_cast<int>(*m_args.group_size);
+    k.collective = std::move(c);
   }
 
   void add_copy(category kind, std::string_view name, std::int64_t start, std::int64_t end,
@@ -1432,6 +1478,9 @@ void finish(kineto_state& s, trace& t) {
   if (s.ops_with_shapes > 0) src.recorded.push_back("op shapes");
   if (kernels_with_metrics > 0) src.recorded.push_back("metrics");
   if (kernels_estimated > 0) src.recorded.push_back("estimates");
+  if (std::any_of(t.kernels.begin(), t.kernels.end(), [](const trace_kernel& k) { return static_cast<bool>(k.collective); })) {
+    src.recorded.push_back("collectives");
+  }
   if (!t.devices.empty() && undescribed < static_cast<std::int64_t>(t.devices.size())) src.recorded.push_back("devices");
 
   if (real_kernels == 0 && ranges_alone == 0) src.not_recorded.push_back("kernels: the trace has no kernel events (CPU-only profile?)");
@@ -1464,6 +1513,10 @@ void finish(kineto_state& s, trace& t) {
     if (it == s.counters.end() || it->second == 0) continue;
     skipped_total += it->second;
     src.warnings.push_back(plural(it->second, "event", "events") + " " + words + " skipped");
+  }
+  if (const auto it = s.counters.find("collectives_incomplete"); it != s.counters.end()) {
+    src.warnings.push_back(plural(it->second, "kernel names a collective", "kernels name a collective") +
+                           " without its sizes, dtype or group size (no bus bandwidth for them)");
   }
   if (const auto it = s.counters.find("invalid_utf8_events"); it != s.counters.end()) {
     src.warnings.push_back(plural(it->second, "event has", "events have") + " invalid UTF-8 (bytes replaced by U+FFFD)");
