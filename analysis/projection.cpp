@@ -125,11 +125,23 @@ projected_item project_group(const kernel_group& g, const machines& m, projectio
   const bool has_work = g.work != work_source::none && (g.flop > 0.0 || has_traffic) && g.work_time_s > 0.0;
 
   if (g.cls == kernel_class::communication || g.limiter.kind == limiter_kind::communication) {
-    // The fastest link both machines have.
+    // The link that measures the group's recorded collective (nccl_allreduce, ...) when both
+    // machines have it, else the fastest link both have.
     std::optional<double> la;
     std::optional<double> lb;
     std::string id;
+    if (!g.link_ceiling.empty()) {
+      const auto a = link_bandwidth(m.a, g.link_ceiling);
+      const auto b = link_bandwidth(m.b, g.link_ceiling);
+      if (a && b && *a > 0.0) {
+        la = a;
+        lb = b;
+        id = g.link_ceiling;
+      }
+    }
+    const bool by_collective = !id.empty();
     for (const auto& l : m.a.links) {
+      if (by_collective) break;
       const auto other = link_bandwidth(m.b, l.id);
       if (other && l.bytes_per_s > 0.0 && (!la || l.bytes_per_s > *la)) {
         la = l.bytes_per_s;
@@ -337,7 +349,8 @@ projection project_workload(const analysis_document& on_a, const machine_profile
       "A kernel group without recorded work scales by main memory bandwidth (gemm and attention: by the fp32 vector "
       "ceiling); range: between the two ratios.",
       "Launch-bound groups are kept as measured (range up to the main memory ratio); communication kernels scale by "
-      "the fastest link both machines have (range down to kept as measured).",
+      "the link that measures their recorded collective (nccl_allreduce, ...) when both profiles have it, else by the "
+      "fastest link both machines have (range down to kept as measured).",
       "Copies scale by link ceilings: h2d and d2h by pcie, p2p by nvlink, d2d and memset by main memory (range down to "
       "kept as measured).",
       "Idle time and launch gaps are kept as measured; busy time scales with projected kernel plus copy time, and end "

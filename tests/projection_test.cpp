@@ -117,6 +117,46 @@ TEST(Projection, UnplacedGroupsUseBandwidthOrFp32) {
   EXPECT_NEAR(p.items[1].high_s, 1e-3 * std::max(mem, fp32), 1e-12);
 }
 
+TEST(Projection, CommunicationScalesByTheLinkOfItsCollectiveElseTheFastestShared) {
+  machine_profile a = datasheet("a100_sxm4_80gb");
+  machine_profile b = datasheet("h100_sxm5");
+  kernel_group ar;
+  ar.id = 0;
+  ar.name = "ncclDevKernel_AllReduce";
+  ar.cls = kernel_class::communication;
+  ar.count = 4;
+  ar.total_s = 2e-3;
+  ar.limiter.kind = limiter_kind::communication;
+  ar.link_ceiling = "nccl_allreduce";
+  kernel_group ag = ar;
+  ag.id = 1;
+  ag.name = "ncclDevKernel_AllGather";
+  ag.link_ceiling = "nccl_allgather";  // measured on neither machine
+  // Without nccl_allreduce on both machines: the fastest link both have (nvlink).
+  const auto link = [](const machine_profile& m, const std::string& id) {
+    const auto it = std::find_if(m.links.begin(), m.links.end(), [&](const link_ceiling& l) { return l.id == id; });
+    return it == m.links.end() ? 0.0 : it->bytes_per_s;
+  };
+  ASSERT_GT(link(a, "nvlink"), 0.0);
+  ASSERT_GT(link(b, "nvlink"), 0.0);
+  const double nvlink = link(a, "nvlink") / link(b, "nvlink");
+  const projection before = project_workload(one_device({ar, ag}, 0.0), a, b, "a", "b");
+  EXPECT_NEAR(before.items[0].time_b_s, 2e-3 * nvlink, 1e-12);
+  link_ceiling la;
+  la.id = "nccl_allreduce";
+  la.bytes_per_s = 2.3e11;
+  link_ceiling lb = la;
+  lb.bytes_per_s = 4.6e11;
+  a.links.push_back(la);
+  b.links.push_back(lb);
+  const projection p = project_workload(one_device({ar, ag}, 0.0), a, b, "a", "b");
+  EXPECT_EQ(p.items[0].method, "link");
+  EXPECT_NEAR(p.items[0].time_b_s, 1e-3, 1e-12);  // twice the bus bandwidth: half the time
+  EXPECT_NE(p.items[0].detail.find("nccl_allreduce"), std::string::npos) << p.items[0].detail;
+  EXPECT_NEAR(p.items[1].time_b_s, 2e-3 * nvlink, 1e-12);
+  EXPECT_NE(p.items[1].detail.find("nvlink"), std::string::npos) << p.items[1].detail;
+}
+
 TEST(Projection, MeasurementGivesTheError) {
   const auto a100 = datasheet("a100_sxm4_80gb");
   const auto v100 = datasheet("v100_sxm2");
