@@ -204,6 +204,29 @@ TEST(shape_estimates, concat_reads_every_listed_tensor_and_writes_as_much) {
   EXPECT_EQ(why, "concat: tensor-list shapes not recorded");
 }
 
+TEST(shape_estimates, foreach_reads_every_list_and_writes_one_like_the_first) {
+  // _foreach_add_(self [[10, 20], [20]], other [[10, 20], [20]], alpha): read both, write self.
+  trace_op add;
+  add.id = 1;
+  add.name = "aten::_foreach_add_";
+  add.inputs = interned_op_inputs(op_inputs{{{}, {}, {}}, {"TensorList", "TensorList", "Scalar"}, {"", "", "1"},
+                                            {{{10, 20}, {20}}, {{10, 20}, {20}}, {}}});
+  const std::string kernel =
+      "void at::native::(anonymous namespace)::multi_tensor_apply_kernel<at::native::(anonymous namespace)::TensorListMetadata<2>, "
+      "at::native::(anonymous namespace)::BinaryOpListAlphaFunctor<float, 2, 2, 0>, std::plus<float>, float>(...)";
+  std::string why;
+  const auto e = estimate_op(add, table(), &why, kernel);
+  ASSERT_TRUE(e.has_value()) << why;
+  EXPECT_EQ(e->formula, "foreach");
+  EXPECT_EQ(e->precision, "fp32");
+  EXPECT_EQ(e->bytes, 4.0 * (220 + 220 + 220));
+  // apex's Adam kernel names its type as AdamFunctor<float>.
+  EXPECT_TRUE(estimate_op(add, table(), &why,
+                          "void multi_tensor_apply_kernel<TensorListMetadata<4>, AdamFunctor<float>, float, float>(int, int volatile*)"));
+  EXPECT_FALSE(estimate_op(add, table(), &why, "some_kernel<float>"));
+  EXPECT_EQ(why, "foreach: element type not in the kernel name");
+}
+
 TEST(shape_estimates, index_select_and_embedding_move_the_picked_rows) {
   // The H100 BERT fixture: index_select(self [512, 512] bf16, dim 0, index [141] int64).
   const auto rows = estimate(make_op("aten::index_select", {{512, 512}, {}, {141}}, {bf16, "Scalar", "long int"}, {"", "0", ""}));

@@ -13,9 +13,9 @@ namespace rafter {
 
 namespace {
 
-constexpr std::array<std::string_view, 15> k_formulas{
-    "mm",   "addmm", "bmm",  "baddbmm",       "matmul",    "linear", "sdpa",
-    "conv", "elementwise", "copy", "fill", "normalization", "reduction", "concat", "index_select"};
+constexpr std::array<std::string_view, 16> k_formulas{
+    "mm",   "addmm",       "bmm",  "baddbmm", "matmul",        "linear",    "sdpa",   "conv",
+    "elementwise", "copy", "fill", "normalization", "reduction", "concat", "foreach", "index_select"};
 
 std::optional<int> opt_arg(const json_reader& r, const char* key) {
   const auto v = r.opt_count(key);

@@ -19,7 +19,7 @@ public:
   /// How to read one operator. Argument positions index the op's inputs (0-based).
   struct rule {
     /// mm, addmm, bmm, baddbmm, matmul, linear, sdpa, conv, elementwise, copy, fill,
-    /// normalization, reduction, concat, index_select.
+    /// normalization, reduction, concat, foreach, index_select.
     std::string formula;
     std::string layout;  ///< sdpa: "bhsd" (batch, heads, sequence, head dim) or "bshd".
     std::optional<int> causal_arg;      ///< sdpa: `is_causal` ("True"/"False").
