@@ -328,6 +328,8 @@ json to_json(const analysis_document& a) {
   tj["placed_time_s"] = t.placed_time_s;
   tj["placed_fraction"] = t.placed_fraction;
   tj["opportunity_s"] = t.opportunity_s;
+  tj["communication_time_s"] = t.communication_time_s;
+  tj["collective_time_s"] = t.collective_time_s;
   tj["flagged_groups"] = t.flagged_groups;
   j["totals"] = std::move(tj);
   j["devices"] = json::array();
@@ -422,6 +424,8 @@ analysis_document analysis_from_json(const json& document, const std::string& fi
   a.totals.placed_time_s = t.req_non_negative("placed_time_s");
   a.totals.placed_fraction = t.req_non_negative("placed_fraction");
   a.totals.opportunity_s = t.req_non_negative("opportunity_s");
+  a.totals.communication_time_s = t.opt_non_negative("communication_time_s").value_or(0.0);  // absent before 2026-12
+  a.totals.collective_time_s = t.opt_non_negative("collective_time_s").value_or(0.0);
   a.totals.flagged_groups = t.req_integer("flagged_groups");
   for (const auto& d : root.opt_object_array("devices")) a.devices.push_back(read_device(d));
   for (const auto& c : root.opt_object_array("classes")) {

@@ -17,6 +17,10 @@ struct analysis_totals {
   double placed_time_s = 0.0;     ///< Time of groups placed on the roofline.
   double placed_fraction = 0.0;   ///< placed / kernel time.
   double opportunity_s = 0.0;     ///< Sum over groups.
+  /// Time of communication groups (NCCL and friends), which no roofline places; `collective_time_s`
+  /// of it in groups with a bus bandwidth (recorded collectives).
+  double communication_time_s = 0.0;
+  double collective_time_s = 0.0;
   std::int64_t flagged_groups = 0;  ///< Groups with impossible or suspicious numbers.
 };
 

@@ -657,12 +657,16 @@ analysis_document analyze(const trace& t, const machine_profile& profile, const 
   tot.copies = static_cast<std::int64_t>(t.copies.size());
   tot.ranges = static_cast<std::int64_t>(t.ranges.size());
   std::map<kernel_class, class_time> classes;
+  double unplaced_s = 0.0;  // Neither placed nor communication.
   for (const auto& g : out.groups) {
     tot.kernel_time_s += g.total_s;
     if (g.work == work_source::measured) tot.measured_time_s += g.total_s;
     else if (g.work == work_source::estimate) tot.estimated_time_s += g.total_s;
     else tot.unknown_time_s += g.total_s;
     if (g.placed()) tot.placed_time_s += g.total_s;
+    if (g.cls == kernel_class::communication) tot.communication_time_s += g.total_s;
+    else if (!g.placed()) unplaced_s += g.total_s;
+    if (g.cls == kernel_class::communication && g.bus_bytes_per_s) tot.collective_time_s += g.total_s;
     tot.opportunity_s += g.opportunity_s.value_or(0.0);
     if (!g.flags.empty()) ++tot.flagged_groups;
     auto& c = classes[g.cls];
@@ -718,9 +722,13 @@ analysis_document analyze(const trace& t, const machine_profile& profile, const 
   if (tot.flagged_groups > 0) {
     out.warnings.push_back(fmt::format("{} group(s) flagged with impossible or suspicious numbers (see their flags)", tot.flagged_groups));
   }
-  if (tot.placed_fraction < 1.0) {
-    out.warnings.push_back(fmt::format("{:.1f}% of kernel time could not be placed on the roofline (work or traffic unknown)",
-                                       (1.0 - tot.placed_fraction) * 100.0));
+  if (unplaced_s > 0.0) {
+    out.warnings.push_back(fmt::format("{:.1f}% of kernel time could not be placed on the roofline (work or traffic unknown){}",
+                                       share(unplaced_s, tot.kernel_time_s) * 100.0,
+                                       tot.communication_time_s > 0.0
+                                           ? fmt::format("; besides, {:.1f}% is communication, held against links instead",
+                                                         share(tot.communication_time_s, tot.kernel_time_s) * 100.0)
+                                           : std::string()));
   }
   return out;
 }

@@ -144,6 +144,11 @@ std::string render_header(const analysis_document& a) {
   out += fact("Placed on the roofline",
               esc(fmt::format("{} of kernel time (counters {}, shape estimates {}, unknown {})", pct(t.placed_fraction),
                               format_seconds(t.measured_time_s), format_seconds(t.estimated_time_s), format_seconds(t.unknown_time_s))));
+  if (t.communication_time_s > 0.0) {
+    out += fact("Communication", esc(fmt::format("{} of kernel time, held against links, not the roofline (bus bandwidth known for {} of it)",
+                                                 pct(t.communication_time_s / t.kernel_time_s),
+                                                 pct(t.collective_time_s / t.communication_time_s))));
+  }
   out += fact("Opportunity", esc(format_seconds(t.opportunity_s) + " if every placed group reached its attainable performance"));
   if (t.flagged_groups > 0) out += fact("Flagged groups", R"(<span class="flag">&#9888; )" + esc(std::to_string(t.flagged_groups)) + "</span>");
   std::string generator = esc(a.generator.tool);

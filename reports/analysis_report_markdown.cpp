@@ -91,6 +91,10 @@ std::string render_analysis_markdown(const analysis_document& a, std::size_t row
                     pct(t.placed_fraction), pct(t.kernel_time_s > 0 ? t.measured_time_s / t.kernel_time_s : 0.0),
                     pct(t.kernel_time_s > 0 ? t.estimated_time_s / t.kernel_time_s : 0.0),
                     pct(t.kernel_time_s > 0 ? t.unknown_time_s / t.kernel_time_s : 0.0));
+  if (t.communication_time_s > 0.0) {
+    md += fmt::format("- Communication: {} of kernel time, held against links, not the roofline (bus bandwidth known for {} of it)\n",
+                      pct(t.communication_time_s / t.kernel_time_s), pct(t.collective_time_s / t.communication_time_s));
+  }
   md += "- Opportunity: " + format_seconds(t.opportunity_s) +
         " of kernel time would be saved if every placed group ran at its attainable performance\n";
   if (t.flagged_groups > 0) md += fmt::format("- **{} group(s) flagged** with impossible or suspicious numbers\n", t.flagged_groups);

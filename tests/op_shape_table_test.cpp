@@ -27,6 +27,15 @@ TEST(op_shape_table, shipped_table_loads_and_answers) {
   EXPECT_EQ(t.find_rule("aten::index_select")->index_arg, 2);
 }
 
+TEST(op_shape_table, precision_a_kernel_computes_in) {
+  const op_shape_table t = op_shape_table::load(RAFTER_SOURCE_DIR "/configs/op_shapes.json");
+  // The A100 trace-diff fixture's fp32 aten::mm kernels: CUTLASS TF32 tensor-op GEMMs and SIMT sgemm.
+  EXPECT_EQ(t.precision_in_kernel("void cutlass::Kernel<cutlass_80_tensorop_s1688gemm_64x64_32x6_tn_align1>(T1::Params)", "fp32"), "tf32");
+  EXPECT_EQ(t.precision_in_kernel("sm90_xmma_gemm_f32f32_tf32f32_f32_tn_n_tilesize128x128x32", "fp32"), "tf32");
+  EXPECT_EQ(t.precision_in_kernel("ampere_sgemm_128x128_tn", "fp32"), "fp32");
+  EXPECT_EQ(t.precision_in_kernel("void cutlass::Kernel<cutlass_75_tensorop_f16_s1688gemm_f16_128x256_tn_align1>", "fp16"), "fp16");  // only from fp32
+}
+
 TEST(op_shape_table, element_type_stated_by_a_kernel_name) {
   const op_shape_table t = op_shape_table::load(RAFTER_SOURCE_DIR "/configs/op_shapes.json");
   // Names as the H100 Qwen and A100 trace-diff fixtures record them.
@@ -78,6 +87,12 @@ TEST(op_shape_table, rejects_bad_tables_naming_the_field) {
             std::string::npos);
   EXPECT_NE(load_error(R"({"schema": "rafter.op_shapes/1", "dtypes": {}, "ops": {}, "kernel_element_types": ["ok<([0-9]+)>", "(unclosed"]})")
                 .find("field 'kernel_element_types[1]': not a valid regular expression"),
+            std::string::npos);
+  EXPECT_NE(load_error(R"({"schema": "rafter.op_shapes/1", "dtypes": {}, "ops": {}, "kernel_precisions": [{"pattern": "(", "from": "fp32", "precision": "tf32"}]})")
+                .find("field 'kernel_precisions[0].pattern': not a valid regular expression"),
+            std::string::npos);
+  EXPECT_NE(load_error(R"({"schema": "rafter.op_shapes/1", "dtypes": {}, "ops": {}, "kernel_precisions": [{"pattern": "tf32", "from": "fp32"}]})")
+                .find("field 'kernel_precisions[0].precision'"),
             std::string::npos);
   EXPECT_NE(load_error(R"({"schema": "rafter.op_shapes/1", "dtypes": {}, "ops": {}, "kernel_element_types": "x"})")
                 .find("field 'kernel_element_types'"),

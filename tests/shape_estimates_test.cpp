@@ -264,6 +264,29 @@ TEST(shape_estimates, attach_reads_a_tensor_lists_element_type_from_the_ops_kern
   EXPECT_EQ(t.kernels[0].estimate->bytes, 2.0 * 2.0 * 2 * 559 * 32);
 }
 
+TEST(shape_estimates, fp32_work_on_tf32_tensor_cores_is_tf32) {
+  trace t;
+  t.ops.push_back(make_op("aten::mm", {{64, 32}, {32, 16}}, {"float", "float"}));
+  t.ops[0].id = 7;
+  t.ops.push_back(make_op("aten::mm", {{64, 32}, {32, 16}}, {"float", "float"}));
+  t.ops[1].id = 8;
+  trace_kernel tensor;
+  tensor.id = 1;
+  tensor.end_ns = 100;
+  tensor.op_id = 7;
+  tensor.name = "void cutlass::Kernel<cutlass_80_tensorop_s1688gemm_64x64_32x6_tn_align1>(T1::Params)";
+  trace_kernel simt = tensor;
+  simt.id = 2;
+  simt.op_id = 8;
+  simt.name = "ampere_sgemm_128x128_tn";
+  t.kernels = {tensor, simt};
+  (void)attach_shape_estimates(t, table());
+  ASSERT_TRUE(t.kernels[0].estimate && t.kernels[1].estimate);
+  EXPECT_EQ(t.kernels[0].estimate->precision, "tf32");
+  EXPECT_EQ(t.kernels[1].estimate->precision, "fp32");
+  EXPECT_EQ(t.kernels[0].estimate->flop, t.kernels[1].estimate->flop);
+}
+
 TEST(shape_estimates, attach_shares_an_op_among_its_kernels_by_duration) {
   trace t;
   t.ops.push_back(make_op("aten::mm", {{64, 32}, {32, 16}}, {"float", "float"}));

@@ -70,6 +70,16 @@ op_shape_table op_shape_table::load(const std::filesystem::path& file) {
     }
     table.m_rules[op] = x;
   }
+  for (const json_reader& r : root.opt_object_array("kernel_precisions")) {
+    const std::string pattern = r.req_string("pattern");
+    std::optional<posix_regex> compiled;
+    try {
+      compiled.emplace(pattern);
+    } catch (const std::invalid_argument& e) {
+      r.fail("pattern", std::string("not a valid regular expression: ") + e.what());
+    }
+    table.m_kernel_precisions.push_back(precision_rule{*compiled, r.req_string("from"), r.req_string("precision")});
+  }
   if (root.has("kernel_element_types")) {
     const json& patterns = root.value().at("kernel_element_types");
     if (!patterns.is_array()) root.fail("kernel_element_types", "expected an array of regular expressions");
@@ -100,6 +110,13 @@ const op_shape_table::rule* op_shape_table::find_rule(const std::string& op) con
 const op_shape_table::dtype* op_shape_table::find_dtype(const std::string& type) const {
   const auto it = m_dtypes.find(type);
   return it == m_dtypes.end() ? nullptr : &it->second;
+}
+
+std::string op_shape_table::precision_in_kernel(std::string_view kernel, const std::string& precision) const {
+  for (const auto& p : m_kernel_precisions) {
+    if (p.from == precision && p.pattern.search(kernel)) return p.precision;
+  }
+  return precision;
 }
 
 std::optional<op_shape_table::dtype> op_shape_table::element_type_in_kernel(std::string_view kernel) const {

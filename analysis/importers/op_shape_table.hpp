@@ -47,11 +47,20 @@ public:
   /// group 1 matches, read as a size in bytes, "OpaqueType<2u>" -> 2 bytes with no precision, or
   /// as a dtype name, "float"), or nothing. For inputs recorded without a type (tensor lists).
   [[nodiscard]] std::optional<dtype> element_type_in_kernel(std::string_view kernel) const;
+  /// The precision a kernel computes an op of `precision` in: the first `kernel_precisions` rule
+  /// whose `from` is `precision` and whose pattern matches the name ("fp32" on
+  /// cutlass_80_tensorop_s1688gemm -> "tf32"), else `precision`.
+  [[nodiscard]] std::string precision_in_kernel(std::string_view kernel, const std::string& precision) const;
 
 private:
   std::map<std::string, rule> m_rules;
   std::map<std::string, dtype> m_dtypes;
   std::vector<posix_regex> m_kernel_element_types;
+  struct precision_rule {
+    posix_regex pattern;
+    std::string from, precision;
+  };
+  std::vector<precision_rule> m_kernel_precisions;
 };
 
 }  // namespace rafter

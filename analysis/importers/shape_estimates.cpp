@@ -456,7 +456,7 @@ estimate_summary attach_shape_estimates(trace& t, const op_shape_table& table) {
                                                    : 1.0 / static_cast<double>(list.size());
       kernel_estimate ke;
       ke.formula = e->formula;
-      ke.precision = e->precision;
+      ke.precision = table.precision_in_kernel(k.demangled.empty() ? k.name.str() : k.demangled.str(), e->precision);
       ke.flop = e->flop * share;
       ke.bytes = e->bytes * share;
       ke.op_id = op.id;
