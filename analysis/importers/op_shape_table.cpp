@@ -14,8 +14,17 @@ namespace rafter {
 namespace {
 
 constexpr std::array<std::string_view, 16> k_formulas{
-    "mm",   "addmm",       "bmm",  "baddbmm", "matmul",        "linear",    "sdpa",   "conv",
-    "elementwise", "copy", "fill", "normalization", "reduction", "concat", "foreach", "index_select"};
+    "mm",          "addmm", "bmm",  "baddbmm",       "matmul",    "linear", "sdpa",    "conv",
+    "elementwise", "copy",  "fill", "normalization", "reduction", "concat", "foreach", "index_select"};
+
+/// `pattern` compiled, or the reader's error at `key` when it does not compile.
+posix_regex compiled(const json_reader& r, const std::string& key, const std::string& pattern, bool groups) {
+  try {
+    return posix_regex(pattern, groups);
+  } catch (const std::invalid_argument& e) {
+    r.fail(key, std::string("not a valid regular expression: ") + e.what());
+  }
+}
 
 std::optional<int> opt_arg(const json_reader& r, const char* key) {
   const auto v = r.opt_count(key);
@@ -71,27 +80,12 @@ op_shape_table op_shape_table::load(const std::filesystem::path& file) {
     table.m_rules[op] = x;
   }
   for (const json_reader& r : root.opt_object_array("kernel_precisions")) {
-    const std::string pattern = r.req_string("pattern");
-    std::optional<posix_regex> compiled;
-    try {
-      compiled.emplace(pattern);
-    } catch (const std::invalid_argument& e) {
-      r.fail("pattern", std::string("not a valid regular expression: ") + e.what());
-    }
-    table.m_kernel_precisions.push_back(precision_rule{*compiled, r.req_string("from"), r.req_string("precision")});
+    table.m_kernel_precisions.push_back(
+        precision_rule{compiled(r, "pattern", r.req_string("pattern"), false), r.req_string("from"), r.req_string("precision")});
   }
-  if (root.has("kernel_element_types")) {
-    const json& patterns = root.value().at("kernel_element_types");
-    if (!patterns.is_array()) root.fail("kernel_element_types", "expected an array of regular expressions");
-    for (std::size_t i = 0; i < patterns.size(); ++i) {
-      const std::string field = "kernel_element_types[" + std::to_string(i) + "]";
-      if (!patterns[i].is_string()) root.fail(field, "expected a regular expression (a string)");
-      try {
-        table.m_kernel_element_types.emplace_back(patterns[i].get<std::string>(), true);
-      } catch (const std::invalid_argument& e) {
-        root.fail(field, std::string("not a valid regular expression: ") + e.what());
-      }
-    }
+  const auto patterns = root.opt_string_array("kernel_element_types");
+  for (std::size_t i = 0; i < patterns.size(); ++i) {
+    table.m_kernel_element_types.push_back(compiled(root, "kernel_element_types[" + std::to_string(i) + "]", patterns[i], true));
   }
   return table;
 }

@@ -427,6 +427,15 @@ std::optional<op_estimate> estimate_op(const trace_op& op, const op_shape_table&
 
 estimate_summary attach_shape_estimates(trace& t, const op_shape_table& table) {
   estimate_summary summary;
+  // Kernel names are interned and repeat (millions of launches, hundreds of names): one regex
+  // search per name and precision.
+  std::unordered_map<const std::string*, std::pair<std::string, std::string>> precision_of;  // name -> (from, to)
+  const auto name_of = [](const trace_kernel& k) -> const std::string& { return k.demangled.empty() ? k.name.str() : k.demangled.str(); };
+  const auto kernel_precision = [&](const trace_kernel& k, const std::string& from) -> std::string {
+    auto [it, fresh] = precision_of.try_emplace(&name_of(k));
+    if (fresh || it->second.first != from) it->second = {from, table.precision_in_kernel(name_of(k), from)};
+    return it->second.second;
+  };
   std::unordered_map<std::int64_t, std::vector<std::size_t>> kernels_of;
   for (std::size_t i = 0; i < t.kernels.size(); ++i) {
     if (t.kernels[i].op_id) kernels_of[*t.kernels[i].op_id].push_back(i);
@@ -435,8 +444,7 @@ estimate_summary attach_shape_estimates(trace& t, const op_shape_table& table) {
     const auto it = kernels_of.find(op.id);
     if (it == kernels_of.end()) continue;
     std::string why;
-    const trace_kernel& first = t.kernels[it->second.front()];
-    const auto e = estimate_op(op, table, &why, first.demangled.empty() ? first.name.str() : first.demangled.str());
+    const auto e = estimate_op(op, table, &why, name_of(t.kernels[it->second.front()]));
     if (!e) {
       ++summary.not_estimated[why];
       continue;
@@ -456,7 +464,7 @@ estimate_summary attach_shape_estimates(trace& t, const op_shape_table& table) {
                                                    : 1.0 / static_cast<double>(list.size());
       kernel_estimate ke;
       ke.formula = e->formula;
-      ke.precision = table.precision_in_kernel(k.demangled.empty() ? k.name.str() : k.demangled.str(), e->precision);
+      ke.precision = kernel_precision(k, e->precision);
       ke.flop = e->flop * share;
       ke.bytes = e->bytes * share;
       ke.op_id = op.id;
