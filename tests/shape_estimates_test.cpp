@@ -108,6 +108,23 @@ TEST(shape_estimates, attention_causal_and_not) {
   EXPECT_NE(why.find("is_causal not recorded"), std::string::npos) << why;
 }
 
+TEST(shape_estimates, attention_backward_is_five_products) {
+  EXPECT_EQ(attention_backward_flop(2, 3, 4, 4, 8, 8, false), 2.5 * attention_flop(2, 3, 4, 4, 8, 8, false));
+  EXPECT_EQ(attention_backward_flop(1, 1, 4, 4, 16, 8, true), 2.0 * 10 * (3 * 16 + 2 * 8));
+  // _scaled_dot_product_flash_attention_backward(grad_out, q, k, v, out, logsumexp, cum_seq_q,
+  // cum_seq_k, max_q, max_k, dropout_p, is_causal, ...): Q K V [1, 16, 559, 64] bf16, causal.
+  const std::vector<std::int64_t> qkv{1, 16, 559, 64};
+  const auto e = estimate(make_op("aten::_scaled_dot_product_flash_attention_backward",
+                                  {qkv, qkv, qkv, qkv, qkv, {1, 16, 559}, {}, {}, {}, {}, {}, {}, {}, {}},
+                                  {bf16, bf16, bf16, bf16, bf16, "float", "", "", "Scalar", "Scalar", "Scalar", "Scalar", "", ""},
+                                  {"", "", "", "", "", "", "", "", "559", "559", "0.0", "True", "", ""}));
+  EXPECT_EQ(e.formula, "sdpa_backward_causal");
+  EXPECT_EQ(e.precision, "bf16");
+  EXPECT_EQ(e.flop, attention_backward_flop(1, 16, 559, 559, 64, 64, true));
+  const double t = 2.0 * 16 * 559 * 64;  // bytes of one [1, 16, 559, 64] bf16 tensor
+  EXPECT_EQ(e.bytes, 2.0 * 3 * t + 2.0 * t);
+}
+
 TEST(shape_estimates, convolution) {
   // AlexNet conv1: [N=128, 3, 224, 224] * [64, 3, 11, 11], stride 4, padding 2 -> 55 x 55.
   const auto conv = estimate(make_op("aten::convolution", {{128, 3, 224, 224}, {64, 3, 11, 11}, {64}, {}, {}, {}, {}, {}, {}},
@@ -155,6 +172,11 @@ TEST(shape_estimates, bytes_of_elementwise_normalization_and_reduction) {
                                           {"float", "float", "", "float", "float", "float", "float", ""}));
   EXPECT_EQ(norm_back.formula, "normalization");
   EXPECT_EQ(norm_back.bytes, 4.0 * (3 * 1024 * 512 + 2 * 1024 + 2 * 512));
+  // fp8 GEMM with scales: _scaled_mm(A [128, 256] e4m3, B [256, 64] e4m3, scale_a, scale_b, ...).
+  const auto fp8 = estimate(make_op("aten::_scaled_mm", {{128, 256}, {256, 64}, {}, {}}, {"c10::Float8_e4m3fn", "c10::Float8_e4m3fn", "float", "float"}));
+  EXPECT_EQ(fp8.formula, "gemm");
+  EXPECT_EQ(fp8.precision, "fp8");
+  EXPECT_EQ(fp8.flop, 2.0 * 128 * 64 * 256);
   const auto norm = estimate(make_op("aten::native_layer_norm", {{4, 1024}, {}, {1024}, {1024}, {}},
                                      {"float", "ScalarList", "float", "float", "Scalar"}));
   EXPECT_EQ(norm.formula, "normalization");

@@ -63,6 +63,8 @@ op_shape_table op_shape_table::load(const std::filesystem::path& file) {
     x.layout = r.opt_string("layout").value_or("");
     if (x.formula == "sdpa" && x.layout != "bhsd" && x.layout != "bshd") r.fail("layout", "expected \"bhsd\" or \"bshd\"");
     x.causal_arg = opt_arg(r, "causal_arg");
+    x.query_arg = opt_arg(r, "query_arg").value_or(0);
+    x.backward = r.opt_bool("backward").value_or(false);
     x.mask_type_arg = opt_arg(r, "mask_type_arg");
     x.stride_arg = opt_arg(r, "stride_arg");
     x.padding_arg = opt_arg(r, "padding_arg");

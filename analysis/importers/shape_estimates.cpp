@@ -174,7 +174,8 @@ std::optional<op_estimate> estimate_gemm(const formula_inputs& in, const std::st
 }
 
 std::optional<op_estimate> estimate_sdpa(const formula_inputs& in, const op_shape_table::rule& rule, std::string* why_not) {
-  if (!in.tensor(0) || !in.tensor(1) || !in.tensor(2)) return fail(why_not, "sdpa: query, key, value shapes not recorded");
+  const std::size_t iq = static_cast<std::size_t>(rule.query_arg), ik = iq + 1, iv = iq + 2;
+  if (!in.tensor(iq) || !in.tensor(ik) || !in.tensor(iv)) return fail(why_not, "sdpa: query, key, value shapes not recorded");
   // Each as [B, H, S, D] (bhsd) or [B, S, H, D] (bshd); 3-D inputs have one head.
   auto bhsd = [&](const shape& s) -> std::optional<std::array<std::int64_t, 4>> {
     if (s.size() == 3) return std::array<std::int64_t, 4>{s[0], 1, s[1], s[2]};
@@ -182,9 +183,9 @@ std::optional<op_estimate> estimate_sdpa(const formula_inputs& in, const op_shap
     if (rule.layout == "bshd") return std::array<std::int64_t, 4>{s[0], s[2], s[1], s[3]};
     return std::array<std::int64_t, 4>{s[0], s[1], s[2], s[3]};
   };
-  const auto q = bhsd(in.dims(0));
-  const auto k = bhsd(in.dims(1));
-  const auto v = bhsd(in.dims(2));
+  const auto q = bhsd(in.dims(iq));
+  const auto k = bhsd(in.dims(ik));
+  const auto v = bhsd(in.dims(iv));
   if (!q || !k || !v) return fail(why_not, "sdpa: expected 3-D or 4-D query, key and value");
   if ((*k)[0] != (*q)[0] || (*k)[3] != (*q)[3] || (*v)[2] != (*k)[2] || (*v)[1] != (*k)[1]) {
     return fail(why_not, "sdpa: query, key and value shapes disagree");
@@ -202,12 +203,17 @@ std::optional<op_estimate> estimate_sdpa(const formula_inputs& in, const op_shap
   }
   const std::int64_t b = (*q)[0], h = (*q)[1], sq = (*q)[2], dqk = (*q)[3], sk = (*k)[2], dv = (*v)[3];
   op_estimate e;
-  e.formula = causal ? "sdpa_causal" : "sdpa";
-  e.precision = in.type(0)->precision;
-  e.flop = attention_flop(b, h, sq, sk, dqk, dv, causal);
-  // Q, K, V read once, O ([B, H, Sq, Dv] in Q's type) written once.
-  e.bytes = in.bytes(0) + in.bytes(1) + in.bytes(2) +
-            static_cast<double>(b) * static_cast<double>(h) * static_cast<double>(sq) * static_cast<double>(dv) * in.type(0)->bytes;
+  e.formula = std::string(rule.backward ? "sdpa_backward" : "sdpa") + (causal ? "_causal" : "");
+  e.precision = in.type(iq)->precision;
+  const double qkv = in.bytes(iq) + in.bytes(ik) + in.bytes(iv);
+  const double o = static_cast<double>(b) * static_cast<double>(h) * static_cast<double>(sq) * static_cast<double>(dv) * in.type(iq)->bytes;
+  if (rule.backward) {
+    e.flop = attention_backward_flop(b, h, sq, sk, dqk, dv, causal);
+    e.bytes = 2.0 * qkv + 2.0 * o;  // Q, K, V, O and dO read once; dQ, dK, dV written once.
+  } else {
+    e.flop = attention_flop(b, h, sq, sk, dqk, dv, causal);
+    e.bytes = qkv + o;  // Q, K, V read once, O ([B, H, Sq, Dv] in Q's type) written once.
+  }
   return e;
 }
 
@@ -400,6 +406,12 @@ double attention_flop(std::int64_t b, std::int64_t h, std::int64_t sq, std::int6
                       std::int64_t d_v, bool causal) noexcept {
   const double pairs = causal ? causal_pairs(sq, sk) : static_cast<double>(sq) * static_cast<double>(sk);
   return 2.0 * static_cast<double>(b) * static_cast<double>(h) * pairs * static_cast<double>(d_qk + d_v);
+}
+
+double attention_backward_flop(std::int64_t b, std::int64_t h, std::int64_t sq, std::int64_t sk, std::int64_t d_qk,
+                               std::int64_t d_v, bool causal) noexcept {
+  const double pairs = causal ? causal_pairs(sq, sk) : static_cast<double>(sq) * static_cast<double>(sk);
+  return 2.0 * static_cast<double>(b) * static_cast<double>(h) * pairs * static_cast<double>(3 * d_qk + 2 * d_v);
 }
 
 double conv_flop(std::int64_t n, std::int64_t c_out, std::int64_t output_positions, std::int64_t c_in_per_group,

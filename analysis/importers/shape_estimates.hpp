@@ -15,7 +15,7 @@ namespace rafter {
 /// (docs/metrics.md, "Shape-based estimates"). `flop` is 0 for the bytes-only formulas
 /// (elementwise, copy, fill, normalization, reduction).
 struct op_estimate {
-  std::string formula;    ///< "gemm", "sdpa", "sdpa_causal", "conv", "conv_transposed", "elementwise", ...
+  std::string formula;    ///< "gemm", "sdpa", "sdpa_causal", "sdpa_backward", "conv", "elementwise", ...
   std::string precision;  ///< Of the first tensor input: "bf16", "fp32", ...
   double flop = 0.0;
   double bytes = 0.0;
@@ -30,6 +30,11 @@ struct op_estimate {
 /// `2 * b * h * pairs * (d_qk + d_v)`: Q K^T and P V, with pairs = sq * sk or `causal_pairs`.
 [[nodiscard]] double attention_flop(std::int64_t b, std::int64_t h, std::int64_t sq, std::int64_t sk,
                                     std::int64_t d_qk, std::int64_t d_v, bool causal) noexcept;
+/// `2 * b * h * pairs * (3 * d_qk + 2 * d_v)`: the backward's five products with the forward's
+/// Q K^T recomputed (S = Q K^T, dV = P^T dO, dP = dO V^T, dQ = dS K, dK = dS^T Q), as
+/// FlashAttention-2 counts it (2.5x the forward when d_qk = d_v).
+[[nodiscard]] double attention_backward_flop(std::int64_t b, std::int64_t h, std::int64_t sq, std::int64_t sk,
+                                             std::int64_t d_qk, std::int64_t d_v, bool causal) noexcept;
 /// `2 * n * c_out * output_positions * c_in_per_group * kernel_positions`.
 [[nodiscard]] double conv_flop(std::int64_t n, std::int64_t c_out, std::int64_t output_positions,
                                std::int64_t c_in_per_group, std::int64_t kernel_positions) noexcept;
