@@ -68,6 +68,8 @@ struct group_accumulator {
   std::string estimate_formula;
   std::string estimate_precision;
   std::string collective;  ///< Of the first launch with a recorded collective and a bus factor.
+  std::string collective_link;  ///< Their common profile link id; "" when none or when they differ.
+  bool mixed_links = false;     ///< Launches of one kernel ran collectives of different links (NCCL kernels are generic).
   std::int64_t collective_count = 0;
   double collective_time_s = 0.0;
   double bus_bytes = 0.0;  ///< Sum of S x bus factor.
@@ -133,9 +135,9 @@ void place_collectives(kernel_group& g, const group_accumulator& acc, const mach
   g.collective = acc.collective;
   g.collective_count = acc.collective_count;
   g.bus_bytes_per_s = rate_per_s(acc.bus_bytes, acc.collective_time_s);
-  const std::string id = collective_link_id(acc.collective);
+  if (acc.mixed_links) return;  // no one link measures the mix
   for (const auto& l : profile.links) {
-    if (id.empty() || l.id != id || !(l.bytes_per_s > 0.0)) continue;
+    if (acc.collective_link.empty() || l.id != acc.collective_link || !(l.bytes_per_s > 0.0)) continue;
     g.link_ceiling = l.id;
     g.link_ceiling_bytes_per_s = l.bytes_per_s;
     if (g.bus_bytes_per_s) g.link_fraction = fraction_of_ceiling(*g.bus_bytes_per_s, l.bytes_per_s);
@@ -580,7 +582,13 @@ analysis_document analyze(const trace& t, const machine_profile& profile, const 
         ++a.collective_count;
         a.collective_time_s += kernel_s[k];
         a.bus_bytes += collective_message_bytes(*kern.collective) * *factor;
-        if (a.collective.empty()) a.collective = kern.collective->name;
+        const std::string link = collective_link_id(kern.collective->name);
+        if (a.collective.empty()) {
+          a.collective = kern.collective->name;
+          a.collective_link = link;
+        } else if (link != a.collective_link) {
+          a.mixed_links = true;
+        }
       }
     }
   }

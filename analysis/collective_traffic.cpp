@@ -7,7 +7,7 @@ namespace rafter {
 
 namespace {
 
-enum class kind { all_reduce, all_gather, reduce_scatter, all_to_all, broadcast, reduce, point_to_point, other };
+enum class kind { all_reduce, all_gather, reduce_scatter, all_to_all, gather, scatter, broadcast, reduce, point_to_point, other };
 
 /// Lower case without underscores: "_reduce_scatter_base" -> "reducescatterbase".
 std::string folded(std::string_view name) {
@@ -25,6 +25,8 @@ kind kind_of(std::string_view name) {
   if (has("allgather")) return kind::all_gather;
   if (has("reducescatter")) return kind::reduce_scatter;
   if (has("alltoall")) return kind::all_to_all;
+  if (has("gather")) return kind::gather;
+  if (has("scatter")) return kind::scatter;
   if (has("broadcast")) return kind::broadcast;
   if (has("reduce")) return kind::reduce;
   if (has("send") || has("recv")) return kind::point_to_point;
@@ -42,7 +44,9 @@ std::optional<double> collective_bus_factor(std::string_view name, int ranks) {
     case kind::all_reduce: return 2.0 * (n - 1.0) / n;
     case kind::all_gather:
     case kind::reduce_scatter:
-    case kind::all_to_all: return (n - 1.0) / n;
+    case kind::all_to_all:
+    case kind::gather:
+    case kind::scatter: return (n - 1.0) / n;
     case kind::broadcast:
     case kind::reduce:
     case kind::point_to_point: return 1.0;

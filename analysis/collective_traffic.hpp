@@ -17,8 +17,8 @@ namespace rafter {
 
 /// busbw / algbw for a recorded collective name ("allreduce", "all_gather", "_reduce_scatter_base",
 /// ...; case and underscores ignored) over `ranks` ranks: all-reduce 2(n-1)/n; all-gather,
-/// reduce-scatter and all-to-all (n-1)/n; broadcast, reduce, send and recv 1. Nothing for other
-/// names (barrier, gather, ...) or fewer than 2 ranks.
+/// reduce-scatter, all-to-all, gather and scatter (n-1)/n; broadcast, reduce, send and recv 1.
+/// Nothing for other names (barrier, ...) or fewer than 2 ranks.
 [[nodiscard]] std::optional<double> collective_bus_factor(std::string_view name, int ranks);
 
 /// Id of the machine-profile link that `rafter sweep` measures for this collective

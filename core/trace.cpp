@@ -1,5 +1,6 @@
 #include "core/trace.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <set>
@@ -127,7 +128,11 @@ json op_json(const trace_op& o) {
   if (!in.dims.empty()) j["input_dims"] = in.dims;
   if (!in.types.empty()) j["input_types"] = in.types;
   if (!in.concrete.empty()) j["concrete_inputs"] = in.concrete;
-  if (!in.list_dims.empty()) j["input_list_dims"] = in.list_dims;
+  if (!in.list_dims.empty()) {  // one entry per input_dims entry, as the reader requires
+    auto lists = in.list_dims;
+    lists.resize(std::max(lists.size(), in.dims.size()));
+    j["input_list_dims"] = lists;
+  }
   put_if(j, "parent_id", o.parent_id);
   return j;
 }
@@ -246,6 +251,7 @@ kernel_collective read_collective(const json_reader& r) {
   c.in_bytes = r.req_non_negative("in_bytes");
   c.out_bytes = r.req_non_negative("out_bytes");
   c.ranks = r.req_count("ranks");
+  if (c.ranks < 1) r.fail("ranks", "must be at least 1");
   return c;
 }
 

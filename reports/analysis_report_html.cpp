@@ -409,6 +409,10 @@ std::string of_roof(const kernel_group& g) {
                        esc(format_bandwidth(g.link_ceiling_bytes_per_s.value_or(0.0)))) +
            esc(pct(*g.link_fraction) + " busbw") + "</td>";
   }
+  if (g.bus_bytes_per_s) {  // no ceiling measures it: the bus bandwidth alone
+    return fmt::format(R"(<td class="num" data-sort="-1" title="bus bandwidth; the profile has no link that measures {}">)", esc(g.collective)) +
+           esc("busbw " + format_bandwidth(*g.bus_bytes_per_s)) + "</td>";
+  }
   return num_cell(std::nullopt, pct);
 }
 

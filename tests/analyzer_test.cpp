@@ -246,6 +246,20 @@ TEST(analyzer, recorded_collectives_give_bus_bandwidth_against_the_link_that_mea
   EXPECT_TRUE(ag.link_ceiling.empty());
   EXPECT_FALSE(ag.link_fraction.has_value());
   EXPECT_EQ(ag.limiter.detail, "nvlink");
+
+  // One NCCL kernel runs any collective: a group that ran all-reduces and broadcasts has a bus
+  // bandwidth but no one link to hold it against.
+  trace mixed;
+  trace_kernel r = kernel(0, "ncclDevKernel_Generic", 0, 1'000'000);
+  r.collective = kernel_collective{"allreduce", 64e6, 64e6, 8};
+  trace_kernel b = kernel(1, "ncclDevKernel_Generic", 2'000'000, 1'000'000);
+  b.collective = kernel_collective{"broadcast", 64e6, 64e6, 8};
+  mixed.kernels = {r, b};
+  const auto& g = group_named(run(mixed, p), "ncclDevKernel_Generic");
+  EXPECT_EQ(g.collective_count, 2);
+  EXPECT_NEAR(*g.bus_bytes_per_s, (64e6 * 2 * 7 / 8 + 64e6) / 2e-3, 1e3);
+  EXPECT_TRUE(g.link_ceiling.empty());
+  EXPECT_FALSE(g.link_fraction.has_value());
 }
 
 TEST(analyzer, impossible_numbers_are_flagged_never_hidden) {

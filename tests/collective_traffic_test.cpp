@@ -14,6 +14,8 @@ TEST(collective_traffic, bus_factors_follow_nccl_tests) {
   EXPECT_DOUBLE_EQ(*collective_bus_factor("broadcast", 8), 1.0);
   EXPECT_DOUBLE_EQ(*collective_bus_factor("reduce", 8), 1.0);
   EXPECT_DOUBLE_EQ(*collective_bus_factor("send", 2), 1.0);
+  EXPECT_DOUBLE_EQ(*collective_bus_factor("gather", 4), 3.0 / 4);
+  EXPECT_DOUBLE_EQ(*collective_bus_factor("scatter", 4), 3.0 / 4);
   EXPECT_FALSE(collective_bus_factor("barrier", 8).has_value());
   EXPECT_FALSE(collective_bus_factor("allreduce", 1).has_value());  // one rank moves nothing
 }

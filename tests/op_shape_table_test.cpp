@@ -33,6 +33,7 @@ TEST(op_shape_table, precision_a_kernel_computes_in) {
   EXPECT_EQ(t.precision_in_kernel("void cutlass::Kernel<cutlass_80_tensorop_s1688gemm_64x64_32x6_tn_align1>(T1::Params)", "fp32"), "tf32");
   EXPECT_EQ(t.precision_in_kernel("sm90_xmma_gemm_f32f32_tf32f32_f32_tn_n_tilesize128x128x32", "fp32"), "tf32");
   EXPECT_EQ(t.precision_in_kernel("ampere_sgemm_128x128_tn", "fp32"), "fp32");
+  EXPECT_EQ(t.precision_in_kernel("_ZN19cutlass_cudnn_train6KernelINS_4gemm6kernel4GemmINS_10tfloat32_tE", "fp32"), "tf32");  // mangled, A100 DDP fixture
   EXPECT_EQ(t.precision_in_kernel("void cutlass::Kernel<cutlass_75_tensorop_f16_s1688gemm_f16_128x256_tn_align1>", "fp16"), "fp16");  // only from fp32
 }
 
@@ -93,6 +94,9 @@ TEST(op_shape_table, rejects_bad_tables_naming_the_field) {
             std::string::npos);
   EXPECT_NE(load_error(R"({"schema": "rafter.op_shapes/1", "dtypes": {}, "ops": {}, "kernel_precisions": [{"pattern": "tf32", "from": "fp32"}]})")
                 .find("field 'kernel_precisions[0].precision'"),
+            std::string::npos);
+  EXPECT_NE(load_error(R"({"schema": "rafter.op_shapes/1", "dtypes": {}, "ops": {"x": {"formula": "foreach", "written_args": [0, -1]}}})")
+                .find("field 'ops.x.written_args': expected argument positions 0..64, got -1"),
             std::string::npos);
   EXPECT_NE(load_error(R"({"schema": "rafter.op_shapes/1", "dtypes": {}, "ops": {}, "kernel_element_types": "x"})")
                 .find("field 'kernel_element_types'"),

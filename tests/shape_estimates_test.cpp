@@ -247,6 +247,18 @@ TEST(shape_estimates, foreach_reads_every_list_and_writes_one_like_the_first) {
                           "void multi_tensor_apply_kernel<TensorListMetadata<4>, AdamFunctor<float>, float, float>(int, int volatile*)"));
   EXPECT_FALSE(estimate_op(add, table(), &why, "some_kernel<float>"));
   EXPECT_EQ(why, "foreach: element type not in the kernel name");
+
+  // _fused_adam_(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs [], state_steps, ...):
+  // five lists read, params, exp_avgs and exp_avg_sqs written.
+  trace_op adam;
+  adam.id = 2;
+  adam.name = "aten::_fused_adam_";
+  const std::vector<std::vector<std::int64_t>> p{{10, 20}, {20}};
+  adam.inputs = interned_op_inputs(op_inputs{{{}, {}, {}, {}, {}, {}}, {"TensorList", "TensorList", "TensorList", "TensorList", "TensorList", "TensorList"},
+                                             {}, {p, p, p, p, {}, {{}, {}}}});
+  const auto fused = estimate_op(adam, table(), &why, "multi_tensor_apply_kernel<TensorListMetadata<4>, FusedAdamMathFunctor<float, 4>>");
+  ASSERT_TRUE(fused.has_value()) << why;
+  EXPECT_EQ(fused->bytes, 4.0 * (4 * 220 + 2 + 3 * 220));
 }
 
 TEST(shape_estimates, index_select_and_embedding_move_the_picked_rows) {

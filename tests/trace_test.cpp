@@ -168,6 +168,13 @@ TEST(trace, op_inputs_round_trip_as_the_same_json_and_are_shared) {
   ASSERT_EQ(back.ops.size(), 6u);
   EXPECT_TRUE(back.ops[5].inputs == t.ops[5].inputs);
   EXPECT_EQ(back.ops[5].inputs->list_dims.at(0).at(1), (std::vector<std::int64_t>{1, 559, 32}));
+  // A value with fewer list entries than inputs is written padded, so it reads back.
+  trace short_lists = sample_trace();
+  short_lists.kernels.clear();
+  short_lists.ops = {t.ops[5]};
+  short_lists.ops[0].inputs = interned_op_inputs(op_inputs{{{}, {}}, {"TensorList", "Scalar"}, {"", "-1"}, {{{2, 3}}}});
+  EXPECT_EQ(to_json(short_lists).at("ops").at(0).at("input_list_dims").dump(), "[[[2,3]],[]]");
+  EXPECT_NO_THROW((void)trace_from_json(to_json(short_lists), "short.json"));
   // The same shapes without the list are another signature.
   EXPECT_FALSE(back.ops[5].inputs == interned_op_inputs(op_inputs{{{}, {}}, {"TensorList", "Scalar"}, {"", "-1"}, {}}));
   EXPECT_TRUE(back.ops[0].inputs == back.ops[1].inputs);  // one shared signature
@@ -285,6 +292,9 @@ TEST(trace, validation_names_file_and_field) {
     ASSERT_TRUE(back.kernels[0].collective);
     EXPECT_EQ(back.kernels[0].collective->out_bytes, 8.0);
     EXPECT_EQ(to_json(back).at("kernels").at(0).at("collective"), j["kernels"][0]["collective"]);
+    j["kernels"][0]["collective"]["ranks"] = 0;
+    EXPECT_NE(error_of(j).find("field 'kernels[0].collective.ranks': must be at least 1"), std::string::npos) << error_of(j);
+    j["kernels"][0]["collective"]["ranks"] = 2;
     j["kernels"][0]["collective"]["in_bytes"] = -1;
     EXPECT_NE(error_of(j).find("field 'kernels[0].collective.in_bytes'"), std::string::npos) << error_of(j);
   }

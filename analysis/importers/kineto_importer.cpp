@@ -114,7 +114,8 @@ std::optional<double> scalar_type_bytes(std::string_view name) {
   static constexpr std::pair<std::string_view, double> k_sizes[] = {
       {"Double", 8}, {"Float", 4}, {"Half", 2}, {"BFloat16", 2}, {"Long", 8}, {"Int", 4}, {"Short", 2}, {"Char", 1},
       {"Byte", 1}, {"Bool", 1}, {"UInt16", 2}, {"UInt32", 4}, {"UInt64", 8}, {"ComplexHalf", 4}, {"ComplexFloat", 8},
-      {"ComplexDouble", 16}, {"Float8_e4m3fn", 1}, {"Float8_e5m2", 1}, {"Float8_e4m3fnuz", 1}, {"Float8_e5m2fnuz", 1}};
+      {"ComplexDouble", 16}, {"Float8_e4m3fn", 1}, {"Float8_e5m2", 1}, {"Float8_e4m3fnuz", 1}, {"Float8_e5m2fnuz", 1},
+      {"Float8_e8m0fnu", 1}, {"Float4_e2m1fn_x2", 1}};  // x2: one element = two packed fp4 values
   for (const auto& [type, bytes] : k_sizes) {
     if (type == name) return bytes;
   }
@@ -909,10 +910,18 @@ private:
     o.start_ns = start;
     o.end_ns = end;
     if (!m_args.dim_ends.empty() || !m_args.input_types.empty()) ++m_state.ops_with_shapes;
-    o.inputs = interned_op_inputs::intern(m_args.dims, m_args.dim_ends, m_args.input_types, m_args.concrete_inputs);
-    if (m_args.nested_dims > 0) {
+    if (m_args.nested_dims == 0) {
+      o.inputs = interned_op_inputs::intern(m_args.dims, m_args.dim_ends, m_args.input_types, m_args.concrete_inputs);
+    } else {
       m_state.counters["op_tensor_list_inputs"] += m_args.nested_dims;
-      op_inputs with_lists = *o.inputs;
+      op_inputs with_lists;
+      std::size_t from = 0;
+      for (const std::size_t to : m_args.dim_ends) {
+        with_lists.dims.emplace_back(m_args.dims.begin() + static_cast<std::ptrdiff_t>(from), m_args.dims.begin() + static_cast<std::ptrdiff_t>(to));
+        from = to;
+      }
+      with_lists.types.assign(m_args.input_types.begin(), m_args.input_types.end());
+      with_lists.concrete.assign(m_args.concrete_inputs.begin(), m_args.concrete_inputs.end());
       with_lists.list_dims = std::move(m_args.list_dims);
       with_lists.list_dims.resize(with_lists.dims.size());
       o.inputs = interned_op_inputs(with_lists);

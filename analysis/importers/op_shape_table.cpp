@@ -74,6 +74,16 @@ op_shape_table op_shape_table::load(const std::filesystem::path& file) {
     x.groups_arg = opt_arg(r, "groups_arg");
     x.dim_arg = opt_arg(r, "dim_arg");
     x.index_arg = opt_arg(r, "index_arg");
+    if (r.has("written_args")) {
+      const json& written = r.value().at("written_args");
+      if (!written.is_array()) r.fail("written_args", "expected an array of argument positions");
+      for (const json& w : written) {
+        if (!w.is_number_integer() || w.get<long long>() < 0 || w.get<long long>() > 64) {
+          r.fail("written_args", "expected argument positions 0..64, got " + w.dump());
+        }
+        x.written_args.push_back(w.get<int>());
+      }
+    }
     if (x.formula == "index_select" && !x.index_arg) r.fail("index_arg", "required by the index_select formula");
     x.output_dtype = r.opt_string("output_dtype").value_or("");
     if (!x.output_dtype.empty() && table.m_dtypes.count(x.output_dtype) == 0) {

@@ -29,6 +29,7 @@ public:
     std::optional<int> stride_arg, padding_arg, dilation_arg, transposed_arg, output_padding_arg, groups_arg;
     std::optional<int> dim_arg;  ///< reduction: the reduced dimensions ("[-1]"); index_select: the indexed one.
     std::optional<int> index_arg;  ///< index_select: the index tensor.
+    std::vector<int> written_args;  ///< foreach: the lists written (default: the first list).
     std::string output_dtype;    ///< Input-type name of the output when it is not the first input's.
   };
   struct dtype {

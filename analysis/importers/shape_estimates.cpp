@@ -344,11 +344,12 @@ std::optional<op_estimate> estimate_bytes_only(const formula_inputs& in, const o
 
 /// Ops on tensor lists, whose element type is not recorded: the kernel's name states it.
 /// concat (`cat`, `stack`): every tensor of the list read once, the result (as many elements)
-/// written once. foreach (`_foreach_add_`, `_fused_adam_`, ...): every list read once, one list
-/// shaped like the first written once.
-std::optional<op_estimate> estimate_tensor_lists(const formula_inputs& in, const std::string& formula, std::string_view kernel_name,
+/// written once. foreach (`_foreach_add_`, `_fused_adam_`, ...): every list read once, the
+/// lists of `written_args` (default: the first) written once.
+std::optional<op_estimate> estimate_tensor_lists(const formula_inputs& in, const op_shape_table::rule& rule, std::string_view kernel_name,
                                                  std::string* why_not) {
-  double first = 0.0, all = 0.0;
+  const std::string& formula = rule.formula;
+  double first = 0.0, all = 0.0, written = 0.0;
   bool found = false;
   for (std::size_t i = 0; i < in.count(); ++i) {
     const auto tensors = in.list(i);
@@ -357,15 +358,17 @@ std::optional<op_estimate> estimate_tensor_lists(const formula_inputs& in, const
     for (const shape& t : tensors) n += elements(t);
     if (!found) first = n;
     all += n;
+    if (std::find(rule.written_args.begin(), rule.written_args.end(), static_cast<int>(i)) != rule.written_args.end()) written += n;
     found = true;
   }
+  if (rule.written_args.empty()) written = first;
   if (!found) return fail(why_not, formula + ": tensor-list shapes not recorded");
   const auto type = in.table().element_type_in_kernel(kernel_name);
   if (!type) return fail(why_not, formula + ": element type not in the kernel name");
   op_estimate e;
   e.formula = formula;
   e.precision = type->precision;
-  e.bytes = (formula == "concat" ? 2.0 * first : all + first) * type->bytes;
+  e.bytes = (formula == "concat" ? 2.0 * first : all + written) * type->bytes;
   return e;
 }
 
@@ -432,7 +435,7 @@ std::optional<op_estimate> estimate_op(const trace_op& op, const op_shape_table&
   }
   if (f == "sdpa") return estimate_sdpa(in, *rule, why_not);
   if (f == "conv") return estimate_conv(in, *rule, why_not);
-  if (f == "concat" || f == "foreach") return estimate_tensor_lists(in, f, kernel_name, why_not);
+  if (f == "concat" || f == "foreach") return estimate_tensor_lists(in, *rule, kernel_name, why_not);
   if (f == "index_select") return estimate_index_select(in, *rule, why_not);
   return estimate_bytes_only(in, *rule, why_not);
 }
