@@ -473,6 +473,13 @@ private:
       x.number("share", k.estimate->share);
       x.integer("op id", k.estimate->op_id);
     }
+    if (k.collective) {
+      object_writer c(a.key("collective"));
+      c.string("name", k.collective->name);
+      c.number("in bytes", k.collective->in_bytes);
+      c.number("out bytes", k.collective->out_bytes);
+      c.integer("ranks", k.collective->ranks);
+    }
   }
 
   void write_copy(const slice_ref& s) {

@@ -73,6 +73,7 @@ trace sample_trace() {
   placeholder.device = 1;
   placeholder.stream = 7;
   placeholder.start_ns = t0 + 5;
+  placeholder.collective = kernel_collective{"allreduce", 4096, 4096, 2};
   placeholder.end_ns = t0 + 6;
   placeholder.measured_times = false;
   kernel_metrics pm;
@@ -192,6 +193,8 @@ TEST(perfetto_export, gpus_are_processes_and_streams_are_threads) {
   EXPECT_EQ(process_name(doc, placeholder.at("pid")), "GPU 1: NVIDIA A100");
   EXPECT_EQ(thread_name(doc, placeholder.at("tid")), "stream 7 (times not measured)");
   EXPECT_EQ(placeholder.at("args").at("times measured"), false);
+  EXPECT_EQ(placeholder.at("args").at("collective").at("name"), "allreduce");
+  EXPECT_EQ(placeholder.at("args").at("collective").at("ranks"), 2);
 
   const json op = events(doc, "X", "aten::mm").at(0);
   EXPECT_EQ(process_name(doc, op.at("pid")), "host");
