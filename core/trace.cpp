@@ -95,6 +95,7 @@ json kernel_json(const trace_kernel& k) {
     const kernel_estimate& e = *k.estimate;
     j["estimate"] = json{{"formula", e.formula}, {"precision", e.precision}, {"flop", e.flop},
                          {"bytes", e.bytes},     {"op_id", e.op_id},         {"share", e.share}};
+    put_if(j["estimate"], "flop_share", e.flop_share);
   }
   if (k.collective) {
     const kernel_collective& c = *k.collective;
@@ -241,6 +242,8 @@ kernel_estimate read_estimate(const json_reader& r) {
   e.op_id = req_int64(r, "op_id");
   e.share = r.opt_non_negative("share").value_or(1.0);
   if (e.share > 1.0) r.fail("share", "must be between 0 and 1");
+  e.flop_share = r.opt_non_negative("flop_share");
+  if (e.flop_share && *e.flop_share > 1.0) r.fail("flop_share", "must be between 0 and 1");
   return e;
 }
 

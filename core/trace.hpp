@@ -71,6 +71,9 @@ struct kernel_estimate {
   /// kernel; otherwise the kernel's share of the op's summed kernel time). `flop` and `bytes`
   /// above are already multiplied by it.
   double share = 1.0;
+  /// Fraction of the op's FLOP when it differs from `share`: a kernel that does none of the op's
+  /// products (a split-K reduction) gets 0 and the others share the FLOP by their time.
+  std::optional<double> flop_share;
 };
 
 /// One collective a communication kernel ran, as the framework recorded it (PyTorch's NCCL

@@ -37,6 +37,12 @@ TEST(op_shape_table, precision_a_kernel_computes_in) {
   EXPECT_EQ(t.precision_in_kernel("void cutlass::Kernel<cutlass_75_tensorop_f16_s1688gemm_f16_128x256_tn_align1>", "fp16"), "fp16");  // only from fp32
 }
 
+TEST(op_shape_table, split_k_reductions_do_no_products) {
+  const op_shape_table t = op_shape_table::load(RAFTER_SOURCE_DIR "/configs/op_shapes.json");
+  EXPECT_TRUE(t.flop_free_kernel("void splitKreduce_kernel<float, float, float, float, true, false, false>(cublasSplitKParams<float>)"));
+  EXPECT_FALSE(t.flop_free_kernel("void cutlass::Kernel<cutlass_80_tensorop_s1688gemm_64x64_32x4_nn_align1>(T1::Params)"));
+}
+
 TEST(op_shape_table, element_type_stated_by_a_kernel_name) {
   const op_shape_table t = op_shape_table::load(RAFTER_SOURCE_DIR "/configs/op_shapes.json");
   // Names as the H100 Qwen and A100 trace-diff fixtures record them.

@@ -298,6 +298,34 @@ TEST(shape_estimates, attach_reads_a_tensor_lists_element_type_from_the_ops_kern
   EXPECT_EQ(t.kernels[0].estimate->bytes, 2.0 * 2.0 * 2 * 559 * 32);
 }
 
+TEST(shape_estimates, split_k_reduction_shares_the_bytes_but_none_of_the_flop) {
+  trace t;
+  t.ops.push_back(make_op("aten::mm", {{64, 32}, {32, 16}}, {"float", "float"}));
+  t.ops[0].id = 7;
+  trace_kernel gemm;
+  gemm.id = 1;
+  gemm.start_ns = 0;
+  gemm.end_ns = 300;
+  gemm.op_id = 7;
+  gemm.name = "void cutlass::Kernel<cutlass_80_tensorop_s1688gemm_64x64_32x4_nn_align1>(T1::Params)";
+  trace_kernel reduce = gemm;
+  reduce.id = 2;
+  reduce.start_ns = 400;
+  reduce.end_ns = 500;
+  reduce.name = "void splitKreduce_kernel<float, float, float, float, true, false, false>(cublasSplitKParams<float>, float const*)";
+  t.kernels = {gemm, reduce};
+  (void)attach_shape_estimates(t, table());
+  ASSERT_TRUE(t.kernels[0].estimate && t.kernels[1].estimate);
+  const double flop = 2.0 * 64 * 16 * 32, bytes = 4.0 * (64 * 32 + 32 * 16 + 64 * 16);
+  EXPECT_EQ(t.kernels[0].estimate->flop, flop);
+  EXPECT_EQ(t.kernels[0].estimate->flop_share, 1.0);
+  EXPECT_EQ(t.kernels[0].estimate->bytes, 0.75 * bytes);
+  EXPECT_EQ(t.kernels[1].estimate->flop, 0.0);
+  EXPECT_EQ(t.kernels[1].estimate->flop_share, 0.0);
+  EXPECT_EQ(t.kernels[1].estimate->bytes, 0.25 * bytes);
+  EXPECT_EQ(t.kernels[1].estimate->share, 0.25);
+}
+
 TEST(shape_estimates, fp32_work_on_tf32_tensor_cores_is_tf32) {
   trace t;
   t.ops.push_back(make_op("aten::mm", {{64, 32}, {32, 16}}, {"float", "float"}));
@@ -346,6 +374,7 @@ TEST(shape_estimates, attach_shares_an_op_among_its_kernels_by_duration) {
   EXPECT_EQ(t.kernels[0].estimate->flop, 0.75 * flop);
   EXPECT_EQ(t.kernels[1].estimate->flop, 0.25 * flop);
   EXPECT_EQ(t.kernels[0].estimate->op_id, 7);
+  EXPECT_FALSE(t.kernels[0].estimate->flop_share.has_value());  // the same as share
   EXPECT_FALSE(t.kernels[2].estimate.has_value());
   EXPECT_FALSE(t.kernels[3].estimate.has_value());
 }

@@ -292,6 +292,10 @@ TEST(trace, validation_names_file_and_field) {
     ASSERT_TRUE(back.kernels[0].collective);
     EXPECT_EQ(back.kernels[0].collective->out_bytes, 8.0);
     EXPECT_EQ(to_json(back).at("kernels").at(0).at("collective"), j["kernels"][0]["collective"]);
+    j["kernels"][0]["estimate"]["flop_share"] = 1.5;
+    EXPECT_NE(error_of(j).find("field 'kernels[0].estimate.flop_share': must be between 0 and 1"), std::string::npos) << error_of(j);
+    j["kernels"][0]["estimate"]["flop_share"] = 0.0;
+    EXPECT_EQ(trace_from_json(j, "mem.json").kernels[0].estimate->flop_share, 0.0);
     j["kernels"][0]["collective"]["ranks"] = 0;
     EXPECT_NE(error_of(j).find("field 'kernels[0].collective.ranks': must be at least 1"), std::string::npos) << error_of(j);
     j["kernels"][0]["collective"]["ranks"] = 2;

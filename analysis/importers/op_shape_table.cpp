@@ -1,5 +1,6 @@
 #include "analysis/importers/op_shape_table.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -95,6 +96,10 @@ op_shape_table op_shape_table::load(const std::filesystem::path& file) {
     table.m_kernel_precisions.push_back(
         precision_rule{compiled(r, "pattern", r.req_string("pattern"), false), r.req_string("from"), r.req_string("precision")});
   }
+  const auto flop_free = root.opt_string_array("flop_free_kernels");
+  for (std::size_t i = 0; i < flop_free.size(); ++i) {
+    table.m_flop_free_kernels.push_back(compiled(root, "flop_free_kernels[" + std::to_string(i) + "]", flop_free[i], false));
+  }
   const auto patterns = root.opt_string_array("kernel_element_types");
   for (std::size_t i = 0; i < patterns.size(); ++i) {
     table.m_kernel_element_types.push_back(compiled(root, "kernel_element_types[" + std::to_string(i) + "]", patterns[i], true));
@@ -123,6 +128,10 @@ std::string op_shape_table::precision_in_kernel(std::string_view kernel, const s
     if (p.from == precision && p.pattern.search(kernel)) return p.precision;
   }
   return precision;
+}
+
+bool op_shape_table::flop_free_kernel(std::string_view kernel) const {
+  return std::any_of(m_flop_free_kernels.begin(), m_flop_free_kernels.end(), [&](const posix_regex& p) { return p.search(kernel); });
 }
 
 std::optional<op_shape_table::dtype> op_shape_table::element_type_in_kernel(std::string_view kernel) const {

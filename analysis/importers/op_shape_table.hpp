@@ -54,6 +54,9 @@ public:
   /// whose `from` is `precision` and whose pattern matches the name ("fp32" on
   /// cutlass_80_tensorop_s1688gemm -> "tf32"), else `precision`.
   [[nodiscard]] std::string precision_in_kernel(std::string_view kernel, const std::string& precision) const;
+  /// True when the kernel does none of its op's products (`flop_free_kernels`: split-K
+  /// reductions), so the op's FLOP goes to its other kernels.
+  [[nodiscard]] bool flop_free_kernel(std::string_view kernel) const;
 
 private:
   std::map<std::string, rule> m_rules;
@@ -64,6 +67,7 @@ private:
     std::string from, precision;
   };
   std::vector<precision_rule> m_kernel_precisions;
+  std::vector<posix_regex> m_flop_free_kernels;
 };
 
 }  // namespace rafter

@@ -466,24 +466,43 @@ estimate_summary attach_shape_estimates(trace& t, const op_shape_table& table) {
     }
     ++summary.ops_estimated;
     const auto& list = it->second;
-    double total = 0.0;
-    bool timed = true;
-    for (const std::size_t i : list) {
-      timed = timed && t.kernels[i].measured_times;
-      total += static_cast<double>(t.kernels[i].end_ns - t.kernels[i].start_ns);
+    // Shares by time (equal when no kernel has a measured time), over all kernels for bytes and
+    // over the kernels that do the op's products for FLOP.
+    std::vector<bool> flop_free(list.size(), false);
+    bool any_flop_kernel = false;
+    for (std::size_t j = 0; j < list.size(); ++j) {
+      flop_free[j] = e->flop > 0.0 && list.size() > 1 && table.flop_free_kernel(name_of(t.kernels[list[j]]));
+      any_flop_kernel = any_flop_kernel || !flop_free[j];
     }
-    for (const std::size_t i : list) {
-      trace_kernel& k = t.kernels[i];
-      const double share = list.size() == 1 ? 1.0
-                           : timed && total > 0.0 ? static_cast<double>(k.end_ns - k.start_ns) / total
-                                                   : 1.0 / static_cast<double>(list.size());
+    if (!any_flop_kernel) flop_free.assign(list.size(), false);
+    double total = 0.0, flop_total = 0.0;
+    std::size_t flop_kernels = 0;
+    bool timed = true;
+    for (std::size_t j = 0; j < list.size(); ++j) {
+      const trace_kernel& k = t.kernels[list[j]];
+      timed = timed && k.measured_times;
+      total += static_cast<double>(k.end_ns - k.start_ns);
+      if (!flop_free[j]) {
+        flop_total += static_cast<double>(k.end_ns - k.start_ns);
+        ++flop_kernels;
+      }
+    }
+    const auto share_of = [&](const trace_kernel& k, double sum, std::size_t n) {
+      if (n == 1) return 1.0;
+      return timed && sum > 0.0 ? static_cast<double>(k.end_ns - k.start_ns) / sum : 1.0 / static_cast<double>(n);
+    };
+    for (std::size_t j = 0; j < list.size(); ++j) {
+      trace_kernel& k = t.kernels[list[j]];
+      const double share = share_of(k, total, list.size());
+      const double flop_share = flop_free[j] ? 0.0 : share_of(k, flop_total, flop_kernels);
       kernel_estimate ke;
       ke.formula = e->formula;
       ke.precision = kernel_precision(k, e->precision);
-      ke.flop = e->flop * share;
+      ke.flop = e->flop * flop_share;
       ke.bytes = e->bytes * share;
       ke.op_id = op.id;
       ke.share = share;
+      if (flop_share != share) ke.flop_share = flop_share;
       k.estimate = ke;
       ++summary.kernels_estimated;
     }
