@@ -731,8 +731,9 @@ analysis_document analyze(const trace& t, const machine_profile& profile, const 
     out.warnings.push_back(fmt::format("{} group(s) flagged with impossible or suspicious numbers (see their flags)", tot.flagged_groups));
   }
   if (unplaced_s > 0.0) {
-    out.warnings.push_back(fmt::format("{:.1f}% of kernel time could not be placed on the roofline (work or traffic unknown){}",
-                                       share(unplaced_s, tot.kernel_time_s) * 100.0,
+    const double unplaced = share(unplaced_s, tot.kernel_time_s);
+    out.warnings.push_back(fmt::format("{} of kernel time could not be placed on the roofline (work or traffic unknown){}",
+                                       unplaced < 0.0005 ? std::string("under 0.1%") : fmt::format("{:.1f}%", unplaced * 100.0),
                                        tot.communication_time_s > 0.0
                                            ? fmt::format("; besides, {:.1f}% is communication, held against links instead",
                                                          share(tot.communication_time_s, tot.kernel_time_s) * 100.0)
