@@ -135,13 +135,13 @@ void place_collectives(kernel_group& g, const group_accumulator& acc, const mach
   g.collective = acc.collective;
   g.collective_count = acc.collective_count;
   g.bus_bytes_per_s = rate_per_s(acc.bus_bytes, acc.collective_time_s);
-  if (acc.mixed_links) return;  // no one link measures the mix
-  for (const auto& l : profile.links) {
-    if (acc.collective_link.empty() || l.id != acc.collective_link || !(l.bytes_per_s > 0.0)) continue;
-    g.link_ceiling = l.id;
-    g.link_ceiling_bytes_per_s = l.bytes_per_s;
-    if (g.bus_bytes_per_s) g.link_fraction = fraction_of_ceiling(*g.bus_bytes_per_s, l.bytes_per_s);
-  }
+  if (acc.mixed_links || acc.collective_link.empty()) return;  // no one link measures the mix
+  const auto l = std::find_if(profile.links.begin(), profile.links.end(),
+                              [&](const link_ceiling& c) { return c.id == acc.collective_link && c.bytes_per_s > 0.0; });
+  if (l == profile.links.end()) return;
+  g.link_ceiling = l->id;
+  g.link_ceiling_bytes_per_s = l->bytes_per_s;
+  if (g.bus_bytes_per_s) g.link_fraction = fraction_of_ceiling(*g.bus_bytes_per_s, l->bytes_per_s);
 }
 
 /// Fills the roofline placement, limiter and opportunity of one group from its accumulator.

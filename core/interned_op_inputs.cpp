@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -55,6 +56,33 @@ bool equal_to_flat(const op_inputs& v, std::span<const std::int64_t> dims, std::
   return true;
 }
 
+/// The value form of flat inputs (without tensor lists).
+op_inputs materialize(std::span<const std::int64_t> dims, std::span<const std::size_t> dim_ends,
+                      std::span<const std::string_view> types, std::span<const std::string_view> concrete) {
+  op_inputs value;
+  value.dims.reserve(dim_ends.size());
+  std::size_t begin = 0;
+  for (const std::size_t end : dim_ends) {
+    value.dims.emplace_back(dims.begin() + static_cast<std::ptrdiff_t>(begin), dims.begin() + static_cast<std::ptrdiff_t>(end));
+    begin = end;
+  }
+  value.types.assign(types.begin(), types.end());
+  value.concrete.assign(concrete.begin(), concrete.end());
+  return value;
+}
+
+/// `h` mixed with the shapes of the tensor lists.
+std::size_t mix_lists(std::size_t h, const std::vector<std::vector<std::vector<std::int64_t>>>& lists) noexcept {
+  for (const auto& list : lists) {
+    h = h * 31 + list.size();
+    for (const auto& shape : list) {
+      for (const auto d : shape) h = h * 1099511628211ULL + static_cast<std::size_t>(d);
+      h = h * 31 + shape.size();
+    }
+  }
+  return h;
+}
+
 /// Distinct signatures by hash; each entry on the heap on its own, so its address never moves.
 struct inputs_pool {
   std::mutex mutex;
@@ -80,53 +108,31 @@ interned_op_inputs::interned_op_inputs(const op_inputs& value) : m_value(&k_empt
   }
   const std::vector<std::string_view> types(value.types.begin(), value.types.end());
   const std::vector<std::string_view> concrete(value.concrete.begin(), value.concrete.end());
-  if (value.list_dims.empty()) {
-    m_value = intern(dims, dim_ends, types, concrete).m_value;
-    return;
-  }
-  // With tensor lists (rare: concatenations): the flat hash mixed with the lists' shapes.
-  std::size_t h = hash_of(dims, dim_ends, types, concrete);
-  for (const auto& list : value.list_dims) {
-    h = h * 31 + list.size();
-    for (const auto& shape : list) {
-      for (const auto d : shape) h = h * 1099511628211ULL + static_cast<std::size_t>(d);
-      h = h * 31 + shape.size();
-    }
-  }
-  inputs_pool& p = pool();
-  const std::lock_guard<std::mutex> lock(p.mutex);
-  const auto [first, last] = p.entries.equal_range(h);
-  for (auto it = first; it != last; ++it) {
-    if (*it->second == value) {
-      m_value = it->second.get();
-      return;
-    }
-  }
-  auto stored = std::make_unique<const op_inputs>(value);
-  m_value = stored.get();
-  p.entries.emplace(h, std::move(stored));
+  m_value = intern(dims, dim_ends, types, concrete, value.list_dims).m_value;
 }
 
 interned_op_inputs interned_op_inputs::intern(std::span<const std::int64_t> dims, std::span<const std::size_t> dim_ends,
                                               std::span<const std::string_view> types,
-                                              std::span<const std::string_view> concrete) {
-  if (dim_ends.empty() && types.empty() && concrete.empty()) return interned_op_inputs();
-  const std::size_t h = hash_of(dims, dim_ends, types, concrete);
+                                              std::span<const std::string_view> concrete,
+                                              std::span<const std::vector<std::vector<std::int64_t>>> list_dims) {
+  if (dim_ends.empty() && types.empty() && concrete.empty() && list_dims.empty()) return interned_op_inputs();
+  std::size_t h = hash_of(dims, dim_ends, types, concrete);
+  std::optional<op_inputs> with_lists;  // tensor lists (rare: concatenations) take the value form
+  if (!list_dims.empty()) {
+    with_lists = materialize(dims, dim_ends, types, concrete);
+    with_lists->list_dims.assign(list_dims.begin(), list_dims.end());
+    with_lists->list_dims.resize(std::max(with_lists->list_dims.size(), dim_ends.size()));  // one entry per input
+    h = mix_lists(h, with_lists->list_dims);
+  }
   inputs_pool& p = pool();
   const std::lock_guard<std::mutex> lock(p.mutex);
   const auto [first, last] = p.entries.equal_range(h);
   for (auto it = first; it != last; ++it) {
-    if (equal_to_flat(*it->second, dims, dim_ends, types, concrete)) return interned_op_inputs(it->second.get());
+    if (with_lists ? *it->second == *with_lists : equal_to_flat(*it->second, dims, dim_ends, types, concrete)) {
+      return interned_op_inputs(it->second.get());
+    }
   }
-  auto value = std::make_unique<op_inputs>();
-  value->dims.reserve(dim_ends.size());
-  std::size_t begin = 0;
-  for (const std::size_t end : dim_ends) {
-    value->dims.emplace_back(dims.begin() + static_cast<std::ptrdiff_t>(begin), dims.begin() + static_cast<std::ptrdiff_t>(end));
-    begin = end;
-  }
-  value->types.assign(types.begin(), types.end());
-  value->concrete.assign(concrete.begin(), concrete.end());
+  auto value = std::make_unique<const op_inputs>(with_lists ? std::move(*with_lists) : materialize(dims, dim_ends, types, concrete));
   const op_inputs* stored = value.get();
   p.entries.emplace(h, std::move(value));
   return interned_op_inputs(stored);

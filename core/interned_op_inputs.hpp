@@ -5,6 +5,7 @@
 #include <functional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "core/op_inputs.hpp"
 
@@ -28,11 +29,12 @@ public:
   /// Interns the inputs given as flat arrays, materialising an `op_inputs` only when the pool has
   /// no equal entry: entry i's shape is `dims[dim_ends[i-1] .. dim_ends[i])` (from 0 for i = 0),
   /// `dim_ends` non-decreasing and at most `dims.size()`. Equal to
-  /// `interned_op_inputs(op_inputs{...})` built from the same values (without tensor lists,
-  /// which only the value form carries).
+  /// `interned_op_inputs(op_inputs{...})` built from the same values. `list_dims` (tensor lists,
+  /// rare) is padded with empty entries to one per input and always materialises a value.
   [[nodiscard]] static interned_op_inputs intern(std::span<const std::int64_t> dims, std::span<const std::size_t> dim_ends,
                                                  std::span<const std::string_view> types,
-                                                 std::span<const std::string_view> concrete);
+                                                 std::span<const std::string_view> concrete,
+                                                 std::span<const std::vector<std::vector<std::int64_t>>> list_dims = {});
 
   [[nodiscard]] const op_inputs& get() const noexcept { return *m_value; }
   [[nodiscard]] const op_inputs& operator*() const noexcept { return *m_value; }

@@ -1,6 +1,5 @@
 #include "core/trace.hpp"
 
-#include <algorithm>
 #include <array>
 #include <cmath>
 #include <set>
@@ -129,11 +128,7 @@ json op_json(const trace_op& o) {
   if (!in.dims.empty()) j["input_dims"] = in.dims;
   if (!in.types.empty()) j["input_types"] = in.types;
   if (!in.concrete.empty()) j["concrete_inputs"] = in.concrete;
-  if (!in.list_dims.empty()) {  // one entry per input_dims entry, as the reader requires
-    auto lists = in.list_dims;
-    lists.resize(std::max(lists.size(), in.dims.size()));
-    j["input_list_dims"] = lists;
-  }
+  if (!in.list_dims.empty()) j["input_list_dims"] = in.list_dims;  // interning pads it to one entry per input
   put_if(j, "parent_id", o.parent_id);
   return j;
 }

@@ -281,15 +281,22 @@ TEST(shape_estimates, index_select_and_embedding_move_the_picked_rows) {
   EXPECT_EQ(why, "index_select: dim not recorded (Concrete Inputs)");
 }
 
+/// A launch of `op` from `start` to `end` ns.
+trace_kernel op_kernel(std::int64_t id, std::string name, std::int64_t start, std::int64_t end, std::optional<std::int64_t> op) {
+  trace_kernel k;
+  k.id = id;
+  k.name = std::move(name);
+  k.start_ns = start;
+  k.end_ns = end;
+  k.op_id = op;
+  return k;
+}
+
 TEST(shape_estimates, attach_reads_a_tensor_lists_element_type_from_the_ops_kernel) {
   trace t;
   t.ops.push_back(list_op("aten::cat", {{1, 559, 32}, {1, 559, 32}}));
   t.ops[0].id = 3;
-  trace_kernel k;
-  k.id = 1;
-  k.end_ns = 100;
-  k.op_id = 3;
-  k.name = "_ZN2at6native18CatArrayBatchedCopyE";  // a mangled name: the demangled one is read
+  trace_kernel k = op_kernel(1, "_ZN2at6native18CatArrayBatchedCopyE", 0, 100, 3);  // a mangled name: the demangled one is read
   k.demangled = cat_bf16_kernel;
   t.kernels.push_back(k);
   const estimate_summary s = attach_shape_estimates(t, table());
@@ -302,18 +309,9 @@ TEST(shape_estimates, split_k_reduction_shares_the_bytes_but_none_of_the_flop) {
   trace t;
   t.ops.push_back(make_op("aten::mm", {{64, 32}, {32, 16}}, {"float", "float"}));
   t.ops[0].id = 7;
-  trace_kernel gemm;
-  gemm.id = 1;
-  gemm.start_ns = 0;
-  gemm.end_ns = 300;
-  gemm.op_id = 7;
-  gemm.name = "void cutlass::Kernel<cutlass_80_tensorop_s1688gemm_64x64_32x4_nn_align1>(T1::Params)";
-  trace_kernel reduce = gemm;
-  reduce.id = 2;
-  reduce.start_ns = 400;
-  reduce.end_ns = 500;
-  reduce.name = "void splitKreduce_kernel<float, float, float, float, true, false, false>(cublasSplitKParams<float>, float const*)";
-  t.kernels = {gemm, reduce};
+  t.kernels = {op_kernel(1, "void cutlass::Kernel<cutlass_80_tensorop_s1688gemm_64x64_32x4_nn_align1>(T1::Params)", 0, 300, 7),
+               op_kernel(2, "void splitKreduce_kernel<float, float, float, float, true, false, false>(cublasSplitKParams<float>, float const*)",
+                         400, 500, 7)};
   (void)attach_shape_estimates(t, table());
   ASSERT_TRUE(t.kernels[0].estimate && t.kernels[1].estimate);
   const double flop = 2.0 * 64 * 16 * 32, bytes = 4.0 * (64 * 32 + 32 * 16 + 64 * 16);
@@ -332,16 +330,8 @@ TEST(shape_estimates, fp32_work_on_tf32_tensor_cores_is_tf32) {
   t.ops[0].id = 7;
   t.ops.push_back(make_op("aten::mm", {{64, 32}, {32, 16}}, {"float", "float"}));
   t.ops[1].id = 8;
-  trace_kernel tensor;
-  tensor.id = 1;
-  tensor.end_ns = 100;
-  tensor.op_id = 7;
-  tensor.name = "void cutlass::Kernel<cutlass_80_tensorop_s1688gemm_64x64_32x6_tn_align1>(T1::Params)";
-  trace_kernel simt = tensor;
-  simt.id = 2;
-  simt.op_id = 8;
-  simt.name = "ampere_sgemm_128x128_tn";
-  t.kernels = {tensor, simt};
+  t.kernels = {op_kernel(1, "void cutlass::Kernel<cutlass_80_tensorop_s1688gemm_64x64_32x6_tn_align1>(T1::Params)", 0, 100, 7),
+               op_kernel(2, "ampere_sgemm_128x128_tn", 0, 100, 8)};
   (void)attach_shape_estimates(t, table());
   ASSERT_TRUE(t.kernels[0].estimate && t.kernels[1].estimate);
   EXPECT_EQ(t.kernels[0].estimate->precision, "tf32");
@@ -355,15 +345,8 @@ TEST(shape_estimates, attach_shares_an_op_among_its_kernels_by_duration) {
   t.ops[0].id = 7;
   t.ops.push_back(make_op("aten::frobnicate", {{1}}, {"float"}));
   t.ops[1].id = 8;
-  auto kernel = [](std::int64_t id, std::int64_t start, std::int64_t end, std::optional<std::int64_t> op) {
-    trace_kernel k;
-    k.id = id;
-    k.start_ns = start;
-    k.end_ns = end;
-    k.op_id = op;
-    return k;
-  };
-  t.kernels = {kernel(1, 0, 300, 7), kernel(2, 400, 500, 7), kernel(3, 600, 700, 8), kernel(4, 800, 900, std::nullopt)};
+  t.kernels = {op_kernel(1, "", 0, 300, 7), op_kernel(2, "", 400, 500, 7), op_kernel(3, "", 600, 700, 8),
+               op_kernel(4, "", 800, 900, std::nullopt)};
   const estimate_summary s = attach_shape_estimates(t, table());
   EXPECT_EQ(s.ops_estimated, 1);
   EXPECT_EQ(s.kernels_estimated, 2);

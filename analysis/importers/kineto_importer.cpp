@@ -901,8 +901,7 @@ private:
   }
 
   /// The op's inputs are interned from the scratch vectors: nothing is allocated for a signature
-  /// seen before (millions of ops, a few hundred distinct signatures). Ops with tensor lists
-  /// (concatenations) take the slower value form, which alone carries the lists' shapes.
+  /// seen before (millions of ops, a few hundred distinct signatures).
   void add_op(std::string_view name, std::int64_t start, std::int64_t end, const std::optional<std::int64_t>& tid) {
     trace_op& o = m_state.ops.emplace_back();
     o.name = interned_string(name);
@@ -910,22 +909,8 @@ private:
     o.start_ns = start;
     o.end_ns = end;
     if (!m_args.dim_ends.empty() || !m_args.input_types.empty()) ++m_state.ops_with_shapes;
-    if (m_args.nested_dims == 0) {
-      o.inputs = interned_op_inputs::intern(m_args.dims, m_args.dim_ends, m_args.input_types, m_args.concrete_inputs);
-    } else {
-      m_state.counters["op_tensor_list_inputs"] += m_args.nested_dims;
-      op_inputs with_lists;
-      std::size_t from = 0;
-      for (const std::size_t to : m_args.dim_ends) {
-        with_lists.dims.emplace_back(m_args.dims.begin() + static_cast<std::ptrdiff_t>(from), m_args.dims.begin() + static_cast<std::ptrdiff_t>(to));
-        from = to;
-      }
-      with_lists.types.assign(m_args.input_types.begin(), m_args.input_types.end());
-      with_lists.concrete.assign(m_args.concrete_inputs.begin(), m_args.concrete_inputs.end());
-      with_lists.list_dims = std::move(m_args.list_dims);
-      with_lists.list_dims.resize(with_lists.dims.size());
-      o.inputs = interned_op_inputs(with_lists);
-    }
+    if (m_args.nested_dims > 0) m_state.counters["op_tensor_list_inputs"] += m_args.nested_dims;
+    o.inputs = interned_op_inputs::intern(m_args.dims, m_args.dim_ends, m_args.input_types, m_args.concrete_inputs, m_args.list_dims);
     m_state.op_external.push_back(m_args.external_id);
   }
 

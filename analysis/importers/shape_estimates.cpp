@@ -442,14 +442,23 @@ std::optional<op_estimate> estimate_op(const trace_op& op, const op_shape_table&
 
 estimate_summary attach_shape_estimates(trace& t, const op_shape_table& table) {
   estimate_summary summary;
-  // Kernel names are interned and repeat (millions of launches, hundreds of names): one regex
-  // search per name and precision.
-  std::unordered_map<const std::string*, std::pair<std::string, std::string>> precision_of;  // name -> (from, to)
+  // Kernel names are interned and repeat (millions of launches, hundreds of names): the table's
+  // kernel-name rules are searched once per name (and precision).
+  struct name_rules {
+    bool flop_free = false;
+    std::string from, to;  // precision_in_kernel(name, from) == to
+  };
+  std::unordered_map<const std::string*, name_rules> rules_of;
   const auto name_of = [](const trace_kernel& k) -> const std::string& { return k.demangled.empty() ? k.name.str() : k.demangled.str(); };
-  const auto kernel_precision = [&](const trace_kernel& k, const std::string& from) -> std::string {
-    auto [it, fresh] = precision_of.try_emplace(&name_of(k));
-    if (fresh || it->second.first != from) it->second = {from, table.precision_in_kernel(name_of(k), from)};
-    return it->second.second;
+  const auto rules = [&](const trace_kernel& k, const std::string& precision) -> const name_rules& {
+    const std::string& name = name_of(k);
+    auto [it, fresh] = rules_of.try_emplace(&name);
+    if (fresh) it->second.flop_free = table.flop_free_kernel(name);
+    if (fresh || it->second.from != precision) {
+      it->second.from = precision;
+      it->second.to = table.precision_in_kernel(name, precision);
+    }
+    return it->second;
   };
   std::unordered_map<std::int64_t, std::vector<std::size_t>> kernels_of;
   for (std::size_t i = 0; i < t.kernels.size(); ++i) {
@@ -471,7 +480,7 @@ estimate_summary attach_shape_estimates(trace& t, const op_shape_table& table) {
     std::vector<bool> flop_free(list.size(), false);
     bool any_flop_kernel = false;
     for (std::size_t j = 0; j < list.size(); ++j) {
-      flop_free[j] = e->flop > 0.0 && list.size() > 1 && table.flop_free_kernel(name_of(t.kernels[list[j]]));
+      flop_free[j] = e->flop > 0.0 && list.size() > 1 && rules(t.kernels[list[j]], e->precision).flop_free;
       any_flop_kernel = any_flop_kernel || !flop_free[j];
     }
     if (!any_flop_kernel) flop_free.assign(list.size(), false);
@@ -497,7 +506,7 @@ estimate_summary attach_shape_estimates(trace& t, const op_shape_table& table) {
       const double flop_share = flop_free[j] ? 0.0 : share_of(k, flop_total, flop_kernels);
       kernel_estimate ke;
       ke.formula = e->formula;
-      ke.precision = kernel_precision(k, e->precision);
+      ke.precision = rules(k, e->precision).to;
       ke.flop = e->flop * flop_share;
       ke.bytes = e->bytes * share;
       ke.op_id = op.id;
