@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/roofline.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "core/config_paths.hpp"
@@ -59,19 +60,18 @@ exit_code list_datasheets(const devices_options& options) {
   if (!options.json) fmt::print("{:<18} {:<34} {:>14} {:>14}  {}\n", "datasheet", "device", "top compute", "memory", "file");
   for (const auto& f : files) {
     const machine_profile p = load_machine_profile(f);
-    double top = 0.0;
-    std::string top_id;
-    for (const auto& c : p.compute) {
-      if (c.flop_per_s > top) {
-        top = c.flop_per_s;
-        top_id = c.id;
-      }
-    }
-    double bw = 0.0;
-    for (const auto& m : p.memory) bw = std::max(bw, m.roofline_bytes_per_s().value_or(0.0));
+    // The listing's figures are the roofline's outer roofs: the highest compute ceiling and the
+    // slowest memory level (main memory; not a faster cache level such as MI300X's Infinity Cache).
+    const roofline roofs = roofline::from_profile(p);
+    const auto top_roof = roofs.top_compute();
+    const double top = top_roof ? top_roof->flop_per_s : 0.0;
+    const std::string top_id = top_roof ? top_roof->id : std::string();
+    const auto main_memory = roofs.slowest_memory();
+    const double bw = main_memory ? main_memory->bytes_per_s : 0.0;
     if (options.json) {
       list.push_back({{"id", f.stem().string()}, {"name", p.device.name}, {"file", f.string()},
-                      {"top_compute_id", top_id}, {"top_compute_flop_per_s", top}, {"memory_bytes_per_s", bw}});
+                      {"top_compute_id", top_id}, {"top_compute_flop_per_s", top}, {"memory_level", main_memory ? main_memory->level : std::string()},
+                      {"memory_bytes_per_s", bw}});
     } else {
       fmt::print("{:<18} {:<34} {:>14} {:>14}  {}\n", f.stem().string(), p.device.name, format_flops(top),
                  bw > 0.0 ? format_bandwidth(bw) : "-", f.string());

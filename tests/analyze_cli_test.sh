@@ -50,6 +50,7 @@ kernels='[{"id": 1, "name": "sm90_xmma_gemm_bf16", "device": 0, "start_ns": 0, "
            {"id": 2, "name": "vectorized_elementwise_kernel", "device": 0, "start_ns": 1002000, "end_ns": 1012000}]'
 write_trace "$tmp/h100.json" "NVIDIA H100 80GB HBM3" "$kernels"
 write_trace "$tmp/a100_40.json" "NVIDIA A100-PCIE-40GB" "$kernels"
+write_trace "$tmp/v100_pcie.json" "Tesla V100-PCIE-32GB" "$kernels"
 write_trace "$tmp/empty.json" "NVIDIA H100 80GB HBM3" "[]"
 
 expect 0 "analyze with every output" -- "$rafter" analyze "$tmp/h100.json" -o "$tmp/a.json" --html "$tmp/a.html" --markdown "$tmp/a.md"
@@ -66,8 +67,10 @@ expect 0 "--top and --classes" -- "$rafter" analyze "$tmp/h100.json" --top 1 --c
   < <(printf '{"schema": "rafter.kernel_classes/1", "rules": [{"class": "reduction", "pattern": "elementwise"}]}')
 grep_in "$tmp/c.json" '"class": "reduction"' "a user's class rule wins"
 
-expect 2 "a device that matches no datasheet" -- "$rafter" analyze "$tmp/a100_40.json" -o "$tmp/x.json"
-grep_in "$tmp/err" 'A100-PCIE-40GB' "unmatched device is named"
+expect 0 "A100 PCIe picks its own datasheet" -- "$rafter" analyze "$tmp/a100_40.json" -o "$tmp/b.json"
+grep_in "$tmp/b.json" 'a100_pcie_40gb.json' "A100-PCIE-40GB picks the A100 PCIe 40GB datasheet"
+expect 2 "a device that matches no datasheet" -- "$rafter" analyze "$tmp/v100_pcie.json" -o "$tmp/x.json"
+grep_in "$tmp/err" 'V100-PCIE-32GB' "unmatched device is named"
 grep_in "$tmp/err" '\-\-machine' "unmatched device suggests --machine"
 one_line_stderr "unmatched device"
 absent "$tmp/x.json" "unmatched device"

@@ -79,6 +79,8 @@ fi
 expect 0 "devices --datasheets" -- env RAFTER_CONFIG_DIR="$src/configs" "$rafter" devices --datasheets
 n=$(grep -c "\.json$" "$tmp/out")
 if [ "$n" -lt 8 ]; then echo "FAIL: devices --datasheets lists $n datasheets, expected at least 8"; failures=$((failures + 1)); fi
+# The memory column is main memory (the slowest roof): MI300X's 5.3 TB/s HBM, not its 17 TB/s Infinity Cache.
+grep -Eq '^mi300x .* 5\.30 TB/s ' "$tmp/out" || { echo "FAIL: devices --datasheets shows no 5.30 TB/s HBM for mi300x"; failures=$((failures + 1)); }
 for f in "$src"/configs/hardware/*.json; do
   expect 0 "report of datasheet $(basename "$f")" -- "$rafter" report "$f" --html "$tmp/ds.html"
 done

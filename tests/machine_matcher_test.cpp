@@ -23,8 +23,10 @@ TEST(machine_matcher, device_names_from_real_traces) {
   EXPECT_EQ(ds("NVIDIA A100-PG509-200"), "a100_sxm4_40gb");  // the 40 GB SXM4 module (HTA's A100 traces)
   EXPECT_EQ(ds("Tesla V100-SXM2-16GB"), "v100_sxm2");
   EXPECT_EQ(ds("AMD Instinct MI300X"), "mi300x");
-  // Models whose memory or links differ from every datasheet stay unmatched (need --machine).
-  EXPECT_EQ(ds("NVIDIA A100-PCIE-40GB"), "(none)");
+  EXPECT_EQ(ds("NVIDIA A100-PCIE-40GB"), "a100_pcie_40gb");  // the Nsight Systems NeRF fixture's TARGET_INFO_GPU name
+  EXPECT_EQ(ds("NVIDIA A100 80GB PCIe"), "a100_pcie_80gb");    // nvidia-smi's name of the 80 GB card
+  // Models whose memory or clocks differ from every datasheet stay unmatched (need --machine).
+  EXPECT_EQ(ds("Tesla V100-PCIE-32GB"), "(none)");
   EXPECT_EQ(ds("NVIDIA GeForce RTX 4090"), "(none)");
 }
 
