@@ -7,7 +7,6 @@
 #include <cupti_target.h>
 
 #include <algorithm>
-#include <set>
 
 #include "core/error.hpp"
 #include "profiler/cupti_call.hpp"
@@ -35,13 +34,7 @@ void range_profiler::disable(context_state& state) noexcept {
 
 void range_profiler::release(context_state& state) noexcept {
   disable(state);
-  if (state.host != nullptr) {
-    CUpti_Profiler_Host_Deinitialize_Params params{CUpti_Profiler_Host_Deinitialize_Params_STRUCT_SIZE, nullptr,
-                                                   state.host};
-    (void)cuptiProfilerHostDeinitialize(&params);
-    state.host = nullptr;
-  }
-  // Only now may state.counter_availability go: the host object read it until here.
+  state.config.reset();
 }
 
 bool range_profiler::one_range_recorded(std::size_t ranges_dropped, std::size_t ranges_in_image) noexcept {
@@ -50,7 +43,7 @@ bool range_profiler::one_range_recorded(std::size_t ranges_dropped, std::size_t 
 
 std::string range_profiler::chip(CUcontext ctx) const {
   const auto it = m_contexts.find(ctx);
-  return it == m_contexts.end() ? std::string() : it->second->chip;
+  return it == m_contexts.end() || !it->second->config ? std::string() : it->second->config->chip();
 }
 
 void range_profiler::release_context(CUcontext ctx) noexcept {
@@ -82,75 +75,20 @@ range_profiler::context_state& range_profiler::prepare(CUcontext ctx) {
     chip.deviceIndex = device;
     RAFTER_CUPTI_CALL(cuptiDeviceGetChipName(&chip));
     if (chip.pChipName == nullptr) throw unsupported_error("cuptiDeviceGetChipName returned no chip name");
-    state.chip = chip.pChipName;
 
     CUpti_Profiler_GetCounterAvailability_Params availability{};
     availability.structSize = CUpti_Profiler_GetCounterAvailability_Params_STRUCT_SIZE;
     availability.ctx = ctx;
     RAFTER_CUPTI_CALL(cuptiProfilerGetCounterAvailability(&availability));
-    // Kept in `state` for the host object's whole life: the host object keeps this pointer.
-    state.counter_availability.assign(availability.counterAvailabilityImageSize, std::uint8_t{0});
-    availability.pCounterAvailabilityImage = state.counter_availability.data();
+    std::vector<std::uint8_t> image(availability.counterAvailabilityImageSize, std::uint8_t{0});
+    availability.pCounterAvailabilityImage = image.data();
     RAFTER_CUPTI_CALL(cuptiProfilerGetCounterAvailability(&availability));
 
-    CUpti_Profiler_Host_Initialize_Params host{};
-    host.structSize = CUpti_Profiler_Host_Initialize_Params_STRUCT_SIZE;
-    host.profilerType = CUPTI_PROFILER_TYPE_RANGE_PROFILER;
-    host.pChipName = state.chip.c_str();
-    host.pCounterAvailabilityImage = state.counter_availability.data();
-    RAFTER_CUPTI_CALL(cuptiProfilerHostInitialize(&host));
-    state.host = host.pHostObject;
-
-    // Keep the metrics whose base name the chip exposes; the others are reported, not requested.
-    std::set<std::string> supported;
-    for (const CUpti_MetricType type : {CUPTI_METRIC_TYPE_COUNTER, CUPTI_METRIC_TYPE_RATIO, CUPTI_METRIC_TYPE_THROUGHPUT}) {
-      CUpti_Profiler_Host_GetBaseMetrics_Params base{};
-      base.structSize = CUpti_Profiler_Host_GetBaseMetrics_Params_STRUCT_SIZE;
-      base.pHostObject = state.host;
-      base.metricType = type;
-      RAFTER_CUPTI_CALL(cuptiProfilerHostGetBaseMetrics(&base));
-      for (std::size_t i = 0; i < base.numMetrics; ++i) {
-        if (base.ppMetricNames[i] != nullptr) supported.insert(base.ppMetricNames[i]);
-      }
+    state.config = std::make_unique<counter_configuration>(m_metrics, chip.pChipName, std::move(image));
+    for (const std::string& name : state.config->dropped()) {
+      if (std::find(m_dropped.begin(), m_dropped.end(), name) == m_dropped.end()) m_dropped.push_back(name);
     }
-    for (const std::string& name : m_metrics.names_for_chip(state.chip)) {
-      if (supported.count(name.substr(0, name.find('.'))) != 0) {
-        state.metric_names.push_back(name);
-      } else if (std::find(m_dropped.begin(), m_dropped.end(), name) == m_dropped.end()) {
-        m_dropped.push_back(name);
-      }
-    }
-    if (state.metric_names.empty()) {
-      throw unsupported_error("chip " + state.chip + " exposes none of the metrics in the metric set");
-    }
-    std::vector<const char*> names;
-    for (const auto& n : state.metric_names) names.push_back(n.c_str());
-
-    CUpti_Profiler_Host_ConfigAddMetrics_Params add{};
-    add.structSize = CUpti_Profiler_Host_ConfigAddMetrics_Params_STRUCT_SIZE;
-    add.pHostObject = state.host;
-    add.ppMetricNames = names.data();
-    add.numMetrics = names.size();
-    RAFTER_CUPTI_CALL(cuptiProfilerHostConfigAddMetrics(&add));
-
-    CUpti_Profiler_Host_GetConfigImageSize_Params image_size{};
-    image_size.structSize = CUpti_Profiler_Host_GetConfigImageSize_Params_STRUCT_SIZE;
-    image_size.pHostObject = state.host;
-    RAFTER_CUPTI_CALL(cuptiProfilerHostGetConfigImageSize(&image_size));
-    state.config_image.resize(image_size.configImageSize);
-    CUpti_Profiler_Host_GetConfigImage_Params image{};
-    image.structSize = CUpti_Profiler_Host_GetConfigImage_Params_STRUCT_SIZE;
-    image.pHostObject = state.host;
-    image.configImageSize = state.config_image.size();
-    image.pConfigImage = state.config_image.data();
-    RAFTER_CUPTI_CALL(cuptiProfilerHostGetConfigImage(&image));
-
-    CUpti_Profiler_Host_GetNumOfPasses_Params passes{};
-    passes.structSize = CUpti_Profiler_Host_GetNumOfPasses_Params_STRUCT_SIZE;
-    passes.configImageSize = state.config_image.size();
-    passes.pConfigImage = state.config_image.data();
-    RAFTER_CUPTI_CALL(cuptiProfilerHostGetNumOfPasses(&passes));
-    m_passes = passes.numOfPasses;
+    m_passes = state.config->passes();
   } catch (...) {
     release(state);
     throw;
@@ -168,7 +106,7 @@ void range_profiler::enable_and_start(CUcontext ctx, context_state& state) {
     state.object = enable.pRangeProfilerObject;
 
     std::vector<const char*> names;
-    for (const auto& n : state.metric_names) names.push_back(n.c_str());
+    for (const auto& n : state.config->metric_names()) names.push_back(n.c_str());
     CUpti_RangeProfiler_GetCounterDataSize_Params data_size{};
     data_size.structSize = CUpti_RangeProfiler_GetCounterDataSize_Params_STRUCT_SIZE;
     data_size.pRangeProfilerObject = state.object;
@@ -190,8 +128,8 @@ void range_profiler::enable_and_start(CUcontext ctx, context_state& state) {
     CUpti_RangeProfiler_SetConfig_Params config{};
     config.structSize = CUpti_RangeProfiler_SetConfig_Params_STRUCT_SIZE;
     config.pRangeProfilerObject = state.object;
-    config.configSize = state.config_image.size();
-    config.pConfig = state.config_image.data();
+    config.configSize = state.config->config_image().size();
+    config.pConfig = state.config->config_image().data();
     config.counterDataImageSize = state.counter_data.size();
     config.pCounterDataImage = state.counter_data.data();
     config.range = CUPTI_AutoRange;
@@ -233,12 +171,13 @@ std::optional<std::map<std::string, double>> range_profiler::stop_and_evaluate(c
   RAFTER_CUPTI_CALL(cuptiRangeProfilerGetCounterDataInfo(&info));
   if (!one_range_recorded(decode.numOfRangeDropped, info.numTotalRanges)) return std::nullopt;
 
+  const std::vector<std::string>& metric_names = state.config->metric_names();
   std::vector<const char*> names;
-  for (const auto& n : state.metric_names) names.push_back(n.c_str());
+  for (const auto& n : metric_names) names.push_back(n.c_str());
   std::vector<double> result(names.size(), 0.0);
   CUpti_Profiler_Host_EvaluateToGpuValues_Params evaluate{};
   evaluate.structSize = CUpti_Profiler_Host_EvaluateToGpuValues_Params_STRUCT_SIZE;
-  evaluate.pHostObject = state.host;
+  evaluate.pHostObject = state.config->host();
   evaluate.pCounterDataImage = state.counter_data.data();
   evaluate.counterDataImageSize = state.counter_data.size();
   evaluate.rangeIndex = 0;
@@ -247,7 +186,7 @@ std::optional<std::map<std::string, double>> range_profiler::stop_and_evaluate(c
   evaluate.pMetricValues = result.data();
   RAFTER_CUPTI_CALL(cuptiProfilerHostEvaluateToGpuValues(&evaluate));
   std::map<std::string, double> values;
-  for (std::size_t i = 0; i < names.size(); ++i) values[state.metric_names[i]] = result[i];
+  for (std::size_t i = 0; i < names.size(); ++i) values[metric_names[i]] = result[i];
   return values;
 }
 

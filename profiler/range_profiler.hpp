@@ -10,9 +10,9 @@
 
 #include <cuda.h>
 
+#include "profiler/counter_configuration.hpp"
 #include "profiler/metric_set.hpp"
 
-struct CUpti_Profiler_Host_Object;
 struct CUpti_RangeProfiler_Object;
 
 namespace rafter::profiler {
@@ -22,7 +22,8 @@ namespace rafter::profiler {
 /// its launch call as many times as the metric set needs passes, saving and restoring the memory
 /// it writes, so counters are exact per launch but the launch is serialized and slower.
 ///
-/// Per context, once: chip, counter availability, host object, config image. Per selected launch,
+/// Per context, once: chip, counter availability and its `counter_configuration` (the metrics the
+/// chip accepts, host object, config image). Per selected launch,
 /// the whole Range Profiler cycle on a fresh object: Enable, counter data image, SetConfig, Start
 /// (`begin_kernel`); Stop, Decode, evaluate, Disable (`end_kernel`). Nothing stays enabled between
 /// selected launches, so other launches are never serialized, and no Range Profiler object is ever
@@ -59,7 +60,7 @@ public:
   /// enabled and every host object is freed. A later `begin_kernel` would prepare afresh.
   void release_all() noexcept;
 
-  /// Metrics of the set the chip does not expose, dropped (for the trace's warnings).
+  /// Metrics of the set a chip rejected, dropped (for the trace's warnings).
   [[nodiscard]] const std::vector<std::string>& dropped_metrics() const noexcept { return m_dropped; }
   /// Replay passes the last prepared configuration needs per kernel.
   [[nodiscard]] std::size_t passes() const noexcept { return m_passes; }
@@ -71,13 +72,7 @@ public:
 
 private:
   struct context_state {
-    std::string chip;
-    /// Read by `host` (cuptiProfilerHostInitialize keeps the pointer) for the host object's whole
-    /// life: filled once, never resized, freed only after the host object is deinitialized.
-    std::vector<std::uint8_t> counter_availability;
-    CUpti_Profiler_Host_Object* host = nullptr;
-    std::vector<std::string> metric_names;
-    std::vector<std::uint8_t> config_image;
+    std::unique_ptr<counter_configuration> config;
     std::vector<std::uint8_t> counter_data;
     /// Non-null only from `begin_kernel` to `end_kernel` of one selected launch.
     CUpti_RangeProfiler_Object* object = nullptr;
