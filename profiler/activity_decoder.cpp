@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -265,8 +266,12 @@ void basic_activity_decoder<Versions>::add_dropped_records(std::uint64_t count) 
 }
 
 template <class Versions>
-void basic_activity_decoder<Versions>::add_kernel_metrics(std::uint32_t correlation_id, kernel_metrics metrics) {
+void basic_activity_decoder<Versions>::add_kernel_metrics(std::uint32_t correlation_id, kernel_metrics metrics,
+                                                          const std::vector<std::uint32_t>& aliases) {
   m_metrics[correlation_id] = std::move(metrics);
+  for (const std::uint32_t alias : aliases) {
+    if (alias != correlation_id && alias != 0) m_metric_aliases[alias] = correlation_id;
+  }
 }
 
 template <class Versions>
@@ -293,13 +298,18 @@ trace basic_activity_decoder<Versions>::build() const {
   t.copies = m_copies;
   t.ranges = m_ranges;
 
-  // Kernel records of each profiled launch (correlation id with counters): one expected.
+  // The key of m_metrics a kernel record's correlation id names, directly or through an alias.
+  const auto profiled_launch = [&](const trace_kernel& k) -> std::optional<std::uint32_t> {
+    if (!k.correlation_id) return std::nullopt;
+    const auto id = static_cast<std::uint32_t>(*k.correlation_id);
+    if (m_metrics.count(id) != 0) return id;
+    if (const auto a = m_metric_aliases.find(id); a != m_metric_aliases.end()) return a->second;
+    return std::nullopt;
+  };
+  // Kernel records of each profiled launch: one expected.
   std::map<std::uint32_t, std::vector<std::size_t>> profiled;
   for (std::size_t i = 0; i < t.kernels.size(); ++i) {
-    const auto& k = t.kernels[i];
-    if (k.correlation_id && m_metrics.count(static_cast<std::uint32_t>(*k.correlation_id)) != 0) {
-      profiled[static_cast<std::uint32_t>(*k.correlation_id)].push_back(i);
-    }
+    if (const auto launch = profiled_launch(t.kernels[i])) profiled[*launch].push_back(i);
   }
   std::int64_t replay_duplicates = 0;
   std::set<std::uint32_t> ambiguous;
@@ -336,12 +346,9 @@ trace basic_activity_decoder<Versions>::build() const {
     auto [it, fresh] = demangled.try_emplace(k.name);
     if (fresh) it->second = demangle(k.name);
     k.demangled = it->second;
-    if (k.correlation_id) {
-      const auto m = m_metrics.find(static_cast<std::uint32_t>(*k.correlation_id));
-      if (m != m_metrics.end() && ambiguous.count(m->first) == 0) {
-        k.metrics = m->second;
-        joined.insert(m->first);
-      }
+    if (const auto launch = profiled_launch(k); launch && ambiguous.count(*launch) == 0) {
+      k.metrics = m_metrics.at(*launch);
+      joined.insert(*launch);
     }
   }
   sort_by_start(t.kernels);

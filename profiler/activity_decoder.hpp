@@ -31,8 +31,11 @@ public:
   /// Records CUPTI reported as dropped (cuptiActivityGetNumDroppedRecords) for one buffer.
   void add_dropped_records(std::uint64_t count);
   /// Counters of one kernel launch, joined in `build()` to the kernel record with this
-  /// correlation id.
-  void add_kernel_metrics(std::uint32_t correlation_id, kernel_metrics metrics);
+  /// correlation id (the driver launch call's) or one of `aliases` (the runtime launch calls around
+  /// it: CUPTI gives a kernel record the id of "the driver or runtime API" call that launched it).
+  /// Correlation ids are unique across both APIs, so an alias never names another launch.
+  void add_kernel_metrics(std::uint32_t correlation_id, kernel_metrics metrics,
+                          const std::vector<std::uint32_t>& aliases = {});
   /// A selected launch whose counters were lost (the Range Profiler dropped or did not record its
   /// range): it gets no metrics object; counted (`selected_kernels_without_counters`) and warned.
   void add_kernel_without_counters();
@@ -77,6 +80,7 @@ private:
   std::unordered_map<std::uint32_t, open_marker> m_open_markers;
   std::unordered_map<std::uint32_t, std::uint64_t> m_external_ids;  // correlation id -> external id
   std::unordered_map<std::uint32_t, kernel_metrics> m_metrics;       // correlation id -> counters
+  std::unordered_map<std::uint32_t, std::uint32_t> m_metric_aliases;  // runtime id -> key of m_metrics
   std::map<std::string, std::int64_t> m_counters;
 };
 

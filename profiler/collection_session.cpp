@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -51,8 +53,34 @@ constexpr CUpti_CallbackId k_launch_callbacks[] = {
     CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel, CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel_ptsz,
 };
 
+// Runtime launches: a kernel record carries the correlation id of "the driver or runtime API"
+// call that launched it (cupti_activity.h), so counters, measured in the driver launch callback,
+// are also filed under the ids of the runtime launches around it.
+constexpr CUpti_CallbackId k_runtime_launch_callbacks[] = {
+    CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_v7000,          CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_ptsz_v7000,
+    CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_v11060,      CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_ptsz_v11060,
+    CUPTI_RUNTIME_TRACE_CBID_cudaLaunchCooperativeKernel_v9000,
+    CUPTI_RUNTIME_TRACE_CBID_cudaLaunchCooperativeKernel_ptsz_v9000,
+    CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_v13000,       CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_ptsz_v13000,
+};
+
 // The context whose selected launch this thread is inside (between API entry and exit).
 thread_local CUcontext t_profiled_context = nullptr;
+
+// Correlation ids of the runtime launch calls this thread is inside, outermost first (a runtime
+// launch may enter another); deeper nesting than this is not recorded.
+constexpr std::size_t k_max_runtime_nesting = 4;
+thread_local std::array<std::uint32_t, k_max_runtime_nesting> t_runtime_launches{};
+thread_local std::size_t t_runtime_depth = 0;
+
+void track_runtime_launch(const CUpti_CallbackData& data) noexcept {
+  if (data.callbackSite == CUPTI_API_ENTER) {
+    if (t_runtime_depth < k_max_runtime_nesting) t_runtime_launches[t_runtime_depth] = data.correlationId;
+    ++t_runtime_depth;
+  } else if (t_runtime_depth > 0) {
+    --t_runtime_depth;
+  }
+}
 
 }  // namespace
 
@@ -176,6 +204,9 @@ void collection_session::start_counters() {
     for (const CUpti_CallbackId id : k_launch_callbacks) {
       RAFTER_CUPTI_CALL(cuptiEnableCallback(1, m_subscriber, CUPTI_CB_DOMAIN_DRIVER_API, id));
     }
+    for (const CUpti_CallbackId id : k_runtime_launch_callbacks) {
+      RAFTER_CUPTI_CALL(cuptiEnableCallback(1, m_subscriber, CUPTI_CB_DOMAIN_RUNTIME_API, id));
+    }
     RAFTER_CUPTI_CALL(
         cuptiEnableCallback(1, m_subscriber, CUPTI_CB_DOMAIN_RESOURCE, CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING));
     std::lock_guard profile(m_profile_mutex);
@@ -255,6 +286,8 @@ void CUPTIAPI collection_session::on_callback(void* self, CUpti_CallbackDomain d
   try {
     if (domain == CUPTI_CB_DOMAIN_DRIVER_API) {
       session.on_launch(*static_cast<const CUpti_CallbackData*>(data));
+    } else if (domain == CUPTI_CB_DOMAIN_RUNTIME_API) {
+      track_runtime_launch(*static_cast<const CUpti_CallbackData*>(data));
     } else if (domain == CUPTI_CB_DOMAIN_RESOURCE && id == CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING) {
       const auto& resource = *static_cast<const CUpti_ResourceData*>(data);
       std::lock_guard profile(session.m_profile_mutex);
@@ -289,8 +322,10 @@ void collection_session::on_launch(const CUpti_CallbackData& data) {
     const auto values = m_range_profiler->end_kernel(ctx);
     if (values) {
       kernel_metrics metrics = m_metric_set->to_kernel_metrics(*values, m_range_profiler->chip(ctx));
+      const std::vector<std::uint32_t> runtime_ids(
+          t_runtime_launches.begin(), t_runtime_launches.begin() + std::min(t_runtime_depth, k_max_runtime_nesting));
       std::lock_guard lock(m_data_mutex);
-      m_decoder.add_kernel_metrics(data.correlationId, std::move(metrics));
+      m_decoder.add_kernel_metrics(data.correlationId, std::move(metrics), runtime_ids);
     } else {
       std::lock_guard lock(m_data_mutex);
       m_decoder.add_kernel_without_counters();

@@ -326,6 +326,27 @@ rafter::kernel_metrics some_counters() {
   return m;
 }
 
+// Counters are measured in the driver launch callback (id 21); a runtime launch's kernel record may
+// carry the id of the runtime call around it (20) instead: either joins, once.
+TEST(activity_decoder, joins_counters_through_the_runtime_launch_id) {
+  activity_buffer b;
+  b.append(make_kernel<current_record_versions::kernel>("runtime_launched", 10, 20, 20));
+  b.append(make_kernel<current_record_versions::kernel>("driver_launched", 30, 40, 31));
+  b.append(make_kernel<current_record_versions::kernel>("not_profiled", 50, 60, 41));
+  activity_decoder d;
+  d.decode(b);
+  d.add_kernel_metrics(21, some_counters(), {20});
+  d.add_kernel_metrics(31, some_counters(), {30});
+  d.add_kernel_metrics(51, some_counters(), {50, 52});  // no record under either id
+  const trace t = d.build();
+  ASSERT_EQ(t.kernels.size(), 3u);
+  EXPECT_TRUE(t.kernels[0].metrics.has_value());
+  EXPECT_TRUE(t.kernels[1].metrics.has_value());
+  EXPECT_FALSE(t.kernels[2].metrics.has_value());
+  EXPECT_EQ(counter(t, "kernels_with_metrics"), 2);
+  EXPECT_EQ(counter(t, "metrics_without_kernel"), 1);
+}
+
 // Should kernel replay record a profiled launch once per pass: one kernel, the earliest record.
 TEST(activity_decoder, writes_a_profiled_launch_recorded_once_per_replay_pass_once) {
   activity_buffer b;
