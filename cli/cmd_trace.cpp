@@ -163,6 +163,13 @@ exit_code run_trace(const trace_options& options) {
   const fs::path partial = dir / fmt::format(".rafter-trace-{}-{}", getpid(), output.filename().string());
   config.output = fs::absolute(partial).lexically_normal();
   auto env = profiler::config_to_environment(config);
+  // The program runs unchanged but for these: say so when they replace the user's own.
+  for (const char* name : {"CUDA_INJECTION64_PATH", "NVTX_INJECTION64_PATH"}) {
+    if (const char* own = std::getenv(name); own != nullptr && *own != '\0') {
+      fmt::print(stderr, "rafter: warning: {}={} is replaced{} while tracing\n", name, own,
+                 std::string_view(name) == "NVTX_INJECTION64_PATH" && !options.nvtx ? " (unset)" : "");
+    }
+  }
   env.emplace_back("CUDA_INJECTION64_PATH", library->string());
   if (options.nvtx) env.emplace_back("NVTX_INJECTION64_PATH", library->string());
 
@@ -184,8 +191,8 @@ exit_code run_trace(const trace_options& options) {
         WIFSIGNALED(status)
             ? fmt::format("the program was killed by {} before the collector wrote its trace; nothing traced",
                           signal_name(WTERMSIG(status)))
-            : "no CUDA context was created (the program never initialized CUDA, so CUPTI was never loaded); "
-              "nothing traced";
+            : "no CUDA context was created (the program never initialized CUDA, so CUPTI was never loaded), or the "
+              "program left without running its exit handlers (_exit, quick_exit); nothing traced";
     empty.source.warnings.push_back(warning);
     save_trace(output, empty);
     fmt::print(stderr, "rafter: warning: {}\n", warning);

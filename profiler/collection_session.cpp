@@ -73,6 +73,36 @@ constexpr std::size_t k_max_runtime_nesting = 4;
 thread_local std::array<std::uint32_t, k_max_runtime_nesting> t_runtime_launches{};
 thread_local std::size_t t_runtime_depth = 0;
 
+// The stream a driver launch call launches into (its parameters, generated_cuda_meta.h).
+CUstream launch_stream(CUpti_CallbackId id, const void* params) noexcept {
+  switch (id) {
+    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel: return static_cast<const cuLaunchKernel_params*>(params)->hStream;
+    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel_ptsz: return static_cast<const cuLaunchKernel_ptsz_params*>(params)->hStream;
+    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx: {
+      const CUlaunchConfig* config = static_cast<const cuLaunchKernelEx_params*>(params)->config;
+      return config != nullptr ? config->hStream : nullptr;
+    }
+    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx_ptsz: {
+      const CUlaunchConfig* config = static_cast<const cuLaunchKernelEx_ptsz_params*>(params)->config;
+      return config != nullptr ? config->hStream : nullptr;
+    }
+    case CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel:
+      return static_cast<const cuLaunchCooperativeKernel_params*>(params)->hStream;
+    case CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel_ptsz:
+      return static_cast<const cuLaunchCooperativeKernel_ptsz_params*>(params)->hStream;
+    default: return nullptr;
+  }
+}
+
+// A launch into a stream being captured (a CUDA graph in the making: PyTorch's CUDA graphs, vLLM)
+// does not run now; it cannot be replayed for counters. Unknown (the query failed): treated alike.
+bool captured(stream_is_capturing_fn is_capturing, CUpti_CallbackId id, const CUpti_CallbackData& data) noexcept {
+  if (is_capturing == nullptr || data.functionParams == nullptr) return false;
+  CUstreamCaptureStatus status = CU_STREAM_CAPTURE_STATUS_NONE;
+  return is_capturing(launch_stream(id, data.functionParams), &status) != CUDA_SUCCESS ||
+         status != CU_STREAM_CAPTURE_STATUS_NONE;
+}
+
 void track_runtime_launch(const CUpti_CallbackData& data) noexcept {
   if (data.callbackSite == CUPTI_API_ENTER) {
     if (t_runtime_depth < k_max_runtime_nesting) t_runtime_launches[t_runtime_depth] = data.correlationId;
@@ -99,6 +129,7 @@ void collection_session::fail(const std::string& reason) {
   m_enabled.clear();
   m_tracing = false;
   m_failed = true;
+  m_failure = reason;
   const std::string message = "CUPTI cannot trace this process (" + reason + "); the program runs on untraced";
   {
     std::lock_guard data(m_data_mutex);
@@ -123,6 +154,9 @@ void collection_session::decline(const std::string& reason) {
 
 void collection_session::at_exit() noexcept {
   try {
+    // A child forked without exec inherits the handler: the trace is its parent's to write, and
+    // CUPTI calls in a forked CUDA process may hang.
+    if (getpid() != instance().m_configured_pid) return;
     instance().finish();
   } catch (...) {  // never reaches the program
   }
@@ -137,6 +171,8 @@ void collection_session::configure_locked(const collector_config& config) {
   if (m_configured) return;
   m_config = config;
   m_configured = true;
+  m_configured_pid = getpid();
+  m_free_buffers.reserve(k_max_free_buffers);
   m_buffer_bytes = config.buffer_bytes;
   // Runs at exit, or when this library is unloaded (glibc ties atexit handlers of a shared
   // library to it), whichever comes first.
@@ -200,7 +236,7 @@ void collection_session::start_counters() {
     auto metrics = metric_set::load(m_config.metrics_file);
     auto selector = std::make_unique<kernel_selector>(m_config);
     auto profiler = std::make_unique<range_profiler>(metrics);
-    subscribe();
+    if (m_subscriber == nullptr) subscribe();  // a start after a stop keeps the subscription it had
     for (const CUpti_CallbackId id : k_launch_callbacks) {
       RAFTER_CUPTI_CALL(cuptiEnableCallback(1, m_subscriber, CUPTI_CB_DOMAIN_DRIVER_API, id));
     }
@@ -213,6 +249,8 @@ void collection_session::start_counters() {
     m_metric_set = std::move(metrics);
     m_selector = std::move(selector);
     m_range_profiler = std::move(profiler);
+    m_dropped_metrics_reported = 0;
+    m_stream_is_capturing = loaded_stream_is_capturing();
     m_counters_active = true;
   } catch (const std::exception& e) {
     if (m_subscriber != nullptr) {
@@ -285,7 +323,7 @@ void CUPTIAPI collection_session::on_callback(void* self, CUpti_CallbackDomain d
   auto& session = *static_cast<collection_session*>(self);
   try {
     if (domain == CUPTI_CB_DOMAIN_DRIVER_API) {
-      session.on_launch(*static_cast<const CUpti_CallbackData*>(data));
+      session.on_launch(id, *static_cast<const CUpti_CallbackData*>(data));
     } else if (domain == CUPTI_CB_DOMAIN_RUNTIME_API) {
       track_runtime_launch(*static_cast<const CUpti_CallbackData*>(data));
     } else if (domain == CUPTI_CB_DOMAIN_RESOURCE && id == CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING) {
@@ -297,8 +335,10 @@ void CUPTIAPI collection_session::on_callback(void* self, CUpti_CallbackDomain d
   }
 }
 
-void collection_session::on_launch(const CUpti_CallbackData& data) {
+void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData& data) {
   if (data.callbackSite == CUPTI_API_ENTER) {
+    // Captured launches are not selected (nor counted by --skip / --max-kernels): they get no counters.
+    if (!m_counters_active.load() || captured(m_stream_is_capturing, id, data)) return;
     std::unique_lock profile(m_profile_mutex);
     try {
       if (m_counters_active && m_selector->select(data.symbolName != nullptr ? data.symbolName : "")) {
@@ -352,7 +392,10 @@ std::uint8_t* collection_session::take_buffer(std::size_t& size) {
     size = m_buffer_bytes;
     return new std::uint8_t[m_buffer_bytes];
   } catch (const std::bad_alloc&) {
-    m_decoder.count("buffer_allocation_failures", 1);
+    try {
+      m_decoder.count("buffer_allocation_failures", 1);
+    } catch (...) {  // no memory to count with either: never into CUPTI
+    }
   }
   if (!g_emergency_in_use.test_and_set()) {
     size = k_emergency_bytes;
@@ -363,13 +406,13 @@ std::uint8_t* collection_session::take_buffer(std::size_t& size) {
   return nullptr;
 }
 
-void collection_session::return_buffer(std::uint8_t* buffer) {
+void collection_session::return_buffer(std::uint8_t* buffer) noexcept {
   // Called with m_data_mutex held.
   if (buffer == nullptr) return;
   --m_buffers_outstanding;
   if (buffer == g_emergency_buffer) {
     g_emergency_in_use.clear();
-  } else if (m_free_buffers.size() < k_max_free_buffers) {
+  } else if (m_free_buffers.size() < m_free_buffers.capacity()) {  // reserved: never allocates here
     m_free_buffers.emplace_back(buffer);
   } else {
     delete[] buffer;
@@ -397,8 +440,11 @@ void CUPTIAPI collection_session::buffer_completed(CUcontext ctx, std::uint32_t 
       session.m_decoder.add_dropped_records(dropped);
     }
     session.m_decoder.count("buffers", 1);
-  } catch (const std::exception&) {
-    session.m_decoder.count("unreadable_buffers", 1);  // out of memory while decoding
+  } catch (...) {  // out of memory while decoding
+    try {
+      session.m_decoder.count("unreadable_buffers", 1);
+    } catch (...) {  // nor to count with: never into CUPTI
+    }
   }
   session.return_buffer(buffer);
 }
@@ -419,6 +465,13 @@ trace collection_session::build_trace() {
   trace t = m_decoder.build();
   t.source.tool = "rafter";
   t.source.version = version_string;
+  if (m_failed && !m_failure.empty()) {
+    // CUPTI never traced: an empty trace that says so, not one that claims kernels were recorded.
+    t.source.recorded = {};
+    t.source.not_recorded = {"everything: CUPTI could not trace this process (" + m_failure + ")"};
+    t.source.warnings.insert(t.source.warnings.begin(), m_warnings.begin(), m_warnings.end());
+    return t;
+  }
   t.source.recorded = {"kernels", "copies", "devices"};
   if (m_config.nvtx) t.source.recorded.emplace_back("ranges");
   t.source.not_recorded = {"CUDA runtime and driver API calls", "framework ops",

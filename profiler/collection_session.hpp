@@ -14,6 +14,7 @@
 #include "core/trace.hpp"
 #include "profiler/activity_decoder.hpp"
 #include "profiler/collector_config.hpp"
+#include "profiler/cuda_driver.hpp"
 #include "profiler/kernel_selector.hpp"
 #include "profiler/metric_set.hpp"
 #include "profiler/range_profiler.hpp"
@@ -75,9 +76,9 @@ private:
   void flush_cupti(bool forced);
   [[nodiscard]] trace build_trace();
   void write_trace();
-  void on_launch(const CUpti_CallbackData& data);
+  void on_launch(CUpti_CallbackId id, const CUpti_CallbackData& data);
   std::uint8_t* take_buffer(std::size_t& size);
-  void return_buffer(std::uint8_t* buffer);
+  void return_buffer(std::uint8_t* buffer) noexcept;
 
   // Guards start/stop/flush/finish sequencing. Never held by a CUPTI buffer callback, so CUPTI may
   // complete buffers synchronously inside cuptiActivityFlushAll.
@@ -89,10 +90,12 @@ private:
 
   collector_config m_config;
   bool m_configured = false;
+  int m_configured_pid = 0;  // the process whose exit writes the trace (not a forked child)
   std::atomic<bool> m_tracing{false};
   bool m_failed = false;
   bool m_finished = false;
   bool m_warned = false;
+  std::string m_failure;  // why CUPTI could not trace (empty while it can)
   std::vector<std::string> m_warnings;     // for the trace's source.warnings
   std::vector<std::string> m_not_recorded;  // kinds that could not be enabled
   std::vector<CUpti_ActivityKind> m_enabled;
@@ -106,7 +109,10 @@ private:
   std::optional<metric_set> m_metric_set;
   std::unique_ptr<kernel_selector> m_selector;
   std::unique_ptr<range_profiler> m_range_profiler;
-  bool m_counters_active = false;
+  // Written with m_profile_mutex held; read without it first by every launch (the fast path once
+  // the selection is exhausted or counters stopped).
+  std::atomic<bool> m_counters_active{false};
+  stream_is_capturing_fn m_stream_is_capturing = nullptr;
   std::size_t m_dropped_metrics_reported = 0;
 };
 

@@ -30,4 +30,12 @@ bool cuda_driver_loadable(std::string* why) noexcept try {
   return false;
 }
 
+stream_is_capturing_fn loaded_stream_is_capturing() noexcept {
+  void* driver = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL | RTLD_NOLOAD);
+  if (driver == nullptr) return nullptr;
+  auto* fn = reinterpret_cast<stream_is_capturing_fn>(dlsym(driver, "cuStreamIsCapturing"));
+  dlclose(driver);  // drops the reference NOLOAD took; the program's own keeps the driver loaded
+  return fn;
+}
+
 }  // namespace rafter::profiler

@@ -34,6 +34,9 @@ run() {  # run NAME [LD_LIBRARY_PATH]
   fi
   grep -q "CUPTI cannot trace this process (no CUDA driver: " "$tmp/t.json" ||
     { echo "FAIL: $name: the trace does not say that there is no driver"; sed 's/^/  /' "$tmp/err"; fail=1; }
+  # Nothing was traced, so the trace claims nothing was recorded.
+  python3 -c 'import json, sys; s = json.load(open(sys.argv[1]))["source"]; sys.exit(0 if s["recorded"] == [] and s["not_recorded"][0].startswith("everything: CUPTI could not trace") else 1)' "$tmp/t.json" ||
+    { echo "FAIL: $name: the failed trace's source.recorded/not_recorded claim data"; fail=1; }
 }
 run "toolkit libcupti"
 old_cupti="$src/build/test-deps/cupti-13.2/nvidia/cu13/lib"

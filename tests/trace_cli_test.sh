@@ -41,6 +41,11 @@ n=$(grep -c "warning" "$tmp/err")
 [ "$n" -eq 1 ] || { fail "trace -- /bin/true printed $n warnings, expected 1"; cat "$tmp/err"; }
 ls -a "$tmp" | grep -q "^\.rafter-trace-" && fail "a temporary trace was left behind"
 
+# A user's own injection library is replaced while tracing, and rafter says so.
+CUDA_INJECTION64_PATH=/opt/their/inject.so "$rafter" trace -o "$tmp/own.json" -- /bin/true >/dev/null 2>"$tmp/err"
+grep -q "CUDA_INJECTION64_PATH=/opt/their/inject.so is replaced while tracing" "$tmp/err" ||
+  { fail "no warning that the user's CUDA_INJECTION64_PATH is replaced"; cat "$tmp/err"; }
+
 # The program's exit code is rafter trace's exit code; arguments reach it unchanged.
 "$rafter" trace -o "$tmp/three.json" -- sh -c 'exit 3' >/dev/null 2>&1
 code=$?
