@@ -313,12 +313,12 @@ dev = p["device"]
 name = dev["name"]
 
 def pick(name):
-    n = name.lower()
-    table = [("h200", "h200_sxm"), ("h100 pcie", "h100_pcie"), ("h100", "h100_sxm5"), ("a100", "a100_sxm4_80gb"),
-             ("b200", "b200"), ("v100", "v100_sxm2"), ("mi300x", "mi300x")]
-    for key, stem in table:
-        if key in n:
-            return os.path.join(hardware_dir, stem + ".json")
+    # The rules `rafter sweep` and `rafter analyze` pick by (configs/device_datasheets.json: the first
+    # pattern found in the name, case-insensitive), so the table compares with the same datasheet.
+    rules = json.load(open(os.path.join(os.path.dirname(hardware_dir), "device_datasheets.json")))["rules"]
+    for rule in rules:
+        if re.search(rule["pattern"], name, re.IGNORECASE):
+            return os.path.join(hardware_dir, rule["datasheet"] + ".json")
     return None
 
 ds_path = forced or pick(name)
@@ -463,9 +463,15 @@ if [ "$llm_ok" -eq 1 ]; then
   #     the others, counted in the activity trace (the same command launches the same kernels).
   launched=$(python3 -c 'import gzip, json, sys; print(len(json.load(gzip.open(sys.argv[1]))["kernels"]))' "$out/llm.trace.json.gz" 2>/dev/null || echo 0)
   skip=$(( launched > roofline_kernels ? launched - roofline_kernels : 0 ))
-  note "activity trace: $launched kernels launched; counters for launches $skip to $(( skip + roofline_kernels - 1 ))"
-  step "trace rafter-llm (--metrics roofline, $roofline_kernels kernels)" 150 "${rafter_cmd[@]}" trace --metrics roofline \
-    --skip "$skip" --max-kernels "$roofline_kernels" -o "$out/llm.roofline.trace.json.gz" -- "${llm_cmd[@]}"
+  if [ "$launched" -lt "$roofline_kernels" ]; then
+    # Without the count, --skip 0 would measure the weight initialization, not the decode step.
+    steps+=("FAILED  trace rafter-llm (--metrics roofline): not run, the activity trace counted $launched launches (fewer than $roofline_kernels)")
+    status=1
+  else
+    note "activity trace: $launched kernels launched; counters for launches $skip to $(( skip + roofline_kernels - 1 ))"
+    step "trace rafter-llm (--metrics roofline, $roofline_kernels kernels)" 150 "${rafter_cmd[@]}" trace --metrics roofline \
+      --skip "$skip" --max-kernels "$roofline_kernels" -o "$out/llm.roofline.trace.json.gz" -- "${llm_cmd[@]}"
+  fi
   # (c) The roofline of those kernels against the ceilings this run measured.
   if [ -f "$out/llm.roofline.trace.json.gz" ]; then
     step "analyze the roofline trace" 60 "${rafter_cmd[@]}" analyze "$out/llm.roofline.trace.json.gz" "${machine_arg[@]}" \

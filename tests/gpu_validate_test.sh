@@ -28,7 +28,7 @@ b="$tmp/gpu-bundle"
 mkdir -p "$b/bin" "$b/lib" "$b/tests" "$b/bench" "$b/scripts" "$b/examples" "$b/configs/models" "$tmp/path"
 cp "$src/scripts/gpu-validate.sh" "$src/scripts/merge_profiles.py" "$src/scripts/anchor_table.py" "$b/scripts/"
 cp -r "$src/configs/hardware" "$b/configs/"
-cp "$src/configs/collector_metrics.json" "$src/configs/gpu_anchors.json" "$b/configs/"
+cp "$src/configs/collector_metrics.json" "$src/configs/gpu_anchors.json" "$src/configs/device_datasheets.json" "$b/configs/"
 cp "$src/configs/models/qwen1.5-0.5b.json" "$b/configs/models/"
 cp "$src/examples/pytorch_decode.py" "$b/examples/"
 printf 'source: rehearsal\nbuilt: now\nglibc_needed: 2.17\nexternal_libs: \n' >"$b/BUNDLE_INFO"
@@ -148,6 +148,8 @@ PY
 [ -s "$out/profile.html" ] || { echo "FAIL: no profile.html"; fail=1; }
 ! grep -q "stale ceilings" "$out/ceilings.md" 2>/dev/null || { echo "FAIL: ceilings.md is the earlier run's"; fail=1; }
 [ -s "$out/ceilings.md" ] || { echo "FAIL: no ceilings.md"; fail=1; }
+# The datasheet the table compares with is the one configs/device_datasheets.json picks.
+grep -q 'datasheet: `h100_sxm5.json`' "$out/ceilings.md" || { echo "FAIL: ceilings.md does not compare with h100_sxm5.json"; fail=1; }
 tops=$(tar tzf "$tmp/run/a.tar.gz" 2>/dev/null | cut -d/ -f1 | sort -u | tr '\n' ' ')
 [ "$tops" = "nvidia-h100-80gb-hbm3 " ] || { echo "FAIL: the archive's top folders are '$tops', expected the GPU's slug"; fail=1; }
 tar tzf "$tmp/run/a.tar.gz" 2>/dev/null | grep -qx 'nvidia-h100-80gb-hbm3/profile.json' ||
@@ -160,6 +162,11 @@ RAFTER_PYTHON=torch-python bash "$b/scripts/gpu-validate.sh" --out "$out" --llm-
 cmp -s "$out/profile.json" "$tmp/profile.before.json" || { echo "FAIL: --llm-only removed or changed profile.json"; fail=1; }
 [ ! -e "$out/llm.analysis.md" ] || { echo "FAIL: --llm-only kept an earlier run's llm.analysis.md"; fail=1; }
 grep -q 'trace rafter-llm' "$out/summary.md" 2>/dev/null || { echo "FAIL: --llm-only ran no LLM step"; cat "$tmp/llm.out"; fail=1; }
+# The stub's activity trace holds no kernels: the counter run would measure the wrong launches, so
+# it is not run and says why.
+grep -q 'FAILED  trace rafter-llm (--metrics roofline): not run, the activity trace counted 0 launches' "$out/summary.md" ||
+  { echo "FAIL: the counter trace ran, or was not listed FAILED, without an activity count"; fail=1; }
+! grep -q -- '--metrics roofline' "$tmp/trace.args" || { echo "FAIL: --metrics roofline ran with --skip 0"; fail=1; }
 # The workload's numerics test and the collector's GPU test run once, before the traces.
 order=$(grep -o 'test llm_gpu_model_test\|test collection_session_gpu_test\|trace rafter-llm (activity' "$out/summary.md" 2>/dev/null |
   paste -sd '|' -)
