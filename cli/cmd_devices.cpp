@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "analysis/roofline.hpp"
 #include "cli/commands.hpp"
@@ -38,6 +39,11 @@ json nvml_json(const cuda::nvml_library& nvml, const std::optional<cuda::nvml_re
     j["clock_event_reasons"] = *r->clock_event_reasons;
     j["throttling"] = cuda::nvml_library::throttle_names(*r->clock_event_reasons);
   }
+  if (r->pcie_generation) j["pcie_generation"] = *r->pcie_generation;
+  if (r->pcie_width) j["pcie_width"] = *r->pcie_width;
+  if (r->pcie_max_generation) j["pcie_max_generation"] = *r->pcie_max_generation;
+  if (r->pcie_max_width) j["pcie_max_width"] = *r->pcie_max_width;
+  if (r->nvlinks_active) j["nvlinks_active"] = *r->nvlinks_active;
   return j;
 }
 
@@ -108,25 +114,36 @@ exit_code run_devices(const devices_options& options) {
     // Loaded only when there is a GPU to read: the driver's libnvidia-ml.so.1, at run time.
     std::optional<cuda::nvml_library> nvml;
     if (!gpus.devices.empty()) nvml.emplace();
+    // The driver's release (NVML) beside the CUDA API version it implements.
+    const std::string driver = nvml && !nvml->driver_version().empty()
+                                   ? nvml->driver_version() + " (CUDA " + cuda_version_string(gpus.driver_version) + ")"
+                                   : cuda_version_string(gpus.driver_version);
     for (const auto& g : gpus.devices) {
       const std::optional<cuda::nvml_reading> reading = nvml->read(g.pci_bus_id);
+      // The other GPUs this one reaches over NVLink (NVML's P2P status); unknown pairs are left out.
+      std::vector<int> peers;
+      for (const auto& other : gpus.devices) {
+        if (other.index != g.index && nvml->nvlink_peers(g.pci_bus_id, other.pci_bus_id).value_or(false)) {
+          peers.push_back(other.index);
+        }
+      }
       if (options.json) {
         out.push_back({{"backend", "cuda"}, {"index", g.index}, {"name", g.name}, {"kind", "gpu"},
                        {"compute_capability", fmt::format("{}.{}", g.cc_major, g.cc_minor)}, {"sms", g.sms},
                        {"sm_clock_hz", g.sm_clock_hz.value_or(0.0)}, {"memory_bytes", g.memory_bytes},
                        {"memory_bus_width_bits", g.memory_bus_width_bits}, {"l2_bytes", g.l2_bytes},
                        {"shared_memory_per_sm_bytes", g.shared_memory_per_sm_bytes}, {"pci_bus_id", g.pci_bus_id},
-                       {"driver", cuda_version_string(gpus.driver_version)},
-                       {"runtime", cuda_version_string(gpus.runtime_version)},
-                       {"nvml", nvml_json(*nvml, reading, g.pci_bus_id)}});
+                       {"driver", driver}, {"runtime", cuda_version_string(gpus.runtime_version)},
+                       {"nvlink_peers", peers}, {"nvml", nvml_json(*nvml, reading, g.pci_bus_id)}});
       } else {
         fmt::print("cuda {}: {} (CC {}.{}, {} SMs, {} SM clock, {} memory on a {}-bit bus, {} L2, {} shared memory/SM, "
                    "PCI {}; driver {}, runtime {})\n",
                    g.index, g.name, g.cc_major, g.cc_minor, g.sms, g.sm_clock_hz ? format_hertz(*g.sm_clock_hz) : "unknown",
                    format_capacity(g.memory_bytes), g.memory_bus_width_bits, format_capacity(g.l2_bytes),
-                   format_capacity(g.shared_memory_per_sm_bytes), g.pci_bus_id, cuda_version_string(gpus.driver_version),
+                   format_capacity(g.shared_memory_per_sm_bytes), g.pci_bus_id, driver,
                    cuda_version_string(gpus.runtime_version));
         fmt::print("  {}\n", nvml_line(*nvml, reading, g.pci_bus_id));
+        if (!peers.empty()) fmt::print("  NVLink peers: cuda {}\n", fmt::join(peers, ", cuda "));
       }
     }
   }

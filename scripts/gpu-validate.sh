@@ -406,8 +406,9 @@ ds_links = {l["id"]: l for l in (ds or {}).get("links", [])}
 pcie = ds_links.get("pcie")
 pcie_dir = (pcie["bytes_per_s"] / 2 if "bidirectional" in pcie.get("note", "") else pcie["bytes_per_s"]) if pcie else None
 h2d = next((l for l in p.get("links", []) if l["id"] == "h2d_pinned"), None)
+negotiated = dev.get("environment", {}).get("pcie_link")  # NVML's link at the sweep, "Gen5 x16 (max Gen5 x16)"
 bar("pinned H2D vs one direction of the PCIe link", h2d["bytes_per_s"] if h2d else None, pcie_dir, 0.80,
-    si(pcie_dir, "B/s") if pcie_dir else "no datasheet")
+    (si(pcie_dir, "B/s") + " (datasheet)" if pcie_dir else "no datasheet") + (f"; link {negotiated}" if negotiated else ""))
 if p.get("links"):
     print("\n## Links\n")
     print("| link | bandwidth | settled | small-copy latency | note |")

@@ -53,6 +53,16 @@ TEST(nvml_library, describe_lists_the_figures_nvml_gave) {
   EXPECT_NE(all.find("power 312.4 W"), std::string::npos) << all;
   EXPECT_NE(all.find("temperature 61 °C"), std::string::npos) << all;
   EXPECT_NE(all.find("throttling: none"), std::string::npos) << all;
+  EXPECT_EQ(all.find("PCIe"), std::string::npos) << all;  // not given: not shown
+  EXPECT_EQ(all.find("NVLink"), std::string::npos) << all;
+  r.pcie_generation = 4;  // an idle Gen5 link trained down
+  r.pcie_width = 16;
+  r.pcie_max_generation = 5;
+  r.pcie_max_width = 16;
+  r.nvlinks_active = 18;
+  const std::string links = nvml_library::describe(r);
+  EXPECT_NE(links.find("PCIe Gen4 x16 (max Gen5 x16)"), std::string::npos) << links;
+  EXPECT_NE(links.find("NVLink: 18 links up"), std::string::npos) << links;
   r.clock_event_reasons = 0x4;
   r.sm_clock_hz.reset();
   r.power_w.reset();

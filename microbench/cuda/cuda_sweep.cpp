@@ -788,6 +788,16 @@ void describe_device(machine_profile& profile, const gpu_inventory& inventory, c
   env["shared_memory_per_sm_bytes"] = fmt::format("{:.0f}", f.shared_memory_per_sm_bytes);
   env["preset"] = options.preset;
   env["nvml"] = nvml.available() ? "yes" : "no (" + nvml.unavailable_reason() + ")";
+  // The link the host-link figures ran over (a card in a narrower slot shows it here).
+  if (const auto r = nvml.read(f.pci_bus_id)) {
+    if (r->pcie_generation && r->pcie_width) {
+      env["pcie_link"] = fmt::format("Gen{} x{}", *r->pcie_generation, *r->pcie_width) +
+                         (r->pcie_max_generation && r->pcie_max_width
+                              ? fmt::format(" (max Gen{} x{})", *r->pcie_max_generation, *r->pcie_max_width)
+                              : std::string());
+    }
+    if (r->nvlinks_active) env["nvlinks_active"] = std::to_string(*r->nvlinks_active);
+  }
 }
 
 void record_nvml(machine_profile& profile, const nvml_library& nvml, const std::string& bus, const std::string& when) {

@@ -20,6 +20,10 @@ constexpr nvml_return nvml_success = 0;
 constexpr unsigned int nvml_clock_sm = 1;
 constexpr unsigned int nvml_clock_mem = 2;
 constexpr unsigned int nvml_temperature_gpu = 0;
+constexpr unsigned int nvml_feature_enabled = 1;     // nvmlEnableState_t
+constexpr unsigned int nvml_nvlink_max_links = 36;  // NVML_NVLINK_MAX_LINKS (nvml.h, 13.x)
+constexpr int nvml_p2p_caps_index_nvlink = 2;       // nvmlGpuP2PCapsIndex_t
+constexpr int nvml_p2p_status_ok = 0;               // nvmlGpuP2PStatus_t
 
 template <typename F>
 F symbol(void* handle, const char* name) {
@@ -101,7 +105,38 @@ std::optional<nvml_reading> nvml_library::read(const std::string& pci_bus_id) co
   }
   unsigned long long mask = 0;
   if (reasons && reasons(device, &mask) == nvml_success) r.clock_event_reasons = mask;
+  using link_fn = nvml_return (*)(nvml_device, unsigned int*);
+  const auto link = [&](const char* name, std::optional<int>& field) {
+    unsigned int value = 0;
+    if (auto fn = symbol<link_fn>(m_handle, name); fn && fn(device, &value) == nvml_success) field = static_cast<int>(value);
+  };
+  link("nvmlDeviceGetCurrPcieLinkGeneration", r.pcie_generation);
+  link("nvmlDeviceGetCurrPcieLinkWidth", r.pcie_width);
+  link("nvmlDeviceGetMaxPcieLinkGeneration", r.pcie_max_generation);
+  link("nvmlDeviceGetMaxPcieLinkWidth", r.pcie_max_width);
+  // Links past the GPU's last answer with an error; a GPU without NVLink answers none.
+  if (auto state = symbol<nvml_return (*)(nvml_device, unsigned int, unsigned int*)>(m_handle, "nvmlDeviceGetNvLinkState")) {
+    for (unsigned int l = 0; l < nvml_nvlink_max_links; ++l) {
+      unsigned int active = 0;
+      if (state(device, l, &active) != nvml_success) continue;
+      r.nvlinks_active = r.nvlinks_active.value_or(0) + (active == nvml_feature_enabled ? 1 : 0);
+    }
+  }
   return r;
+}
+
+std::optional<bool> nvml_library::nvlink_peers(const std::string& bus_a, const std::string& bus_b) const {
+  if (!available()) return std::nullopt;
+  auto by_bus = symbol<nvml_return (*)(const char*, nvml_device*)>(m_handle, "nvmlDeviceGetHandleByPciBusId_v2");
+  auto status = symbol<nvml_return (*)(nvml_device, nvml_device, int, int*)>(m_handle, "nvmlDeviceGetP2PStatus");
+  nvml_device a = nullptr, b = nullptr;
+  if (by_bus == nullptr || status == nullptr || by_bus(bus_a.c_str(), &a) != nvml_success ||
+      by_bus(bus_b.c_str(), &b) != nvml_success) {
+    return std::nullopt;
+  }
+  int s = -1;
+  if (status(a, b, nvml_p2p_caps_index_nvlink, &s) != nvml_success) return std::nullopt;
+  return s == nvml_p2p_status_ok;
 }
 
 std::string nvml_library::throttle_names(std::uint64_t reasons) {
@@ -130,6 +165,12 @@ std::string nvml_library::describe(const nvml_reading& r) {
     const std::string names = throttle_names(*r.clock_event_reasons);
     parts.push_back("throttling: " + (names.empty() ? std::string("none") : names));
   }
+  if (r.pcie_generation && r.pcie_width) {
+    std::string pcie = fmt::format("PCIe Gen{} x{}", *r.pcie_generation, *r.pcie_width);
+    if (r.pcie_max_generation && r.pcie_max_width) pcie += fmt::format(" (max Gen{} x{})", *r.pcie_max_generation, *r.pcie_max_width);
+    parts.push_back(pcie);
+  }
+  if (r.nvlinks_active) parts.push_back(fmt::format("NVLink: {} links up", *r.nvlinks_active));
   if (parts.empty()) return "no figures";
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;

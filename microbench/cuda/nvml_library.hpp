@@ -14,6 +14,11 @@ struct nvml_reading {
   std::optional<double> power_w;
   std::optional<double> temperature_c;
   std::optional<std::uint64_t> clock_event_reasons;  ///< nvmlClocksEventReason* bit mask.
+  std::optional<int> pcie_generation;      ///< The PCIe link now (an idle link may train down).
+  std::optional<int> pcie_width;           ///< Lanes now.
+  std::optional<int> pcie_max_generation;  ///< The most card and slot support.
+  std::optional<int> pcie_max_width;
+  std::optional<int> nvlinks_active;  ///< NVLink links up; nothing when the GPU has no NVLink (or NVML says nothing).
 };
 
 /// NVML reached at run time through dlopen("libnvidia-ml.so.1"); rafter never links it, so a
@@ -35,14 +40,18 @@ public:
   /// A reading of the GPU with this PCI bus id ("0000:3B:00.0"); empty when NVML cannot find it.
   [[nodiscard]] std::optional<nvml_reading> read(const std::string& pci_bus_id) const;
 
+  /// Whether the GPUs with these PCI bus ids reach each other over NVLink (nvmlDeviceGetP2PStatus,
+  /// NVLink capability); nothing when NVML cannot tell.
+  [[nodiscard]] std::optional<bool> nvlink_peers(const std::string& bus_a, const std::string& bus_b) const;
+
   /// Names of the bits set in a clock-event (throttle) reason mask that mean the clock was held
   /// down (power cap, thermal, reliability); "gpu_idle" and "applications_clocks_setting" are not
   /// throttling and are left out. Empty when none.
   [[nodiscard]] static std::string throttle_names(std::uint64_t reasons);
 
   /// A reading in one line for `rafter devices`: "SM clock 1.75 GHz (max 1.98 GHz), memory clock
-  /// 2.62 GHz, power 312.4 W, temperature 61 °C, throttling: none"; a figure NVML did not give is
-  /// left out; "no figures" when none.
+  /// 2.62 GHz, power 312.4 W, temperature 61 °C, throttling: none, PCIe Gen5 x16 (max Gen5 x16),
+  /// NVLink: 18 links up"; a figure NVML did not give is left out; "no figures" when none.
   [[nodiscard]] static std::string describe(const nvml_reading& reading);
 
 private:
