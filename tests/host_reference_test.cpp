@@ -81,9 +81,23 @@ TEST(host_reference, core_reference_runs_the_fused_recurrence) {
   const float c = std::bit_cast<float>(static_cast<std::uint32_t>(in.c));
   for (int i = 0; i < 5; ++i) a = std::fma(a, b, c);
   EXPECT_EQ(core_reference(core_op::fp32_fma, in.start[3], in.b, in.c, 5), std::bit_cast<std::uint32_t>(a));
-  // The recurrence converges to c / (1 - b) and stays finite.
-  const float fixed = std::bit_cast<float>(static_cast<std::uint32_t>(core_reference(core_op::fp32_fma, in.start[0], in.b, in.c, 10000)));
-  EXPECT_NEAR(fixed, c / (1 - b), 1e-5 * fixed);
+  // Over a launch's steps (~1e5) the chains keep moving: one missing trip of core_unroll steps
+  // changes the result, for fp32 and fp64 alike, and the values stay finite.
+  for (const core_op op : {core_op::fp32_fma, core_op::fp64_fma}) {
+    const core_inputs chains = make_core_inputs(op, 4, 11);
+    for (const std::size_t steps : {std::size_t{1} << 12, std::size_t{1} << 17, std::size_t{1} << 19}) {
+      const std::uint64_t full = core_reference(op, chains.start[0], chains.b, chains.c, steps);
+      EXPECT_NE(full, core_reference(op, chains.start[0], chains.b, chains.c, steps - core_unroll)) << steps;
+      const double value = op == core_op::fp32_fma ? std::bit_cast<float>(static_cast<std::uint32_t>(full))
+                                                   : std::bit_cast<double>(full);
+      EXPECT_TRUE(std::isfinite(value));
+    }
+  }
+  // Far beyond a launch it settles below c / (1 - b) (rounding stops it a little short), finite.
+  const float settled = std::bit_cast<float>(static_cast<std::uint32_t>(core_reference(core_op::fp32_fma, in.start[0], in.b, in.c, 1u << 25)));
+  EXPECT_TRUE(std::isfinite(settled));
+  EXPECT_GT(settled, 0.9f * c / (1 - b));
+  EXPECT_LE(settled, c / (1 - b));
   EXPECT_EQ(core_reference(core_op::int32_imad, 3, 5, 7, 2), (3u * 5 + 7) * 5 + 7);
   EXPECT_EQ(core_reference(core_op::int32_imad, 0xffffffffu, 2, 0, 1), 0xfffffffeu);  // wraps
 }

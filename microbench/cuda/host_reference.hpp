@@ -64,8 +64,12 @@ struct core_inputs {
   std::uint64_t c = 0;
 };
 
-/// Random start values in [0.5, 1.5), b in [0.5, 0.875], c in [0.125, 0.5] (so a = a*b + c
-/// converges and never overflows); int32: random values, b odd.
+/// Random start values in [0.5, 1.5) and c in [0.125, 0.5]. fp64/fp32: b = 1 - k ulp(1/2),
+/// k in [16, 32], so a = a*b + c moves every step for ~1/(1 - b) steps (2^19..2^20 fp32, ~2^48
+/// fp64: beyond any launch) before it nears c / (1 - b), finite: a check after a launch sees a
+/// missing trip, and the FMA pipes see changing operands. fp16x2/bf16x2: b in [0.5, 0.875] (their
+/// few significand bits settle any chain within tens of steps; the check then sees the result,
+/// not the count). int32: random values, b odd.
 [[nodiscard]] core_inputs make_core_inputs(core_op op, std::size_t threads, std::uint64_t seed);
 
 /// The value a chain holds after `steps` steps of a = fma(a, b, c) in the op's arithmetic (IEEE
