@@ -1,7 +1,10 @@
 #include "microbench/cuda/gpu_session.hpp"
 
+#include <algorithm>
+
 #include "microbench/cuda/cuda_call.hpp"
 #include "microbench/cuda/kernel_counts.hpp"
+#include "microbench/cuda/kernels/stream_kernels.hpp"
 
 namespace rafter::cuda {
 
@@ -31,6 +34,7 @@ gpu_session::gpu_session(int device) {
   RAFTER_CUDA_CALL(cudaEventCreate(&m_start));
   RAFTER_CUDA_CALL(cudaEventCreate(&m_stop));
   m_flush = device_buffer<unsigned char>(static_cast<std::size_t>(std::max(m_facts.l2_bytes, 1e6) * 2));
+  m_flush_partial = device_buffer<unsigned char>(static_cast<std::size_t>(flush_read_blocks()) * stream_threads_per_block * 16);
   m_probe = device_buffer<clock_probe>(1);
   reset_probe();
 }
@@ -59,7 +63,13 @@ void gpu_session::run(const std::function<cudaError_t(cudaStream_t)>& launch) {
 void gpu_session::flush_l2() {
   m_flush_value = m_flush_value % 250 + 1;
   RAFTER_CUDA_CALL(cudaMemsetAsync(m_flush.get(), m_flush_value, m_flush.bytes(), m_stream));
+  // Then read it all: the written lines are written back now, not by the next (timed) kernel's
+  // evictions, and L2 is left holding clean lines of the flush buffer only.
+  RAFTER_CUDA_CALL(launch_stream_read(load_path::cached, flush_read_blocks(), m_flush.get(), m_flush.bytes() / stream_vector_bytes,
+                                      1, m_flush_partial.get(), m_stream));
 }
+
+int gpu_session::flush_read_blocks() const noexcept { return std::max(m_facts.sms, 1) * 4; }
 
 std::optional<double> gpu_session::probed_clock_hz() const {
   clock_probe p;

@@ -45,8 +45,8 @@ public:
   [[nodiscard]] double time(const std::function<cudaError_t(cudaStream_t)>& launch);
   /// Runs `launch` and waits for it; throws on any CUDA error.
   void run(const std::function<cudaError_t(cudaStream_t)>& launch);
-  /// Overwrites a buffer of twice the L2 size (cudaMemsetAsync on stream(), not timed), so that
-  /// the next kernel starts with nothing of its data in L2.
+  /// Overwrites a buffer of twice the L2 size, then reads it (on stream(), not timed), so that the
+  /// next kernel starts with nothing of its data in L2 and no dirty line to write back.
   void flush_l2();
   /// The SM clock the last probed kernel saw (clock64 cycles over %globaltimer ns), if any.
   [[nodiscard]] std::optional<double> probed_clock_hz() const;
@@ -58,7 +58,10 @@ private:
   cudaStream_t m_stream = nullptr;
   cudaEvent_t m_start = nullptr;
   cudaEvent_t m_stop = nullptr;
+  [[nodiscard]] int flush_read_blocks() const noexcept;
+
   device_buffer<unsigned char> m_flush;
+  device_buffer<unsigned char> m_flush_partial;  // the flush read's per-thread sums, never read
   device_buffer<clock_probe> m_probe;
   int m_flush_value = 1;
 };
