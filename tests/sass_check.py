@@ -137,7 +137,8 @@ def main():
             if name not in fns:
                 continue
             n = sum(1 for i in fns[name] if re.match(pattern, i[1]))
-            check(n >= 8, f"{arch}: {name} issues {label(pattern)} ({n} in the kernel)")
+            in_loop = sum(1 for i in loop_body(fns[name]) if re.match(pattern, i[1]))
+            check(in_loop >= 8, f"{arch}: {name} main loop issues {label(pattern)} ({in_loop} in the loop, {n} in the kernel)")
         if "rafter_mma_fp8_kernel" in fns:
             ops = [i[1] for i in fns["rafter_mma_fp8_kernel"]]
             qmma = sum(1 for o in ops if o.startswith("QMMA.16832.F32.E4M3.E4M3"))
@@ -165,7 +166,19 @@ def main():
             if name not in fns:
                 continue
             n = sum(1 for i in fns[name] if re.match(pattern, i[1]))
-            check(n >= 8, f"{arch}: {name} issues {label(pattern)} ({n})")
+            body = [i[1] for i in loop_body(fns[name])]
+            # The loop's wgmma issue back to back: a warpgroup arrive or wait between two of them
+            # would serialize the group (its longest run between such fences holds them all).
+            runs, run = [], 0
+            for o in body:
+                if o.startswith("WARPGROUP."):
+                    runs.append(run)
+                    run = 0
+                elif re.match(pattern, o):
+                    run += 1
+            runs.append(run)
+            check(max(runs) >= 8, f"{arch}: {name} main loop issues {label(pattern)} in groups of {max(runs)} between "
+                  f"warpgroup fences ({sum(runs)} in the loop, {n} in the kernel)")
         for name, pattern in TCGEN05.items():
             if name not in fns:
                 continue
