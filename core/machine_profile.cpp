@@ -169,6 +169,7 @@ memory_level read_memory(const json_reader& r) {
   m.latency_s = positive_opt(r, "latency_s");
   m.latency_cycles = positive_opt(r, "latency_cycles");
   m.capacity_bytes = positive_opt(r, "capacity_bytes");
+  m.clock_hz = positive_opt(r, "clock_hz");
   if (!m.read_bytes_per_s && !m.write_bytes_per_s && !m.copy_bytes_per_s && !m.triad_bytes_per_s &&
       !m.latency_s) {
     r.fail("", "a memory level needs at least one bandwidth or a latency");
@@ -351,6 +352,7 @@ json to_json(const machine_profile& p) {
     put_if(j, "latency_s", m.latency_s);
     put_if(j, "latency_cycles", m.latency_cycles);
     put_if(j, "capacity_bytes", m.capacity_bytes);
+    put_if(j, "clock_hz", m.clock_hz);
     j["source"] = to_string(m.source);
     put_if(j, "method", m.method);
     if (!m.samples.empty()) {

@@ -72,6 +72,9 @@ struct memory_level {
   std::optional<double> latency_s;
   std::optional<double> latency_cycles;
   std::optional<double> capacity_bytes;  ///< Whole device (all instances together).
+  /// The core or SM clock (Hz) during the bandwidth measurement, where the level's bandwidth is a
+  /// per-clock resource (GPU shared memory: bytes per clock per SM).
+  std::optional<double> clock_hz;
   figure_source source = figure_source::measured;
   std::string method;
   /// Spread per quantity: keys "read", "write", "copy", "triad" (B/s), "latency" (s).

@@ -385,9 +385,12 @@ def bar(label, value, reference, threshold, ref_text):
     print(f"| {label} | {value:.4g} | {ref_text} | {r:.1%} | {threshold:.0%} | {'yes' if r >= threshold else 'NO'} |")
 hbm_ds = ds_mem.get("hbm", {}).get("read_bytes_per_s")
 bar("HBM read vs datasheet", mem.get("hbm", {}).get("read_bytes_per_s"), hbm_ds, 0.93, si(hbm_ds, "B/s") if hbm_ds else "no datasheet")
+if sms and (clock or mem.get("smem", {}).get("clock_hz")):
+    smem_clock = mem.get("smem", {}).get("clock_hz") or clock  # the clock during the smem kernel, when recorded
+    smem_peak = 128 * sms * smem_clock
+    bar("shared memory vs 128 B/clk/SM x SMs x clock", mem.get("smem", {}).get("read_bytes_per_s"), smem_peak, 0.97,
+        si(smem_peak, "B/s") + f" at {si(smem_clock, 'Hz')}")
 if sms and clock:
-    smem_peak = 128 * sms * clock
-    bar("shared memory vs 128 B/clk/SM x SMs x clock", mem.get("smem", {}).get("read_bytes_per_s"), smem_peak, 0.97, si(smem_peak, "B/s"))
     f = comp.get("fp32.vector.fma")
     fp32_peak = sms * 128 * 2 * (f.get("clock_hz") or clock) if f else None
     bar("FP32 FMA vs SMs x 128 x 2 x clock", f["flop_per_s"] if f else None, fp32_peak, 0.95, si(fp32_peak, "FLOP/s") if fp32_peak else "-")

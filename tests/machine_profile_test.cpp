@@ -43,6 +43,7 @@ machine_profile sample_profile() {
   l1.latency_s = 1.2e-9;
   l1.latency_cycles = 4.0;
   l1.capacity_bytes = 98304;
+  l1.clock_hz = 2.59e9;
   l1.samples["read"] = sample_stats{6e11, 5.9e11, 6.1e11, 5, false};
   p.memory.push_back(l1);
   link_ceiling link;
@@ -83,6 +84,7 @@ TEST(machine_profile, round_trips_through_json) {
   EXPECT_FALSE(back.memory[0].samples.at("read").settled);
   EXPECT_EQ(back.curves[0].plateaus[0].level, "l1");
   EXPECT_EQ(*back.memory[0].roofline_bytes_per_s(), 6e11);
+  EXPECT_EQ(back.memory[0].clock_hz, 2.59e9);
 }
 
 TEST(machine_profile, round_trips_through_a_file) {

@@ -106,10 +106,16 @@ struct sweep_state {
   }
 
   /// Flags a compute measurement whose probed SM clock sat well below the maximum.
+  /// A compute ceiling's clock: kept for the profile's measured clock, and checked.
   void check_clock(const std::string& id, std::optional<double> clock_hz) {
+    if (clock_hz) compute_clocks.push_back(*clock_hz);
+    warn_if_throttled(id, clock_hz);
+  }
+
+  /// A warning when the SM clock during `id`'s measurement was under throttle_ratio of the maximum.
+  void warn_if_throttled(const std::string& id, std::optional<double> clock_hz) {
     const auto& max = session.facts().max_sm_clock_hz;
     if (!clock_hz || !max) return;
-    compute_clocks.push_back(*clock_hz);
     if (*clock_hz >= throttle_ratio * *max) return;
     std::string reasons;
     if (const auto r = nvml.read(session.facts().pci_bus_id); r && r->clock_event_reasons) {
@@ -405,7 +411,9 @@ void measure_memory(sweep_state& st, std::map<std::string, memory_level>& levels
     require_correct("the shared-memory kernel", bench.run_and_check(3));
     const auto passes = static_cast<int>(calibrate([&](std::size_t p) { return bench.time(static_cast<int>(p)); }, 64,
                                                    st.preset.launch_target_s, INT_MAX / 2));
+    st.session.reset_probe();
     const sample_stats t = measure_with_gbench("cuda/smem.read", [&] { return bench.time(passes); }, st.preset.timing);
+    const auto clock = st.session.probed_clock_hz();
     require_correct("the shared-memory kernel", bench.check_output(passes));
     const sample_stats bw = t.reciprocal_scaled(bench.bytes(passes));
     st.count(bw);
@@ -413,6 +421,8 @@ void measure_memory(sweep_state& st, std::map<std::string, memory_level>& levels
     smem.read_bytes_per_s = bw.median;
     smem.samples["read"] = bw;
     smem.capacity_bytes = f.shared_memory_per_sm_bytes * f.sms;
+    smem.clock_hz = clock;
+    st.warn_if_throttled("smem.read", clock);
     smem.method = fmt::format("conflict-free 16-byte shared-memory loads (LDS.128), {} threads, {} loads per pass",
                               bench.threads(), smem_loads);
     st.prog.step(++step, fmt::format("smem read: {}{}", format_bandwidth(bw.median), bw.settled ? "" : " (not settled)"));

@@ -47,7 +47,8 @@ std::string smem_bench::check_output(int passes) const {
 }
 
 double smem_bench::time(int passes) {
-  return m_session.time([&](cudaStream_t s) { return launch_smem_read(m_blocks, m_init_device.get(), passes, m_out.get(), s); });
+  return m_session.time(
+      [&](cudaStream_t s) { return launch_smem_read(m_blocks, m_init_device.get(), passes, m_out.get(), s, m_session.probe()); });
 }
 
 double smem_bench::bytes(int passes) const noexcept { return smem_bytes(m_threads, static_cast<std::size_t>(passes)); }

@@ -91,13 +91,15 @@ __global__ void __launch_bounds__(rafter::cuda::stream_threads_per_block)
 }
 
 __global__ void __launch_bounds__(rafter::cuda::smem_threads_per_block)
-    rafter_smem_read_kernel(const uint4* __restrict__ init, int passes, uint4* __restrict__ out) {
+    rafter_smem_read_kernel(const uint4* __restrict__ init, int passes, uint4* __restrict__ out,
+                            rafter::cuda::clock_probe* probe) {
   constexpr int rows = rafter::cuda::smem_loads, width = rafter::cuda::smem_threads_per_block;
   __shared__ uint4 buffer[2 * rows * width];
   const int t = static_cast<int>(threadIdx.x);
 #pragma unroll
   for (int r = 0; r < 2 * rows; ++r) buffer[r * width + t] = init[(r % rows) * width + t];
   __syncthreads();
+  rafter::cuda::probe_begin(probe);
   uint4 acc = make_uint4(0, 0, 0, 0);
   for (int p = 0; p < passes; ++p) {
     // Rows p..p+rows-1 of the doubled buffer: every row once per pass, constant offsets.
@@ -111,6 +113,7 @@ __global__ void __launch_bounds__(rafter::cuda::smem_threads_per_block)
       acc.w += v.w;
     }
   }
+  rafter::cuda::probe_end(probe);
   out[static_cast<std::size_t>(blockIdx.x) * width + t] = acc;
 }
 
@@ -200,9 +203,10 @@ cudaError_t stream_kernel_occupancy(stream_kernel kernel, int* blocks_per_sm) {
   return cudaOccupancyMaxActiveBlocksPerMultiprocessor(blocks_per_sm, f, stream_threads_per_block, 0);
 }
 
-cudaError_t launch_smem_read(int blocks, const void* init, int passes, void* out, cudaStream_t stream) {
+cudaError_t launch_smem_read(int blocks, const void* init, int passes, void* out, cudaStream_t stream,
+                             clock_probe* probe) {
   rafter_smem_read_kernel<<<dim3(static_cast<unsigned>(blocks)), smem_threads_per_block, 0, stream>>>(
-      static_cast<const uint4*>(init), passes, static_cast<uint4*>(out));
+      static_cast<const uint4*>(init), passes, static_cast<uint4*>(out), probe);
   return cudaGetLastError();
 }
 

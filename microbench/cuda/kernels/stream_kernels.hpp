@@ -5,6 +5,8 @@
 
 #include <cuda_runtime_api.h>
 
+#include "microbench/cuda/kernels/clock_probe.hpp"
+
 namespace rafter::cuda {
 
 /// Global-memory kernels, 16-byte vector accesses, grid-stride loops over `vectors` vectors with
@@ -33,7 +35,9 @@ cudaError_t stream_kernel_occupancy(stream_kernel kernel, int* blocks_per_sm);
 /// `init` to shared memory (twice, back to back), then each thread makes `passes` passes of
 /// smem_loads 16-byte loads, each pass starting one row further; thread i of the grid writes its
 /// lane-wise wrapping sum to out[i].
-cudaError_t launch_smem_read(int blocks, const void* init, int passes, void* out, cudaStream_t stream);
+/// `probe` (may be null): block 0's SM clock over the loads (clock_probe.hpp).
+cudaError_t launch_smem_read(int blocks, const void* init, int passes, void* out, cudaStream_t stream,
+                             clock_probe* probe = nullptr);
 cudaError_t smem_kernel_occupancy(int* blocks_per_sm);
 
 /// Result of one pointer chase.
