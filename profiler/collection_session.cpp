@@ -197,7 +197,7 @@ bool collection_session::start(const collector_config& config) {
                                           version, CUPTI_API_VERSION));
     }
     {
-      std::lock_guard data(m_data_mutex);
+      std::lock_guard pool(m_buffer_mutex);
       while (m_free_buffers.size() < 2) m_free_buffers.emplace_back(new std::uint8_t[m_buffer_bytes]);
     }
     RAFTER_CUPTI_CALL(cuptiActivityRegisterCallbacks(&collection_session::buffer_requested,
@@ -380,7 +380,9 @@ void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData
 }
 
 std::uint8_t* collection_session::take_buffer(std::size_t& size) {
-  std::lock_guard data(m_data_mutex);
+  // The pool's own lock: the program's launching threads that CUPTI asks for a buffer never wait
+  // for a buffer being decoded (m_data_mutex).
+  std::lock_guard pool(m_buffer_mutex);
   ++m_buffers_outstanding;
   if (!m_free_buffers.empty()) {
     std::uint8_t* buffer = m_free_buffers.back().release();
@@ -392,10 +394,7 @@ std::uint8_t* collection_session::take_buffer(std::size_t& size) {
     size = m_buffer_bytes;
     return new std::uint8_t[m_buffer_bytes];
   } catch (const std::bad_alloc&) {
-    try {
-      m_decoder.count("buffer_allocation_failures", 1);
-    } catch (...) {  // no memory to count with either: never into CUPTI
-    }
+    m_buffer_allocation_failures.fetch_add(1);
   }
   if (!g_emergency_in_use.test_and_set()) {
     size = k_emergency_bytes;
@@ -407,8 +406,8 @@ std::uint8_t* collection_session::take_buffer(std::size_t& size) {
 }
 
 void collection_session::return_buffer(std::uint8_t* buffer) noexcept {
-  // Called with m_data_mutex held.
   if (buffer == nullptr) return;
+  std::lock_guard pool(m_buffer_mutex);
   --m_buffers_outstanding;
   if (buffer == g_emergency_buffer) {
     g_emergency_in_use.clear();
@@ -430,20 +429,22 @@ void CUPTIAPI collection_session::buffer_requested(std::uint8_t** buffer, std::s
 void CUPTIAPI collection_session::buffer_completed(CUcontext ctx, std::uint32_t stream, std::uint8_t* buffer,
                                                    std::size_t /*size*/, std::size_t valid_bytes) {
   auto& session = instance();
-  std::lock_guard data(session.m_data_mutex);
-  try {
-    cupti_buffer_source source(buffer, valid_bytes);
-    session.m_decoder.decode(source);
-    if (source.status() != CUPTI_SUCCESS) session.m_decoder.count("unreadable_buffers", 1);
-    std::size_t dropped = 0;
-    if (cuptiActivityGetNumDroppedRecords(ctx, stream, &dropped) == CUPTI_SUCCESS) {
-      session.m_decoder.add_dropped_records(dropped);
-    }
-    session.m_decoder.count("buffers", 1);
-  } catch (...) {  // out of memory while decoding
+  // Asked of CUPTI before taking the lock that launch callbacks also take.
+  std::size_t dropped = 0;
+  if (cuptiActivityGetNumDroppedRecords(ctx, stream, &dropped) != CUPTI_SUCCESS) dropped = 0;
+  {
+    std::lock_guard data(session.m_data_mutex);
     try {
-      session.m_decoder.count("unreadable_buffers", 1);
-    } catch (...) {  // nor to count with: never into CUPTI
+      cupti_buffer_source source(buffer, valid_bytes);
+      session.m_decoder.decode(source);
+      if (source.status() != CUPTI_SUCCESS) session.m_decoder.count("unreadable_buffers", 1);
+      session.m_decoder.add_dropped_records(dropped);
+      session.m_decoder.count("buffers", 1);
+    } catch (...) {  // out of memory while decoding
+      try {
+        session.m_decoder.count("unreadable_buffers", 1);
+      } catch (...) {  // nor to count with: never into CUPTI
+      }
     }
   }
   session.return_buffer(buffer);
@@ -463,6 +464,9 @@ void collection_session::flush_cupti(bool forced) {
 trace collection_session::build_trace() {
   std::lock_guard data(m_data_mutex);
   trace t = m_decoder.build();
+  if (const auto failures = m_buffer_allocation_failures.load(); failures > 0) {
+    t.source.counters["buffer_allocation_failures"] = failures;
+  }
   t.source.tool = "rafter";
   t.source.version = version_string;
   if (m_failed && !m_failure.empty()) {

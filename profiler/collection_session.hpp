@@ -101,6 +101,10 @@ private:
   std::vector<CUpti_ActivityKind> m_enabled;
 
   activity_decoder m_decoder;
+  // Guards the buffer pool (m_free_buffers, m_buffers_outstanding) only: CUPTI asks for buffers
+  // on the program's threads, which must not wait for a decode.
+  std::mutex m_buffer_mutex;
+  std::atomic<std::int64_t> m_buffer_allocation_failures{0};
   std::vector<std::unique_ptr<std::uint8_t[]>> m_free_buffers;
   std::size_t m_buffer_bytes = 0;
   std::size_t m_buffers_outstanding = 0;
