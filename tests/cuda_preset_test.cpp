@@ -1,4 +1,5 @@
 #include "microbench/cuda/cuda_preset.hpp"
+#include "microbench/cuda/kernel_counts.hpp"
 
 #include <algorithm>
 
@@ -52,6 +53,9 @@ TEST(cuda_preset, chase_is_dense_inside_l2_where_the_partitions_show) {
   const auto capped = chase_footprints(cuda_preset_for("quick"), l2, std::size_t{16} << 20, 256);
   EXPECT_LE(capped.back(), std::size_t{16} << 20);
   EXPECT_GE(capped.back(), std::size_t{8} << 20);
+  // An L2 so large that 64 x L2 passes 16 GiB: the chase kernel's 32-bit index bounds the footprints.
+  const auto huge = chase_footprints(cuda_preset_for("full"), 512.0 * (1 << 20), std::size_t{1} << 40, 256);
+  EXPECT_LE(huge.back(), chase_max_footprint_bytes);
 }
 
 TEST(cuda_preset, gemm_link_and_collective_sizes_are_set_and_full_reaches_further) {

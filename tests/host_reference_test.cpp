@@ -379,6 +379,7 @@ TEST(host_reference, the_chase_is_one_cycle_through_every_line) {
   EXPECT_EQ(chase_end(next, 0, 1000), 0u);
   EXPECT_EQ(chase_end(next, 0, 2), next[next[0]]);
   EXPECT_THROW((void)make_chase_cycle(1, 1), std::invalid_argument);
+  EXPECT_THROW((void)make_chase_cycle((std::size_t{1} << 27) + 1, 1), std::invalid_argument);  // 16 GiB of lines
 }
 
 }  // namespace

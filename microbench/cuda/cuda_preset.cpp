@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/units.hpp"
 #include "core/working_set_sizes.hpp"
+#include "microbench/cuda/kernel_counts.hpp"
 
 namespace rafter::cuda {
 
@@ -70,6 +71,7 @@ std::size_t hbm_array_bytes(const cuda_preset& preset, double l2_bytes, std::siz
 
 std::vector<std::size_t> chase_footprints(const cuda_preset& preset, double l2_bytes, std::size_t cap,
                                           std::size_t granule) {
+  cap = std::min(cap, chase_max_footprint_bytes);
   const auto last = std::max(preset.chase_min_last, static_cast<std::size_t>(l2_bytes * preset.chase_span_over_l2));
   std::vector<std::size_t> sizes = working_set_sizes(preset.chase_first, last, cap, preset.steps_per_octave, granule);
   const auto l2 = static_cast<std::size_t>(l2_bytes);

@@ -49,8 +49,8 @@ struct cuda_preset {
 
 /// Footprints of the latency chase: working_set_sizes(chase_first, max(chase_min_last,
 /// chase_span_over_l2 * l2), cap, steps_per_octave), merged with chase_l2_steps_per_octave points
-/// per doubling from l2 / 8 to l2; none above `cap` (bytes the chase may allocate) unless the first;
-/// multiples of `granule`, strictly increasing.
+/// per doubling from l2 / 8 to l2; none above `cap` (bytes the chase may allocate) or
+/// chase_max_footprint_bytes unless the first; multiples of `granule`, strictly increasing.
 [[nodiscard]] std::vector<std::size_t> chase_footprints(const cuda_preset& preset, double l2_bytes, std::size_t cap,
                                                         std::size_t granule);
 

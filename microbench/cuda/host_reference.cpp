@@ -546,8 +546,10 @@ std::array<std::uint32_t, 4> lane_sums(const std::uint32_t* words, std::size_t v
 }
 
 std::vector<std::uint32_t> make_chase_cycle(std::size_t lines, std::uint64_t seed) {
-  if (lines < 2 || lines > std::numeric_limits<std::uint32_t>::max()) {
-    throw std::invalid_argument(fmt::format("make_chase_cycle: {} lines (need 2 .. 2^32-1)", lines));
+  // The chase kernel holds word indices (line * chase_line_bytes / 4) in 32 bits.
+  constexpr std::size_t max_lines = chase_max_footprint_bytes / chase_line_bytes;
+  if (lines < 2 || lines > max_lines) {
+    throw std::invalid_argument(fmt::format("make_chase_cycle: {} lines (need 2 .. {}: a footprint under 16 GiB)", lines, max_lines));
   }
   std::vector<std::uint32_t> order(lines);
   for (std::size_t i = 0; i < lines; ++i) order[i] = static_cast<std::uint32_t>(i);

@@ -52,6 +52,8 @@ inline constexpr int smem_loads = 8;
 
 // Pointer chase: one index per 128-byte line.
 inline constexpr std::size_t chase_line_bytes = 128;
+/// The chase kernel's word indices (line * chase_line_bytes / 4) are 32-bit: 16 GiB of lines.
+inline constexpr std::size_t chase_max_footprint_bytes = (std::size_t{1} << 32) * 4;
 
 /// Blocks that fill the GPU: one full wave, `blocks_per_sm` resident blocks on each SM.
 /// Throws std::invalid_argument when either is below 1.
