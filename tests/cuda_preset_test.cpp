@@ -1,11 +1,11 @@
 #include "microbench/cuda/cuda_preset.hpp"
-#include "microbench/cuda/kernel_counts.hpp"
 
 #include <algorithm>
 
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "microbench/cuda/kernel_counts.hpp"
 
 namespace rafter::cuda {
 namespace {
