@@ -72,24 +72,32 @@ thread_local CUcontext t_profiled_context = nullptr;
 constexpr std::size_t k_max_runtime_nesting = 4;
 thread_local std::array<std::uint32_t, k_max_runtime_nesting> t_runtime_launches{};
 thread_local std::size_t t_runtime_depth = 0;
+// Which enabling of the runtime callbacks this thread's stack belongs to: an unsubscribe can drop
+// the exit of a launch in flight, so a stack from an earlier enabling is dropped, not trusted.
+std::atomic<unsigned> g_runtime_generation{0};
+thread_local unsigned t_runtime_generation = 0;
+
+// A _ptsz call's null stream is the calling thread's default stream, not the legacy one.
+CUstream per_thread(CUstream stream) noexcept { return stream != nullptr ? stream : CU_STREAM_PER_THREAD; }
 
 // The stream a driver launch call launches into (its parameters, generated_cuda_meta.h).
 CUstream launch_stream(CUpti_CallbackId id, const void* params) noexcept {
   switch (id) {
     case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel: return static_cast<const cuLaunchKernel_params*>(params)->hStream;
-    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel_ptsz: return static_cast<const cuLaunchKernel_ptsz_params*>(params)->hStream;
+    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel_ptsz:
+      return per_thread(static_cast<const cuLaunchKernel_ptsz_params*>(params)->hStream);
     case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx: {
       const CUlaunchConfig* config = static_cast<const cuLaunchKernelEx_params*>(params)->config;
       return config != nullptr ? config->hStream : nullptr;
     }
     case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx_ptsz: {
       const CUlaunchConfig* config = static_cast<const cuLaunchKernelEx_ptsz_params*>(params)->config;
-      return config != nullptr ? config->hStream : nullptr;
+      return per_thread(config != nullptr ? config->hStream : nullptr);
     }
     case CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel:
       return static_cast<const cuLaunchCooperativeKernel_params*>(params)->hStream;
     case CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel_ptsz:
-      return static_cast<const cuLaunchCooperativeKernel_ptsz_params*>(params)->hStream;
+      return per_thread(static_cast<const cuLaunchCooperativeKernel_ptsz_params*>(params)->hStream);
     default: return nullptr;
   }
 }
@@ -104,6 +112,10 @@ bool captured(stream_is_capturing_fn is_capturing, CUpti_CallbackId id, const CU
 }
 
 void track_runtime_launch(const CUpti_CallbackData& data) noexcept {
+  if (const unsigned now = g_runtime_generation.load(std::memory_order_relaxed); t_runtime_generation != now) {
+    t_runtime_generation = now;
+    t_runtime_depth = 0;
+  }
   if (data.callbackSite == CUPTI_API_ENTER) {
     if (t_runtime_depth < k_max_runtime_nesting) t_runtime_launches[t_runtime_depth] = data.correlationId;
     ++t_runtime_depth;
@@ -208,6 +220,7 @@ bool collection_session::start(const collector_config& config) {
     return false;
   }
   m_tracing = true;
+  m_ever_traced = true;
   if (m_config.roofline_metrics) start_counters();
   return true;
 }
@@ -240,6 +253,7 @@ void collection_session::start_counters() {
     for (const CUpti_CallbackId id : k_launch_callbacks) {
       RAFTER_CUPTI_CALL(cuptiEnableCallback(1, m_subscriber, CUPTI_CB_DOMAIN_DRIVER_API, id));
     }
+    g_runtime_generation.fetch_add(1);
     for (const CUpti_CallbackId id : k_runtime_launch_callbacks) {
       RAFTER_CUPTI_CALL(cuptiEnableCallback(1, m_subscriber, CUPTI_CB_DOMAIN_RUNTIME_API, id));
     }
@@ -250,7 +264,7 @@ void collection_session::start_counters() {
     m_selector = std::move(selector);
     m_range_profiler = std::move(profiler);
     m_dropped_metrics_reported = 0;
-    m_stream_is_capturing = loaded_stream_is_capturing();
+    m_stream_is_capturing.store(loaded_stream_is_capturing());
     m_counters_active = true;
   } catch (const std::exception& e) {
     if (m_subscriber != nullptr) {
@@ -338,7 +352,7 @@ void CUPTIAPI collection_session::on_callback(void* self, CUpti_CallbackDomain d
 void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData& data) {
   if (data.callbackSite == CUPTI_API_ENTER) {
     // Captured launches are not selected (nor counted by --skip / --max-kernels): they get no counters.
-    if (!m_counters_active.load() || captured(m_stream_is_capturing, id, data)) return;
+    if (!m_counters_active.load() || captured(m_stream_is_capturing.load(), id, data)) return;
     std::unique_lock profile(m_profile_mutex);
     try {
       if (m_counters_active && m_selector->select(data.symbolName != nullptr ? data.symbolName : "")) {
@@ -469,7 +483,7 @@ trace collection_session::build_trace() {
   }
   t.source.tool = "rafter";
   t.source.version = version_string;
-  if (m_failed && !m_failure.empty()) {
+  if (m_failed && !m_failure.empty() && !m_ever_traced) {
     // CUPTI never traced: an empty trace that says so, not one that claims kernels were recorded.
     t.source.recorded = {};
     t.source.not_recorded = {"everything: CUPTI could not trace this process (" + m_failure + ")"};

@@ -95,7 +95,8 @@ private:
   bool m_failed = false;
   bool m_finished = false;
   bool m_warned = false;
-  std::string m_failure;  // why CUPTI could not trace (empty while it can)
+  std::string m_failure;     // why CUPTI could not trace (empty while it can)
+  bool m_ever_traced = false;  // some start traced: a later failed start does not void its records
   std::vector<std::string> m_warnings;     // for the trace's source.warnings
   std::vector<std::string> m_not_recorded;  // kinds that could not be enabled
   std::vector<CUpti_ActivityKind> m_enabled;
@@ -116,7 +117,7 @@ private:
   // Written with m_profile_mutex held; read without it first by every launch (the fast path once
   // the selection is exhausted or counters stopped).
   std::atomic<bool> m_counters_active{false};
-  stream_is_capturing_fn m_stream_is_capturing = nullptr;
+  std::atomic<stream_is_capturing_fn> m_stream_is_capturing{nullptr};
   std::size_t m_dropped_metrics_reported = 0;
 };
 

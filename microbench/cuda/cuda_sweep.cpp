@@ -105,7 +105,6 @@ struct sweep_state {
     prog.step(++step, id + ": computed a wrong result; not measured");
   }
 
-  /// Flags a compute measurement whose probed SM clock sat well below the maximum.
   /// A compute ceiling's clock: kept for the profile's measured clock, and checked.
   void check_clock(const std::string& id, std::optional<double> clock_hz) {
     if (clock_hz) compute_clocks.push_back(*clock_hz);
@@ -611,6 +610,17 @@ link_ceiling make_link(const std::string& id, const sample_stats& bandwidth, con
   return l;
 }
 
+/// The PCIe link the host-link figures ran over, read right after the pinned H2D copies (an idle
+/// link trains down, so a reading before any transfer would understate it).
+void record_pcie_link(sweep_state& st) {
+  const auto r = st.nvml.read(st.session.facts().pci_bus_id);
+  if (!r || !r->pcie_generation || !r->pcie_width) return;
+  st.profile.device.environment["pcie_link"] =
+      fmt::format("Gen{} x{}", *r->pcie_generation, *r->pcie_width) +
+      (r->pcie_max_generation && r->pcie_max_width ? fmt::format(" (max Gen{} x{})", *r->pcie_max_generation, *r->pcie_max_width)
+                                                   : std::string());
+}
+
 void measure_host_links(sweep_state& st, int& step) {
   const device_facts& f = st.session.facts();
   const std::size_t bytes = std::min(st.preset.link_bytes, static_cast<std::size_t>(0.2 * static_cast<double>(f.free_bytes))) / 16 * 16;
@@ -622,6 +632,7 @@ void measure_host_links(sweep_state& st, int& step) {
       require_correct(what, bench.run_and_check(i.copy));
       const link_timing t = time_link(st, std::string("cuda/link/") + i.id, bench.bytes(i.copy, 1),
                                       [&](int n) { return bench.time(i.copy, n); });
+      if (i.copy == host_copy::h2d_pinned) record_pcie_link(st);
       require_correct(what, bench.check_output(i.copy));
       link_ceiling l = make_link(i.id, t.bandwidth,
                             fmt::format("{}, {} per copy, {} back-to-back copies per sample, every destination checked word "
@@ -798,16 +809,7 @@ void describe_device(machine_profile& profile, const gpu_inventory& inventory, c
   env["shared_memory_per_sm_bytes"] = fmt::format("{:.0f}", f.shared_memory_per_sm_bytes);
   env["preset"] = options.preset;
   env["nvml"] = nvml.available() ? "yes" : "no (" + nvml.unavailable_reason() + ")";
-  // The link the host-link figures ran over (a card in a narrower slot shows it here).
-  if (const auto r = nvml.read(f.pci_bus_id)) {
-    if (r->pcie_generation && r->pcie_width) {
-      env["pcie_link"] = fmt::format("Gen{} x{}", *r->pcie_generation, *r->pcie_width) +
-                         (r->pcie_max_generation && r->pcie_max_width
-                              ? fmt::format(" (max Gen{} x{})", *r->pcie_max_generation, *r->pcie_max_width)
-                              : std::string());
-    }
-    if (r->nvlinks_active) env["nvlinks_active"] = std::to_string(*r->nvlinks_active);
-  }
+  if (const auto r = nvml.read(f.pci_bus_id); r && r->nvlinks_active) env["nvlinks_active"] = std::to_string(*r->nvlinks_active);
 }
 
 void record_nvml(machine_profile& profile, const nvml_library& nvml, const std::string& bus, const std::string& when) {
