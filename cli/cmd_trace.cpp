@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <string_view>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -136,10 +137,16 @@ exit_code run_trace(const trace_options& options) {
                       "--metrics roofline (activity tracing records every kernel)");
   }
   (void)profiler::kernel_selector(config);  // throws usage_error for a bad --kernels regex
-  if (const char* bytes = std::getenv("RAFTER_TRACE_BUFFER_BYTES"); bytes != nullptr && *bytes != '\0') {
-    config.buffer_bytes =
-        profiler::config_from_environment([](const char* name) { return std::getenv(name); }).buffer_bytes;
-  }
+  // Buffer sizes are tuned through the environment (RAFTER_TRACE_BUFFER_BYTES,
+  // RAFTER_TRACE_DEVICE_BUFFER_BYTES), checked here so that a bad value stops before the program runs.
+  const auto tuned = profiler::config_from_environment([](const char* name) {
+    const char* v = std::getenv(name);
+    const std::string_view n(name);
+    return (n == "RAFTER_TRACE_BUFFER_BYTES" || n == "RAFTER_TRACE_DEVICE_BUFFER_BYTES") && v != nullptr && *v != '\0' ? v
+                                                                                                                       : nullptr;
+  });
+  config.buffer_bytes = tuned.buffer_bytes;
+  config.device_buffer_bytes = tuned.device_buffer_bytes;
 
   const fs::path output = options.output;
   check_writable_output(output);
@@ -219,7 +226,11 @@ void add_trace_command(CLI::App& app, command_action& action) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--nvtx", options->nvtx, "Record NVTX ranges (sets NVTX_INJECTION64_PATH)");
   cmd->add_option("command", options->command, "The program and its arguments, after --")->required();
-  cmd->footer(std::string("Example: rafter trace -o decode.json --nvtx -- ./llm --decode 128\n") + exit_codes_help);
+  cmd->footer(std::string("Example: rafter trace -o decode.json --nvtx -- ./llm --decode 128\n"
+                          "Environment: RAFTER_TRACE_BUFFER_BYTES (each host activity buffer, default 8 MiB), "
+                          "RAFTER_TRACE_DEVICE_BUFFER_BYTES (CUPTI's device buffers; raise it when the trace reports "
+                          "dropped records)\n") +
+              exit_codes_help);
   cmd->callback([&action, options] { action = [options] { return run_trace(*options); }; });
 }
 

@@ -214,6 +214,18 @@ bool collection_session::start(const collector_config& config) {
     }
     RAFTER_CUPTI_CALL(cuptiActivityRegisterCallbacks(&collection_session::buffer_requested,
                                                      &collection_session::buffer_completed));
+    if (m_config.device_buffer_bytes) {
+      std::size_t value = *m_config.device_buffer_bytes;
+      std::size_t size = sizeof value;
+      if (const CUptiResult s = cuptiActivitySetAttribute(CUPTI_ACTIVITY_ATTR_DEVICE_BUFFER_SIZE, &size, &value);
+          s != CUPTI_SUCCESS) {  // tracing goes on with CUPTI's default size
+        const std::string message =
+            describe_cupti_error(s, "cuptiActivitySetAttribute(DEVICE_BUFFER_SIZE)", __FILE__, __LINE__) +
+            "; CUPTI's default device buffer size is used";
+        std::lock_guard data(m_data_mutex);
+        m_warnings.push_back(message);
+      }
+    }
     enable_kinds();
   } catch (const std::exception& e) {
     fail(e.what());

@@ -58,6 +58,15 @@ collector_config config_from_environment(const std::function<const char*(const c
     }
     config.buffer_bytes = bytes;
   }
+  if (const char* v = get("RAFTER_TRACE_DEVICE_BUFFER_BYTES")) {
+    const auto bytes = static_cast<std::size_t>(parse_count("RAFTER_TRACE_DEVICE_BUFFER_BYTES", v));
+    if (bytes < min_device_buffer_bytes || bytes > max_device_buffer_bytes || bytes % 8 != 0) {
+      throw usage_error("environment variable RAFTER_TRACE_DEVICE_BUFFER_BYTES: expected a multiple of 8 between " +
+                        std::to_string(min_device_buffer_bytes) + " and " + std::to_string(max_device_buffer_bytes) +
+                        ", got '" + v + "'");
+    }
+    config.device_buffer_bytes = bytes;
+  }
   if (const char* v = get("RAFTER_TRACE_NVTX")) config.nvtx = std::string(v) == "1";
   if (const char* v = get("RAFTER_TRACE_ROOT_PID")) config.root_pid = parse_count("RAFTER_TRACE_ROOT_PID", v);
   return config;
@@ -75,6 +84,9 @@ std::vector<std::pair<std::string, std::string>> config_to_environment(const col
   if (!config.kernel_regex.empty()) env.emplace_back("RAFTER_TRACE_KERNELS", config.kernel_regex);
   if (config.max_kernels) env.emplace_back("RAFTER_TRACE_MAX_KERNELS", std::to_string(*config.max_kernels));
   if (config.root_pid) env.emplace_back("RAFTER_TRACE_ROOT_PID", std::to_string(*config.root_pid));
+  if (config.device_buffer_bytes) {
+    env.emplace_back("RAFTER_TRACE_DEVICE_BUFFER_BYTES", std::to_string(*config.device_buffer_bytes));
+  }
   return env;
 }
 

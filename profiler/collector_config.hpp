@@ -31,6 +31,10 @@ struct collector_config {
   std::optional<std::int64_t> max_kernels;
   /// RAFTER_TRACE_BUFFER_BYTES: size of each activity buffer handed to CUPTI, in bytes.
   std::size_t buffer_bytes = std::size_t{8} << 20;
+  /// RAFTER_TRACE_DEVICE_BUFFER_BYTES: size of each of CUPTI's device-side activity buffers
+  /// (CUPTI_ACTIVITY_ATTR_DEVICE_BUFFER_SIZE), for programs that launch so many kernels between
+  /// flushes that records are dropped. Empty: CUPTI's default.
+  std::optional<std::size_t> device_buffer_bytes;
   /// RAFTER_TRACE_NVTX=1: NVTX ranges were requested (NVTX_INJECTION64_PATH is set).
   bool nvtx = false;
   /// RAFTER_TRACE_ROOT_PID: only this process writes the trace (children that inherit the
@@ -40,6 +44,8 @@ struct collector_config {
 
 inline constexpr std::size_t min_buffer_bytes = std::size_t{64} << 10;
 inline constexpr std::size_t max_buffer_bytes = std::size_t{1} << 30;
+inline constexpr std::size_t min_device_buffer_bytes = std::size_t{1} << 20;
+inline constexpr std::size_t max_device_buffer_bytes = std::size_t{4} << 30;
 
 /// Reads the configuration from environment variables through `lookup` (`std::getenv` in the
 /// collector); unset variables keep their defaults. Throws `usage_error` naming the variable and

@@ -49,6 +49,7 @@ TEST(collector_config, reads_every_variable) {
                                    {"RAFTER_TRACE_SKIP", "3"},
                                    {"RAFTER_TRACE_MAX_KERNELS", "10"},
                                    {"RAFTER_TRACE_BUFFER_BYTES", "1048576"},
+                                   {"RAFTER_TRACE_DEVICE_BUFFER_BYTES", "33554432"},
                                    {"RAFTER_TRACE_NVTX", "1"},
                                    {"RAFTER_TRACE_ROOT_PID", "4242"}});
   EXPECT_EQ(c.output, "/tmp/t.json.gz");
@@ -58,6 +59,7 @@ TEST(collector_config, reads_every_variable) {
   EXPECT_EQ(c.skip, 3);
   EXPECT_EQ(c.max_kernels, 10);
   EXPECT_EQ(c.buffer_bytes, 1048576u);
+  EXPECT_EQ(c.device_buffer_bytes, 33554432u);
   EXPECT_TRUE(c.nvtx);
   EXPECT_EQ(c.root_pid, 4242);
 }
@@ -71,6 +73,7 @@ TEST(collector_config, round_trips_through_the_environment) {
   c.skip = 2;
   c.max_kernels = 5;
   c.buffer_bytes = 65536;
+  c.device_buffer_bytes = std::size_t{16} << 20;
   c.nvtx = true;
   c.root_pid = 17;
   std::map<std::string, std::string> env;
@@ -83,6 +86,7 @@ TEST(collector_config, round_trips_through_the_environment) {
   EXPECT_EQ(back.skip, c.skip);
   EXPECT_EQ(back.max_kernels, c.max_kernels);
   EXPECT_EQ(back.buffer_bytes, c.buffer_bytes);
+  EXPECT_EQ(back.device_buffer_bytes, c.device_buffer_bytes);
   EXPECT_EQ(back.nvtx, c.nvtx);
   EXPECT_EQ(back.root_pid, c.root_pid);
 }
@@ -97,6 +101,8 @@ TEST(collector_config, rejects_bad_values_naming_the_variable) {
   EXPECT_NE(error_of({{"RAFTER_TRACE_BUFFER_BYTES", "1024"}}).find("RAFTER_TRACE_BUFFER_BYTES: expected a multiple of 8"),
             std::string::npos);
   EXPECT_NE(error_of({{"RAFTER_TRACE_BUFFER_BYTES", "1048577"}}).find("got '1048577'"), std::string::npos);
+  EXPECT_NE(error_of({{"RAFTER_TRACE_DEVICE_BUFFER_BYTES", "4096"}}).find("RAFTER_TRACE_DEVICE_BUFFER_BYTES: expected"),
+            std::string::npos);
   EXPECT_NE(error_of({{"RAFTER_TRACE_KERNELS", "gemm("}}).find("RAFTER_TRACE_KERNELS: not a valid regular expression"),
             std::string::npos);
 }

@@ -115,6 +115,10 @@ expect_usage "--max-kernels without --metrics roofline" --max-kernels 3 -- /bin/
 expect_usage "a bad --kernels regex" --metrics roofline --kernels 'gemm(' -- /bin/true
 expect_usage "an unknown --metrics" --metrics everything -- /bin/true
 expect_usage "no command" --
+export RAFTER_TRACE_DEVICE_BUFFER_BYTES=4096
+expect_usage "a device buffer size below 1 MiB" -- /bin/true
+grep -q "RAFTER_TRACE_DEVICE_BUFFER_BYTES" "$tmp/err" || fail "the bad device buffer size is not named"
+unset RAFTER_TRACE_DEVICE_BUFFER_BYTES
 rm -f "$tmp/bad.json"
 "$rafter" trace -o "$tmp/no/such/dir/t.json" -- /bin/true >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] || fail "an output in a missing directory is not a usage error"
