@@ -402,7 +402,8 @@ trace basic_activity_decoder<Versions>::build() const {
   auto& warnings = t.source.warnings;
   if (const auto it = counters.find("dropped_records"); it != counters.end()) {
     warnings.push_back(plural(it->second, "activity record", "activity records") +
-                       " dropped by CUPTI (activity buffers full): the trace is incomplete");
+                       " dropped by CUPTI (activity buffers full): the trace is incomplete; larger buffers "
+                       "(RAFTER_TRACE_DEVICE_BUFFER_BYTES, RAFTER_TRACE_BUFFER_BYTES) may keep them");
   }
   for (const char* kind : {"kernel", "memcpy", "memset", "marker", "overhead", "synchronization"}) {
     const auto it = counters.find(std::string("invalid_timestamps.") + kind);
