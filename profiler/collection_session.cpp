@@ -16,6 +16,7 @@
 #include "profiler/cuda_driver.hpp"
 #include "profiler/cupti_buffer_source.hpp"
 #include "profiler/cupti_call.hpp"
+#include "profiler/launch_stream.hpp"
 #include "profiler/metric_set.hpp"
 
 namespace rafter::profiler {
@@ -76,31 +77,6 @@ thread_local std::size_t t_runtime_depth = 0;
 // the exit of a launch in flight, so a stack from an earlier enabling is dropped, not trusted.
 std::atomic<unsigned> g_runtime_generation{0};
 thread_local unsigned t_runtime_generation = 0;
-
-// A _ptsz call's null stream is the calling thread's default stream, not the legacy one.
-CUstream per_thread(CUstream stream) noexcept { return stream != nullptr ? stream : CU_STREAM_PER_THREAD; }
-
-// The stream a driver launch call launches into (its parameters, generated_cuda_meta.h).
-CUstream launch_stream(CUpti_CallbackId id, const void* params) noexcept {
-  switch (id) {
-    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel: return static_cast<const cuLaunchKernel_params*>(params)->hStream;
-    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel_ptsz:
-      return per_thread(static_cast<const cuLaunchKernel_ptsz_params*>(params)->hStream);
-    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx: {
-      const CUlaunchConfig* config = static_cast<const cuLaunchKernelEx_params*>(params)->config;
-      return config != nullptr ? config->hStream : nullptr;
-    }
-    case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx_ptsz: {
-      const CUlaunchConfig* config = static_cast<const cuLaunchKernelEx_ptsz_params*>(params)->config;
-      return per_thread(config != nullptr ? config->hStream : nullptr);
-    }
-    case CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel:
-      return static_cast<const cuLaunchCooperativeKernel_params*>(params)->hStream;
-    case CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel_ptsz:
-      return per_thread(static_cast<const cuLaunchCooperativeKernel_ptsz_params*>(params)->hStream);
-    default: return nullptr;
-  }
-}
 
 // A launch into a stream being captured (a CUDA graph in the making: PyTorch's CUDA graphs, vLLM)
 // does not run now; it cannot be replayed for counters. Unknown (the query failed): treated alike.
