@@ -471,7 +471,7 @@ trace collection_session::build_trace() {
   }
   t.source.tool = "rafter";
   t.source.version = version_string;
-  if (m_failed && !m_failure.empty() && !m_ever_traced) {
+  if (!m_failure.empty() && !m_ever_traced) {
     // CUPTI never traced: an empty trace that says so, not one that claims kernels were recorded.
     t.source.recorded = {};
     t.source.not_recorded = {"everything: CUPTI could not trace this process (" + m_failure + ")"};

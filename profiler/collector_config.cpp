@@ -20,6 +20,16 @@ std::int64_t parse_count(const char* variable, const char* text) {
   return value;
 }
 
+/// A buffer size in bytes: a multiple of 8 in [min, max].
+std::size_t parse_buffer_bytes(const char* variable, const char* text, std::size_t min, std::size_t max) {
+  const auto bytes = static_cast<std::size_t>(parse_count(variable, text));
+  if (bytes < min || bytes > max || bytes % 8 != 0) {
+    throw usage_error(std::string("environment variable ") + variable + ": expected a multiple of 8 between " +
+                      std::to_string(min) + " and " + std::to_string(max) + ", got '" + text + "'");
+  }
+  return bytes;
+}
+
 }  // namespace
 
 collector_config config_from_environment(const std::function<const char*(const char*)>& lookup) {
@@ -50,22 +60,11 @@ collector_config config_from_environment(const std::function<const char*(const c
   if (const char* v = get("RAFTER_TRACE_SKIP")) config.skip = parse_count("RAFTER_TRACE_SKIP", v);
   if (const char* v = get("RAFTER_TRACE_MAX_KERNELS")) config.max_kernels = parse_count("RAFTER_TRACE_MAX_KERNELS", v);
   if (const char* v = get("RAFTER_TRACE_BUFFER_BYTES")) {
-    const auto bytes = static_cast<std::size_t>(parse_count("RAFTER_TRACE_BUFFER_BYTES", v));
-    if (bytes < min_buffer_bytes || bytes > max_buffer_bytes || bytes % 8 != 0) {
-      throw usage_error("environment variable RAFTER_TRACE_BUFFER_BYTES: expected a multiple of 8 between " +
-                        std::to_string(min_buffer_bytes) + " and " + std::to_string(max_buffer_bytes) + ", got '" +
-                        v + "'");
-    }
-    config.buffer_bytes = bytes;
+    config.buffer_bytes = parse_buffer_bytes("RAFTER_TRACE_BUFFER_BYTES", v, min_buffer_bytes, max_buffer_bytes);
   }
   if (const char* v = get("RAFTER_TRACE_DEVICE_BUFFER_BYTES")) {
-    const auto bytes = static_cast<std::size_t>(parse_count("RAFTER_TRACE_DEVICE_BUFFER_BYTES", v));
-    if (bytes < min_device_buffer_bytes || bytes > max_device_buffer_bytes || bytes % 8 != 0) {
-      throw usage_error("environment variable RAFTER_TRACE_DEVICE_BUFFER_BYTES: expected a multiple of 8 between " +
-                        std::to_string(min_device_buffer_bytes) + " and " + std::to_string(max_device_buffer_bytes) +
-                        ", got '" + v + "'");
-    }
-    config.device_buffer_bytes = bytes;
+    config.device_buffer_bytes =
+        parse_buffer_bytes("RAFTER_TRACE_DEVICE_BUFFER_BYTES", v, min_device_buffer_bytes, max_device_buffer_bytes);
   }
   if (const char* v = get("RAFTER_TRACE_NVTX")) config.nvtx = std::string(v) == "1";
   if (const char* v = get("RAFTER_TRACE_ROOT_PID")) config.root_pid = parse_count("RAFTER_TRACE_ROOT_PID", v);

@@ -614,11 +614,7 @@ link_ceiling make_link(const std::string& id, const sample_stats& bandwidth, con
 /// link trains down, so a reading before any transfer would understate it).
 void record_pcie_link(sweep_state& st) {
   const auto r = st.nvml.read(st.session.facts().pci_bus_id);
-  if (!r || !r->pcie_generation || !r->pcie_width) return;
-  st.profile.device.environment["pcie_link"] =
-      fmt::format("Gen{} x{}", *r->pcie_generation, *r->pcie_width) +
-      (r->pcie_max_generation && r->pcie_max_width ? fmt::format(" (max Gen{} x{})", *r->pcie_max_generation, *r->pcie_max_width)
-                                                   : std::string());
+  if (const auto link = r ? nvml_library::pcie_link(*r) : std::nullopt) st.profile.device.environment["pcie_link"] = *link;
 }
 
 void measure_host_links(sweep_state& st, int& step) {
@@ -809,7 +805,6 @@ void describe_device(machine_profile& profile, const gpu_inventory& inventory, c
   env["shared_memory_per_sm_bytes"] = fmt::format("{:.0f}", f.shared_memory_per_sm_bytes);
   env["preset"] = options.preset;
   env["nvml"] = nvml.available() ? "yes" : "no (" + nvml.unavailable_reason() + ")";
-  if (const auto r = nvml.read(f.pci_bus_id); r && r->nvlinks_active) env["nvlinks_active"] = std::to_string(*r->nvlinks_active);
 }
 
 void record_nvml(machine_profile& profile, const nvml_library& nvml, const std::string& bus, const std::string& when) {
@@ -825,6 +820,7 @@ void record_nvml(machine_profile& profile, const nvml_library& nvml, const std::
     env["nvml_throttle_" + when] = names.empty() ? "none" : names;
   }
   if (r->max_sm_clock_hz) env["nvml_max_sm_clock"] = format_hertz(*r->max_sm_clock_hz);
+  if (r->nvlinks_active) env["nvlinks_active"] = std::to_string(*r->nvlinks_active);
 }
 
 #if RAFTER_HAVE_MPI

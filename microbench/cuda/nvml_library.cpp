@@ -150,6 +150,13 @@ std::string nvml_library::throttle_names(std::uint64_t reasons) {
   return names;
 }
 
+std::optional<std::string> nvml_library::pcie_link(const nvml_reading& r) {
+  if (!r.pcie_generation || !r.pcie_width) return std::nullopt;
+  std::string link = fmt::format("Gen{} x{}", *r.pcie_generation, *r.pcie_width);
+  if (r.pcie_max_generation && r.pcie_max_width) link += fmt::format(" (max Gen{} x{})", *r.pcie_max_generation, *r.pcie_max_width);
+  return link;
+}
+
 std::string nvml_library::describe(const nvml_reading& r) {
   std::vector<std::string> parts;
   if (r.sm_clock_hz) {
@@ -165,11 +172,7 @@ std::string nvml_library::describe(const nvml_reading& r) {
     const std::string names = throttle_names(*r.clock_event_reasons);
     parts.push_back("throttling: " + (names.empty() ? std::string("none") : names));
   }
-  if (r.pcie_generation && r.pcie_width) {
-    std::string pcie = fmt::format("PCIe Gen{} x{}", *r.pcie_generation, *r.pcie_width);
-    if (r.pcie_max_generation && r.pcie_max_width) pcie += fmt::format(" (max Gen{} x{})", *r.pcie_max_generation, *r.pcie_max_width);
-    parts.push_back(pcie);
-  }
+  if (const auto link = pcie_link(r)) parts.push_back("PCIe " + *link);
   if (r.nvlinks_active) parts.push_back(fmt::format("NVLink: {} links up", *r.nvlinks_active));
   if (parts.empty()) return "no figures";
   std::string out;

@@ -49,6 +49,9 @@ public:
   /// throttling and are left out. Empty when none.
   [[nodiscard]] static std::string throttle_names(std::uint64_t reasons);
 
+  /// The PCIe link of a reading: "Gen4 x16 (max Gen5 x16)"; nothing when NVML gave none.
+  [[nodiscard]] static std::optional<std::string> pcie_link(const nvml_reading& reading);
+
   /// A reading in one line for `rafter devices`: "SM clock 1.75 GHz (max 1.98 GHz), memory clock
   /// 2.62 GHz, power 312.4 W, temperature 61 °C, throttling: none, PCIe Gen5 x16 (max Gen5 x16),
   /// NVLink: 18 links up"; a figure NVML did not give is left out; "no figures" when none.
