@@ -71,21 +71,37 @@ std::string signal_name(int signal) {
   return abbrev != nullptr ? std::string("SIG") + abbrev : std::to_string(signal);
 }
 
+// The traced program while rafter waits for it (0 before the fork and in the child).
+volatile sig_atomic_t g_program_pid = 0;
+
+// SIGINT/SIGTERM sent to rafter by a process (kill, a job scheduler) go on to the program, which
+// decides how to end; rafter keeps waiting so that the collector's trace is written. A terminal's
+// Ctrl-C (sent by the kernel to the whole process group) already reached the program: not resent.
+void forward_to_program(int signal, siginfo_t* info, void* /*context*/) {
+  const pid_t pid = g_program_pid;
+  if (pid > 0 && info != nullptr && (info->si_code == SI_USER || info->si_code == SI_QUEUE) && info->si_pid != pid) {
+    kill(pid, signal);
+  }
+}
+
 /// Runs `argv` with `env_additions` in its environment and waits for it. Returns the wait status.
 /// Throws `usage_error` when the command cannot be started (nothing ran).
 int run_and_wait(const std::vector<std::string>& argv, const std::vector<std::pair<std::string, std::string>>& env_additions) {
   int exec_error[2];
   if (pipe2(exec_error, O_CLOEXEC) != 0) throw error(exit_code::unsupported, std::string("pipe: ") + std::strerror(errno));
-  // The program gets Ctrl-C itself (same process group); rafter waits for it to exit, so the
-  // collector can write its trace, and then passes its exit status on.
-  struct sigaction ignore {};
-  ignore.sa_handler = SIG_IGN;
+  // The program gets Ctrl-C itself (same process group); rafter forwards what is sent to it alone,
+  // waits for the program to exit, so the collector can write its trace, and passes its status on.
+  struct sigaction forward {};
+  forward.sa_sigaction = &forward_to_program;
+  forward.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigemptyset(&forward.sa_mask);
   struct sigaction old_int {}, old_term {};
-  sigaction(SIGINT, &ignore, &old_int);
-  sigaction(SIGTERM, &ignore, &old_term);
+  sigaction(SIGINT, &forward, &old_int);
+  sigaction(SIGTERM, &forward, &old_term);
 
   const pid_t pid = fork();
   if (pid < 0) throw error(exit_code::unsupported, std::string("fork: ") + std::strerror(errno));
+  if (pid > 0) g_program_pid = pid;
   if (pid == 0) {
     sigaction(SIGINT, &old_int, nullptr);
     sigaction(SIGTERM, &old_term, nullptr);
@@ -117,6 +133,7 @@ int run_and_wait(const std::vector<std::string>& argv, const std::vector<std::pa
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  g_program_pid = 0;
   sigaction(SIGINT, &old_int, nullptr);
   sigaction(SIGTERM, &old_term, nullptr);
   if (n == static_cast<ssize_t>(sizeof child_errno)) {
@@ -229,7 +246,7 @@ void add_trace_command(CLI::App& app, command_action& action) {
   cmd->footer(std::string("Example: rafter trace -o decode.json --nvtx -- ./llm --decode 128\n"
                           "Environment: RAFTER_TRACE_BUFFER_BYTES (each host activity buffer, default 8 MiB), "
                           "RAFTER_TRACE_DEVICE_BUFFER_BYTES (CUPTI's device buffers; raise it when the trace reports "
-                          "dropped records)\n") +
+                          "kernels with invalid timestamps)\n") +
               exit_codes_help);
   cmd->callback([&action, options] { action = [options] { return run_trace(*options); }; });
 }

@@ -7,6 +7,8 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -402,15 +404,22 @@ trace basic_activity_decoder<Versions>::build() const {
   auto& warnings = t.source.warnings;
   if (const auto it = counters.find("dropped_records"); it != counters.end()) {
     warnings.push_back(plural(it->second, "activity record", "activity records") +
-                       " dropped by CUPTI (activity buffers full): the trace is incomplete; larger buffers "
-                       "(RAFTER_TRACE_DEVICE_BUFFER_BYTES, RAFTER_TRACE_BUFFER_BYTES) may keep them");
+                       " dropped by CUPTI (no free host activity buffer): the trace is incomplete; larger "
+                       "buffers (RAFTER_TRACE_BUFFER_BYTES) may keep them");
   }
   for (const char* kind : {"kernel", "memcpy", "memset", "marker", "overhead", "synchronization"}) {
     const auto it = counters.find(std::string("invalid_timestamps.") + kind);
     if (it != counters.end()) {
-      warnings.push_back(fmt::format("{} with invalid timestamps (start = 0 or end < start) skipped",
+      // CUPTI writes GPU timestamps into device buffers first; when they overflow it drops the
+      // timestamps, not the records (CUPTI_ACTIVITY_ATTR_DEVICE_BUFFER_SIZE).
+      const bool gpu_timed = std::string_view(kind) == "kernel" || std::string_view(kind) == "memcpy" ||
+                             std::string_view(kind) == "memset";
+      warnings.push_back(fmt::format("{} with invalid timestamps (start = 0 or end < start) skipped{}",
                                      plural(it->second, (std::string(kind) + " record").c_str(),
-                                            (std::string(kind) + " records").c_str())));
+                                            (std::string(kind) + " records").c_str()),
+                                     gpu_timed ? ": still running when the trace was written, or CUPTI's device "
+                                                 "buffer overflowed (raise RAFTER_TRACE_DEVICE_BUFFER_BYTES)"
+                                               : ""));
     }
   }
   if (const auto it = counters.find("open_ranges"); it != counters.end()) {

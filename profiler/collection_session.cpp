@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -16,6 +17,7 @@
 #include "profiler/cuda_driver.hpp"
 #include "profiler/cupti_buffer_source.hpp"
 #include "profiler/cupti_call.hpp"
+#include "profiler/cupti_record_versions.hpp"
 #include "profiler/launch_stream.hpp"
 #include "profiler/metric_set.hpp"
 
@@ -86,6 +88,9 @@ bool captured(stream_is_capturing_fn is_capturing, CUpti_CallbackId id, const CU
   return is_capturing(launch_stream(id, data.functionParams), &status) != CUDA_SUCCESS ||
          status != CU_STREAM_CAPTURE_STATUS_NONE;
 }
+
+// How long a launch waits for another thread's selected launch to leave replay (see on_launch).
+constexpr std::chrono::milliseconds k_replay_wait{1000};
 
 void track_runtime_launch(const CUpti_CallbackData& data) noexcept {
   if (const unsigned now = g_runtime_generation.load(std::memory_order_relaxed); t_runtime_generation != now) {
@@ -179,11 +184,12 @@ bool collection_session::start(const collector_config& config) {
   try {
     std::uint32_t version = 0;
     RAFTER_CUPTI_CALL(cuptiGetVersion(&version));
-    if (version < CUPTI_API_VERSION) {
-      throw unsupported_error(fmt::format("the CUPTI library loaded (API version {}) is older than the headers rafter "
-                                          "was built with ({}); its activity records would be misread",
+    if (!same_record_layouts(version, CUPTI_API_VERSION)) {
+      throw unsupported_error(fmt::format("the CUPTI library loaded (API version {}) is not of the major version "
+                                          "rafter was built with ({}); its activity records would be misread",
                                           version, CUPTI_API_VERSION));
     }
+    m_cupti_version = version;
     {
       std::lock_guard pool(m_buffer_mutex);
       while (m_free_buffers.size() < 2) m_free_buffers.emplace_back(new std::uint8_t[m_buffer_bytes]);
@@ -214,6 +220,10 @@ bool collection_session::start(const collector_config& config) {
 }
 
 void collection_session::enable_kinds() {
+  {
+    std::lock_guard data(m_data_mutex);
+    m_not_recorded.clear();  // a start after a stop lists what this start could not enable
+  }
   for (const auto& k : k_kinds) {
     const CUptiResult status = cuptiActivityEnable(k.kind);
     if (status == CUPTI_SUCCESS) {
@@ -235,7 +245,7 @@ void collection_session::start_counters() {
       throw unsupported_error("no metric set given (RAFTER_TRACE_METRICS_FILE)");
     }
     auto metrics = metric_set::load(m_config.metrics_file);
-    auto selector = std::make_unique<kernel_selector>(m_config);
+    auto selector = std::make_unique<kernel_selector>(m_config, metrics.never_replayed());
     auto profiler = std::make_unique<range_profiler>(metrics);
     if (m_subscriber == nullptr) subscribe();  // a start after a stop keeps the subscription it had
     for (const CUpti_CallbackId id : k_launch_callbacks) {
@@ -245,6 +255,8 @@ void collection_session::start_counters() {
     for (const CUpti_CallbackId id : k_runtime_launch_callbacks) {
       RAFTER_CUPTI_CALL(cuptiEnableCallback(1, m_subscriber, CUPTI_CB_DOMAIN_RUNTIME_API, id));
     }
+    RAFTER_CUPTI_CALL(
+        cuptiEnableCallback(1, m_subscriber, CUPTI_CB_DOMAIN_RESOURCE, CUPTI_CBID_RESOURCE_CONTEXT_CREATED));
     RAFTER_CUPTI_CALL(
         cuptiEnableCallback(1, m_subscriber, CUPTI_CB_DOMAIN_RESOURCE, CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING));
     std::lock_guard profile(m_profile_mutex);
@@ -328,6 +340,16 @@ void CUPTIAPI collection_session::on_callback(void* self, CUpti_CallbackDomain d
       session.on_launch(id, *static_cast<const CUpti_CallbackData*>(data));
     } else if (domain == CUPTI_CB_DOMAIN_RUNTIME_API) {
       track_runtime_launch(*static_cast<const CUpti_CallbackData*>(data));
+    } else if (domain == CUPTI_CB_DOMAIN_RESOURCE && id == CUPTI_CBID_RESOURCE_CONTEXT_CREATED) {
+      // The profiler API is initialized before the new context loads modules (NVIDIA's injection
+      // sample does the same), not at the first selected launch.
+      std::lock_guard profile(session.m_profile_mutex);
+      if (!session.m_counters_active || !session.m_range_profiler) return;
+      try {
+        session.m_range_profiler->initialize();
+      } catch (const std::exception& e) {
+        session.stop_counters(std::string("per-kernel counters stopped: ") + e.what());
+      }
     } else if (domain == CUPTI_CB_DOMAIN_RESOURCE && id == CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING) {
       const auto& resource = *static_cast<const CUpti_ResourceData*>(data);
       std::lock_guard profile(session.m_profile_mutex);
@@ -341,9 +363,25 @@ void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData
   if (data.callbackSite == CUPTI_API_ENTER) {
     // Captured launches are not selected (nor counted by --skip / --max-kernels): they get no counters.
     if (!m_counters_active.load() || captured(m_stream_is_capturing.load(), id, data)) return;
-    std::unique_lock profile(m_profile_mutex);
+    // Nested inside this thread's selected launch, or no context to profile: never selected.
+    if (t_profiled_context != nullptr || data.context == nullptr) return;
+    // Another thread's selected launch may be in replay. Waiting for it keeps this launch out of
+    // that launch's counters, but a kernel in replay may wait on this very launch (producer and
+    // consumer kernels on two threads): after k_replay_wait this launch goes ahead, unselected.
+    std::unique_lock profile(m_profile_mutex, std::defer_lock);
+    if (!profile.try_lock_for(k_replay_wait)) {
+      std::lock_guard lock(m_data_mutex);
+      m_decoder.count("launches_not_considered_during_replay", 1);
+      return;
+    }
     try {
-      if (m_counters_active && m_selector->select(data.symbolName != nullptr ? data.symbolName : "")) {
+      if (!m_counters_active) return;
+      const kernel_selector::choice choice = m_selector->select(data.symbolName != nullptr ? data.symbolName : "");
+      if (choice == kernel_selector::choice::never_replayed) {
+        std::lock_guard lock(m_data_mutex);
+        m_decoder.count("launches_never_replayed", 1);
+      }
+      if (choice == kernel_selector::choice::selected) {
         m_range_profiler->begin_kernel(data.context);
         report_dropped_metrics();  // may throw: the catch below releases the session just started
         // Last, when nothing can throw any more: from here this launch's API exit owns the lock.
@@ -362,7 +400,11 @@ void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData
   std::unique_lock profile(m_profile_mutex, std::adopt_lock);
   try {
     const auto values = m_range_profiler->end_kernel(ctx);
-    if (values) {
+    const auto* result = static_cast<const CUresult*>(data.functionReturnValue);
+    if (result != nullptr && *result != CUDA_SUCCESS) {  // the launch failed: nothing ran to count
+      std::lock_guard lock(m_data_mutex);
+      m_decoder.count("selected_launches_failed", 1);
+    } else if (values) {
       kernel_metrics metrics = m_metric_set->to_kernel_metrics(*values, m_range_profiler->chip(ctx));
       const std::vector<std::uint32_t> runtime_ids(
           t_runtime_launches.begin(), t_runtime_launches.begin() + std::min(t_runtime_depth, k_max_runtime_nesting));
@@ -455,11 +497,14 @@ void CUPTIAPI collection_session::buffer_completed(CUcontext ctx, std::uint32_t 
 void collection_session::flush_cupti(bool forced) {
   if (!m_tracing) return;
   const CUptiResult status = cuptiActivityFlushAll(forced ? CUPTI_ACTIVITY_FLAG_FLUSH_FORCED : 0);
+  // Drops since the last completed buffer (the count resets on each read).
+  std::size_t dropped = 0;
+  if (cuptiActivityGetNumDroppedRecords(nullptr, 0, &dropped) != CUPTI_SUCCESS) dropped = 0;
+  std::lock_guard data(m_data_mutex);
+  m_decoder.add_dropped_records(dropped);
   if (status != CUPTI_SUCCESS) {
-    const std::string message = describe_cupti_error(status, "cuptiActivityFlushAll", __FILE__, __LINE__) +
-                                ": records still in CUPTI's buffers are missing";
-    std::lock_guard data(m_data_mutex);
-    m_warnings.push_back(message);
+    m_warnings.push_back(describe_cupti_error(status, "cuptiActivityFlushAll", __FILE__, __LINE__) +
+                         ": records still in CUPTI's buffers are missing");
   }
 }
 
@@ -471,6 +516,8 @@ trace collection_session::build_trace() {
   }
   t.source.tool = "rafter";
   t.source.version = version_string;
+  if (m_cupti_version != 0) t.source.counters["cupti_api_version"] = m_cupti_version;
+  if (const int nvtx = m_nvtx_injection.load(); nvtx >= 0) t.source.counters["nvtx_injection"] = nvtx;
   if (!m_failure.empty() && !m_ever_traced) {
     // CUPTI never traced: an empty trace that says so, not one that claims kernels were recorded.
     t.source.recorded = {};

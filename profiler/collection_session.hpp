@@ -46,6 +46,9 @@ public:
   void finish();
   /// Marks this process as one that must not trace (a child of the traced program) and warns once.
   void decline(const std::string& reason);
+  /// Whether CUPTI took NVTX's injection (InitializeInjectionNvtx2): the trace's `nvtx_injection`
+  /// counter, 1 or 0; absent when the program made no NVTX call.
+  void note_nvtx_injection(bool accepted) noexcept { m_nvtx_injection.store(accepted ? 1 : 0); }
   /// The trace of everything decoded so far, after flushing CUPTI's buffers.
   [[nodiscard]] trace snapshot();
   [[nodiscard]] bool tracing() const noexcept { return m_tracing.load(); }
@@ -85,8 +88,9 @@ private:
   std::mutex m_control_mutex;
   // Guards everything below that buffer and launch callbacks touch.
   std::mutex m_data_mutex;
-  // Held from a selected launch's API entry to its exit (counters of one kernel at a time).
-  std::mutex m_profile_mutex;
+  // Held from a selected launch's API entry to its exit (counters of one kernel at a time); other
+  // launches wait for it at most k_replay_wait (collection_session.cpp).
+  std::timed_mutex m_profile_mutex;
 
   collector_config m_config;
   bool m_configured = false;
@@ -119,6 +123,8 @@ private:
   std::atomic<bool> m_counters_active{false};
   std::atomic<stream_is_capturing_fn> m_stream_is_capturing{nullptr};
   std::size_t m_dropped_metrics_reported = 0;
+  std::uint32_t m_cupti_version = 0;  // cuptiGetVersion of the library in use, once tracing
+  std::atomic<int> m_nvtx_injection{-1};  // -1: NVTX never asked; else note_nvtx_injection
 };
 
 }  // namespace rafter::profiler

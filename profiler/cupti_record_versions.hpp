@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+
 #include <cupti_activity.h>
 #include <cupti_version.h>
 
@@ -45,5 +47,14 @@ using current_record_versions = record_versions_13_0;
 #else
 using current_record_versions = record_versions_12;
 #endif
+
+/// True when records written by a CUPTI library of API version `loaded` read correctly through the
+/// structs of headers of version `built`. From CUDA 13 the version is major*10000 + minor*100 +
+/// update and a library of the same major only appends fields (13.0 GA, 130000, is as good as the
+/// 130001 headers); CUDA 12.x numbers its versions 19..28 and needs a library at least as new.
+[[nodiscard]] constexpr bool same_record_layouts(std::uint32_t loaded, std::uint32_t built) noexcept {
+  if (built >= 130000) return loaded / 10000 == built / 10000;
+  return loaded >= built && loaded < 130000;
+}
 
 }  // namespace rafter::profiler

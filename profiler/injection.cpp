@@ -52,6 +52,12 @@ extern "C" __attribute__((visibility("default"))) int InitializeInjection(void) 
 /// returns 0 (NVTX calls stay no-ops) and never calls CUPTI (see cuda_driver_loadable).
 extern "C" __attribute__((visibility("default"))) int InitializeInjectionNvtx2(const void* (*get_export_table)(std::uint32_t)) {
   if (!rafter::profiler::cuda_driver_loadable()) return 0;
+  try {  // a child of the traced program is not traced: its NVTX calls stay no-ops
+    const auto config = rafter::profiler::config_from_environment([](const char* name) { return std::getenv(name); });
+    if (config.root_pid && *config.root_pid != static_cast<std::int64_t>(::getpid())) return 0;
+  } catch (...) {  // a bad configuration: InitializeInjection declines and warns
+    return 0;
+  }
   using handler = int (*)(const void* (*)(std::uint32_t));
   Dl_info info{};
   if (dladdr(reinterpret_cast<void*>(&cuptiGetVersion), &info) == 0 || info.dli_fname == nullptr) return 0;
@@ -60,5 +66,6 @@ extern "C" __attribute__((visibility("default"))) int InitializeInjectionNvtx2(c
   auto* forward = reinterpret_cast<handler>(dlsym(cupti, "InitializeInjectionNvtx2"));
   const int result = forward != nullptr ? forward(get_export_table) : 0;
   dlclose(cupti);  // drops the reference NOLOAD took; libcupti stays loaded (this library needs it)
+  rafter::profiler::collection_session::instance().note_nvtx_injection(result != 0);
   return result;
 }

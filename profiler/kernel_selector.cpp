@@ -9,7 +9,20 @@
 
 namespace rafter::profiler {
 
-kernel_selector::kernel_selector(const collector_config& config) : m_skip(config.skip), m_max(config.max_kernels) {
+namespace {
+
+// The demangled form of an Itanium-mangled name; empty for any other name.
+std::string demangle(const std::string& name) {
+  if (name.rfind("_Z", 0) != 0) return {};
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> out(abi::__cxa_demangle(name.c_str(), nullptr, nullptr, &status), std::free);
+  return status == 0 && out ? std::string(out.get()) : std::string();
+}
+
+}  // namespace
+
+kernel_selector::kernel_selector(const collector_config& config, const std::vector<std::string>& never_replayed)
+    : m_skip(config.skip), m_max(config.max_kernels) {
   if (!config.kernel_regex.empty()) {
     try {
       m_regex.emplace(config.kernel_regex, std::regex::ECMAScript | std::regex::optimize);
@@ -17,29 +30,33 @@ kernel_selector::kernel_selector(const collector_config& config) : m_skip(config
       throw usage_error("--kernels: not a valid regular expression '" + config.kernel_regex + "': " + e.what());
     }
   }
+  if (!never_replayed.empty()) {
+    std::string any;
+    for (const auto& p : never_replayed) any += (any.empty() ? "(?:" : "|(?:") + p + ")";
+    m_never_replayed.emplace(any, std::regex::ECMAScript | std::regex::optimize);
+  }
 }
 
-bool kernel_selector::matches(std::string_view kernel_name) {
-  if (!m_regex) return true;
-  auto [it, fresh] = m_match_cache.try_emplace(std::string(kernel_name), false);
+kernel_selector::name_match kernel_selector::classify(std::string_view kernel_name) {
+  auto [it, fresh] = m_match_cache.try_emplace(std::string(kernel_name));
   if (!fresh) return it->second;
   const std::string& name = it->first;
-  bool match = std::regex_search(name, *m_regex);
-  if (!match && name.rfind("_Z", 0) == 0) {
-    int status = 0;
-    std::unique_ptr<char, void (*)(void*)> demangled(abi::__cxa_demangle(name.c_str(), nullptr, nullptr, &status),
-                                                     std::free);
-    if (status == 0 && demangled) match = std::regex_search(demangled.get(), *m_regex);
-  }
-  it->second = match;
-  return match;
+  const std::string demangled = demangle(name);
+  auto found = [&](const std::regex& r) {
+    return std::regex_search(name, r) || (!demangled.empty() && std::regex_search(demangled, r));
+  };
+  it->second.wanted = !m_regex || found(*m_regex);
+  it->second.never_replayed = m_never_replayed && found(*m_never_replayed);
+  return it->second;
 }
 
-bool kernel_selector::select(std::string_view kernel_name) {
-  if (exhausted() || !matches(kernel_name)) return false;
-  if (m_matched++ < m_skip) return false;
+kernel_selector::choice kernel_selector::select(std::string_view kernel_name) {
+  if (exhausted()) return choice::passed_over;
+  const name_match match = classify(kernel_name);
+  if (match.never_replayed) return choice::never_replayed;
+  if (!match.wanted || m_matched++ < m_skip) return choice::passed_over;
   ++m_selected;
-  return true;
+  return choice::selected;
 }
 
 }  // namespace rafter::profiler

@@ -1,6 +1,7 @@
 #include "profiler/metric_set.hpp"
 
 #include <algorithm>
+#include <regex>
 #include <set>
 
 #include "core/json_file.hpp"
@@ -53,6 +54,16 @@ metric_set metric_set::from_json(const json& document, const std::string& file) 
     set.m_metrics.push_back(std::move(spec));
   }
   if (set.m_metrics.empty()) root.fail("metrics", "must list at least one metric");
+  for (const json_reader& n : root.opt_object_array("never_replayed")) {
+    std::string pattern = n.req_string("pattern");
+    try {
+      (void)std::regex(pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      n.fail("pattern", "not a valid regular expression \"" + pattern + "\": " + e.what());
+    }
+    if (n.req_string("why").empty()) n.fail("why", "must say why these kernels cannot be replayed");
+    set.m_never_replayed.push_back(std::move(pattern));
+  }
   return set;
 }
 

@@ -30,8 +30,14 @@ public:
   [[nodiscard]] kernel_metrics to_kernel_metrics(const std::map<std::string, double>& values,
                                                  std::string_view chip) const;
 
+  /// ECMAScript patterns (searched in mangled and demangled names) of kernels that must never be
+  /// replayed: kernels that wait on other GPUs or processes (NCCL, NVSHMEM, custom all-reduce)
+  /// hang when replayed alone. From the file's optional "never_replayed" list.
+  [[nodiscard]] const std::vector<std::string>& never_replayed() const noexcept { return m_never_replayed; }
+
 private:
   std::vector<metric_spec> m_metrics;
+  std::vector<std::string> m_never_replayed;
 };
 
 }  // namespace rafter::profiler

@@ -7,6 +7,7 @@
 #include <cupti_target.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/error.hpp"
 #include "profiler/cupti_call.hpp"
@@ -58,18 +59,58 @@ void range_profiler::release_all() noexcept {
   m_contexts.clear();
 }
 
+std::map<std::string, double> range_profiler::finite_values(const std::vector<std::string>& names,
+                                                            const std::vector<double>& values) {
+  std::map<std::string, double> out;
+  for (std::size_t i = 0; i < names.size() && i < values.size(); ++i) {
+    if (std::isfinite(values[i])) out[names[i]] = values[i];
+  }
+  return out;
+}
+
+std::string range_profiler::unsupported_features(const CUpti_Profiler_DeviceSupported_Params& support) {
+  std::string out;
+  auto add = [&](const char* feature, CUpti_Profiler_Support_Level level) {
+    if (level == CUPTI_PROFILER_CONFIGURATION_SUPPORTED) return;
+    const char* why = level == CUPTI_PROFILER_CONFIGURATION_DISABLED      ? "disabled by the system"
+                      : level == CUPTI_PROFILER_CONFIGURATION_UNSUPPORTED ? "unsupported"
+                                                                          : "support unknown";
+    out += (out.empty() ? "" : "; ") + std::string(feature) + ": " + why;
+  };
+  add("architecture (compute capability 7.0+)", support.architecture);
+  add("SLI", support.sli);
+  add("vGPU", support.vGpu);
+  add("confidential computing", support.confidentialCompute);
+  add("CMP (crypto mining processor)", support.cmp);
+  add("WSL", support.wsl);
+  return out;
+}
+
+void range_profiler::initialize() {
+  if (m_profiler_initialized) return;
+  CUpti_Profiler_Initialize_Params params{CUpti_Profiler_Initialize_Params_STRUCT_SIZE, nullptr};
+  RAFTER_CUPTI_CALL(cuptiProfilerInitialize(&params));
+  m_profiler_initialized = true;
+}
+
 range_profiler::context_state& range_profiler::prepare(CUcontext ctx) {
   if (const auto it = m_contexts.find(ctx); it != m_contexts.end()) return *it->second;
-  if (!m_profiler_initialized) {
-    CUpti_Profiler_Initialize_Params params{CUpti_Profiler_Initialize_Params_STRUCT_SIZE, nullptr};
-    RAFTER_CUPTI_CALL(cuptiProfilerInitialize(&params));
-    m_profiler_initialized = true;
-  }
+  initialize();
   auto owned = std::make_unique<context_state>();
   context_state& state = *owned;
   try {
     std::uint32_t device = 0;
     RAFTER_CUPTI_CALL(cuptiGetDeviceId(ctx, &device));
+    CUpti_Profiler_DeviceSupported_Params support{};
+    support.structSize = CUpti_Profiler_DeviceSupported_Params_STRUCT_SIZE;
+    support.cuDevice = static_cast<CUdevice>(device);
+    support.api = CUPTI_PROFILER_RANGE_PROFILING;
+    RAFTER_CUPTI_CALL(cuptiProfilerDeviceSupported(&support));
+    if (support.isSupported != CUPTI_PROFILER_CONFIGURATION_SUPPORTED) {
+      const std::string why = unsupported_features(support);
+      throw unsupported_error("the Range Profiler does not support device " + std::to_string(device) + " here (" +
+                              (why.empty() ? std::string("no reason given") : why) + ")");
+    }
     CUpti_Device_GetChipName_Params chip{};
     chip.structSize = CUpti_Device_GetChipName_Params_STRUCT_SIZE;
     chip.deviceIndex = device;
@@ -156,9 +197,9 @@ std::optional<std::map<std::string, double>> range_profiler::stop_and_evaluate(c
   stop.structSize = CUpti_RangeProfiler_Stop_Params_STRUCT_SIZE;
   stop.pRangeProfilerObject = state.object;
   RAFTER_CUPTI_CALL(cuptiRangeProfilerStop(&stop));
-  if (stop.isAllPassSubmitted == 0) {
-    throw unsupported_error("range profiler: kernel replay did not submit every pass of the metric set");
-  }
+  // Kernel replay submits every pass inside the launch; a launch that failed or never reached the
+  // GPU leaves passes unsubmitted: that launch has no counters, later launches are unaffected.
+  if (stop.isAllPassSubmitted == 0) return std::nullopt;
   CUpti_RangeProfiler_DecodeData_Params decode{};
   decode.structSize = CUpti_RangeProfiler_DecodeData_Params_STRUCT_SIZE;
   decode.pRangeProfilerObject = state.object;
@@ -185,9 +226,7 @@ std::optional<std::map<std::string, double>> range_profiler::stop_and_evaluate(c
   evaluate.numMetrics = names.size();
   evaluate.pMetricValues = result.data();
   RAFTER_CUPTI_CALL(cuptiProfilerHostEvaluateToGpuValues(&evaluate));
-  std::map<std::string, double> values;
-  for (std::size_t i = 0; i < names.size(); ++i) values[metric_names[i]] = result[i];
-  return values;
+  return finite_values(metric_names, result);
 }
 
 void range_profiler::begin_kernel(CUcontext ctx) { enable_and_start(ctx, prepare(ctx)); }

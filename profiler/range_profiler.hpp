@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <cuda.h>
+#include <cupti_profiler_target.h>
 
 #include "profiler/counter_configuration.hpp"
 #include "profiler/metric_set.hpp"
@@ -41,6 +42,9 @@ public:
   range_profiler(const range_profiler&) = delete;
   range_profiler& operator=(const range_profiler&) = delete;
 
+  /// Initializes CUPTI's profiler API (idempotent). Called when a context is created, before its
+  /// modules load, as NVIDIA's injection sample does; `begin_kernel` calls it too.
+  void initialize();
   /// Before a selected launch in `ctx` (the launching thread's current context): prepares the
   /// context on first use (chip, config image), then enables the Range Profiler on it, sets its
   /// configuration and starts a session. On a failure nothing stays enabled on `ctx`.
@@ -48,7 +52,8 @@ public:
   /// After that launch returned: stops the session, decodes and evaluates the one range it
   /// recorded, and disables the Range Profiler on `ctx` (also when this throws), so the next
   /// `begin_kernel` starts afresh. Returns metric name -> value, in each counter's own unit; no
-  /// value (nullopt) when the range was dropped or not recorded (`one_range_recorded`): that
+  /// value (nullopt) when the range was dropped or not recorded (`one_range_recorded`) or replay
+  /// did not submit every pass (a failed launch): that
   /// launch has no counters, never an empty or partial set. A failure to disable after the values
   /// were evaluated does not lose them (the next Enable on `ctx` reports it).
   [[nodiscard]] std::optional<std::map<std::string, double>> end_kernel(CUcontext ctx);
@@ -69,6 +74,13 @@ public:
   /// (`cuptiRangeProfilerDecodeData`'s numOfRangeDropped) and exactly one range in the counter
   /// data image (`cuptiRangeProfilerGetCounterDataInfo`'s numTotalRanges).
   [[nodiscard]] static bool one_range_recorded(std::size_t ranges_dropped, std::size_t ranges_in_image) noexcept;
+  /// metric name -> value for the finite values only: a NaN or infinite evaluation (a ratio over
+  /// a zero duration) is left out, so the kernel's key that needs it is absent, never non-finite.
+  [[nodiscard]] static std::map<std::string, double> finite_values(const std::vector<std::string>& names,
+                                                                   const std::vector<double>& values);
+  /// Why cuptiProfilerDeviceSupported refused a device ("vGPU: disabled by the system; WSL:
+  /// unsupported"), from its per-feature levels; empty when every level is SUPPORTED.
+  [[nodiscard]] static std::string unsupported_features(const CUpti_Profiler_DeviceSupported_Params& support);
 
 private:
   struct context_state {

@@ -227,6 +227,7 @@ TEST(activity_decoder, counts_invalid_timestamps_and_does_not_write_them) {
   EXPECT_EQ(counter(t, "invalid_timestamps.marker"), 1);
   EXPECT_TRUE(has_warning(t, "3 kernel records with invalid timestamps (start = 0 or end < start) skipped"));
   EXPECT_TRUE(has_warning(t, "1 memcpy record with invalid timestamps"));
+  EXPECT_TRUE(has_warning(t, "raise RAFTER_TRACE_DEVICE_BUFFER_BYTES"));  // GPU timestamps: the device buffer
 }
 
 TEST(activity_decoder, reports_dropped_records) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string_view>
+
 #include "core/error.hpp"
 
 namespace {
@@ -17,9 +19,11 @@ collector_config config(std::string regex, std::int64_t skip, std::optional<std:
   return c;
 }
 
+bool picks(kernel_selector& s, std::string_view name) { return s.select(name) == kernel_selector::choice::selected; }
+
 TEST(kernel_selector, selects_every_launch_by_default) {
   kernel_selector s(config("", 0, std::nullopt));
-  for (int i = 0; i < 100; ++i) EXPECT_TRUE(s.select("any"));
+  for (int i = 0; i < 100; ++i) EXPECT_TRUE(picks(s, "any"));
   EXPECT_FALSE(s.exhausted());
   EXPECT_EQ(s.selected(), 100);
 }
@@ -27,31 +31,42 @@ TEST(kernel_selector, selects_every_launch_by_default) {
 TEST(kernel_selector, skips_then_stops_after_max) {
   kernel_selector s(config("", 2, 3));
   const bool expected[] = {false, false, true, true, true, false, false};
-  for (bool e : expected) EXPECT_EQ(s.select("k"), e);
+  for (bool e : expected) EXPECT_EQ(picks(s, "k"), e);
   EXPECT_TRUE(s.exhausted());
 }
 
 TEST(kernel_selector, counts_skip_and_max_over_matching_launches_only) {
   kernel_selector s(config("gemm", 1, 2));
-  EXPECT_FALSE(s.select("relu"));
-  EXPECT_FALSE(s.select("sgemm_128"));  // first match: skipped
-  EXPECT_FALSE(s.select("softmax"));
-  EXPECT_TRUE(s.select("sgemm_128"));
-  EXPECT_TRUE(s.select("hgemm"));
-  EXPECT_FALSE(s.select("hgemm"));  // max reached
+  EXPECT_FALSE(picks(s, "relu"));
+  EXPECT_FALSE(picks(s, "sgemm_128"));  // first match: skipped
+  EXPECT_FALSE(picks(s, "softmax"));
+  EXPECT_TRUE(picks(s, "sgemm_128"));
+  EXPECT_TRUE(picks(s, "hgemm"));
+  EXPECT_FALSE(picks(s, "hgemm"));  // max reached
 }
 
 TEST(kernel_selector, matches_the_demangled_name_too) {
   kernel_selector s(config("^void attention<", 0, std::nullopt));
-  EXPECT_TRUE(s.select("_Z9attentionIfEvPT_"));  // void attention<float>(float*)
-  EXPECT_FALSE(s.select("_Z4gemmIfEvPT_"));
-  EXPECT_FALSE(s.select("attention_plain"));  // the regex is anchored on "void attention<"
+  EXPECT_TRUE(picks(s, "_Z9attentionIfEvPT_"));  // void attention<float>(float*)
+  EXPECT_FALSE(picks(s, "_Z4gemmIfEvPT_"));
+  EXPECT_FALSE(picks(s, "attention_plain"));  // the regex is anchored on "void attention<"
 }
 
 TEST(kernel_selector, max_zero_selects_nothing) {
   kernel_selector s(config("", 0, 0));
   EXPECT_TRUE(s.exhausted());
-  EXPECT_FALSE(s.select("k"));
+  EXPECT_FALSE(picks(s, "k"));
+}
+
+TEST(kernel_selector, never_selects_a_never_replayed_kernel_nor_counts_it) {
+  kernel_selector s(config("", 1, 1), {"^ncclDevKernel", "vllm::cross_device_reduce"});
+  EXPECT_EQ(s.select("ncclDevKernel_AllReduce_Sum_bf16_RING_LL"), kernel_selector::choice::never_replayed);
+  // Mangled: "vllm::" appears in the demangled name only.
+  EXPECT_EQ(s.select("_ZN4vllm26cross_device_reduce_1stageIfLi2EEEvPv"), kernel_selector::choice::never_replayed);
+  EXPECT_EQ(s.select("gemm"), kernel_selector::choice::passed_over);  // --skip 1 counts this one only
+  EXPECT_EQ(s.select("ncclDevKernel_AllGather_RING_LL"), kernel_selector::choice::never_replayed);
+  EXPECT_EQ(s.select("gemm"), kernel_selector::choice::selected);
+  EXPECT_TRUE(s.exhausted());
 }
 
 TEST(kernel_selector, rejects_a_bad_regex) {

@@ -41,6 +41,25 @@ TEST(metric_set, the_shipped_set_lists_what_the_roofline_needs) {
   EXPECT_FALSE(contains(set.names_for_chip("TU102"), "sm__ops_path_tensor_src_bf16_dst_fp32.sum"));
 }
 
+TEST(metric_set, the_shipped_set_never_replays_collectives) {
+  const metric_set set = metric_set::load(k_file);
+  const auto& patterns = set.never_replayed();
+  EXPECT_TRUE(contains(patterns, "^nccl(Dev)?Kernel"));
+  EXPECT_TRUE(contains(patterns, "vllm::cross_device_reduce"));
+}
+
+TEST(metric_set, rejects_a_never_replayed_pattern_that_does_not_compile_or_says_not_why) {
+  const std::string bad = error_of(R"({"schema": "rafter.collector_metrics/1",
+    "metrics": [{"name": "dram__bytes.sum", "role": "bytes", "key": "dram"}],
+    "never_replayed": [{"pattern": "(nccl", "why": "peers"}]})");
+  EXPECT_NE(bad.find("m.json"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("pattern"), std::string::npos) << bad;
+  const std::string silent = error_of(R"({"schema": "rafter.collector_metrics/1",
+    "metrics": [{"name": "dram__bytes.sum", "role": "bytes", "key": "dram"}],
+    "never_replayed": [{"pattern": "nccl", "why": ""}]})");
+  EXPECT_NE(silent.find("why"), std::string::npos) << silent;
+}
+
 TEST(metric_set, weighs_instructions_into_flop_per_precision) {
   const metric_set set = metric_set::load(k_file);
   const auto m = set.to_kernel_metrics({

@@ -7,7 +7,9 @@ TEST(range_profiler, needs_cupti) { GTEST_SKIP() << "built without CUDA/CUPTI: t
 #else
 
 #include <cstdint>
+#include <limits>
 #include <string>
+#include <vector>
 
 #include "core/error.hpp"
 #include "profiler/metric_set.hpp"
@@ -38,6 +40,28 @@ TEST(range_profiler, a_missing_range_is_no_measurement) {
 
 TEST(range_profiler, more_than_one_range_is_no_measurement) {
   EXPECT_FALSE(range_profiler::one_range_recorded(0, 2));  // which one is this launch's is unknown
+}
+
+TEST(range_profiler, non_finite_values_are_left_out) {
+  const std::vector<std::string> names = {"a", "b", "c", "d"};
+  const auto values = range_profiler::finite_values(
+      names, {1.5, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(), 0.0});
+  ASSERT_EQ(values.size(), 2u);
+  EXPECT_EQ(values.at("a"), 1.5);
+  EXPECT_EQ(values.at("d"), 0.0);  // zero is a measurement
+}
+
+TEST(range_profiler, an_unsupported_device_names_each_refusing_feature) {
+  CUpti_Profiler_DeviceSupported_Params support{};
+  support.architecture = CUPTI_PROFILER_CONFIGURATION_SUPPORTED;
+  support.sli = CUPTI_PROFILER_CONFIGURATION_SUPPORTED;
+  support.vGpu = CUPTI_PROFILER_CONFIGURATION_DISABLED;
+  support.confidentialCompute = CUPTI_PROFILER_CONFIGURATION_SUPPORTED;
+  support.cmp = CUPTI_PROFILER_CONFIGURATION_SUPPORTED;
+  support.wsl = CUPTI_PROFILER_CONFIGURATION_UNSUPPORTED;
+  EXPECT_EQ(range_profiler::unsupported_features(support), "vGPU: disabled by the system; WSL: unsupported");
+  support.vGpu = support.wsl = CUPTI_PROFILER_CONFIGURATION_SUPPORTED;
+  EXPECT_EQ(range_profiler::unsupported_features(support), "");
 }
 
 TEST(range_profiler, ending_a_kernel_it_never_started_throws_without_touching_cupti) {

@@ -96,6 +96,22 @@ code=$?
 [ "$code" -eq 137 ] || fail "a program killed by SIGKILL made rafter trace exit $code, expected 137"
 grep -q "killed by SIGKILL" "$tmp/killed.json" || fail "the trace of a killed program does not say so"
 
+# SIGTERM sent to rafter alone reaches the program; rafter waits for it and exits 128 + 15.
+"$rafter" trace -o "$tmp/term.json" -- sleep 30 >/dev/null 2>&1 &
+trace_pid=$!
+if command -v pgrep >/dev/null; then
+  for _ in $(seq 100); do pgrep -P "$trace_pid" sleep >/dev/null && break; sleep 0.1; done
+else
+  sleep 2
+fi
+kill -TERM "$trace_pid"
+start=$SECONDS
+wait "$trace_pid"
+code=$?
+[ "$code" -eq 143 ] || fail "SIGTERM to rafter trace made it exit $code, expected 143 (the program's SIGTERM)"
+[ $((SECONDS - start)) -lt 10 ] || fail "SIGTERM to rafter trace did not end the program"
+grep -q "killed by SIGTERM" "$tmp/term.json" || fail "the trace of a program ended by SIGTERM does not say so"
+
 # Usage errors: exit 2, one error line, nothing written.
 expect_usage() {
   local what=$1
