@@ -212,8 +212,10 @@ level_match match_levels(std::vector<plateau> plateaus, const std::vector<level_
   for (const auto& b : bounds) {
     const auto it = std::find_if(plateaus.begin(), plateaus.end(), [&](const plateau& p) { return p.level == b.level; });
     if (it == plateaus.end()) {
-      result.warnings.push_back(fmt::format("no plateau found for {} ({}): the sweep did not resolve this level",
-                                            b.level, format_capacity(b.capacity_bytes)));
+      if (!b.may_be_unresolved) {
+        result.warnings.push_back(fmt::format("no plateau found for {} ({}): the sweep did not resolve this level",
+                                              b.level, format_capacity(b.capacity_bytes)));
+      }
     } else if (it->x_max > 2.0 * b.capacity_bytes || it->x_max < 0.25 * b.capacity_bytes ||
                (previous > 0.0 && it->x_min < 0.5 * previous)) {
       result.warnings.push_back(fmt::format("{} plateau spans {} .. {}, but the device reports {} for it", b.level,

@@ -45,6 +45,9 @@ struct level_bound {
   /// plateau inside this level's range, after the first, takes this name ("l2.far") instead of
   /// competing with the first for `level`.
   std::string far_level = {};
+  /// A level the curve may not resolve (its capacity less than an octave beyond the level before
+  /// it leaves too few points between them): no plateau for it gives no warning.
+  bool may_be_unresolved = false;
 };
 
 /// How several plateaus inside one level's range (or beyond the largest capacity) are named.
@@ -79,8 +82,8 @@ struct level_match {
 /// Names each plateau after the level whose capacity range (previous capacity, capacity] holds the
 /// plateau's geometric centre; plateaus beyond the largest capacity are `beyond_level` ("dram",
 /// "hbm"). When two plateaus claim one level, the second of a level with a `far_level` becomes
-/// that far level; otherwise `naming` decides. Cross-checks: a
-/// reported level without a plateau, or a plateau whose end lies far (> 2x) from the capacity the
+/// that far level; otherwise `naming` decides. Cross-checks: a reported level without a plateau
+/// (unless it `may_be_unresolved`), or a plateau whose end lies far (> 2x) from the capacity the
 /// device reports, gives a warning. `bounds` must be sorted by capacity. `y_unit` ("B/s", "s")
 /// only formats the warnings.
 [[nodiscard]] level_match match_levels(std::vector<plateau> plateaus, const std::vector<level_bound>& bounds,

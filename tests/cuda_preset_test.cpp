@@ -58,6 +58,30 @@ TEST(cuda_preset, chase_is_dense_inside_l2_where_the_partitions_show) {
   EXPECT_LE(huge.back(), chase_max_footprint_bytes);
 }
 
+TEST(cuda_preset, the_bandwidth_curve_starts_where_every_sm_has_two_blocks_of_work) {
+  // The read kernel's block covers stream_threads_per_block 16-byte vectors: 4 KiB.
+  EXPECT_EQ(every_sm_busy_bytes(132), std::size_t{132} * 4096);
+  EXPECT_EQ(every_sm_busy_bytes(0), 0u);
+  const std::size_t granule = 1 << 16;
+  for (const char* name : {"quick", "full"}) {
+    SCOPED_TRACE(name);
+    const cuda_preset p = cuda_preset_for(name);
+    EXPECT_GE(p.curve_first, std::size_t{1} << 20);
+    for (const int sms : {1, 108, 132, 148, 170, 1000}) {
+      SCOPED_TRACE(sms);
+      const std::size_t first = curve_first_bytes(p, sms, granule);
+      EXPECT_GE(first, 2 * every_sm_busy_bytes(sms));
+      EXPECT_GE(first, p.curve_first);
+      EXPECT_EQ(first % granule, 0u);
+      EXPECT_LT(first, std::max(p.curve_first, 2 * every_sm_busy_bytes(sms)) + granule);  // rounded up, no further
+    }
+  }
+  // H100 SXM (132 SMs): 2 x 132 x 4 KiB = 1.03 MiB, rounded up to 17 x 64 KiB.
+  EXPECT_EQ(curve_first_bytes(cuda_preset_for("full"), 132, granule), std::size_t{17} << 16);
+  // An A100 (108 SMs) needs 864 KiB: the preset's 1 MiB stands.
+  EXPECT_EQ(curve_first_bytes(cuda_preset_for("full"), 108, granule), std::size_t{1} << 20);
+}
+
 TEST(cuda_preset, gemm_link_and_collective_sizes_are_set_and_full_reaches_further) {
   const cuda_preset quick = cuda_preset_for("quick");
   const cuda_preset full = cuda_preset_for("full");

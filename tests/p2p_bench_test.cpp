@@ -25,7 +25,9 @@ TEST(p2p_bench, peer_writes_and_reads_deliver_the_pattern) {
     EXPECT_EQ(bench.check_output(), "");
   }
   std::string mismatch = "unset";
-  EXPECT_GT(bench.small_copies(8, 10, mismatch), 0.0);
+  const std::optional<double> t = bench.small_copies(8, 10, mismatch);
+  ASSERT_TRUE(t.has_value()) << bench.gate_timeout_reason();
+  EXPECT_GT(*t, 0.0);
   EXPECT_EQ(mismatch, "");
 }
 

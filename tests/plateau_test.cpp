@@ -150,6 +150,28 @@ TEST(plateau, match_levels_names_by_capacity_and_cross_checks) {
   EXPECT_TRUE(named);
 }
 
+TEST(plateau, a_level_that_may_be_unresolved_gives_no_warning_without_a_plateau) {
+  // A GPU read-bandwidth curve: L1 of all SMs (30 MB) and L2 (50 MB) less than an octave apart, the
+  // curve going from L1 straight to HBM.
+  const auto s = make_curve({{30e6, 10e12}}, 3e12, 0.0, 5, 1 << 20, 1e9, 2);
+  const auto found = detect_plateaus(s.x, s.y);
+  std::vector<level_bound> bounds = {{"l1", 30e6}, {"l2", 50e6}};
+  const level_match strict = match_levels(found, bounds, "hbm", "B/s");
+  ASSERT_EQ(strict.warnings.size(), 1u);
+  EXPECT_NE(strict.warnings.front().find("no plateau found for l2"), std::string::npos);
+  bounds.back().may_be_unresolved = true;
+  const level_match lenient = match_levels(found, bounds, "hbm", "B/s");
+  EXPECT_TRUE(lenient.warnings.empty()) << lenient.warnings.front();
+  EXPECT_EQ(named(lenient, "l1"), 1);
+  EXPECT_EQ(named(lenient, "hbm"), 1);
+  // A plateau it does show still takes its name.
+  const auto with_l2 = make_curve({{30e6, 10e12}, {200e6, 6e12}}, 3e12, 0.0, 6, 1 << 20, 4e9, 4);
+  const std::vector<level_bound> wide = {{"l1", 30e6}, {"l2", 200e6, "", true}};
+  const level_match resolved = match_levels(detect_plateaus(with_l2.x, with_l2.y), wide, "hbm", "B/s");
+  EXPECT_EQ(named(resolved, "l2"), 1);
+  EXPECT_TRUE(resolved.warnings.empty()) << resolved.warnings.front();
+}
+
 TEST(plateau, partitioned_l2_names_near_and_far) {
   // A GPU latency curve: L1, L2 near partition up to 20 MB, far partition up to 50 MB, HBM;
   // 8 points per doubling, as the chase samples inside L2.

@@ -131,8 +131,10 @@ def main():
             work = [i for i in body if not i[1].startswith("NOP")]
             bound = [i for i in work if re.match(pattern, i[1])]
             share = len(bound) / len(work) if work else 0.0
-            check(len(bound) >= 128 and share >= 0.9,
-                  f"{arch}: {name} main loop is {label(pattern)}-bound ({len(bound)} of {len(work)} instructions, {share:.0%})")
+            # Hopper issues one warp instruction per scheduler per clock: FFMA and HFMA2 reach their
+            # peak only when loop overhead takes under 2% of the slots.
+            check(len(bound) >= 128 and share >= 0.98,
+                  f"{arch}: {name} main loop is {label(pattern)}-bound ({len(bound)} of {len(work)} instructions, {share:.1%})")
         for name, pattern in MMA.items():
             if name not in fns:
                 continue

@@ -37,7 +37,7 @@ cuda_preset cuda_preset_for(const std::string& name) {
     p.launch_target_s = 0.02;
     p.timing = timing_policy{10, 0.1, 0.05, 0.01, 3};
     p.steps_per_octave = 4;
-    p.curve_first = std::size_t{256} << 10;
+    p.curve_first = std::size_t{1} << 20;
     p.curve_span_over_l2 = 32.0;
     p.curve_min_last = std::size_t{2} << 30;
     p.hbm_over_l2 = 32.0;
@@ -67,6 +67,16 @@ std::size_t hbm_array_bytes(const cuda_preset& preset, double l2_bytes, std::siz
                                         format_capacity(static_cast<double>(free_bytes)), arrays, format_capacity(l2_bytes)));
   }
   return bytes;
+}
+
+std::size_t every_sm_busy_bytes(int sms) noexcept {
+  return static_cast<std::size_t>(std::max(sms, 0)) * stream_threads_per_block * stream_vector_bytes;
+}
+
+std::size_t curve_first_bytes(const cuda_preset& preset, int sms, std::size_t granule) noexcept {
+  granule = std::max<std::size_t>(granule, 1);
+  const std::size_t first = std::max(preset.curve_first, 2 * every_sm_busy_bytes(sms));
+  return (first + granule - 1) / granule * granule;
 }
 
 std::vector<std::size_t> chase_footprints(const cuda_preset& preset, double l2_bytes, std::size_t cap,

@@ -16,7 +16,7 @@ struct cuda_preset {
   double launch_target_s = 0.005;      ///< Work in one timed measurement (one or more launches).
   timing_policy timing;                ///< Google Benchmark repetitions and settling.
   int steps_per_octave = 2;            ///< Points per doubling of the working-set curves.
-  std::size_t curve_first = 0;         ///< First working set of the bandwidth curve.
+  std::size_t curve_first = 0;         ///< First working set of the bandwidth curve (raised by curve_first_bytes).
   double curve_span_over_l2 = 8.0;     ///< The bandwidth curve ends this many L2 sizes out ...
   std::size_t curve_min_last = 0;      ///< ... and at least here.
   double hbm_over_l2 = 16.0;           ///< HBM arrays are this many L2 sizes ...
@@ -46,6 +46,15 @@ struct cuda_preset {
 /// together at most 60% of `free_bytes`; rounded down to a whole MiB. Throws unsupported_error
 /// when that leaves less than 4 x L2 per array (the working set would not be far beyond L2).
 [[nodiscard]] std::size_t hbm_array_bytes(const cuda_preset& preset, double l2_bytes, std::size_t free_bytes, int arrays);
+
+/// Working set of the read kernel (one 16-byte vector per thread of stream_threads_per_block
+/// threads: 4 KiB a block) that gives `sms` of its blocks work: below it the grid-stride loop
+/// leaves blocks, and so SMs, without any, and bandwidth ramps with the working set.
+[[nodiscard]] std::size_t every_sm_busy_bytes(int sms) noexcept;
+
+/// First working set of the bandwidth curve on a GPU of `sms` SMs: max(preset.curve_first, 2 x
+/// every_sm_busy_bytes(sms)), rounded up to a multiple of `granule`.
+[[nodiscard]] std::size_t curve_first_bytes(const cuda_preset& preset, int sms, std::size_t granule) noexcept;
 
 /// Footprints of the latency chase: working_set_sizes(chase_first, max(chase_min_last,
 /// chase_span_over_l2 * l2), cap, steps_per_octave), merged with chase_l2_steps_per_octave points

@@ -4,6 +4,7 @@
 #include <climits>
 #include <functional>
 #include <map>
+#include <new>
 #include <optional>
 #include <span>
 #include <utility>
@@ -181,7 +182,7 @@ void measure_core(sweep_state& st, int& step) {
     throw_if_interrupted();
     st.guarded(step, i.id, [&] {
       core_bench bench(st.session, i.op, st.options.seed + static_cast<std::uint64_t>(i.op));
-      require_correct("the kernel", bench.run_and_check(1, 0));  // every thread, 16 steps
+      require_correct("the kernel", bench.run_and_check(1, 0));  // every thread, one trip of core_unroll steps
       const auto outer = static_cast<int>(calibrate([&](std::size_t n) { return bench.time(static_cast<int>(n)); }, 16,
                                                     st.preset.launch_target_s, INT_MAX / 2));
       st.session.reset_probe();
@@ -432,7 +433,10 @@ void measure_curve(sweep_state& st, std::map<std::string, memory_level>& levels)
   const device_facts& f = st.session.facts();
   const std::size_t last = std::max(st.preset.curve_min_last, static_cast<std::size_t>(f.l2_bytes * st.preset.curve_span_over_l2));
   const std::size_t cap = static_cast<std::size_t>(0.5 * static_cast<double>(f.free_bytes));
-  const auto sizes = working_set_sizes(st.preset.curve_first, last, cap, st.preset.steps_per_octave, 1 << 16);
+  // From where every SM has two blocks' worth of work: smaller working sets are a ramp, not a level.
+  const std::size_t granule = 1 << 16;
+  const auto sizes =
+      working_set_sizes(curve_first_bytes(st.preset, f.sms, granule), last, cap, st.preset.steps_per_octave, granule);
   curve c;
   c.id = "bandwidth.read";
   c.kind = "bandwidth";
@@ -455,8 +459,13 @@ void measure_curve(sweep_state& st, std::map<std::string, memory_level>& levels)
                                      pt.y.settled ? "" : " (not settled)"));
   });
   if (c.points.empty()) return;  // Every point failed its check (each has its warning).
-  // All SMs together: L1 holds up to (shared memory per SM) x SMs, L2 its reported size.
-  const std::vector<level_bound> bounds = {{"l1", f.shared_memory_per_sm_bytes * f.sms}, {"l2", f.l2_bytes}};
+  // All SMs together: L1 holds up to (shared memory per SM) x SMs, L2 its reported size. An L2
+  // less than an octave beyond that (H100: 132 x 228 KiB = 30 MB of L1, 50 MB of L2) leaves the
+  // curve too few points to resolve it: its plateau is then named if found, and its absence is no
+  // warning (l2.read measures L2 on its own).
+  const double l1_all_sms = f.shared_memory_per_sm_bytes * f.sms;
+  std::vector<level_bound> bounds = {{"l1", l1_all_sms}, {"l2", f.l2_bytes}};
+  bounds.back().may_be_unresolved = f.l2_bytes < 2.0 * l1_all_sms;
   level_match match = match_levels(detect_plateaus(c), bounds, "hbm", "B/s");
   c.plateaus = match.plateaus;
   for (const auto& w : match.warnings) st.profile.warnings.push_back("bandwidth.read: " + w);
@@ -471,13 +480,16 @@ void measure_curve(sweep_state& st, std::map<std::string, memory_level>& levels)
   }
   if (!levels.contains("l1") && !bounds.empty()) {
     const double half_l1 = 0.5 * bounds.front().capacity_bytes;
-    if (const auto inside = median_between(c, 0.0, half_l1)) {
+    // Not below every_sm_busy_bytes: there some SMs have no block with work (a ramp, not L1).
+    const auto busy = static_cast<double>(every_sm_busy_bytes(f.sms));
+    if (const auto inside = median_between(c, busy, half_l1)) {
       memory_level& l1 = levels["l1"];
       l1.read_bytes_per_s = inside->value;
-      l1.method = fmt::format("median of the read bandwidth curve's {} points up to half the L1 of all SMs ({}): the "
-                              "curve showed no L1 plateau", inside->points, format_capacity(half_l1));
-      st.profile.warnings.push_back("bandwidth.read: no flat L1 plateau; l1 read is the median of the points up to half "
-                                    "the L1 of all SMs");
+      l1.method = fmt::format("median of the read bandwidth curve's {} points from {} (a block with work on every SM) "
+                              "up to half the L1 of all SMs ({}): the curve showed no L1 plateau",
+                              inside->points, format_capacity(busy), format_capacity(half_l1));
+      st.profile.warnings.push_back("bandwidth.read: no flat L1 plateau; l1 read is the median of the points from a "
+                                    "block with work on every SM up to half the L1 of all SMs");
     }
   }
   st.profile.curves.push_back(std::move(c));
@@ -580,24 +592,86 @@ link_timing time_link(sweep_state& st, const std::string& name, double bytes_per
 }
 
 /// Seconds of one small copy: `copies` back-to-back copies per sample, median over the samples.
-/// `small(copies, mismatch)` returns seconds and sets `mismatch` when a copy went wrong, which
-/// throws (require_correct) once the timing is done.
+/// `small(copies, mismatch)` returns a sample's seconds, or std::nullopt when its stream gate timed
+/// out (stream_gate.hpp), and sets `mismatch` when a copy went wrong, which throws
+/// (require_correct) once the timing is done. A gate that timed out ends the timing: std::nullopt,
+/// `refusal` saying why, the latency is not measured.
 template <typename Small>
-sample_stats time_small_copies(sweep_state& st, const std::string& name, Small&& small) {
+std::optional<sample_stats> time_small_copies(sweep_state& st, const std::string& name, const std::string& refusal,
+                                              Small&& small) {
   const int copies = st.preset.link_small_copies;
   std::string first_mismatch;
-  sample_stats t = measure_with_gbench(name, [&] {
-    std::string mismatch;
-    const double seconds = small(copies, mismatch);
-    if (first_mismatch.empty()) first_mismatch = mismatch;
-    return seconds;
-  }, st.preset.timing);
+  bool refused = false;
+  std::optional<sample_stats> t;
+  try {
+    t = measure_with_gbench(name, [&] {
+      std::string mismatch;
+      const std::optional<double> seconds = small(copies, mismatch);
+      if (first_mismatch.empty()) first_mismatch = mismatch;
+      if (!seconds) {
+        refused = true;
+        throw unsupported_error(refusal);  // Ends the timing; rethrown once Google Benchmark returned.
+      }
+      return *seconds;
+    }, st.preset.timing);
+  } catch (const unsupported_error&) {
+    if (!refused) throw;
+  }
   require_correct(fmt::format("a small copy ({} bytes)", st.preset.link_small_bytes), first_mismatch);
-  t.median /= copies;
-  t.min /= copies;
-  t.max /= copies;
-  st.count(t);
+  if (!t) return std::nullopt;
+  t->median /= copies;
+  t->min /= copies;
+  t->max /= copies;
+  st.count(*t);
   return t;
+}
+
+/// A link's small-copy latency `lat` (or, when its timing was refused, why not: a note and a
+/// profile warning) and how it was measured.
+void set_link_latency(sweep_state& st, link_ceiling& l, const std::optional<sample_stats>& lat,
+                      const std::string& refusal, const std::string& method) {
+  if (!lat) {
+    l.note = "latency_s not measured: " + refusal;
+    st.profile.warnings.push_back(l.id + ": small-copy latency not measured: " + refusal);
+    return;
+  }
+  l.latency_s = lat->median;
+  l.method += fmt::format("; latency: {}, the CUDA-event time of {} back-to-back {}-byte copies queued behind a "
+                          "stream-gate kernel (the host's queuing not timed) divided by {} (median {})",
+                          method, st.preset.link_small_copies, st.preset.link_small_bytes,
+                          st.preset.link_small_copies, format_seconds(lat->median));
+}
+
+/// Runs `setup`, the construction of a link benchmark (buffers, peer access, communicators) on
+/// the GPUs `devices`. Returns the empty string when it succeeded. When it threw an `error` other
+/// than an interruption or a usage error, or ran out of host memory, while the contexts stayed
+/// sound (the pending error cleared, cudaDeviceSynchronize succeeds on each of `devices`), returns
+/// the reason, for the caller to skip what needed the setup. Over a sticky error (a context left
+/// unusable) throws an error naming both, which stops the sweep. Leaves `current` current.
+template <typename Setup>
+std::string link_setup(const std::vector<int>& devices, int current, Setup&& setup) {
+  std::string reason;
+  try {
+    std::forward<Setup>(setup)();
+    return {};
+  } catch (const error& e) {
+    if (e.code() == exit_code::interrupted || e.code() == exit_code::usage) throw;
+    reason = e.what();
+  } catch (const std::bad_alloc&) {
+    reason = "out of host memory";
+  }
+  (void)cudaGetLastError();  // A non-sticky error of the failed setup is not the next call's.
+  for (const int d : devices) {
+    cudaError_t status = cudaSetDevice(d);
+    if (status == cudaSuccess) status = cudaDeviceSynchronize();
+    if (status != cudaSuccess) {
+      throw error(exit_code::unsupported,
+                  fmt::format("{}; then GPU {}: {}", reason, d,
+                              describe_cuda_error(status, "cudaDeviceSynchronize()", __FILE__, __LINE__)));
+    }
+  }
+  RAFTER_CUDA_CALL(cudaSetDevice(current));
+  return reason;
 }
 
 link_ceiling make_link(const std::string& id, const sample_stats& bandwidth, const std::string& method) {
@@ -620,7 +694,16 @@ void record_pcie_link(sweep_state& st) {
 void measure_host_links(sweep_state& st, int& step) {
   const device_facts& f = st.session.facts();
   const std::size_t bytes = std::min(st.preset.link_bytes, static_cast<std::size_t>(0.2 * static_cast<double>(f.free_bytes))) / 16 * 16;
-  host_link_bench bench(st.session, bytes, st.options.seed + 700);
+  std::optional<host_link_bench> built;
+  if (const std::string failed =
+          link_setup({f.index}, st.options.device, [&] { built.emplace(st.session, bytes, st.options.seed + 700); });
+      !failed.empty()) {
+    st.profile.warnings.push_back("host links not measured: " + failed);
+    step += static_cast<int>(host_copies().size());
+    st.prog.step(step, "host links: skipped (" + failed + ")");
+    return;
+  }
+  host_link_bench& bench = *built;
   for (const host_copy_info& i : host_copies()) {
     throw_if_interrupted();
     st.guarded(step, i.id, [&] {
@@ -639,13 +722,12 @@ void measure_host_links(sweep_state& st, int& step) {
                                             : ""));
       if (i.copy == host_copy::h2d_pinned || i.copy == host_copy::d2h_pinned) {
         const bool h2d = i.copy == host_copy::h2d_pinned;
-        const sample_stats lat = time_small_copies(st, std::string("cuda/link/") + i.id + "/latency", [&](int copies, std::string& mm) {
+        const std::string refusal = bench.gate_timeout_reason();
+        const auto lat = time_small_copies(st, std::string("cuda/link/") + i.id + "/latency", refusal,
+                                           [&](int copies, std::string& mm) {
           return bench.small_copies(h2d, st.preset.link_small_bytes, copies, mm);
         });
-        l.latency_s = lat.median;
-        l.method += fmt::format("; latency: CUDA-event time of {} back-to-back {}-byte pinned copies divided by {} (median {})",
-                                st.preset.link_small_copies, st.preset.link_small_bytes, st.preset.link_small_copies,
-                                format_seconds(lat.median));
+        set_link_latency(st, l, lat, refusal, "pinned cudaMemcpyAsync");
       }
       st.prog.step(++step, fmt::format("{}: {}{}{}", i.id, format_bandwidth(l.bytes_per_s),
                                        l.latency_s ? ", small copy " + format_seconds(*l.latency_s) : "",
@@ -666,12 +748,13 @@ void measure_peer_links(sweep_state& st, int& step, int devices) {
       throw_if_interrupted();
       const std::string id = fmt::format("p2p_{}_{}", a, b);
       std::optional<p2p_bench> bench;
-      try {
-        bench.emplace(a, b, st.preset.link_bytes, st.options.seed + 800 + static_cast<std::uint64_t>(a * devices + b));
-      } catch (const unsupported_error& e) {
-        st.profile.warnings.push_back(id + ": not measured: " + e.what());
+      if (const std::string failed = link_setup({a, b}, st.options.device, [&] {
+            bench.emplace(a, b, st.preset.link_bytes, st.options.seed + 800 + static_cast<std::uint64_t>(a * devices + b));
+          });
+          !failed.empty()) {
+        st.profile.warnings.push_back(id + ": not measured: " + failed);
         step += 2;
-        st.prog.step(step, id + ": skipped (" + e.what() + ")");
+        st.prog.step(step, id + ": skipped (" + failed + ")");
         continue;
       }
       for (const bool read : {false, true}) {
@@ -688,12 +771,11 @@ void measure_peer_links(sweep_state& st, int& step, int devices) {
                                             a, b, read ? b : a, read ? "a read" : "a write",
                                             format_capacity(bench->bytes(1)), t.repeats));
           if (!read) {
-            const sample_stats lat = time_small_copies(st, "cuda/link/" + id + "/latency", [&](int copies, std::string& mm) {
+            const std::string refusal = bench->gate_timeout_reason();
+            const auto lat = time_small_copies(st, "cuda/link/" + id + "/latency", refusal, [&](int copies, std::string& mm) {
               return bench->small_copies(st.preset.link_small_bytes, copies, mm);
             });
-            l.latency_s = lat.median;
-            l.method += fmt::format("; latency: {} back-to-back {}-byte peer copies, CUDA events, divided by {}",
-                                    st.preset.link_small_copies, st.preset.link_small_bytes, st.preset.link_small_copies);
+            set_link_latency(st, l, lat, refusal, fmt::format("cudaMemcpyPeerAsync on GPU {}'s stream", a));
           }
           st.prog.step(++step, fmt::format("{}: {}", l.id, format_bandwidth(l.bytes_per_s)));
           st.profile.links.push_back(std::move(l));
@@ -716,7 +798,17 @@ void measure_collectives(sweep_state& st, int& step, int devices) {
   }
   std::vector<int> all(static_cast<std::size_t>(devices));
   for (int d = 0; d < devices; ++d) all[static_cast<std::size_t>(d)] = d;
-  nccl_bench bench(nccl, all, st.preset.nccl_last, st.options.seed + 900);
+  std::optional<nccl_bench> built;
+  if (const std::string failed = link_setup(all, st.options.device, [&] {
+        built.emplace(nccl, all, st.preset.nccl_last, st.options.seed + 900);
+      });
+      !failed.empty()) {
+    st.profile.warnings.push_back("NCCL collectives not measured: " + failed);
+    step += static_cast<int>(collectives().size());
+    st.prog.step(step, "nccl: skipped (" + failed + ")");
+    return;
+  }
+  nccl_bench& bench = *built;
   const auto sizes = message_sizes(st.preset.nccl_first, st.preset.nccl_last, st.preset.nccl_factor,
                                    4 * static_cast<std::size_t>(devices));
   for (const collective_info& i : collectives()) {
@@ -1000,9 +1092,10 @@ machine_profile run_cuda_sweep(const sweep_options& options, progress& prog, che
     failed.run_phase("memory (working-set curve)", [&] { measure_curve(st, levels); });
   }
   if (options.latency) failed.run_phase("latency", [&] { measure_latency(st, levels); });
-  if (options.interconnect) failed.run_phase("interconnect", [&] { measure_links(st); });
-  // Block-scaled mma.sync, wgmma and tcgen05 last of all: the newest kernels, the likeliest to
-  // fault, stop nothing after them.
+  // Block-scaled mma.sync, wgmma and tcgen05 after the other ceilings (the newest kernels, the
+  // likeliest to fault, stop none of them); the links last of all: the tensor-core ceilings matter
+  // more, and a link or NCCL setup that fails is skipped, but a CUDA or NCCL error while measuring
+  // a link still stops the sweep.
   if (options.compute) {
     int step = 0;
     prog.begin("compute (block-scaled mma.sync, wgmma, tcgen05)",
@@ -1011,6 +1104,7 @@ machine_profile run_cuda_sweep(const sweep_options& options, progress& prog, che
     failed.run_phase("compute (wgmma)", [&] { measure_wgmma(st, step); });
     failed.run_phase("compute (tcgen05)", [&] { measure_tcgen05(st, step); });
   }
+  if (options.interconnect) failed.run_phase("interconnect", [&] { measure_links(st); });
   if (failed.stopped()) {
     profile.warnings.push_back(check_failures::warning(*failed.stopped()));
     prog.note("stopped: " + failed.stopped()->message);

@@ -32,7 +32,9 @@ struct sweep_options {
 /// recorded in `failed` and as a profile warning ("fp8.tensor.wgmma: the kernel computed a wrong
 /// result: ...; not measured"), and the sweep goes on; the caller decides the exit code (1 when
 /// `failed` is not empty). A CUDA error (or any other `error`) once measuring has begun stops the
-/// sweep in that phase (core, mma.sync, cuBLASLt, wgmma, memory, curve, latency, interconnect):
+/// sweep in that phase (in order: core, mma.sync, cuBLASLt, memory, curve, latency, block-scaled
+/// mma.sync, wgmma, tcgen05, interconnect; a link or NCCL setup that fails while the contexts stay
+/// sound only skips those links, with a warning):
 /// recorded as `failed.stopped()` and as a profile warning, the profile of what was measured before
 /// returned, the caller exiting with the error's code after writing it. Before measuring: without
 /// a usable GPU (or in a build without CUDA) `unsupported_error` (exit code 3); a device index out

@@ -9,23 +9,35 @@ namespace rafter {
 
 namespace {
 
+// Every query here may fail without failing the inventory (the figure is then left out); each
+// failure's error is cleared so that a later launch's cudaGetLastError does not report it.
+
 std::optional<double> attribute_khz(cudaDeviceAttr attr, int device) {
   int value = 0;
-  if (cudaDeviceGetAttribute(&value, attr, device) != cudaSuccess || value <= 0) return std::nullopt;
+  if (cudaDeviceGetAttribute(&value, attr, device) != cudaSuccess) {
+    (void)cudaGetLastError();
+    return std::nullopt;
+  }
+  if (value <= 0) return std::nullopt;
   return static_cast<double>(value) * 1e3;
 }
 
 int attribute(cudaDeviceAttr attr, int device) {
   int value = 0;
-  return cudaDeviceGetAttribute(&value, attr, device) == cudaSuccess ? value : 0;
+  if (cudaDeviceGetAttribute(&value, attr, device) != cudaSuccess) {
+    (void)cudaGetLastError();
+    return 0;
+  }
+  return value;
 }
 
 }  // namespace
 
 gpu_inventory query_gpus() {
   gpu_inventory inv;
-  cudaRuntimeGetVersion(&inv.runtime_version);
+  if (cudaRuntimeGetVersion(&inv.runtime_version) != cudaSuccess) (void)cudaGetLastError();
   if (cudaDriverGetVersion(&inv.driver_version) != cudaSuccess || inv.driver_version == 0) {
+    (void)cudaGetLastError();
     inv.driver_version = 0;
     inv.unavailable_reason = "no CUDA driver found (libcuda.so.1 is not installed or cannot be loaded)";
     return inv;
@@ -34,7 +46,7 @@ gpu_inventory query_gpus() {
   const cudaError_t status = cudaGetDeviceCount(&count);
   if (status != cudaSuccess) {
     inv.unavailable_reason = cuda::describe_cuda_error(status, "cudaGetDeviceCount(&count)", __FILE__, __LINE__);
-    cudaGetLastError();
+    (void)cudaGetLastError();
     return inv;
   }
   if (count == 0) {
@@ -43,7 +55,10 @@ gpu_inventory query_gpus() {
   }
   for (int i = 0; i < count; ++i) {
     cudaDeviceProp prop{};
-    if (cudaGetDeviceProperties(&prop, i) != cudaSuccess) continue;
+    if (cudaGetDeviceProperties(&prop, i) != cudaSuccess) {
+      (void)cudaGetLastError();
+      continue;
+    }
     gpu_device d;
     d.index = i;
     d.name = prop.name;
@@ -57,7 +72,11 @@ gpu_inventory query_gpus() {
     d.l2_bytes = static_cast<double>(attribute(cudaDevAttrL2CacheSize, i));
     d.shared_memory_per_sm_bytes = static_cast<double>(attribute(cudaDevAttrMaxSharedMemoryPerMultiprocessor, i));
     char bus[32] = {};
-    if (cudaDeviceGetPCIBusId(bus, sizeof bus, i) == cudaSuccess) d.pci_bus_id = bus;
+    if (cudaDeviceGetPCIBusId(bus, sizeof bus, i) == cudaSuccess) {
+      d.pci_bus_id = bus;
+    } else {
+      (void)cudaGetLastError();
+    }
     inv.devices.push_back(d);
   }
   return inv;

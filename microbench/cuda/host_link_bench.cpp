@@ -40,9 +40,18 @@ const host_copy_info& info(host_copy copy) noexcept { return copy_table[static_c
 host_link_bench::host_link_bench(gpu_session& session, std::size_t bytes, std::uint64_t seed)
     : m_session(session), m_bytes(bytes / 16 * 16), m_words(m_bytes / 4), m_seed_host(seed * 2 + 1), m_seed_device(seed * 2 + 2) {
   if (m_bytes == 0) throw usage_error("host_link_bench: a transfer needs at least 16 bytes");
+  try {
+    allocate();
+  } catch (...) {
+    release();  // No destructor runs: the pinned buffers (gigabytes, full preset) are freed here.
+    throw;
+  }
+}
+
+void host_link_bench::allocate() {
   int per_sm = 0;
   RAFTER_CUDA_CALL(link_copy_occupancy(&per_sm));
-  m_blocks = blocks_filling_gpu(session.facts().sms, per_sm);
+  m_blocks = blocks_filling_gpu(m_session.facts().sms, per_sm);
   m_device_src = device_buffer<std::uint32_t>(m_words);
   m_device_dst = device_buffer<std::uint32_t>(m_words);
   RAFTER_CUDA_CALL(cudaHostAlloc(reinterpret_cast<void**>(&m_pinned_src), m_bytes, cudaHostAllocMapped));
@@ -61,12 +70,17 @@ host_link_bench::host_link_bench(gpu_session& session, std::size_t bytes, std::u
   RAFTER_CUDA_CALL(cudaEventCreateWithFlags(&m_join, cudaEventDisableTiming));
 }
 
-host_link_bench::~host_link_bench() {
+host_link_bench::~host_link_bench() { release(); }
+
+void host_link_bench::release() noexcept {
   if (m_join) cudaEventDestroy(m_join);
   if (m_fork) cudaEventDestroy(m_fork);
   if (m_second) cudaStreamDestroy(m_second);
   if (m_pinned_dst) cudaFreeHost(m_pinned_dst);
   if (m_pinned_src) cudaFreeHost(m_pinned_src);
+  m_join = m_fork = nullptr;
+  m_second = nullptr;
+  m_pinned_dst = m_pinned_src = nullptr;
 }
 
 cudaError_t host_link_bench::enqueue(host_copy copy, int repeats) {
@@ -152,13 +166,14 @@ double host_link_bench::bytes(host_copy copy, int repeats) const noexcept {
   return static_cast<double>(m_bytes) * repeats * (copy == host_copy::bidir_pinned ? 2.0 : 1.0);
 }
 
-double host_link_bench::small_copies(bool host_to_device, std::size_t small_bytes, int copies, std::string& mismatch) {
+std::optional<double> host_link_bench::small_copies(bool host_to_device, std::size_t small_bytes, int copies,
+                                                   std::string& mismatch) {
   small_bytes = std::clamp<std::size_t>(small_bytes / 4 * 4, 4, 16 * 1024);
   const std::size_t words = small_bytes / 4;
   if (host_to_device) RAFTER_CUDA_CALL(cudaMemset(m_device_dst.get(), 0, small_bytes));
   else std::memset(m_pinned_dst, 0, small_bytes);
   RAFTER_CUDA_CALL(cudaDeviceSynchronize());
-  const double seconds = m_session.time([&](cudaStream_t s) {
+  const std::optional<double> seconds = m_gate.time(m_session.stream(), [&](cudaStream_t s) {
     for (int c = 0; c < copies; ++c) {
       const cudaError_t e = host_to_device
                                 ? cudaMemcpyAsync(m_device_dst.get(), m_pinned_src, small_bytes, cudaMemcpyHostToDevice, s)

@@ -3,11 +3,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
 #include "microbench/cuda/device_buffer.hpp"
 #include "microbench/cuda/gpu_session.hpp"
+#include "microbench/cuda/stream_gate.hpp"
 
 namespace rafter::cuda {
 
@@ -31,6 +33,7 @@ struct host_copy_info {
 /// pattern afterwards.
 class host_link_bench {
 public:
+  /// The session's device must be current (it is after gpu_session's constructor).
   host_link_bench(gpu_session& session, std::size_t bytes, std::uint64_t seed);
   ~host_link_bench();
   host_link_bench(const host_link_bench&) = delete;
@@ -46,13 +49,21 @@ public:
   [[nodiscard]] double bytes(host_copy copy, int repeats) const noexcept;
 
   /// Seconds (CUDA events) of `copies` back-to-back pinned copies of `small_bytes` (<= 16 x
-  /// 1024) in one direction, checked afterwards: empty string in `mismatch` when the data arrived.
-  [[nodiscard]] double small_copies(bool host_to_device, std::size_t small_bytes, int copies, std::string& mismatch);
+  /// 1024) in one direction on the session's stream, queued behind a stream gate so that the
+  /// host's time to queue them is not timed (stream_gate.hpp); std::nullopt when the gate timed
+  /// out (the reason: gate_timeout_reason()). Checked afterwards either way: empty string in
+  /// `mismatch` when the data arrived.
+  [[nodiscard]] std::optional<double> small_copies(bool host_to_device, std::size_t small_bytes, int copies,
+                                                   std::string& mismatch);
+  /// Why small_copies returned std::nullopt.
+  [[nodiscard]] std::string gate_timeout_reason() const { return m_gate.timeout_reason(); }
 
   [[nodiscard]] std::size_t transfer_bytes() const noexcept { return m_bytes; }
   [[nodiscard]] int sm_blocks() const noexcept { return m_blocks; }
 
 private:
+  void allocate();          ///< The constructor's CUDA work.
+  void release() noexcept;  ///< Frees what allocate made (the destructor; a constructor that failed).
   cudaError_t enqueue(host_copy copy, int repeats);
   [[nodiscard]] std::string check_device(const device_buffer<std::uint32_t>& buffer, std::uint64_t seed) const;
 
@@ -69,6 +80,7 @@ private:
   std::unique_ptr<std::uint32_t[]> m_pageable_src, m_pageable_dst;
   cudaStream_t m_second = nullptr;  ///< The D2H stream of bidir_pinned.
   cudaEvent_t m_fork = nullptr, m_join = nullptr;
+  stream_gate m_gate;  ///< Holds the stream while small_copies queues its copies.
 };
 
 }  // namespace rafter::cuda

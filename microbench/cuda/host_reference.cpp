@@ -201,7 +201,12 @@ std::uint64_t core_reference(core_op op, std::uint64_t a, std::uint64_t b, std::
       for (int lane = 0; lane < 2; ++lane) {
         double x = value(a, lane);
         const double bb = value(b, lane), cc = value(c, lane);
-        for (std::size_t i = 0; i < steps; ++i) x = half_lane_fma(x, bb, cc, significand);
+        // A step that returns its input is a fixed point: every later step returns it too.
+        for (std::size_t i = 0; i < steps; ++i) {
+          const double next = half_lane_fma(x, bb, cc, significand);
+          if (next == x) break;
+          x = next;
+        }
         const std::uint16_t bits = half ? fp16_bits(x) : bf16_bits(x);
         out |= static_cast<std::uint64_t>(bits) << (16 * lane);
       }
@@ -386,7 +391,7 @@ std::pair<double, double> mma_tile_product(const mma_tile& tile, int row, int co
 
 double mma_tolerance(mma_op op, double magnitude, std::size_t steps) noexcept {
   if (op == mma_op::int8) return 0.0;
-  const int acc_bits = op == mma_op::fp8 || op == mma_op::fp4 ? 13 : 22;
+  const int acc_bits = op == mma_op::fp8 || op == mma_op::fp4 ? 13 : 21;
   return static_cast<double>(steps) * magnitude * std::ldexp(1.0, -acc_bits);
 }
 
@@ -474,7 +479,7 @@ std::pair<double, double> smem_tile_product(const smem_tiles& tiles, int row, in
 }
 
 double async_mma_tolerance(const std::string& precision, double magnitude, std::size_t steps) noexcept {
-  const int acc_bits = precision == "fp8" || precision == "fp4" ? 13 : 22;
+  const int acc_bits = precision == "fp8" || precision == "fp4" ? 13 : 21;
   return static_cast<double>(steps) * magnitude * std::ldexp(1.0, -acc_bits);
 }
 

@@ -113,7 +113,9 @@ inline constexpr int mma_scale_block = 16;
 /// Largest acceptable |got - reference| of an fp32 accumulator after `steps` dependent mma steps
 /// whose terms are bounded by `magnitude`: steps * magnitude * 2^-acc_bits, acc_bits 13 for fp8
 /// and fp4 (Hopper accumulates fp8 products with fewer bits; fp4's accumulation on sm_120 is
-/// assumed no better, unmeasured) and 22 otherwise. Integers must be exact.
+/// assumed no better, unmeasured) and 21 otherwise (fp32 keeps 23 fraction bits; tensor cores
+/// align and truncate their terms, a model with toward-minus-infinity truncation comes within 3% of
+/// 22 bits). Integers must be exact.
 [[nodiscard]] double mma_tolerance(mma_op op, double magnitude, std::size_t steps) noexcept;
 
 // ---- wgmma and tcgen05: operands in shared memory ------------------------------------------
@@ -145,7 +147,7 @@ struct smem_tiles {
 /// steps (wgmma, tcgen05) while its magnitude stays within `magnitude` (the kernels' D peaks at
 /// |D0| + group * sum |a b|): steps * magnitude * 2^-acc_bits, acc_bits 13 for "fp8" and "fp4"
 /// (Hopper accumulates fp8 products with fewer bits; for the low-precision kinds of tcgen05 the
-/// accumulator precision is not documented, 13 bits are assumed) and 22 otherwise.
+/// accumulator precision is not documented, 13 bits are assumed) and 21 otherwise.
 [[nodiscard]] double async_mma_tolerance(const std::string& precision, double magnitude, std::size_t steps) noexcept;
 /// Empty when every accumulator out[at] of an asynchronous-MMA kernel (wgmma, tcgen05) equals
 /// d0[at] + (A*B^T)[row][col], (row, col) = position(at), within async_mma_tolerance of the peak

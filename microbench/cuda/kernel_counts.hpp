@@ -15,7 +15,7 @@ namespace rafter::cuda {
 // `core_unroll` steps per trip of the outer loop.
 inline constexpr int core_threads_per_block = 256;
 inline constexpr int core_chains = 8;
-inline constexpr int core_unroll = 16;
+inline constexpr int core_unroll = 64;
 
 // mma.sync: each warp keeps `mma_chains` independent accumulator tiles.
 inline constexpr int mma_threads_per_block = 256;

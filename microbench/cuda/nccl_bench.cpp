@@ -35,7 +35,16 @@ nccl_bench::nccl_bench(const nccl_library& nccl, std::vector<int> devices, std::
   if (m_max_elements == 0) throw usage_error("nccl_bench: the largest message is smaller than one element per rank");
   std::vector<ncclComm_t> comms(n);
   nccl.check(nccl.comm_init_all(comms.data(), static_cast<int>(n), devices.data()), "ncclCommInitAll");
-  for (std::size_t r = 0; r < n; ++r) add_rank(static_cast<int>(r), devices[r], comms[r]);
+  try {
+    for (std::size_t r = 0; r < n; ++r) add_rank(static_cast<int>(r), devices[r], comms[r]);
+  } catch (...) {
+    // No destructor runs: free the communicators (the sweep skips the collectives and goes on).
+    for (std::size_t r = m_ranks.size(); r < n; ++r) {
+      if (comms[r]) nccl.comm_destroy(comms[r]);
+    }
+    release();
+    throw;
+  }
 }
 
 nccl_bench::nccl_bench(const nccl_library& nccl, const process_rank& me, std::size_t max_bytes, std::uint64_t seed)
@@ -67,12 +76,16 @@ void nccl_bench::add_rank(int rank, int device, ncclComm_t comm) {
   m_ranks.push_back(std::move(s));
 }
 
-nccl_bench::~nccl_bench() {
+nccl_bench::~nccl_bench() { release(); }
+
+void nccl_bench::release() noexcept {
   for (auto& s : m_ranks) {
-    cudaSetDevice(s->device);
+    (void)cudaSetDevice(s->device);
     if (s->comm) m_nccl.comm_destroy(s->comm);
-    if (s->stream) cudaStreamDestroy(s->stream);
+    if (s->stream) (void)cudaStreamDestroy(s->stream);
   }
+  m_ranks.clear();
+  (void)cudaGetLastError();  // A failure while tearing down is not the next call's.
 }
 
 std::size_t nccl_bench::message_bytes(std::size_t bytes) const noexcept {

@@ -54,6 +54,8 @@ private:
   struct rank_state;
   void enqueue(collective op, std::size_t elements);
   void add_rank(int rank, int device, ncclComm_t comm);
+  /// Destroys every rank's communicator and stream (the destructor; a constructor that failed).
+  void release() noexcept;
 
   const nccl_library& m_nccl;
   int m_total_ranks = 0;

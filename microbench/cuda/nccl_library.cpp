@@ -52,8 +52,8 @@ std::string nccl_library::version() const {
 void nccl_library::check(ncclResult_t result, const char* call) const {
   if (result == ncclSuccess) return;
   const char* text = get_error_string ? get_error_string(result) : nullptr;
-  throw error(exit_code::unsupported,
-              std::string(call) + " failed: " + (text ? text : "NCCL result " + std::to_string(static_cast<int>(result))));
+  throw unsupported_error(std::string(call) + " failed: " +
+                          (text ? text : "NCCL result " + std::to_string(static_cast<int>(result))));
 }
 
 }  // namespace rafter::cuda

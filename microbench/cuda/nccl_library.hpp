@@ -20,7 +20,8 @@ public:
   [[nodiscard]] static std::string library_name();
   /// "2.27.7", or empty when unknown.
   [[nodiscard]] std::string version() const;
-  /// Throws `rafter::error` (exit code 3) naming the call and NCCL's error string unless it succeeded.
+  /// Throws unsupported_error (exit code 3) naming the call and NCCL's error string unless it
+  /// succeeded: NCCL cannot do what was asked here (no usable transport, a failed communicator).
   void check(ncclResult_t result, const char* call) const;
 
   decltype(&::ncclGetVersion) get_version = nullptr;

@@ -44,6 +44,7 @@ p2p_bench::p2p_bench(int src, int dst, std::size_t bytes, std::uint64_t seed)
   RAFTER_CUDA_CALL(cudaStreamCreateWithFlags(&m_src_stream, cudaStreamNonBlocking));
   RAFTER_CUDA_CALL(cudaEventCreate(&m_start[0]));
   RAFTER_CUDA_CALL(cudaEventCreate(&m_stop[0]));
+  m_gate.emplace();
   m_src_buffer = device_buffer<std::uint32_t>(m_bytes / 4);
   std::vector<std::uint32_t> chunk;
   for (std::size_t first = 0; first < m_bytes / 4; first += chunk_words) {
@@ -109,12 +110,14 @@ std::string p2p_bench::check_output() const {
 
 double p2p_bench::time(bool read, int repeats) { return timed(read, repeats, m_bytes); }
 
-double p2p_bench::small_copies(std::size_t small_bytes, int copies, std::string& mismatch) {
+std::optional<double> p2p_bench::small_copies(std::size_t small_bytes, int copies, std::string& mismatch) {
   small_bytes = std::clamp<std::size_t>(small_bytes / 4 * 4, 4, std::min<std::size_t>(m_bytes, 16 * 1024));
   RAFTER_CUDA_CALL(cudaSetDevice(m_dst));
   RAFTER_CUDA_CALL(cudaMemset(m_dst_buffer.get(), 0, small_bytes));
   RAFTER_CUDA_CALL(cudaDeviceSynchronize());
-  const double seconds = timed(false, copies, small_bytes);
+  RAFTER_CUDA_CALL(cudaSetDevice(m_src));
+  const std::optional<double> seconds =
+      m_gate->time(m_src_stream, [&](cudaStream_t) { return enqueue(false, copies, small_bytes); });
   std::vector<std::uint32_t> got(small_bytes / 4);
   RAFTER_CUDA_CALL(cudaMemcpy(got.data(), m_dst_buffer.get(), small_bytes, cudaMemcpyDeviceToHost));
   mismatch = check_link_pattern(got.data(), got.size(), m_seed);

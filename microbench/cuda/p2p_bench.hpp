@@ -2,11 +2,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <cuda_runtime_api.h>
 
 #include "microbench/cuda/device_buffer.hpp"
+#include "microbench/cuda/stream_gate.hpp"
 
 namespace rafter::cuda {
 
@@ -27,8 +29,13 @@ public:
   [[nodiscard]] std::string check_output() const;
   /// Seconds (CUDA events on the issuing GPU's stream) of `repeats` back-to-back copies.
   [[nodiscard]] double time(bool read, int repeats);
-  /// Seconds of `copies` back-to-back writes of `small_bytes`, checked: `mismatch` empty when the data arrived.
-  [[nodiscard]] double small_copies(std::size_t small_bytes, int copies, std::string& mismatch);
+  /// Seconds (CUDA events on GPU `src`'s stream) of `copies` back-to-back writes of `small_bytes`,
+  /// queued behind a stream gate so that the host's time to queue them is not timed
+  /// (stream_gate.hpp); std::nullopt when the gate timed out (the reason: gate_timeout_reason()).
+  /// Checked either way: `mismatch` empty when the data arrived.
+  [[nodiscard]] std::optional<double> small_copies(std::size_t small_bytes, int copies, std::string& mismatch);
+  /// Why small_copies returned std::nullopt.
+  [[nodiscard]] std::string gate_timeout_reason() const { return m_gate->timeout_reason(); }
   [[nodiscard]] double bytes(int repeats) const noexcept { return static_cast<double>(m_bytes) * repeats; }
 
 private:
@@ -41,6 +48,7 @@ private:
   device_buffer<std::uint32_t> m_src_buffer, m_dst_buffer;
   cudaStream_t m_src_stream = nullptr, m_dst_stream = nullptr;
   cudaEvent_t m_start[2] = {nullptr, nullptr}, m_stop[2] = {nullptr, nullptr};
+  std::optional<stream_gate> m_gate;  ///< On GPU `src`: holds its stream while small_copies queues.
 };
 
 }  // namespace rafter::cuda

@@ -1,5 +1,7 @@
 #include "microbench/cuda/kernels/stream_kernels.hpp"
 
+#include <atomic>
+
 #include "microbench/cuda/host_reference.hpp"
 #include "microbench/cuda/kernel_counts.hpp"
 #include "microbench/cuda/kernels/device_clock.cuh"
@@ -142,8 +144,11 @@ __global__ void __launch_bounds__(32)
     for (int u = 0; u < 8; ++u) p = lines_array[p];
   }
   for (; i < hops; ++i) p = lines_array[p];
-  // The clock is read after p is known: the last load has completed.
-  const auto c1 = static_cast<std::uint64_t>(clock64()) + (p == 0xffffffffu ? 1 : 0);
+  // The clock reads (CS2R) do not wait for a load in flight: each is taken just after the last
+  // load before it was issued. So the interval runs from the issue of the last warm load (or, with
+  // no warm hops, of the first timed one) to the issue of the last timed load: `hops` hop latencies
+  // with warm hops, `hops - 1` without (an error of at most one hop in `hops`).
+  const auto c1 = static_cast<std::uint64_t>(clock64());
   const std::uint64_t t1 = rafter::cuda::global_ns();
   out->cycles = c1 - c0;
   out->nanoseconds = t1 - t0;
@@ -158,6 +163,32 @@ namespace {
 
 dim3 stream_grid(int blocks) { return dim3(static_cast<unsigned>(blocks)); }
 
+/// Asks for the largest L1 for `kernel` (a kernel using no shared memory) on the current device:
+/// cudaFuncAttributePreferredSharedMemoryCarveout = cudaSharedmemCarveoutMaxL1. Without it the
+/// driver may keep the larger shared-memory carveout a kernel before it (shared-memory, wgmma,
+/// tcgen05) needed, shrinking the L1 it reads from. Set once per device: `done` holds one bit per
+/// device (devices from 64 on set it at every launch). The failure is returned, its error cleared.
+cudaError_t prefer_max_l1(const void* kernel, std::atomic<std::uint64_t>& done) {
+  int device = 0;
+  if (const cudaError_t e = cudaGetDevice(&device); e != cudaSuccess) {
+    (void)cudaGetLastError();
+    return e;
+  }
+  const std::uint64_t bit = device >= 0 && device < 64 ? std::uint64_t{1} << device : 0;
+  if ((done.load(std::memory_order_relaxed) & bit) != 0) return cudaSuccess;
+  const cudaError_t e =
+      cudaFuncSetAttribute(kernel, cudaFuncAttributePreferredSharedMemoryCarveout, cudaSharedmemCarveoutMaxL1);
+  if (e != cudaSuccess) {
+    (void)cudaGetLastError();
+    return e;
+  }
+  done.fetch_or(bit, std::memory_order_relaxed);
+  return cudaSuccess;
+}
+
+std::atomic<std::uint64_t> read_carveout_set{0};   ///< rafter_stream_read_kernel's devices.
+std::atomic<std::uint64_t> chase_carveout_set{0};  ///< rafter_chase_kernel's devices.
+
 }  // namespace
 
 cudaError_t launch_stream_read(load_path path, int blocks, const void* a, std::size_t vectors, std::size_t passes,
@@ -167,6 +198,10 @@ cudaError_t launch_stream_read(load_path path, int blocks, const void* a, std::s
   if (path == load_path::l2_only) {
     rafter_l2_read_kernel<<<stream_grid(blocks), stream_threads_per_block, 0, stream>>>(in, vectors, passes, out);
   } else {
+    if (const cudaError_t e = prefer_max_l1(reinterpret_cast<const void*>(&rafter_stream_read_kernel), read_carveout_set);
+        e != cudaSuccess) {
+      return e;
+    }
     rafter_stream_read_kernel<<<stream_grid(blocks), stream_threads_per_block, 0, stream>>>(in, vectors, passes, out);
   }
   return cudaGetLastError();
@@ -224,6 +259,10 @@ cudaError_t launch_chase_expand(const std::uint32_t* compact, std::uint32_t* lin
 
 cudaError_t launch_chase(const std::uint32_t* lines_array, std::uint32_t start, std::uint32_t warm, std::uint32_t hops,
                          chase_result* out, cudaStream_t stream) {
+  if (const cudaError_t e = prefer_max_l1(reinterpret_cast<const void*>(&rafter_chase_kernel), chase_carveout_set);
+      e != cudaSuccess) {
+    return e;
+  }
   rafter_chase_kernel<<<1, 32, 0, stream>>>(lines_array, start, warm, hops, out);
   return cudaGetLastError();
 }

@@ -17,7 +17,9 @@ namespace rafter::cuda {
 enum class load_path { cached, l2_only };
 
 /// Reads `a` `passes` times; thread i writes the lane-wise wrapping sum of what it read to
-/// partial[i] (4 x uint32), one entry per thread of the grid.
+/// partial[i] (4 x uint32), one entry per thread of the grid. The `cached` kernel asks for the
+/// largest L1 (no shared-memory carveout) on its first launch on a device; that call's failure is
+/// returned like a launch's.
 cudaError_t launch_stream_read(load_path path, int blocks, const void* a, std::size_t vectors, std::size_t passes,
                                void* partial, cudaStream_t stream);
 /// Writes write_value(i, lane, seed) to every lane of vector i.
@@ -53,6 +55,8 @@ struct chase_result {
 cudaError_t launch_chase_expand(const std::uint32_t* compact, std::uint32_t* lines_array, std::size_t lines,
                                 cudaStream_t stream);
 /// One thread follows the cycle from line `start`: `warm` untimed hops, then `hops` timed ones.
+/// Asks for the largest L1 (no shared-memory carveout) on its first launch on a device; that
+/// call's failure is returned like a launch's.
 cudaError_t launch_chase(const std::uint32_t* lines_array, std::uint32_t start, std::uint32_t warm, std::uint32_t hops,
                          chase_result* out, cudaStream_t stream);
 
