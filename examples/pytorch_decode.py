@@ -5,8 +5,9 @@ Meant to be traced: `rafter trace -- python3 examples/pytorch_decode.py`. Nothin
 model is built from its shape and initialized with a fixed seed. Two implementations of the same
 model (--impl): Hugging Face transformers' LlamaForCausalLM, and a plain-PyTorch Llama of the same
 parameters (RMSNorm, RoPE, grouped-query SDPA attention with a KV cache, SwiGLU MLP) for a machine
-without transformers; auto (the default) takes transformers when it can be imported. Each phase is
-bracketed by an NVTX range ("prefill", "decode", "decode_step"), like rafter-llm.
+without transformers; auto (the default) takes transformers when it can be imported and builds the
+model, else the plain-PyTorch one (saying why on stderr). Each phase is bracketed by an NVTX range
+("prefill", "decode", "decode_step"), like rafter-llm.
 
 Exit codes: 0 ok; 1 the decode did not extend the KV cache; 2 bad arguments; 3 torch (or, with
 --impl transformers, transformers) or a CUDA GPU is missing.
@@ -34,7 +35,7 @@ def parse_args(argv):
                    help="where the model runs (default cuda; cpu checks the script without a GPU)")
     p.add_argument("--impl", choices=("auto", "transformers", "torch"), default="auto",
                    help="transformers' LlamaForCausalLM, or the plain-PyTorch Llama (default auto: "
-                        "transformers when it can be imported)")
+                        "transformers when it can be imported and builds the model)")
     args = p.parse_args(argv)
     for name in ("batch", "prompt_len", "layers", "hidden", "heads", "kv_heads", "intermediate", "vocab"):
         if getattr(args, name) < 1:
@@ -233,7 +234,19 @@ def main(argv):
         return unavailable("no CUDA GPU is available to PyTorch (torch.cuda.is_available() is False)")
 
     torch.manual_seed(args.seed)
-    model = TransformersLlama(args, torch) if impl == "transformers" else plain_llama(args, torch)
+    model = None
+    if impl == "transformers":
+        try:
+            model = TransformersLlama(args, torch)
+        except Exception as e:  # a transformers without LlamaForCausalLM, or one that cannot build it
+            if args.impl != "auto":
+                raise
+            reason = (str(e).strip().splitlines() or [""])[0]
+            print(f"pytorch_decode.py: transformers cannot build LlamaForCausalLM ({type(e).__name__}: {reason}); "
+                  "using the plain-PyTorch Llama (--impl torch)", file=sys.stderr)
+            torch.manual_seed(args.seed)  # the same weights as --impl torch
+    if model is None:
+        model = plain_llama(args, torch)
     device = torch.device(args.device)
     model.module.to(device=device, dtype=torch.bfloat16).eval()
     prompt = torch.randint(0, args.vocab, (args.batch, args.prompt_len), device=device)

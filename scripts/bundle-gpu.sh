@@ -22,29 +22,33 @@
 #                the block-scaled fp4 mma.sync kernel for sm_120f.
 #   --out        bundle directory (default build/gpu-bundle); also packed as DIR.tar.gz
 #   --build-dir  build tree (default build/gpu-bundle-build)
+#   --list-tests print the test executables the bundle ships, one per line, and exit
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 archs="90"
 out="$root/build/gpu-bundle"
 build="$root/build/gpu-bundle-build"
+list_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --archs) archs=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --build-dir) build=$2; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --list-tests) list_only=1; shift ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "bundle-gpu: unknown option $1" >&2; exit 2 ;;
   esac
 done
-[ -x /usr/local/cuda/bin/nvcc ] || command -v nvcc >/dev/null || { echo "bundle-gpu: no CUDA toolkit (nvcc)" >&2; exit 3; }
-
-# Every test of the ctest label `gpu` (tests/CMakeLists.txt, RAFTER_GPU_TESTS).
-gpu_tests=(chase_bench_test core_bench_test cuda_sweep_test gpu_session_test mma_bench_test smem_bench_test
-           stream_bench_test wgmma_bench_test tcgen05_bench_test gemm_bench_test host_link_bench_test p2p_bench_test nccl_bench_test
-           collection_session_gpu_test)
+# Every test of the ctest label `gpu`: the list RAFTER_GPU_TESTS of tests/CMakeLists.txt, read from there.
+read -r -a gpu_tests <<<"$(sed -n '/^set(RAFTER_GPU_TESTS/,/)/p' "$root/tests/CMakeLists.txt" |
+                           sed 's/set(RAFTER_GPU_TESTS//; s/)//' | tr '\n' ' ')"
+[ "${#gpu_tests[@]}" -ge 10 ] ||
+  { echo "bundle-gpu: tests/CMakeLists.txt: RAFTER_GPU_TESTS: expected the list of GPU tests, read '${gpu_tests[*]}'" >&2; exit 2; }
 # The reference LLM workload's GPU test (workloads/llm/tests/gpu_model_test.cpp).
 llm_tests=(llm_gpu_model_test)
+[ "$list_only" -eq 0 ] || { printf '%s\n' "${gpu_tests[@]}" "${llm_tests[@]}"; exit 0; }
+[ -x /usr/local/cuda/bin/nvcc ] || command -v nvcc >/dev/null || { echo "bundle-gpu: no CUDA toolkit (nvcc)" >&2; exit 3; }
 
 # $ORIGIN/../lib as DT_RPATH (--disable-new-dtags), not DT_RUNPATH: a RUNPATH serves only the
 # object's own needs, and the bundled libraries (no RUNPATH of their own) need others in lib/ too.

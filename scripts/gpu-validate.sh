@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# Validates rafter on a GPU machine in one command, most valuable first: a quick CUDA sweep (one
-# process per suite, memory, latency, interconnect, then compute, merged into one profile: a hang
-# or a crash in one suite loses only that suite), the SASS checks (where cuobjdump is there), a
-# table of every measured ceiling against the datasheet (configs/hardware/<gpu>.json), the issue's
-# bars and peer tools' anchors; then the reference LLM workload (rafter-llm) under rafter's
-# collector: an activity trace, a --metrics roofline trace of a bounded set of kernels, its
-# analysis against the profile just measured, Nsight Compute's counters for the same kernels
+# Validates rafter on a GPU machine in one command. First the checks of seconds, which a slow sweep
+# must not cut: the LLM workload's numerics test and its command line (rafter-llm), the collector's
+# GPU test, compute-sanitizer over the workload's kernels. Then, most valuable first: a quick CUDA
+# sweep (one process per suite, memory, latency, interconnect, then compute, merged into one
+# profile: a hang or a crash in one suite loses only that suite), the SASS checks (where cuobjdump
+# is there), a table of every measured ceiling against the datasheet (configs/hardware/<gpu>.json),
+# the issue's bars and peer tools' anchors; then the reference LLM workload (rafter-llm) under
+# rafter's collector: an activity trace, a --metrics roofline trace of a bounded set of kernels,
+# its analysis against the profile just measured, Nsight Compute's counters for the same kernels
 # beside rafter's (where ncu is there); then the GPU tests, the collector's overhead on the decode
 # loop (bench/collector_overhead.sh), an unchanged PyTorch program traced and analyzed
 # (examples/pytorch_decode.py, where python3 or $RAFTER_PYTHON imports torch; else listed as
-# skipped) and last compute-sanitizer over the microbenchmark kernels
-# (the slowest step, so that a --budget cuts it first; the never-run wgmma and shared-memory
-# kernels first). Everything goes to a report directory, reports/validation/<gpu>/ by default.
+# skipped) and last compute-sanitizer over the microbenchmark kernels (the slowest step, so that a
+# --budget cuts it first; the never-run wgmma and shared-memory kernels first). Everything goes to
+# a report directory, reports/validation/<gpu>/ by default.
 #
 # Usage: scripts/gpu-validate.sh [--bundle DIR] [--out DIR] [--device N] [--datasheet FILE]
 #          [--preset quick|full] [--no-sanitizer] [--no-llm | --llm-only] [--llm-model FILE]
@@ -63,7 +65,7 @@ budget=""
 glibc=auto
 while [ $# -gt 0 ]; do
   case "$1" in
-    -h|--help) sed -n '2,45p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,48p' "$0"; exit 0 ;;
     --bundle|--out|--device|--datasheet|--preset|--llm-model|--collector-kernels|--archive|--budget|--glibc)
       [ $# -ge 2 ] || { echo "gpu-validate: $1 needs a value" >&2; exit 2; } ;;
   esac
@@ -179,6 +181,10 @@ for tool in nvidia-smi python3 ncu compute-sanitizer cuobjdump; do
   tool_path=$(command -v "$tool" || ls "/usr/local/cuda/bin/$tool" 2>/dev/null) || tool_path="not found"
   pre_notes+=("$tool: $tool_path")
 done
+# GPU performance counters (the collector's Range Profiler, ncu) are for root only where the driver
+# has RmProfilingAdminOnly: 1; CUPTI_ERROR_INSUFFICIENT_PRIVILEGES or ERR_NVGPUCTRPERM then follows.
+counters_param=$(grep -s RmProfilingAdminOnly /proc/driver/nvidia/params | head -1)
+pre_notes+=("performance counters: uid $(id -u); ${counters_param:-RmProfilingAdminOnly not in /proc/driver/nvidia/params}")
 printf 'gpu-validate: %s\n' "${pre_notes[@]}"
 
 # Commands outside step() get a time limit too: a driver wedged by a killed kernel must not hold
@@ -234,9 +240,9 @@ pack() {
   fi
   mv -f "$archive.part" "$archive"
 }
-step() {  # step NAME TIMEOUT_S COMMAND...: runs, logs, records ok/FAILED/timed out/not run
+step() {  # step NAME TIMEOUT_S COMMAND...: runs, logs as it runs, records ok/FAILED/timed out/not run
   local name=$1 limit=$2; shift 2
-  local t0=$SECONDS rc skipped
+  local t0=$SECONDS rc skipped from
   if [ -n "$budget" ]; then  # what is left of --budget, less 30 s for the summary and the archive
     local left=$(( budget - SECONDS - 30 ))
     if [ "$left" -lt 10 ]; then
@@ -247,20 +253,25 @@ step() {  # step NAME TIMEOUT_S COMMAND...: runs, logs, records ok/FAILED/timed 
     [ "$limit" -le "$left" ] || limit=$left
   fi
   note "== $name ($(date -u +%H:%M:%S), limit $limit s): $*"
-  timeout -k 10 "$limit" "$@" >"$out/.step.txt" 2>&1
+  # Straight into the log, so that a step cut short from outside leaves what it printed there (a
+  # file, not a pipe: a leftover child holding the output open cannot stall the script).
+  from=$(( $(stat -c %s "$log") + 1 ))
+  timeout -k 10 "$limit" "$@" >>"$log" 2>&1
   rc=$?
-  cat "$out/.step.txt" >>"$log"
+  tail -c "+$from" "$log" >"$out/.step.txt"
   # gtest prints each skipped test's reason on the line before "[  SKIPPED ] name".
   skipped=$(grep -B1 '^\[  SKIPPED \] [^ ]*\.' "$out/.step.txt" | grep -v '^\[  SKIPPED \]\|^--$' | sed 's/^.*: Skipped$//' |
             grep -v '^$' | sort -u | head -5 | paste -sd ';' -)
   [ -n "$skipped" ] || skipped=$(grep -c '^\[  SKIPPED \] [^ ]*\.' "$out/.step.txt" | sed 's/^0$//')
   rm -f "$out/.step.txt"
   # A GPU is there (checked above): a test that cannot use it is a failure, other skips (one GPU
-  # where two are needed, no NCCL) are listed.
+  # where two are needed, no NCCL) are listed. Exit 77 (skipped) is a failure too, except for the
+  # SASS checks, which skip where cuobjdump or nvdisasm is missing.
   if [ "$rc" -eq 0 ] && [[ $skipped == *"no GPU can be used"* ]]; then steps+=("SKIPPED $name: $skipped"); status=1;
   elif [ "$rc" -eq 0 ] && [ -n "$skipped" ]; then steps+=("ok      $name ($((SECONDS - t0)) s; skipped: $skipped)");
   elif [ "$rc" -eq 0 ]; then steps+=("ok      $name ($((SECONDS - t0)) s)");
-  elif [ "$rc" -eq 77 ]; then steps+=("skipped $name ($((SECONDS - t0)) s)");
+  elif [ "$rc" -eq 77 ] && [ "$name" = "sass checks" ]; then steps+=("skipped $name ($((SECONDS - t0)) s)");
+  elif [ "$rc" -eq 77 ]; then steps+=("FAILED  $name (exit 77, skipped, with a GPU here; see the log)"); status=1;
   elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then steps+=("TIMEOUT $name (killed at its $limit s limit)"); status=1;
   else steps+=("FAILED  $name (exit $rc after $((SECONDS - t0)) s)"); status=1; fi
   note "   exit $rc after $((SECONDS - t0)) s"
@@ -275,6 +286,64 @@ printf '%s\n' "${pre_notes[@]}" >>"$log"
 timeout 30 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,clocks.mem,power.draw,temperature.gpu,clocks_event_reasons.active \
   --format=csv -i "$device" >>"$log" 2>&1 || true
 step "rafter devices" 60 "${loader[@]}" "$bundle/bin/rafter" devices --backend cuda
+
+# The LLM workload and the collector's tests see device N only.
+llm_env=(env)
+collector_env=("${nvperf_env[@]}")
+if [ "$device" != 0 ]; then llm_env+=("CUDA_VISIBLE_DEVICES=$device"); collector_env+=("CUDA_VISIBLE_DEVICES=$device"); fi
+llm_loader=("${loader[@]}")
+llm_ok=0
+if [ "$llm" -eq 1 ]; then
+  llm_ok=$cublas_ok
+  llm_model=${llm_model:-$bundle/configs/models/qwen1.5-0.5b.json}
+  llm_cmd=("${llm_loader[@]}" "$bundle/bin/rafter-llm" --model "$llm_model" --batch 1 --prompt-len 128 --decode-steps 32)
+  rafter_cmd=("${collector_env[@]}" "${llm_loader[@]}" "$bundle/bin/rafter")
+  # Kernels with counters: the last 24 launches of the run. A decode layer launches 10 kernels (one
+  # per cuBLASLt GEMM): two RMSNorms, the QKV, O, gate/up and down GEMMs, RoPE with the KV-cache
+  # write, split-KV attention and its combine, SwiGLU; after the layers, the final RMSNorm, the LM
+  # head and the argmax (3). So: the last decode step's last two layers and its tail (23), and the
+  # down projection of the layer before. A GEMM that cuBLASLt runs as two kernels shifts the window.
+  roofline_kernels=24
+  ncu_kernels=8        # of which Nsight Compute measures the first 8 again
+fi
+sanitizer_bin=""
+if [ "$sanitizer" -eq 1 ]; then
+  sanitizer_bin=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
+  [ -n "$sanitizer_bin" ] || steps+=("skipped compute-sanitizer (not found)")
+fi
+
+# 0. The short checks first (seconds each), before the sweep, so that a --budget spent by a slow
+#    sweep cannot cut them: the workload's numerics against its CPU reference on tiny shapes, every
+#    kernel path (head dims 32/64/128, GQA, split-KV decode), which tells a kernel bug from a tool
+#    bug; rafter-llm's command line with a tiny --check run; the collector on a known workload
+#    (launches, copies, graph nodes, exact FFMA counters), which tells a collector bug from a
+#    workload bug before the traces; compute-sanitizer over the workload's kernels (and cuBLASLt's)
+#    on the numerics test's tiny shapes. In every mode: under --no-llm they are GPU tests.
+[ -x "$bundle/tests/llm_gpu_model_test" ] &&
+  step "test llm_gpu_model_test" 60 "${llm_env[@]}" "${llm_loader[@]}" "$bundle/tests/llm_gpu_model_test" --gtest_color=no
+if [ -f "$bundle/tests/rafter_llm_cli_test.sh" ]; then
+  # The test runs the binary by its path (and finds configs/models/tiny-test.json under the bundle):
+  # on the bundled glibc, through a wrapper.
+  llm_cli_bin="$bundle/bin/rafter-llm"
+  llm_cli_dir=""
+  if [ ${#llm_loader[@]} -gt 0 ] && llm_cli_dir=$(mktemp -d); then
+    llm_cli_bin="$llm_cli_dir/rafter-llm"
+    printf '#!/usr/bin/env bash\nexec %s "$@"\n' "$(printf '%q ' "${llm_loader[@]}" "$bundle/bin/rafter-llm")" >"$llm_cli_bin" &&
+      chmod +x "$llm_cli_bin"
+  fi
+  step "test rafter_llm_cli_test.sh (gpu)" 60 "${llm_env[@]}" bash "$bundle/tests/rafter_llm_cli_test.sh" "$llm_cli_bin" \
+    "$bundle" gpu
+  [ -z "$llm_cli_dir" ] || rm -rf "$llm_cli_dir"
+fi
+[ -x "$bundle/tests/collection_session_gpu_test" ] &&
+  step "test collection_session_gpu_test" 60 "${collector_env[@]}" "${llm_loader[@]}" \
+    "$bundle/tests/collection_session_gpu_test" --gtest_color=no
+if [ -n "$sanitizer_bin" ] && [ "$cublas_ok" -eq 1 ] && [ -x "$bundle/tests/llm_gpu_model_test" ]; then
+  for tool in memcheck racecheck synccheck; do
+    step "compute-sanitizer $tool llm_gpu_model_test" 60 "${llm_env[@]}" "$sanitizer_bin" --tool "$tool" --error-exitcode 99 \
+      "${llm_loader[@]}" "$bundle/tests/llm_gpu_model_test" --gtest_color=no
+  done
+fi
 
 if [ "$characterize" -eq 1 ]; then
   # 1. The sweep: one process per suite, riskiest last (a hang costs that suite's limit, a crash or
@@ -410,8 +479,26 @@ pcie = ds_links.get("pcie")
 pcie_dir = (pcie["bytes_per_s"] / 2 if "bidirectional" in pcie.get("note", "") else pcie["bytes_per_s"]) if pcie else None
 h2d = next((l for l in p.get("links", []) if l["id"] == "h2d_pinned"), None)
 negotiated = dev.get("environment", {}).get("pcie_link")  # NVML's link at the sweep, "Gen5 x16 (max Gen5 x16)"
-bar("pinned H2D vs one direction of the PCIe link", h2d["bytes_per_s"] if h2d else None, pcie_dir, 0.80,
-    (si(pcie_dir, "B/s") + " (datasheet)" if pcie_dir else "no datasheet") + (f"; link {negotiated}" if negotiated else ""))
+
+def pcie_link_bytes_per_s(text):
+    """One direction of the link NVML negotiated ("GenN xW ..."): transfers per second per lane x lanes x
+    the line code's payload share / 8 bits (docs/metrics.md); None when the text names no known generation."""
+    m = re.match(r"Gen(\d+) x(\d+)", text or "")
+    rates = {1: (2.5e9, 8 / 10), 2: (5e9, 8 / 10), 3: (8e9, 128 / 130), 4: (16e9, 128 / 130), 5: (32e9, 128 / 130),
+             6: (64e9, 242 / 256)}
+    if not m or int(m.group(1)) not in rates:
+        return None
+    transfers, code = rates[int(m.group(1))]
+    return transfers * int(m.group(2)) * code / 8
+
+# The link as negotiated: a card in a narrower or older slot than its datasheet's is held to that slot.
+link_dir = pcie_link_bytes_per_s(negotiated)
+if link_dir:
+    bar("pinned H2D vs one direction of the PCIe link", h2d["bytes_per_s"] if h2d else None, link_dir, 0.80,
+        f"{si(link_dir, 'B/s')} (negotiated {negotiated})" + (f"; datasheet {si(pcie_dir, 'B/s')}" if pcie_dir else ""))
+else:
+    bar("pinned H2D vs one direction of the PCIe link", h2d["bytes_per_s"] if h2d else None, pcie_dir, 0.80,
+        (si(pcie_dir, "B/s") + " (datasheet)" if pcie_dir else "no datasheet") + (f"; link {negotiated}" if negotiated else ""))
 if p.get("links"):
     print("\n## Links\n")
     print("| link | bandwidth | settled | small-copy latency | note |")
@@ -432,19 +519,6 @@ PY
 fi
 
 # 5. The reference LLM workload under rafter's collector (issue 7). About two minutes on an H100.
-llm_ok=0
-if [ "$llm" -eq 1 ]; then
-  llm_ok=$cublas_ok
-  llm_env=(env)
-  collector_env=("${nvperf_env[@]}")
-  if [ "$device" != 0 ]; then llm_env+=("CUDA_VISIBLE_DEVICES=$device"); collector_env+=("CUDA_VISIBLE_DEVICES=$device"); fi
-  llm_loader=("${loader[@]}")
-  llm_model=${llm_model:-$bundle/configs/models/qwen1.5-0.5b.json}
-  llm_cmd=("${llm_loader[@]}" "$bundle/bin/rafter-llm" --model "$llm_model" --batch 1 --prompt-len 128 --decode-steps 32)
-  rafter_cmd=("${collector_env[@]}" "${llm_loader[@]}" "$bundle/bin/rafter")
-  roofline_kernels=24  # kernels with counters: the last 24 launches, two layers of the last decode step and the LM head
-  ncu_kernels=8        # of which Nsight Compute measures the first 8 again
-fi
 # The LLM traces are analyzed against the ceilings this run measured.
 machine_arg=()
 if [ "$llm" -eq 1 ]; then
@@ -452,15 +526,6 @@ if [ "$llm" -eq 1 ]; then
   else note "no profile.json in $out: analyzing against the datasheet rafter picks"; fi
 fi
 if [ "$llm_ok" -eq 1 ]; then
-  # (0) The workload's numerics against its CPU reference on tiny shapes, every kernel path (head
-  #     dims 32/64/128, GQA, split-KV decode): seconds, and it tells a kernel bug from a tool bug.
-  [ -x "$bundle/tests/llm_gpu_model_test" ] &&
-    step "test llm_gpu_model_test" 60 "${llm_loader[@]}" "$bundle/tests/llm_gpu_model_test" --gtest_color=no
-  #     The collector on a known workload (launches, copies, graph nodes, exact FFMA counters):
-  #     seconds, and it tells a collector bug from a workload bug before the traces below.
-  [ -x "$bundle/tests/collection_session_gpu_test" ] &&
-    step "test collection_session_gpu_test" 60 "${collector_env[@]}" "${llm_loader[@]}" \
-      "$bundle/tests/collection_session_gpu_test" --gtest_color=no
   # (a) Activity only, with NVTX ranges (phases, layers, operators).
   step "trace rafter-llm (activity, --nvtx)" 90 "${rafter_cmd[@]}" trace --nvtx -o "$out/llm.trace.json.gz" -- "${llm_cmd[@]}" --counts
   # (b) Counters for the last launches of the same run (kernel replay serializes them): skip all
@@ -497,7 +562,7 @@ if not names:  # the Range Profiler measured nothing: the metric set's names for
     names = [m["name"] for m in table["metrics"] if not m.get("chips") or chip in m["chips"]]
 print(",".join(names))
 PY
-    cc=$("${loader[@]}" "$bundle/bin/rafter" devices --backend cuda --json 2>/dev/null |
+    cc=$(timeout -k 5 60 "${loader[@]}" "$bundle/bin/rafter" devices --backend cuda --json 2>/dev/null |
          python3 -c 'import json, sys; print(json.load(sys.stdin)['"$device"']["compute_capability"])' 2>/dev/null)
     metrics=$(python3 -c "$metric_names_py" "$out/llm.roofline.trace.json.gz" "${cc:-0.0}" "$bundle/configs/collector_metrics.json")
     note "ncu: $ncu_bin; metrics: $metrics"
@@ -579,16 +644,14 @@ PY
     fi
   fi
 fi
-# 3. The GPU tests (60 s each; the sweep test is left out: it is the sweep above again).
+# 3. The GPU tests (60 s each; the sweep test is left out: it is the sweep above again, and the
+#    tests of 0. have run).
 if [ "$characterize" -eq 1 ]; then
   for t in "$bundle"/tests/*_test; do
-    [ "$(basename "$t")" = cuda_sweep_test ] && continue
-    case "$(basename "$t")" in  # run before the LLM traces
-      llm_gpu_model_test|collection_session_gpu_test) [ "$llm_ok" -eq 1 ] && continue ;;
+    case "$(basename "$t")" in
+      cuda_sweep_test|llm_gpu_model_test|collection_session_gpu_test) continue ;;
     esac
-    test_env=()
-    [ "$(basename "$t")" = collection_session_gpu_test ] && test_env=("${nvperf_env[@]}")
-    step "test $(basename "$t")" 60 "${test_env[@]}" "${loader[@]}" "$t" --gtest_color=no
+    step "test $(basename "$t")" 60 "${loader[@]}" "$t" --gtest_color=no
   done
 fi
 if [ "$llm_ok" -eq 1 ]; then
@@ -610,16 +673,22 @@ if [ "$llm" -eq 1 ]; then
   #     lib/ in LD_LIBRARY_PATH, which the child would inherit (activity tracing needs no libnvperf).
   torch_python=${RAFTER_PYTHON:-python3}
   torch_why=""
-  if ! torch_versions=$("$torch_python" -c 'import torch
+  torch_versions=$(timeout -k 5 60 "$torch_python" -c 'import torch
 try:
     import transformers
     model = f"transformers {transformers.__version__} LlamaForCausalLM"
 except ImportError:
     model = "no transformers: the plain-PyTorch Llama"
-print(f"torch {torch.__version__}, {model}")' 2>/dev/null); then
+print(f"torch {torch.__version__}, {model}")' 2>/dev/null)
+  torch_rc=$?
+  if [ "$torch_rc" -eq 124 ] || [ "$torch_rc" -eq 137 ]; then
+    torch_why="$torch_python did not import torch within 60 s"
+  elif [ "$torch_rc" -ne 0 ]; then
     torch_why="$torch_python cannot import torch; set RAFTER_PYTHON to a Python that can"
-  elif ! probe=$("$torch_python" -c 'import ctypes, sys, torch; ctypes.CDLL(sys.argv[1])' "$bundle/lib/librafter_inject.so" 2>&1); then
-    torch_why="the collector cannot load into $torch_python: $(printf '%s\n' "$probe" | tail -1)"
+  elif ! probe=$(timeout -k 5 60 "$torch_python" -c 'import ctypes, sys, torch; ctypes.CDLL(sys.argv[1])' \
+                 "$bundle/lib/librafter_inject.so" 2>&1); then
+    probe=$(printf '%s\n' "$probe" | tail -1)
+    torch_why="the collector cannot load into $torch_python: ${probe:-no message, or over 60 s}"
   fi
   if [ -n "$torch_why" ]; then
     steps+=("skipped PyTorch trace ($torch_why)")
@@ -634,32 +703,28 @@ print(f"torch {torch.__version__}, {model}")' 2>/dev/null); then
   fi
 fi
 
-# 6. compute-sanitizer over the kernels (the tests run each kernel at small sizes; the sweep test is
-#    left out: it is the timed sweep again, far too slow under the sanitizer). Last: the slowest
-#    step, and a check of correctness rather than a measurement, so that a --budget cuts it first.
-if [ "$characterize" -eq 1 ] && [ "$sanitizer" -eq 1 ]; then
-  sanitizer_bin=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
-  if [ -n "$sanitizer_bin" ]; then
-    # The kernels most likely to be wrong first (wgmma's barriers and async proxy, shared memory),
-    # then the rest; memcheck and initcheck over every kernel, racecheck and synccheck where shared
-    # memory and barriers are used. initcheck leaves out the tests that read back a buffer on
-    # purpose never written (*_caught: a missing write must be detected).
-    checks=(racecheck:wgmma_bench_test synccheck:wgmma_bench_test memcheck:wgmma_bench_test
-            racecheck:smem_bench_test synccheck:smem_bench_test memcheck:smem_bench_test
-            memcheck:chase_bench_test memcheck:stream_bench_test memcheck:mma_bench_test memcheck:core_bench_test
-            memcheck:host_link_bench_test initcheck:wgmma_bench_test initcheck:smem_bench_test
-            initcheck:chase_bench_test initcheck:stream_bench_test initcheck:mma_bench_test initcheck:core_bench_test)
-    for check in "${checks[@]}"; do
-      tool=${check%%:*} t=${check#*:}
-      [ -x "$bundle/tests/$t" ] || continue
-      filter=()
-      [ "$tool" = initcheck ] && filter=(--gtest_filter=-*_caught)
-      step "compute-sanitizer $tool $t" 90 "$sanitizer_bin" --tool "$tool" --error-exitcode 99 "${loader[@]}" \
-        "$bundle/tests/$t" --gtest_color=no "${filter[@]}"
-    done
-  else
-    steps+=("skipped compute-sanitizer (not found)")
-  fi
+# 6. compute-sanitizer over the microbenchmark kernels (the tests run each kernel at small sizes; the
+#    sweep test is left out: it is the timed sweep again, far too slow under the sanitizer; the LLM
+#    workload's ran in 0.). Last: the slowest step, and a check of correctness rather than a
+#    measurement, so that a --budget cuts it first.
+if [ "$characterize" -eq 1 ] && [ -n "$sanitizer_bin" ]; then
+  # The kernels most likely to be wrong first (wgmma's barriers and async proxy, shared memory),
+  # then the rest; memcheck and initcheck over every kernel, racecheck and synccheck where shared
+  # memory and barriers are used. initcheck leaves out the tests that read back a buffer on
+  # purpose never written (*_caught: a missing write must be detected).
+  checks=(racecheck:wgmma_bench_test synccheck:wgmma_bench_test memcheck:wgmma_bench_test
+          racecheck:smem_bench_test synccheck:smem_bench_test memcheck:smem_bench_test
+          memcheck:chase_bench_test memcheck:stream_bench_test memcheck:mma_bench_test memcheck:core_bench_test
+          memcheck:host_link_bench_test initcheck:wgmma_bench_test initcheck:smem_bench_test
+          initcheck:chase_bench_test initcheck:stream_bench_test initcheck:mma_bench_test initcheck:core_bench_test)
+  for check in "${checks[@]}"; do
+    tool=${check%%:*} t=${check#*:}
+    [ -x "$bundle/tests/$t" ] || continue
+    filter=()
+    [ "$tool" = initcheck ] && filter=(--gtest_filter=-*_caught)
+    step "compute-sanitizer $tool $t" 90 "$sanitizer_bin" --tool "$tool" --error-exitcode 99 "${loader[@]}" \
+      "$bundle/tests/$t" --gtest_color=no "${filter[@]}"
+  done
 fi
 
 {

@@ -11,8 +11,9 @@ bash -n "$src/scripts/gpu-validate.sh" || { echo "FAIL: scripts/gpu-validate.sh 
 # The two lists, one name per line, sorted.
 labelled=$(sed -n '/^set(RAFTER_GPU_TESTS/,/)/p' "$src/tests/CMakeLists.txt" | sed 's/set(RAFTER_GPU_TESTS//; s/)//' |
   tr -s ' \n' '\n\n' | sed '/^$/d' | sort)
-bundled=$(sed -n '/^gpu_tests=(/,/)/p' "$src/scripts/bundle-gpu.sh" | sed 's/gpu_tests=(//; s/)//' |
-  tr -s ' \n' '\n\n' | sed '/^$/d' | sort)
+shipped=$(bash "$src/scripts/bundle-gpu.sh" --list-tests) || { echo "FAIL: bundle-gpu.sh --list-tests failed"; fail=1; }
+bundled=$(echo "$shipped" | grep -vx 'llm_gpu_model_test' | sort)
+echo "$shipped" | grep -qx 'llm_gpu_model_test' || { echo "FAIL: the bundle does not ship llm_gpu_model_test"; fail=1; }
 [ -n "$labelled" ] || { echo "FAIL: no RAFTER_GPU_TESTS in tests/CMakeLists.txt"; fail=1; }
 if [ "$labelled" != "$bundled" ]; then
   echo "FAIL: the bundle's gpu_tests differ from the ctest label gpu:"

@@ -8,7 +8,8 @@
 #   listed FAILED (exit 1), an earlier run's profile of that suite is not merged in, the archive's
 #   top folder is the GPU's slug, a test's skip reason is listed, stale results are gone; a suite
 #   that stopped partway (exit 3, its profile written) is merged and listed FAILED.
-# - A full run runs the workload's numerics test and the collector's GPU test once each.
+# - A full run runs the workload's numerics test and the collector's GPU test once each, and holds
+#   the PCIe bar to the link NVML negotiated.
 # - --llm-only into the same --out keeps the profile it analyzes against, drops old LLM results,
 #   and runs the workload's numerics test once, before its trace; it traces the PyTorch example with
 #   the Python that imports torch ($RAFTER_PYTHON), and lists it as skipped, with the reason, where
@@ -80,7 +81,10 @@ p = {"schema": full["schema"], "generator": dict(full["generator"], command="raf
 p["device"]["name"] = "NVIDIA H100 80GB HBM3"
 if suite == "compute": p["compute"] = full["compute"]
 if suite == "memory": p["memory"] = [m for m in full["memory"] if "read_bytes_per_s" in m][:1]
-if suite == "interconnect": p["links"] = full["links"]
+if suite == "interconnect":
+    # The sweep's pinned copy, on a card NVML reports in a Gen4 slot: 26 GB/s of Gen4 x16's 31.5 GB/s.
+    p["links"] = full["links"] + [{"id": "h2d_pinned", "bytes_per_s": 26e9}]
+    p["device"].setdefault("environment", {})["pcie_link"] = "Gen4 x16 (max Gen5 x16)"
 json.dump(p, open(out, "w"))
 EOF
 cat >"$tmp/path/nvidia-smi" <<'EOF'
@@ -193,6 +197,9 @@ for t in llm_gpu_model_test collection_session_gpu_test; do
 done
 grep -q "^ *ok      test collection_session_gpu_test" "$tmp/full/summary.md" 2>/dev/null ||
   { echo "FAIL: a full run did not pass the collector's test (libnvperf not on its library path?)"; fail=1; }
+# The PCIe bar is held to the link NVML negotiated (Gen4 x16: 16 GT/s x 16 x 128/130 / 8 = 31.5 GB/s).
+grep -q '^| pinned H2D vs one direction of the PCIe link | 2.6e+10 | 31.5 GB/s (negotiated Gen4 x16 (max Gen5 x16)); datasheet .* | 82.5% | 80% | yes |$' \
+  "$tmp/full/ceilings.md" 2>/dev/null || { echo "FAIL: the PCIe bar is not against the negotiated link:"; grep 'PCIe link' "$tmp/full/ceilings.md"; fail=1; }
 if [ "$fail" -ne 0 ]; then
   echo "--- gpu-validate output:"; cat "$tmp/run.out"
 else

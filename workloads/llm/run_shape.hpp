@@ -21,8 +21,9 @@ struct run_shape {
   [[nodiscard]] std::int64_t prefill_tokens() const { return static_cast<std::int64_t>(batch) * prompt_len; }
 };
 
-/// Throws `usage_error` (exit code 2) naming the option when the shape is not positive, the
-/// sequence exceeds the model's positions, or the activations would not fit 32-bit kernel indices.
+/// Throws `usage_error` (exit code 2) naming the option when the shape is not positive, the batch
+/// exceeds a CUDA grid dimension (65535), the sequence exceeds the model's positions, or the
+/// activations or logits would not fit 32-bit kernel indices.
 void validate_run_shape(const model_config& config, const run_shape& shape);
 
 /// The model with its first `layers` layers only (`--layers`). Throws `usage_error` unless

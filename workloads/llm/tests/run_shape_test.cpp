@@ -46,12 +46,28 @@ TEST(run_shape, rejects_non_positive_sizes) {
   EXPECT_THROW(validate_run_shape(small(), run_shape{1, 8, -1}), rafter::usage_error);
 }
 
+TEST(run_shape, rejects_a_batch_beyond_a_grid_dimension) {
+  EXPECT_NO_THROW(validate_run_shape(small(), run_shape{65535, 1, 0}));
+  EXPECT_THROW(validate_run_shape(small(), run_shape{65536, 1, 0}), rafter::usage_error);
+}
+
 TEST(run_shape, rejects_prefills_beyond_32_bit_indexing) {
+  model_config c = small();
+  c.hidden_size = 1 << 16;
+  c.max_positions = 1 << 20;
+  // 64 x 1024 tokens of 2^16 elements: 2^32 elements; 1024 tokens: 2^26.
+  EXPECT_THROW(validate_run_shape(c, run_shape{64, 1024, 0}), rafter::usage_error);
+  EXPECT_NO_THROW(validate_run_shape(c, run_shape{1, 1024, 0}));
+}
+
+TEST(run_shape, the_vocabulary_counts_once_per_sequence_not_per_prompt_token) {
   model_config c = small();
   c.vocab_size = 1 << 20;
   c.max_positions = 1 << 20;
-  EXPECT_THROW(validate_run_shape(c, run_shape{4096, 1024, 0}), rafter::usage_error);
-  EXPECT_NO_THROW(validate_run_shape(c, run_shape{1, 1024, 0}));
+  // 2^20 prompt tokens of 256-element activations, 2 x 2^20 logits: within 2^31.
+  EXPECT_NO_THROW(validate_run_shape(c, run_shape{2, 1 << 19, 0}));
+  // 4096 sequences' logits: 2^32 elements.
+  EXPECT_THROW(validate_run_shape(c, run_shape{4096, 1, 0}), rafter::usage_error);
 }
 
 TEST(run_shape, layer_override_within_the_model) {
