@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Validates rafter on a GPU machine in one command. First the checks of seconds, which a slow sweep
 # must not cut: the LLM workload's numerics test and its command line (rafter-llm), the collector's
-# GPU test, compute-sanitizer over the workload's kernels. Then, most valuable first: a quick CUDA
-# sweep (one process per suite, memory, latency, interconnect, then compute, merged into one
+# GPU test, compute-sanitizer memcheck over the workload's kernels. Then, most valuable first: a quick CUDA
+# sweep (one process per suite, compute, memory, latency, then interconnect, merged into one
 # profile: a hang or a crash in one suite loses only that suite), the SASS checks (where cuobjdump
 # is there), a table of every measured ceiling against the datasheet (configs/hardware/<gpu>.json),
 # the issue's bars and peer tools' anchors; then the reference LLM workload (rafter-llm) under
@@ -317,8 +317,9 @@ fi
 #    kernel path (head dims 32/64/128, GQA, split-KV decode), which tells a kernel bug from a tool
 #    bug; rafter-llm's command line with a tiny --check run; the collector on a known workload
 #    (launches, copies, graph nodes, exact FFMA counters), which tells a collector bug from a
-#    workload bug before the traces; compute-sanitizer over the workload's kernels (and cuBLASLt's)
-#    on the numerics test's tiny shapes. In every mode: under --no-llm they are GPU tests.
+#    workload bug before the traces; compute-sanitizer memcheck over the workload's kernels (and
+#    cuBLASLt's) on the numerics test's tiny shapes (racecheck and synccheck, slower, run in 6.).
+#    In every mode: under --no-llm they are GPU tests.
 [ -x "$bundle/tests/llm_gpu_model_test" ] &&
   step "test llm_gpu_model_test" 60 "${llm_env[@]}" "${llm_loader[@]}" "$bundle/tests/llm_gpu_model_test" --gtest_color=no
 if [ -f "$bundle/tests/rafter_llm_cli_test.sh" ]; then
@@ -338,22 +339,24 @@ fi
 [ -x "$bundle/tests/collection_session_gpu_test" ] &&
   step "test collection_session_gpu_test" 60 "${collector_env[@]}" "${llm_loader[@]}" \
     "$bundle/tests/collection_session_gpu_test" --gtest_color=no
+llm_sanitized=0  # the workload's test can run under compute-sanitizer (cuBLAS found)
 if [ -n "$sanitizer_bin" ] && [ "$cublas_ok" -eq 1 ] && [ -x "$bundle/tests/llm_gpu_model_test" ]; then
-  for tool in memcheck racecheck synccheck; do
-    step "compute-sanitizer $tool llm_gpu_model_test" 60 "${llm_env[@]}" "$sanitizer_bin" --tool "$tool" --error-exitcode 99 \
-      "${llm_loader[@]}" "$bundle/tests/llm_gpu_model_test" --gtest_color=no
-  done
+  llm_sanitized=1
+  step "compute-sanitizer memcheck llm_gpu_model_test" 60 "${llm_env[@]}" "$sanitizer_bin" --tool memcheck --error-exitcode 99 \
+    "${llm_loader[@]}" "$bundle/tests/llm_gpu_model_test" --gtest_color=no
 fi
 
 if [ "$characterize" -eq 1 ]; then
-  # 1. The sweep: one process per suite, riskiest last (a hang costs that suite's limit, a crash or
-  #    a wrong result only that suite), merged into profile.json. The quick preset keeps
+  # 1. The sweep: one process per suite (a hang costs that suite's limit, a crash or a wrong result
+  #    only that suite), merged into profile.json; the suites of the issue's bars first (compute:
+  #    FP32, wgmma, cuBLASLt; memory: HBM, shared memory), so that a --budget cut by a hang earlier
+  #    in the run takes the links first. The quick preset keeps
   #    interconnect short (host links, peer pairs with this device only, four NCCL message sizes)
   #    so that the whole script stays within 9 minutes on an H100.
   datasheet_arg=()
   [ -n "$datasheet" ] && datasheet_arg=(--datasheet "$datasheet")
   suite_files=()
-  for suite_limit in memory:100 latency:100 interconnect:60 compute:160; do
+  for suite_limit in compute:160 memory:100 latency:100 interconnect:60; do
     suite=${suite_limit%%:*}
     step "sweep --suite $suite --preset $preset" "${suite_limit#*:}" "${loader[@]}" "$bundle/bin/rafter" sweep --backend cuda \
       --device "$device" --preset "$preset" --suite "$suite" "${datasheet_arg[@]}" -o "$out/profile.$suite.json" --progress plain
@@ -704,26 +707,35 @@ print(f"torch {torch.__version__}, {model}")' 2>/dev/null)
 fi
 
 # 6. compute-sanitizer over the microbenchmark kernels (the tests run each kernel at small sizes; the
-#    sweep test is left out: it is the timed sweep again, far too slow under the sanitizer; the LLM
-#    workload's ran in 0.). Last: the slowest step, and a check of correctness rather than a
-#    measurement, so that a --budget cuts it first.
-if [ "$characterize" -eq 1 ] && [ -n "$sanitizer_bin" ]; then
+#    sweep test is left out: it is the timed sweep again, far too slow under the sanitizer), and
+#    racecheck and synccheck over the LLM workload's (its memcheck ran in 0.). Last: the slowest
+#    step, and a check of correctness rather than a measurement, so that a --budget cuts it first.
+if [ -n "$sanitizer_bin" ]; then
   # The kernels most likely to be wrong first (wgmma's barriers and async proxy, shared memory),
   # then the rest; memcheck and initcheck over every kernel, racecheck and synccheck where shared
   # memory and barriers are used. initcheck leaves out the tests that read back a buffer on
   # purpose never written (*_caught: a missing write must be detected).
-  checks=(racecheck:wgmma_bench_test synccheck:wgmma_bench_test memcheck:wgmma_bench_test
-          racecheck:smem_bench_test synccheck:smem_bench_test memcheck:smem_bench_test
-          memcheck:chase_bench_test memcheck:stream_bench_test memcheck:mma_bench_test memcheck:core_bench_test
-          memcheck:host_link_bench_test initcheck:wgmma_bench_test initcheck:smem_bench_test
-          initcheck:chase_bench_test initcheck:stream_bench_test initcheck:mma_bench_test initcheck:core_bench_test)
+  checks=()
+  [ "$characterize" -eq 1 ] &&
+    checks+=(racecheck:wgmma_bench_test synccheck:wgmma_bench_test memcheck:wgmma_bench_test
+             racecheck:smem_bench_test synccheck:smem_bench_test memcheck:smem_bench_test)
+  [ "$llm_sanitized" -eq 1 ] && checks+=(racecheck:llm_gpu_model_test synccheck:llm_gpu_model_test)
+  [ "$characterize" -eq 1 ] &&
+    checks+=(memcheck:chase_bench_test memcheck:stream_bench_test memcheck:mma_bench_test memcheck:core_bench_test
+             memcheck:host_link_bench_test initcheck:wgmma_bench_test initcheck:smem_bench_test
+             initcheck:chase_bench_test initcheck:stream_bench_test initcheck:mma_bench_test initcheck:core_bench_test)
   for check in "${checks[@]}"; do
     tool=${check%%:*} t=${check#*:}
     [ -x "$bundle/tests/$t" ] || continue
     filter=()
     [ "$tool" = initcheck ] && filter=(--gtest_filter=-*_caught)
-    step "compute-sanitizer $tool $t" 90 "$sanitizer_bin" --tool "$tool" --error-exitcode 99 "${loader[@]}" \
-      "$bundle/tests/$t" --gtest_color=no "${filter[@]}"
+    if [ "$t" = llm_gpu_model_test ]; then
+      step "compute-sanitizer $tool $t" 90 "${llm_env[@]}" "$sanitizer_bin" --tool "$tool" --error-exitcode 99 \
+        "${llm_loader[@]}" "$bundle/tests/$t" --gtest_color=no
+    else
+      step "compute-sanitizer $tool $t" 90 "$sanitizer_bin" --tool "$tool" --error-exitcode 99 "${loader[@]}" \
+        "$bundle/tests/$t" --gtest_color=no "${filter[@]}"
+    fi
   done
 fi
 
