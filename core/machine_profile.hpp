@@ -72,8 +72,9 @@ struct memory_level {
   std::optional<double> latency_s;
   std::optional<double> latency_cycles;
   std::optional<double> capacity_bytes;  ///< Whole device (all instances together).
-  /// The core or SM clock (Hz) during the bandwidth measurement, where the level's bandwidth is a
-  /// per-clock resource (GPU shared memory: bytes per clock per SM).
+  /// The core or SM clock (Hz) during the bandwidth measurement: the read's where several
+  /// quantities were measured (GPU: the kernels' clock probe; shared memory's bandwidth is bytes per
+  /// clock per SM, L2's and HBM's are not, but a low clock there flags throttling).
   std::optional<double> clock_hz;
   figure_source source = figure_source::measured;
   std::string method;

@@ -436,7 +436,8 @@ for m in p.get("memory", []):
             continue
         ref = ds_mem.get(m["level"], {}).get("read_bytes_per_s")
         settled = m.get("samples", {}).get(q, {}).get("settled", True)
-        row = [f"{m['level']}.{q}", si(v, "B/s"), "yes" if settled else "NO", "-",
+        mc = m.get("clock_hz") if q == "read" else None  # the clock of the level's read (the probe's)
+        row = [f"{m['level']}.{q}", si(v, "B/s"), "yes" if settled else "NO", si(mc, "Hz") if mc else "-",
                si(ref, "B/s") if ref else "-", f"{100 * v / ref:.1f}%" if ref else "-", "-"]
         print("| " + " | ".join(row) + " |")
     if m.get("latency_s") is not None:

@@ -30,6 +30,22 @@ TEST(stream_bench, the_l2_only_read_sums_every_pass) {
   EXPECT_NE(bench.check_output(4), "");  // three passes ran, not four
 }
 
+TEST(stream_bench, every_stream_kernel_probes_a_plausible_sm_clock) {
+  RAFTER_SKIP_WITHOUT_GPU();
+  gpu_session session(0);
+  for (const stream_op op : {stream_op::read, stream_op::write, stream_op::copy, stream_op::triad}) {
+    SCOPED_TRACE(to_string(op));
+    // 128 MiB per array: a launch of tens of microseconds, long against %globaltimer's resolution.
+    stream_bench bench(session, op, (std::size_t{128} << 20) / 16, load_path::cached, 23);
+    session.reset_probe();
+    (void)bench.time_launches(1, 4, false);
+    const auto hz = session.probed_clock_hz();
+    ASSERT_TRUE(hz.has_value());
+    EXPECT_GT(*hz, 1e8);
+    EXPECT_LT(*hz, 5e9);
+  }
+}
+
 TEST(stream_bench, a_write_that_did_not_happen_is_caught) {
   RAFTER_SKIP_WITHOUT_GPU();
   gpu_session session(0);

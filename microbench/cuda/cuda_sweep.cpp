@@ -345,13 +345,16 @@ void measure_gemm(sweep_state& st, int& step) {
 
 /// A bandwidth measurement of `bench`: `launches` back-to-back launches per timed sample, queued
 /// between one pair of events (a sub-millisecond HBM launch would otherwise carry the host's
-/// launch gap); with `cold`, L2 is flushed before each sample.
+/// launch gap); with `cold`, L2 is flushed before each sample. `clock_hz` (may be null) receives
+/// the SM clock of the last timed launch (the kernels' probe), if it was read.
 sample_stats measure_stream(sweep_state& st, stream_bench& bench, const std::string& name, std::size_t passes,
-                            bool cold, std::size_t& launches) {
+                            bool cold, std::size_t& launches, std::optional<double>* clock_hz = nullptr) {
   launches = calibrate([&](std::size_t n) { return bench.time_launches(passes, n, cold); }, 1, st.preset.launch_target_s,
                        1 << 16);
+  st.session.reset_probe();
   const sample_stats t =
       measure_with_gbench(name, [&] { return bench.time_launches(passes, launches, cold); }, st.preset.timing);
+  if (clock_hz) *clock_hz = st.session.probed_clock_hz();
   return t.reciprocal_scaled(bench.bytes(passes) * static_cast<double>(launches));
 }
 
@@ -368,10 +371,13 @@ void measure_memory(sweep_state& st, std::map<std::string, memory_level>& levels
       const std::string what = fmt::format("the {} kernel on {} arrays", to_string(op), format_capacity(static_cast<double>(array_bytes)));
       require_correct(what, bench.run_and_check(1));
       std::size_t launches = 1;
-      const sample_stats bw = measure_stream(st, bench, std::string("cuda/hbm.") + to_string(op), 1, true, launches);
+      std::optional<double> clock;
+      const sample_stats bw = measure_stream(st, bench, std::string("cuda/hbm.") + to_string(op), 1, true, launches, &clock);
       require_correct(what, bench.check_output(1));
       st.count(bw);
+      st.warn_if_throttled(std::string("hbm.") + to_string(op), clock);
       memory_level& hbm = levels["hbm"];
+      if (op == stream_op::read || !hbm.clock_hz) hbm.clock_hz = clock;  // The read's: the roofline's bandwidth.
       switch (op) {
         case stream_op::read: hbm.read_bytes_per_s = bw.median; break;
         case stream_op::write: hbm.write_bytes_per_s = bw.median; break;
@@ -394,11 +400,14 @@ void measure_memory(sweep_state& st, std::map<std::string, memory_level>& levels
     require_correct("the L2 read kernel", bench.run_and_check(2));
     const std::size_t passes = calibrate([&](std::size_t p) { return bench.time(p, false); }, 4, st.preset.launch_target_s, 1 << 24);
     std::size_t launches = 1;
-    const sample_stats bw = measure_stream(st, bench, "cuda/l2.read", passes, false, launches);
+    std::optional<double> clock;
+    const sample_stats bw = measure_stream(st, bench, "cuda/l2.read", passes, false, launches, &clock);
     require_correct("the L2 read kernel", bench.check_output(passes));
     st.count(bw);
+    st.warn_if_throttled("l2.read", clock);
     memory_level& l2 = levels["l2"];
     l2.read_bytes_per_s = bw.median;
+    l2.clock_hz = clock;
     l2.samples["read"] = bw;
     l2.method = fmt::format("16-byte ld.global.cg loads (L1 bypassed) re-reading a {} working set ({:.0f}% of L2), full wave",
                             format_capacity(static_cast<double>(bytes)), st.preset.l2_fraction * 100);

@@ -92,11 +92,13 @@ void stream_bench::fill_input(device_buffer<std::uint32_t>& buffer, int array) {
 
 cudaError_t stream_bench::launch(std::size_t passes, cudaStream_t stream) {
   switch (m_op) {
-    case stream_op::read: return launch_stream_read(m_path, m_blocks, m_a.get(), m_vectors, passes, m_partial.get(), stream);
-    case stream_op::write: return launch_stream_write(m_blocks, m_a.get(), m_vectors, write_seed, stream);
-    case stream_op::copy: return launch_stream_copy(m_blocks, m_a.get(), m_b.get(), m_vectors, stream);
+    case stream_op::read:
+      return launch_stream_read(m_path, m_blocks, m_a.get(), m_vectors, passes, m_partial.get(), stream, m_session.probe());
+    case stream_op::write: return launch_stream_write(m_blocks, m_a.get(), m_vectors, write_seed, stream, m_session.probe());
+    case stream_op::copy: return launch_stream_copy(m_blocks, m_a.get(), m_b.get(), m_vectors, stream, m_session.probe());
     case stream_op::triad:
-      return launch_stream_triad(m_blocks, m_a.get(), m_b.get(), m_c.get(), m_scalar, m_vectors, stream);
+      return launch_stream_triad(m_blocks, m_a.get(), m_b.get(), m_c.get(), m_scalar, m_vectors, stream,
+                                 m_session.probe());
   }
   return cudaErrorInvalidValue;
 }

@@ -17,15 +17,17 @@ __device__ __forceinline__ bool probe_thread() { return blockIdx.x == 0 && threa
 
 __device__ __forceinline__ void probe_begin(clock_probe* probe) {
   if (probe != nullptr && probe_thread()) {
-    probe->start_ns = global_ns();
-    probe->start_cycles = static_cast<std::uint64_t>(clock64());
+    const std::uint64_t ns = global_ns();
+    const auto cycles = static_cast<std::uint64_t>(clock64());
+    *reinterpret_cast<ulonglong2*>(&probe->start_cycles) = make_ulonglong2(cycles, ns);
   }
 }
 
 __device__ __forceinline__ void probe_end(clock_probe* probe) {
   if (probe != nullptr && probe_thread()) {
-    probe->end_cycles = static_cast<std::uint64_t>(clock64());
-    probe->end_ns = global_ns();
+    const auto cycles = static_cast<std::uint64_t>(clock64());
+    const std::uint64_t ns = global_ns();
+    *reinterpret_cast<ulonglong2*>(&probe->end_cycles) = make_ulonglong2(cycles, ns);
   }
 }
 

@@ -27,10 +27,11 @@ __device__ __forceinline__ int4 load(const int4* p) {
 
 template <bool L2Only>
 __device__ __forceinline__ void read_body(const int4* __restrict__ a, std::size_t n, std::size_t passes,
-                                          uint4* __restrict__ partial) {
+                                          uint4* __restrict__ partial, clock_probe* probe) {
   const std::size_t tid = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
   uint4 acc = make_uint4(0, 0, 0, 0);
+  probe_begin(probe);
   for (std::size_t p = 0; p < passes; ++p) {
     std::size_t i = tid;
     for (; i + (read_unroll - 1) * stride < n; i += read_unroll * stride) {
@@ -42,6 +43,7 @@ __device__ __forceinline__ void read_body(const int4* __restrict__ a, std::size_
     }
     for (; i < n; i += stride) add_lanes(acc, load<L2Only>(a + i));
   }
+  probe_end(probe);
   partial[tid] = acc;
 }
 
@@ -52,18 +54,21 @@ __device__ __forceinline__ void read_body(const int4* __restrict__ a, std::size_
 extern "C" {
 
 __global__ void __launch_bounds__(rafter::cuda::stream_threads_per_block)
-    rafter_stream_read_kernel(const int4* a, std::size_t n, std::size_t passes, uint4* partial) {
-  rafter::cuda::read_body<false>(a, n, passes, partial);
+    rafter_stream_read_kernel(const int4* a, std::size_t n, std::size_t passes, uint4* partial,
+                              rafter::cuda::clock_probe* probe) {
+  rafter::cuda::read_body<false>(a, n, passes, partial, probe);
 }
 
 __global__ void __launch_bounds__(rafter::cuda::stream_threads_per_block)
-    rafter_l2_read_kernel(const int4* a, std::size_t n, std::size_t passes, uint4* partial) {
-  rafter::cuda::read_body<true>(a, n, passes, partial);
+    rafter_l2_read_kernel(const int4* a, std::size_t n, std::size_t passes, uint4* partial,
+                          rafter::cuda::clock_probe* probe) {
+  rafter::cuda::read_body<true>(a, n, passes, partial, probe);
 }
 
 __global__ void __launch_bounds__(rafter::cuda::stream_threads_per_block)
-    rafter_stream_write_kernel(int4* __restrict__ a, std::size_t n, unsigned seed) {
+    rafter_stream_write_kernel(int4* __restrict__ a, std::size_t n, unsigned seed, rafter::cuda::clock_probe* probe) {
   const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
+  rafter::cuda::probe_begin(probe);
 #pragma unroll 4
   for (std::size_t i = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) {
     a[i] = make_int4(static_cast<int>(rafter::cuda::write_value(i, 0, seed)),
@@ -71,25 +76,31 @@ __global__ void __launch_bounds__(rafter::cuda::stream_threads_per_block)
                      static_cast<int>(rafter::cuda::write_value(i, 2, seed)),
                      static_cast<int>(rafter::cuda::write_value(i, 3, seed)));
   }
+  rafter::cuda::probe_end(probe);
 }
 
 __global__ void __launch_bounds__(rafter::cuda::stream_threads_per_block)
-    rafter_stream_copy_kernel(const int4* __restrict__ a, int4* __restrict__ b, std::size_t n) {
+    rafter_stream_copy_kernel(const int4* __restrict__ a, int4* __restrict__ b, std::size_t n,
+                              rafter::cuda::clock_probe* probe) {
   const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
+  rafter::cuda::probe_begin(probe);
 #pragma unroll 4
   for (std::size_t i = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) b[i] = a[i];
+  rafter::cuda::probe_end(probe);
 }
 
 __global__ void __launch_bounds__(rafter::cuda::stream_threads_per_block)
     rafter_stream_triad_kernel(float4* __restrict__ a, const float4* __restrict__ b, const float4* __restrict__ c,
-                               float s, std::size_t n) {
+                               float s, std::size_t n, rafter::cuda::clock_probe* probe) {
   const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
+  rafter::cuda::probe_begin(probe);
 #pragma unroll 4
   for (std::size_t i = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) {
     const float4 bv = b[i], cv = c[i];
     a[i] = make_float4(__fmaf_rn(s, cv.x, bv.x), __fmaf_rn(s, cv.y, bv.y), __fmaf_rn(s, cv.z, bv.z),
                        __fmaf_rn(s, cv.w, bv.w));
   }
+  rafter::cuda::probe_end(probe);
 }
 
 __global__ void __launch_bounds__(rafter::cuda::smem_threads_per_block)
@@ -192,37 +203,39 @@ std::atomic<std::uint64_t> chase_carveout_set{0};  ///< rafter_chase_kernel's de
 }  // namespace
 
 cudaError_t launch_stream_read(load_path path, int blocks, const void* a, std::size_t vectors, std::size_t passes,
-                               void* partial, cudaStream_t stream) {
+                               void* partial, cudaStream_t stream, clock_probe* probe) {
   const auto* in = static_cast<const int4*>(a);
   auto* out = static_cast<uint4*>(partial);
   if (path == load_path::l2_only) {
-    rafter_l2_read_kernel<<<stream_grid(blocks), stream_threads_per_block, 0, stream>>>(in, vectors, passes, out);
+    rafter_l2_read_kernel<<<stream_grid(blocks), stream_threads_per_block, 0, stream>>>(in, vectors, passes, out, probe);
   } else {
     if (const cudaError_t e = prefer_max_l1(reinterpret_cast<const void*>(&rafter_stream_read_kernel), read_carveout_set);
         e != cudaSuccess) {
       return e;
     }
-    rafter_stream_read_kernel<<<stream_grid(blocks), stream_threads_per_block, 0, stream>>>(in, vectors, passes, out);
+    rafter_stream_read_kernel<<<stream_grid(blocks), stream_threads_per_block, 0, stream>>>(in, vectors, passes, out, probe);
   }
   return cudaGetLastError();
 }
 
-cudaError_t launch_stream_write(int blocks, void* a, std::size_t vectors, std::uint32_t seed, cudaStream_t stream) {
+cudaError_t launch_stream_write(int blocks, void* a, std::size_t vectors, std::uint32_t seed, cudaStream_t stream,
+                                clock_probe* probe) {
   rafter_stream_write_kernel<<<stream_grid(blocks), stream_threads_per_block, 0, stream>>>(static_cast<int4*>(a),
-                                                                                          vectors, seed);
+                                                                                          vectors, seed, probe);
   return cudaGetLastError();
 }
 
-cudaError_t launch_stream_copy(int blocks, const void* a, void* b, std::size_t vectors, cudaStream_t stream) {
+cudaError_t launch_stream_copy(int blocks, const void* a, void* b, std::size_t vectors, cudaStream_t stream,
+                               clock_probe* probe) {
   rafter_stream_copy_kernel<<<stream_grid(blocks), stream_threads_per_block, 0, stream>>>(
-      static_cast<const int4*>(a), static_cast<int4*>(b), vectors);
+      static_cast<const int4*>(a), static_cast<int4*>(b), vectors, probe);
   return cudaGetLastError();
 }
 
 cudaError_t launch_stream_triad(int blocks, void* a, const void* b, const void* c, float s, std::size_t vectors,
-                                cudaStream_t stream) {
+                                cudaStream_t stream, clock_probe* probe) {
   rafter_stream_triad_kernel<<<stream_grid(blocks), stream_threads_per_block, 0, stream>>>(
-      static_cast<float4*>(a), static_cast<const float4*>(b), static_cast<const float4*>(c), s, vectors);
+      static_cast<float4*>(a), static_cast<const float4*>(b), static_cast<const float4*>(c), s, vectors, probe);
   return cudaGetLastError();
 }
 

@@ -10,7 +10,8 @@
 namespace rafter::cuda {
 
 /// Global-memory kernels, 16-byte vector accesses, grid-stride loops over `vectors` vectors with
-/// blocks of stream_threads_per_block threads.
+/// blocks of stream_threads_per_block threads. `probe` (may be null): block 0's SM clock over its
+/// loop (clock_probe.hpp); on a full wave of blocks, block 0 loops for the whole launch.
 
 /// Where the read kernel's loads may be cached: `cached` is an ordinary load (L1 and L2),
 /// `l2_only` bypasses L1 (ld.global.cg) so that a working set inside L2 measures L2.
@@ -21,14 +22,16 @@ enum class load_path { cached, l2_only };
 /// largest L1 (no shared-memory carveout) on its first launch on a device; that call's failure is
 /// returned like a launch's.
 cudaError_t launch_stream_read(load_path path, int blocks, const void* a, std::size_t vectors, std::size_t passes,
-                               void* partial, cudaStream_t stream);
+                               void* partial, cudaStream_t stream, clock_probe* probe = nullptr);
 /// Writes write_value(i, lane, seed) to every lane of vector i.
-cudaError_t launch_stream_write(int blocks, void* a, std::size_t vectors, std::uint32_t seed, cudaStream_t stream);
+cudaError_t launch_stream_write(int blocks, void* a, std::size_t vectors, std::uint32_t seed, cudaStream_t stream,
+                                clock_probe* probe = nullptr);
 /// b[i] = a[i].
-cudaError_t launch_stream_copy(int blocks, const void* a, void* b, std::size_t vectors, cudaStream_t stream);
+cudaError_t launch_stream_copy(int blocks, const void* a, void* b, std::size_t vectors, cudaStream_t stream,
+                               clock_probe* probe = nullptr);
 /// a[i] = fma(s, c[i], b[i]) on each float lane.
 cudaError_t launch_stream_triad(int blocks, void* a, const void* b, const void* c, float s, std::size_t vectors,
-                                cudaStream_t stream);
+                                cudaStream_t stream, clock_probe* probe = nullptr);
 
 enum class stream_kernel { read_cached, read_l2_only, write, copy, triad };
 cudaError_t stream_kernel_occupancy(stream_kernel kernel, int* blocks_per_sm);
