@@ -625,6 +625,7 @@ std::string render_memory_table(const machine_profile& p) {
        [](const row& m) { return figure_cell(m.latency_cycles, [](double v) { return format_count(v) + " cycles"; }); },
        any_row(rows, [](const row& m) { return m.latency_cycles.has_value(); }), true},
       figure_column("Capacity", &memory_level::capacity_bytes, nullptr, format_capacity),
+      figure_column("Clock", &memory_level::clock_hz, nullptr, format_hertz),
       {"Source", [](const row& m) { return source_cell(m.source, m.source_url); }},
       {"Method", [](const row& m) { return text_cell(m.method, "prose"); },
        any_row(rows, [](const row& m) { return !m.method.empty(); })},

@@ -186,6 +186,19 @@ TEST(machine_report_html, numbers_carry_units) {
   EXPECT_FALSE(contains(html, ">4e+11<"));
 }
 
+TEST(machine_report_html, the_memory_table_shows_a_levels_clock_only_where_one_was_measured) {
+  machine_profile p = cpu_profile();
+  const auto memory_section = [](const std::string& html) {
+    const auto begin = html.find("<section id=\"memory\">");
+    return begin == std::string::npos ? std::string() : html.substr(begin, html.find("</section>", begin) - begin);
+  };
+  EXPECT_FALSE(contains(memory_section(render_machine_html(p)), ">Clock<"));
+  p.memory[1].clock_hz = 1.98e9;  // the SM clock during the level's read
+  const std::string table = memory_section(render_machine_html(p));
+  EXPECT_TRUE(contains(table, ">Clock<"));
+  EXPECT_TRUE(contains(table, ">1.98 GHz<"));
+}
+
 TEST(machine_report_html, unsettled_figures_are_flagged_visibly) {
   const std::string html = render_machine_html(cpu_profile());
   EXPECT_TRUE(contains(html, "&#9888; unsettled"));  // compute table, settled column
