@@ -108,6 +108,9 @@ void basic_activity_decoder<Versions>::add(const CUpti_Activity& record) {
       add_kernel(reinterpret_cast<const typename Versions::kernel&>(record));
       break;
     case CUPTI_ACTIVITY_KIND_MEMCPY: add_memcpy(reinterpret_cast<const typename Versions::memcpy&>(record)); break;
+    case CUPTI_ACTIVITY_KIND_MEMCPY2:
+      add_memcpy_peer(reinterpret_cast<const typename Versions::memcpy_peer&>(record));
+      break;
     case CUPTI_ACTIVITY_KIND_MEMSET: add_memset(reinterpret_cast<const typename Versions::memset&>(record)); break;
     case CUPTI_ACTIVITY_KIND_MARKER: add_marker(reinterpret_cast<const typename Versions::marker&>(record)); break;
     case CUPTI_ACTIVITY_KIND_OVERHEAD:
@@ -175,6 +178,23 @@ void basic_activity_decoder<Versions>::add_memcpy(const typename Versions::memcp
   c.correlation_id = r.correlationId;
   // The host side of a transfer says whether it was pinned; device-only copies name the source.
   c.memory = memory_kind_name(c.kind == "d2h" ? r.dstKind : r.srcKind);
+  m_copies.push_back(std::move(c));
+}
+
+/// A copy between two devices (cudaMemcpyPeer*, or a copy between two devices' memory through
+/// unified addressing), filed under the device that ran it.
+template <class Versions>
+void basic_activity_decoder<Versions>::add_memcpy_peer(const typename Versions::memcpy_peer& r) {
+  if (!valid_interval(r.start, r.end, "memcpy")) return;
+  trace_copy c;
+  c.kind = "p2p";
+  c.device = static_cast<int>(r.deviceId);
+  c.stream = r.streamId;
+  c.bytes = static_cast<double>(r.bytes);
+  c.start_ns = static_cast<std::int64_t>(r.start);
+  c.end_ns = static_cast<std::int64_t>(r.end);
+  c.correlation_id = r.correlationId;
+  c.memory = memory_kind_name(r.srcKind);
   m_copies.push_back(std::move(c));
 }
 

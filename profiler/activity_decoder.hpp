@@ -66,6 +66,7 @@ private:
 
   void add_kernel(const typename Versions::kernel& r);
   void add_memcpy(const typename Versions::memcpy& r);
+  void add_memcpy_peer(const typename Versions::memcpy_peer& r);
   void add_memset(const typename Versions::memset& r);
   void add_marker(const typename Versions::marker& r);
   void add_overhead(const typename Versions::overhead& r);

@@ -41,6 +41,7 @@ struct kind_to_enable {
 constexpr kind_to_enable k_kinds[] = {
     {CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL, "CONCURRENT_KERNEL", "kernels"},
     {CUPTI_ACTIVITY_KIND_MEMCPY, "MEMCPY", "memory copies"},
+    {CUPTI_ACTIVITY_KIND_MEMCPY2, "MEMCPY2", "copies between two GPUs"},
     {CUPTI_ACTIVITY_KIND_MEMSET, "MEMSET", "memsets"},
     {CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, "SYNCHRONIZATION", "synchronization counts"},
     {CUPTI_ACTIVITY_KIND_MARKER, "MARKER", "NVTX ranges"},

@@ -16,6 +16,7 @@ namespace rafter::profiler {
 struct record_versions_12 {
   using kernel = CUpti_ActivityKernel9;
   using memcpy = CUpti_ActivityMemcpy5;
+  using memcpy_peer = CUpti_ActivityMemcpyPtoP4;  // MEMCPY2: copies between two devices
   using memset = CUpti_ActivityMemset4;
   using marker = CUpti_ActivityMarker2;
   using overhead = CUpti_ActivityOverhead2;
@@ -34,6 +35,7 @@ struct record_versions_13_0 {
   using kernel = CUpti_ActivityKernel10;
 #endif
   using memcpy = CUpti_ActivityMemcpy6;
+  using memcpy_peer = CUpti_ActivityMemcpyPtoP4;
   using memset = CUpti_ActivityMemset4;
   using marker = CUpti_ActivityMarker2;
   using overhead = CUpti_ActivityOverhead3;

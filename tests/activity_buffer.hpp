@@ -81,6 +81,26 @@ Memcpy make_memcpy(std::uint8_t copy_kind, std::uint8_t src, std::uint8_t dst, s
   return m;
 }
 
+/// A copy between two devices (CUPTI_ACTIVITY_KIND_MEMCPY2), run by device `device`.
+template <class MemcpyPeer>
+MemcpyPeer make_memcpy_peer(std::uint32_t device, std::uint32_t src_device, std::uint32_t dst_device,
+                            std::uint64_t bytes, std::uint64_t start, std::uint64_t end, std::uint32_t correlation) {
+  MemcpyPeer m{};
+  m.kind = CUPTI_ACTIVITY_KIND_MEMCPY2;
+  m.copyKind = CUPTI_ACTIVITY_MEMCPY_KIND_PTOP;
+  m.srcKind = CUPTI_ACTIVITY_MEMORY_KIND_DEVICE;
+  m.dstKind = CUPTI_ACTIVITY_MEMORY_KIND_DEVICE;
+  m.bytes = bytes;
+  m.start = start;
+  m.end = end;
+  m.deviceId = device;
+  m.streamId = 9;
+  m.srcDeviceId = src_device;
+  m.dstDeviceId = dst_device;
+  m.correlationId = correlation;
+  return m;
+}
+
 template <class Marker>
 Marker make_marker(unsigned flags, std::uint32_t id, std::uint64_t timestamp, const char* name, const char* domain,
                    std::uint32_t thread) {

@@ -149,6 +149,28 @@ TEST(activity_decoder, decodes_memcpy_and_memset_as_copies) {
   EXPECT_EQ(t.copies[4].kind, "p2p");
 }
 
+TEST(activity_decoder, decodes_a_copy_between_two_devices_as_a_p2p_copy_of_the_device_that_ran_it) {
+  activity_buffer b;
+  using V = current_record_versions;
+  b.append(make_memcpy_peer<V::memcpy_peer>(1, 0, 1, 1 << 20, 9000, 9100, 21));
+  b.append(make_memcpy_peer<V::memcpy_peer>(1, 1, 0, 4096, 9300, 9200, 22));  // end before start
+  activity_decoder d;
+  d.decode(b);
+  const trace t = d.build();
+  ASSERT_EQ(t.copies.size(), 1u);
+  const auto& c = t.copies[0];
+  EXPECT_EQ(c.kind, "p2p");
+  EXPECT_EQ(c.device, 1);
+  EXPECT_EQ(c.stream, 9);
+  EXPECT_EQ(c.bytes, 1048576.0);
+  EXPECT_EQ(c.start_ns, 9000);
+  EXPECT_EQ(c.end_ns, 9100);
+  EXPECT_EQ(c.correlation_id, 21);
+  EXPECT_EQ(c.memory, "device");
+  EXPECT_EQ(t.source.counters.at("invalid_timestamps.memcpy"), 1);
+  EXPECT_FALSE(t.source.counters.contains("unhandled_records"));
+}
+
 TEST(activity_decoder, pairs_marker_start_and_end_into_nested_ranges) {
   using marker = current_record_versions::marker;
   activity_buffer b;
