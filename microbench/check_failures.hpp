@@ -43,6 +43,7 @@ public:
     std::string where;    ///< The phase: "compute (wgmma)", "latency".
     std::string message;  ///< The error's what().
     exit_code code;       ///< The error's exit code, which the command returns once the profile is written.
+    std::vector<std::string> resumed;  ///< Phases run after the stop all the same (run_phase_after_stop).
   };
 
   /// Runs the phase `where`. Returns true when it returned; false when it threw an `error` other
@@ -57,7 +58,26 @@ public:
       return true;
     } catch (const error& e) {
       if (e.code() == exit_code::interrupted || e.code() == exit_code::usage) throw;
-      m_stop = stop{where, e.what(), e.code()};
+      m_stop = stop{where, e.what(), e.code(), {}};
+      return false;
+    }
+  }
+
+  /// Runs the phase `where` even when the sweep has stopped: for a phase that needs nothing the
+  /// stopping phase may have broken (the caller has checked that the context is still sound). As
+  /// run_phase, except that after a stop the phase runs and, when it returns, is listed in the
+  /// stop's `resumed`; an error it throws is recorded as a failure under `where` (the first stop
+  /// stays the stop).
+  template <typename Phase>
+  bool run_phase_after_stop(const std::string& where, Phase&& phase) {
+    if (!m_stop) return run_phase(where, std::forward<Phase>(phase));
+    try {
+      std::forward<Phase>(phase)();
+      m_stop->resumed.push_back(where);
+      return true;
+    } catch (const error& e) {
+      if (e.code() == exit_code::interrupted || e.code() == exit_code::usage) throw;
+      m_failures.push_back({where, e.what()});
       return false;
     }
   }
@@ -70,7 +90,10 @@ public:
 
   /// The profile warning of a stop: "the sweep stopped in compute (wgmma): ...; what follows was not measured".
   [[nodiscard]] static std::string warning(const stop& s) {
-    return "the sweep stopped in " + s.where + ": " + s.message + "; the rest of the sweep was not measured";
+    std::string resumed;
+    for (const std::string& r : s.resumed) resumed += (resumed.empty() ? "" : ", ") + r;
+    return "the sweep stopped in " + s.where + ": " + s.message + "; the rest of the sweep was not measured" +
+           (resumed.empty() ? "" : ", except " + resumed + " (run after it: the context stayed usable)");
   }
   /// In the order they failed.
   [[nodiscard]] const std::vector<failure>& failures() const noexcept { return m_failures; }

@@ -730,6 +730,9 @@ if [ -n "$sanitizer_bin" ]; then
     [ -x "$bundle/tests/$t" ] || continue
     filter=()
     [ "$tool" = initcheck ] && filter=(--gtest_filter=-*_caught)
+    # The small copies queue behind a spinning stream-gate kernel that the host opens; a sanitizer
+    # that holds the host until a launch ends would time the gate out (a refused time, not a bug).
+    [ "$t" = host_link_bench_test ] && filter=(--gtest_filter=-*small_copies*)
     if [ "$t" = llm_gpu_model_test ]; then
       step "compute-sanitizer $tool $t" 90 "${llm_env[@]}" "$sanitizer_bin" --tool "$tool" --error-exitcode 99 \
         "${llm_loader[@]}" "$bundle/tests/$t" --gtest_color=no

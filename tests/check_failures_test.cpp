@@ -77,6 +77,28 @@ TEST(check_failures, a_phase_that_fails_stops_the_sweep_and_keeps_what_was_measu
             "written with what was measured before");
 }
 
+TEST(check_failures, a_phase_run_after_a_stop_is_named_and_its_own_error_is_a_failure) {
+  check_failures failed;
+  std::vector<std::string> ran;
+  (void)failed.run_phase("compute (wgmma)", [] { throw error(exit_code::unsupported, "cudaFuncSetAttribute failed"); });
+  EXPECT_TRUE(failed.run_phase_after_stop("interconnect", [&] { ran.push_back("links"); }));
+  EXPECT_FALSE(failed.run_phase_after_stop("interconnect (NCCL)", [] { throw error(exit_code::unsupported, "ncclSystemError"); }));
+  EXPECT_EQ(ran, (std::vector<std::string>{"links"}));
+  ASSERT_TRUE(failed.stopped().has_value());
+  EXPECT_EQ(failed.stopped()->where, "compute (wgmma)");  // the first stop stays the stop
+  EXPECT_EQ(failed.code(), exit_code::unsupported);
+  EXPECT_EQ(check_failures::warning(*failed.stopped()),
+            "the sweep stopped in compute (wgmma): cudaFuncSetAttribute failed; the rest of the sweep was not measured, "
+            "except interconnect (run after it: the context stayed usable)");
+  ASSERT_EQ(failed.failures().size(), 1u);
+  EXPECT_EQ(check_failures::warning(failed.failures()[0]), "interconnect (NCCL): ncclSystemError; not measured");
+  // Without a stop it is run_phase.
+  check_failures fresh;
+  EXPECT_FALSE(fresh.run_phase_after_stop("interconnect", [] { throw error(exit_code::unsupported, "x"); }));
+  ASSERT_TRUE(fresh.stopped().has_value());
+  EXPECT_TRUE(fresh.stopped()->resumed.empty());
+}
+
 TEST(check_failures, a_stop_after_a_wrong_result_says_both) {
   check_failures failed;
   (void)failed.guard("fp32.vector.fma", wrong_result);

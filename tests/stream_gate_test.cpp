@@ -40,13 +40,13 @@ TEST(stream_gate, the_hosts_queuing_time_is_not_timed) {
 TEST(stream_gate, a_gate_the_host_opens_too_late_times_out_and_its_time_is_refused) {
   RAFTER_SKIP_WITHOUT_GPU();
   const test_stream stream;
-  stream_gate gate(20'000'000);  // 20 ms
+  stream_gate gate(200'000'000);  // 200 ms: the next time() queues well within it
   const std::optional<double> late = gate.time(stream.s, [](cudaStream_t) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
     return cudaSuccess;
   });
   EXPECT_FALSE(late.has_value());
-  EXPECT_NE(gate.timeout_reason().find("0.02 s timeout"), std::string::npos) << gate.timeout_reason();
+  EXPECT_NE(gate.timeout_reason().find("0.2 s timeout"), std::string::npos) << gate.timeout_reason();
   // The gate closes again for the next time.
   EXPECT_TRUE(gate.time(stream.s, [](cudaStream_t) { return cudaSuccess; }).has_value());
 }

@@ -651,12 +651,31 @@ void set_link_latency(sweep_state& st, link_ceiling& l, const std::optional<samp
                           st.preset.link_small_copies, format_seconds(lat->median));
 }
 
+/// Whether the contexts of `devices` are still usable after an error: clears the pending
+/// (non-sticky) error, then synchronizes each device. Returns the empty string when every one
+/// succeeded (`current` is then current again), else what failed, naming the GPU (a sticky error:
+/// that context is unusable).
+std::string unusable_context(const std::vector<int>& devices, int current) {
+  (void)cudaGetLastError();  // A non-sticky error of the failed call is not the next call's.
+  for (const int d : devices) {
+    cudaError_t status = cudaSetDevice(d);
+    if (status == cudaSuccess) status = cudaDeviceSynchronize();
+    if (status != cudaSuccess) {
+      return fmt::format("GPU {}: {}", d, describe_cuda_error(status, "cudaDeviceSynchronize()", __FILE__, __LINE__));
+    }
+  }
+  if (const cudaError_t status = cudaSetDevice(current); status != cudaSuccess) {
+    return describe_cuda_error(status, "cudaSetDevice(current)", __FILE__, __LINE__);
+  }
+  return {};
+}
+
 /// Runs `setup`, the construction of a link benchmark (buffers, peer access, communicators) on
-/// the GPUs `devices`. Returns the empty string when it succeeded. When it threw an `error` other
-/// than an interruption or a usage error, or ran out of host memory, while the contexts stayed
-/// sound (the pending error cleared, cudaDeviceSynchronize succeeds on each of `devices`), returns
-/// the reason, for the caller to skip what needed the setup. Over a sticky error (a context left
-/// unusable) throws an error naming both, which stops the sweep. Leaves `current` current.
+/// the GPUs `devices`. Returns the empty string when it succeeded (the setup's device current).
+/// When it threw an `error` other than an interruption or a usage error, or ran out of host
+/// memory, while the contexts stayed usable (unusable_context), returns the reason, `current`
+/// current, for the caller to skip what needed the setup. Over a sticky error (a context left
+/// unusable) throws an error naming both, which stops the sweep.
 template <typename Setup>
 std::string link_setup(const std::vector<int>& devices, int current, Setup&& setup) {
   std::string reason;
@@ -669,17 +688,9 @@ std::string link_setup(const std::vector<int>& devices, int current, Setup&& set
   } catch (const std::bad_alloc&) {
     reason = "out of host memory";
   }
-  (void)cudaGetLastError();  // A non-sticky error of the failed setup is not the next call's.
-  for (const int d : devices) {
-    cudaError_t status = cudaSetDevice(d);
-    if (status == cudaSuccess) status = cudaDeviceSynchronize();
-    if (status != cudaSuccess) {
-      throw error(exit_code::unsupported,
-                  fmt::format("{}; then GPU {}: {}", reason, d,
-                              describe_cuda_error(status, "cudaDeviceSynchronize()", __FILE__, __LINE__)));
-    }
+  if (const std::string unusable = unusable_context(devices, current); !unusable.empty()) {
+    throw error(exit_code::unsupported, fmt::format("{}; then {}", reason, unusable));
   }
-  RAFTER_CUDA_CALL(cudaSetDevice(current));
   return reason;
 }
 
@@ -1113,7 +1124,11 @@ machine_profile run_cuda_sweep(const sweep_options& options, progress& prog, che
     failed.run_phase("compute (wgmma)", [&] { measure_wgmma(st, step); });
     failed.run_phase("compute (tcgen05)", [&] { measure_tcgen05(st, step); });
   }
-  if (options.interconnect) failed.run_phase("interconnect", [&] { measure_links(st); });
+  // A stop in the newest kernels' phases that left the context usable (a non-sticky error) costs
+  // those phases only: the links are measured all the same.
+  if (options.interconnect && (!failed.stopped() || unusable_context({options.device}, options.device).empty())) {
+    failed.run_phase_after_stop("interconnect", [&] { measure_links(st); });
+  }
   if (failed.stopped()) {
     profile.warnings.push_back(check_failures::warning(*failed.stopped()));
     prog.note("stopped: " + failed.stopped()->message);

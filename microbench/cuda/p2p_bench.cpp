@@ -29,6 +29,16 @@ void enable_peer(int from, int to) {
 
 p2p_bench::p2p_bench(int src, int dst, std::size_t bytes, std::uint64_t seed)
     : m_src(src), m_dst(dst), m_bytes(bytes / 16 * 16), m_seed(seed) {
+  try {
+    set_up();
+  } catch (...) {
+    release();  // No destructor runs: the streams and events made so far are destroyed here.
+    throw;
+  }
+}
+
+void p2p_bench::set_up() {
+  const int src = m_src, dst = m_dst;
   int forward = 0, backward = 0;
   RAFTER_CUDA_CALL(cudaDeviceCanAccessPeer(&forward, src, dst));
   RAFTER_CUDA_CALL(cudaDeviceCanAccessPeer(&backward, dst, src));
@@ -56,12 +66,16 @@ p2p_bench::p2p_bench(int src, int dst, std::size_t bytes, std::uint64_t seed)
   RAFTER_CUDA_CALL(cudaDeviceSynchronize());  // Pageable copies may return before their DMA lands.
 }
 
-p2p_bench::~p2p_bench() {
+p2p_bench::~p2p_bench() { release(); }
+
+void p2p_bench::release() noexcept {
   for (cudaEvent_t e : {m_start[0], m_stop[0], m_start[1], m_stop[1]}) {
     if (e) cudaEventDestroy(e);
   }
   if (m_src_stream) cudaStreamDestroy(m_src_stream);
   if (m_dst_stream) cudaStreamDestroy(m_dst_stream);
+  m_start[0] = m_stop[0] = m_start[1] = m_stop[1] = nullptr;
+  m_src_stream = m_dst_stream = nullptr;
 }
 
 cudaError_t p2p_bench::enqueue(bool read, int repeats, std::size_t bytes) {

@@ -39,6 +39,8 @@ public:
   [[nodiscard]] double bytes(int repeats) const noexcept { return static_cast<double>(m_bytes) * repeats; }
 
 private:
+  void set_up();
+  void release() noexcept;
   cudaError_t enqueue(bool read, int repeats, std::size_t bytes);
   double timed(bool read, int repeats, std::size_t bytes);
 
