@@ -31,11 +31,14 @@ public:
   [[nodiscard]] double time(bool read, int repeats);
   /// Seconds (CUDA events on GPU `src`'s stream) of `copies` back-to-back writes of `small_bytes`,
   /// queued behind a stream gate so that the host's time to queue them is not timed
-  /// (stream_gate.hpp); std::nullopt when the gate timed out (the reason: gate_timeout_reason()).
-  /// Checked either way: `mismatch` empty when the data arrived.
+  /// (stream_gate.hpp); std::nullopt when the gate timed out, or could not be made, when nothing
+  /// is copied (the reason: gate_timeout_reason()). Checked either way: `mismatch` empty when the
+  /// data arrived.
   [[nodiscard]] std::optional<double> small_copies(std::size_t small_bytes, int copies, std::string& mismatch);
   /// Why small_copies returned std::nullopt.
-  [[nodiscard]] std::string gate_timeout_reason() const { return m_gate->timeout_reason(); }
+  [[nodiscard]] std::string gate_timeout_reason() const {
+    return m_gate ? m_gate->timeout_reason() : "no stream gate could be made (" + m_no_gate + ")";
+  }
   [[nodiscard]] double bytes(int repeats) const noexcept { return static_cast<double>(m_bytes) * repeats; }
 
 private:
@@ -51,6 +54,7 @@ private:
   cudaStream_t m_src_stream = nullptr, m_dst_stream = nullptr;
   cudaEvent_t m_start[2] = {nullptr, nullptr}, m_stop[2] = {nullptr, nullptr};
   std::optional<stream_gate> m_gate;  ///< On GPU `src`: holds its stream while small_copies queues.
+  std::string m_no_gate;              ///< Why m_gate could not be made.
 };
 
 }  // namespace rafter::cuda

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/error.hpp"
 #include "microbench/cuda/cuda_call.hpp"
 #include "microbench/cuda/kernels/link_kernels.hpp"
 
@@ -86,6 +87,18 @@ std::optional<double> stream_gate::time(cudaStream_t stream, const std::function
   RAFTER_CUDA_CALL(cudaEventElapsedTime(&ms, m_start, m_stop));
   if (load(m_host->timed_out) != 0) return std::nullopt;
   return static_cast<double>(ms) * 1e-3;
+}
+
+std::string try_make_stream_gate(std::optional<stream_gate>& gate) {
+  try {
+    gate.emplace();
+    return {};
+  } catch (const error& e) {
+    if (e.code() == exit_code::interrupted) throw;
+    (void)cudaGetLastError();
+    gate.reset();
+    return e.what();
+  }
 }
 
 std::string stream_gate::timeout_reason() const {

@@ -51,4 +51,9 @@ private:
   cudaEvent_t m_start = nullptr, m_stop = nullptr;
 };
 
+/// Makes `gate` (a stream_gate on the current device), or returns why it could not: a CUDA call
+/// failed, such as mapped pinned memory refused (its pending error cleared). Returns the empty
+/// string when `gate` holds the new gate. Interruptions pass through.
+[[nodiscard]] std::string try_make_stream_gate(std::optional<stream_gate>& gate);
+
 }  // namespace rafter::cuda
