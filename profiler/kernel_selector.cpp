@@ -2,6 +2,8 @@
 
 #include <cxxabi.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdlib>
 #include <memory>
 
@@ -17,6 +19,15 @@ std::string demangle(const std::string& name) {
   int status = 0;
   std::unique_ptr<char, void (*)(void*)> out(abi::__cxa_demangle(name.c_str(), nullptr, nullptr, &status), std::free);
   return status == 0 && out ? std::string(out.get()) : std::string();
+}
+
+/// std::regex_search (libstdc++) recurses about once per character it scans past a `.*`: over a
+/// template-heavy kernel name of tens of thousands of characters it would overflow the launching
+/// thread's stack inside the watched program. The name's first k_match_window characters are
+/// searched: they hold the namespace and function name, which the patterns are about.
+bool search_window(const std::string& text, const std::regex& r) {
+  const auto end = text.begin() + static_cast<std::ptrdiff_t>(std::min(text.size(), kernel_selector::k_match_window));
+  return std::regex_search(text.begin(), end, r);
 }
 
 }  // namespace
@@ -43,7 +54,7 @@ kernel_selector::name_match kernel_selector::classify(std::string_view kernel_na
   const std::string& name = it->first;
   const std::string demangled = demangle(name);
   auto found = [&](const std::regex& r) {
-    return std::regex_search(name, r) || (!demangled.empty() && std::regex_search(demangled, r));
+    return search_window(name, r) || (!demangled.empty() && search_window(demangled, r));
   };
   it->second.wanted = !m_regex || found(*m_regex);
   it->second.never_replayed = m_never_replayed && found(*m_never_replayed);

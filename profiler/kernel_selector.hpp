@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <regex>
@@ -17,10 +18,13 @@ namespace rafter::profiler {
 /// the first `skip` matching launches, at most `max_kernels` of them. Replay serializes kernels
 /// and costs time, so this bounds it. Kernels matching a never-replayed pattern (they wait on
 /// other GPUs or processes, and replaying one alone hangs) are never selected nor counted by
-/// `skip`/`max_kernels`. Not thread-safe: the collector serializes calls.
+/// `skip`/`max_kernels`. The patterns are searched in the first k_match_window characters of each
+/// name (a longer search could overflow the launching thread's stack). Not thread-safe: the
+/// collector serializes calls.
 class kernel_selector {
 public:
   enum class choice { selected, passed_over, never_replayed };
+  static constexpr std::size_t k_match_window = 512;  ///< Characters of a name the patterns see.
 
   /// Throws `usage_error` when the regex does not compile. `never_replayed`: ECMAScript patterns
   /// (metric_set::never_replayed, already validated).

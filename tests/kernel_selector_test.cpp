@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <pthread.h>
+
+#include <string>
 #include <string_view>
 
 #include "core/error.hpp"
@@ -67,6 +70,42 @@ TEST(kernel_selector, never_selects_a_never_replayed_kernel_nor_counts_it) {
   EXPECT_EQ(s.select("ncclDevKernel_AllGather_RING_LL"), kernel_selector::choice::never_replayed);
   EXPECT_EQ(s.select("gemm"), kernel_selector::choice::selected);
   EXPECT_TRUE(s.exhausted());
+}
+
+TEST(kernel_selector, searches_a_names_first_characters_only_and_a_huge_name_needs_little_stack) {
+  kernel_selector s(config("", 0, std::nullopt), {"tensorrt_llm::kernels::.*[Aa]ll[Rr]educe", "^nccl"});
+  const std::string filler(200'000, 'x');  // template arguments, as CUTLASS kernels carry
+  // The marks within the window count, wherever the name goes on; a mark past it is not seen.
+  const std::string early = "void tensorrt_llm::kernels::oneShotAllReduceKernel<" + filler + ">";
+  const std::string late = "void tensorrt_llm::kernels::gemm<" + filler + ">AllReduce";
+  kernel_selector::choice early_choice{}, late_choice{};
+  // On a thread with a 256 KiB stack: an unbounded search through 200,000 characters of `.*`
+  // recursed deeper than that (and than a default 8 MiB stack).
+  pthread_attr_t attr;
+  ASSERT_EQ(pthread_attr_init(&attr), 0);
+  ASSERT_EQ(pthread_attr_setstacksize(&attr, 256 * 1024), 0);
+  struct work {
+    kernel_selector* s;
+    const std::string* early;
+    const std::string* late;
+    kernel_selector::choice* early_choice;
+    kernel_selector::choice* late_choice;
+  } w{&s, &early, &late, &early_choice, &late_choice};
+  pthread_t thread;
+  ASSERT_EQ(pthread_create(
+                &thread, &attr,
+                [](void* p) -> void* {
+                  auto& x = *static_cast<work*>(p);
+                  *x.early_choice = x.s->select(*x.early);
+                  *x.late_choice = x.s->select(*x.late);
+                  return nullptr;
+                },
+                &w),
+            0);
+  ASSERT_EQ(pthread_join(thread, nullptr), 0);
+  pthread_attr_destroy(&attr);
+  EXPECT_EQ(early_choice, kernel_selector::choice::never_replayed);
+  EXPECT_EQ(late_choice, kernel_selector::choice::selected);
 }
 
 TEST(kernel_selector, rejects_a_bad_regex) {
