@@ -70,6 +70,8 @@ constexpr CUpti_CallbackId k_runtime_launch_callbacks[] = {
 
 // The context whose selected launch this thread is inside (between API entry and exit).
 thread_local CUcontext t_profiled_context = nullptr;
+// Its correlation id: the API exit of that launch, not of a launch nested in it, ends the session.
+thread_local std::uint32_t t_profiled_correlation = 0;
 
 // Correlation ids of the runtime launch calls this thread is inside, outermost first (a runtime
 // launch may enter another); deeper nesting than this is not recorded.
@@ -89,9 +91,6 @@ bool captured(stream_is_capturing_fn is_capturing, CUpti_CallbackId id, const CU
   return is_capturing(launch_stream(id, data.functionParams), &status) != CUDA_SUCCESS ||
          status != CU_STREAM_CAPTURE_STATUS_NONE;
 }
-
-// How long a launch waits for another thread's selected launch to leave replay (see on_launch).
-constexpr std::chrono::milliseconds k_replay_wait{1000};
 
 void track_runtime_launch(const CUpti_CallbackData& data) noexcept {
   if (const unsigned now = g_runtime_generation.load(std::memory_order_relaxed); t_runtime_generation != now) {
@@ -343,8 +342,11 @@ void CUPTIAPI collection_session::on_callback(void* self, CUpti_CallbackDomain d
       track_runtime_launch(*static_cast<const CUpti_CallbackData*>(data));
     } else if (domain == CUPTI_CB_DOMAIN_RESOURCE && id == CUPTI_CBID_RESOURCE_CONTEXT_CREATED) {
       // The profiler API is initialized before the new context loads modules (NVIDIA's injection
-      // sample does the same), not at the first selected launch.
-      std::lock_guard profile(session.m_profile_mutex);
+      // sample does the same), not at the first selected launch. A selected launch holding the
+      // lock has initialized it already (or will: range_profiler::prepare); the new context does
+      // not wait for that launch's replay.
+      std::unique_lock profile(session.m_profile_mutex, std::try_to_lock);
+      if (!profile.owns_lock()) return;
       if (!session.m_counters_active || !session.m_range_profiler) return;
       try {
         session.m_range_profiler->initialize();
@@ -366,14 +368,22 @@ void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData
     if (!m_counters_active.load() || captured(m_stream_is_capturing.load(), id, data)) return;
     // Nested inside this thread's selected launch, or no context to profile: never selected.
     if (t_profiled_context != nullptr || data.context == nullptr) return;
-    // Another thread's selected launch may be in replay. Waiting for it keeps this launch out of
-    // that launch's counters, but a kernel in replay may wait on this very launch (producer and
-    // consumer kernels on two threads): after k_replay_wait this launch goes ahead, unselected.
-    std::unique_lock profile(m_profile_mutex, std::defer_lock);
-    if (!profile.try_lock_for(k_replay_wait)) {
-      std::lock_guard lock(m_data_mutex);
-      m_decoder.count("launches_not_considered_during_replay", 1);
-      return;
+    // Another thread's selected launch may be in replay. One in another context cannot take this
+    // launch into its counters: this launch goes ahead, not considered for counters. One in this
+    // context would (CUPTI profiles every kernel of the context while a range is open, and would
+    // replay this one, an NCCL kernel too): this launch waits until that replay ends. Kernel
+    // replay cannot serve kernels that wait on each other across threads (a consumer replayed
+    // while its producer waits): such a program hangs under --metrics; exclude them with
+    // --kernels (profiler/README.md).
+    std::unique_lock profile(m_profile_mutex, std::try_to_lock);
+    if (!profile.owns_lock()) {
+      const CUcontext replaying = m_replay_context.load();
+      if (replaying != nullptr && replaying != data.context) {
+        std::lock_guard lock(m_data_mutex);
+        m_decoder.count("launches_not_considered_during_replay", 1);
+        return;
+      }
+      profile.lock();
     }
     try {
       if (!m_counters_active) return;
@@ -387,6 +397,8 @@ void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData
         report_dropped_metrics();  // may throw: the catch below releases the session just started
         // Last, when nothing can throw any more: from here this launch's API exit owns the lock.
         t_profiled_context = data.context;
+        t_profiled_correlation = data.correlationId;
+        m_replay_context = data.context;
         profile.release();  // m_profile_mutex stays locked until this launch's API exit
         return;
       }
@@ -395,28 +407,41 @@ void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData
     }
     return;
   }
-  if (t_profiled_context == nullptr) return;  // API exit of a launch without counters
+  // API exit of a launch without counters, or of one nested in the selected launch.
+  if (t_profiled_context == nullptr || data.correlationId != t_profiled_correlation) return;
   const CUcontext ctx = t_profiled_context;
   t_profiled_context = nullptr;
+  m_replay_context = nullptr;
   std::unique_lock profile(m_profile_mutex, std::adopt_lock);
-  try {
-    const auto values = m_range_profiler->end_kernel(ctx);
-    const auto* result = static_cast<const CUresult*>(data.functionReturnValue);
-    if (result != nullptr && *result != CUDA_SUCCESS) {  // the launch failed: nothing ran to count
+  const auto* result = static_cast<const CUresult*>(data.functionReturnValue);
+  if (result != nullptr && *result != CUDA_SUCCESS) {
+    // The launch failed: nothing ran to count. Its session is closed as far as it goes; a failure
+    // to close it costs no later launch anything (the next begin_kernel would report it).
+    try {
+      (void)m_range_profiler->end_kernel(ctx);
+    } catch (const std::exception&) {
+    }
+    try {
       std::lock_guard lock(m_data_mutex);
       m_decoder.count("selected_launches_failed", 1);
-    } else if (values) {
-      kernel_metrics metrics = m_metric_set->to_kernel_metrics(*values, m_range_profiler->chip(ctx));
-      const std::vector<std::uint32_t> runtime_ids(
-          t_runtime_launches.begin(), t_runtime_launches.begin() + std::min(t_runtime_depth, k_max_runtime_nesting));
-      std::lock_guard lock(m_data_mutex);
-      m_decoder.add_kernel_metrics(data.correlationId, std::move(metrics), runtime_ids);
-    } else {
-      std::lock_guard lock(m_data_mutex);
-      m_decoder.add_kernel_without_counters();
+    } catch (const std::exception&) {
     }
-  } catch (const std::exception& e) {
-    stop_counters(std::string("per-kernel counters stopped: ") + e.what());
+  } else {
+    try {
+      const auto values = m_range_profiler->end_kernel(ctx);
+      if (values) {
+        kernel_metrics metrics = m_metric_set->to_kernel_metrics(*values, m_range_profiler->chip(ctx));
+        const std::vector<std::uint32_t> runtime_ids(
+            t_runtime_launches.begin(), t_runtime_launches.begin() + std::min(t_runtime_depth, k_max_runtime_nesting));
+        std::lock_guard lock(m_data_mutex);
+        m_decoder.add_kernel_metrics(data.correlationId, std::move(metrics), runtime_ids);
+      } else {
+        std::lock_guard lock(m_data_mutex);
+        m_decoder.add_kernel_without_counters();
+      }
+    } catch (const std::exception& e) {
+      stop_counters(std::string("per-kernel counters stopped: ") + e.what());
+    }
   }
   if (m_counters_active && m_selector && m_selector->exhausted()) {
     // Every requested kernel has its counters: nothing stays enabled, launches run unserialized.

@@ -89,8 +89,11 @@ private:
   // Guards everything below that buffer and launch callbacks touch.
   std::mutex m_data_mutex;
   // Held from a selected launch's API entry to its exit (counters of one kernel at a time); other
-  // launches wait for it at most k_replay_wait (collection_session.cpp).
-  std::timed_mutex m_profile_mutex;
+  // launches into the same context wait for it, launches into other contexts do not (on_launch).
+  std::mutex m_profile_mutex;
+  // The context of the selected launch in replay (nullptr when none): set and cleared with
+  // m_profile_mutex held, read without it by launches that found the lock taken.
+  std::atomic<CUcontext> m_replay_context{nullptr};
 
   collector_config m_config;
   bool m_configured = false;
