@@ -77,11 +77,14 @@ volatile sig_atomic_t g_program_pid = 0;
 // SIGINT/SIGTERM sent to rafter by a process (kill, a job scheduler) go on to the program, which
 // decides how to end; rafter keeps waiting so that the collector's trace is written. A terminal's
 // Ctrl-C (sent by the kernel to the whole process group) already reached the program: not resent.
+// A signal a process sends to the whole group (kill -- -PGID) reaches the program twice.
 void forward_to_program(int signal, siginfo_t* info, void* /*context*/) {
+  const int saved_errno = errno;
   const pid_t pid = g_program_pid;
   if (pid > 0 && info != nullptr && (info->si_code == SI_USER || info->si_code == SI_QUEUE) && info->si_pid != pid) {
     kill(pid, signal);
   }
+  errno = saved_errno;
 }
 
 /// Runs `argv` with `env_additions` in its environment and waits for it. Returns the wait status.
@@ -96,15 +99,34 @@ int run_and_wait(const std::vector<std::string>& argv, const std::vector<std::pa
   forward.sa_flags = SA_SIGINFO | SA_RESTART;
   sigemptyset(&forward.sa_mask);
   struct sigaction old_int {}, old_term {};
+  // Held back from the fork until the program's pid is known (parent) or the program's own
+  // handlers are back (child): a signal in between is delivered then, not lost.
+  sigset_t forwarded, old_mask;
+  sigemptyset(&forwarded);
+  sigaddset(&forwarded, SIGINT);
+  sigaddset(&forwarded, SIGTERM);
+  sigprocmask(SIG_BLOCK, &forwarded, &old_mask);
   sigaction(SIGINT, &forward, &old_int);
   sigaction(SIGTERM, &forward, &old_term);
 
   const pid_t pid = fork();
-  if (pid < 0) throw error(exit_code::unsupported, std::string("fork: ") + std::strerror(errno));
-  if (pid > 0) g_program_pid = pid;
+  if (pid < 0) {
+    const int e = errno;
+    sigaction(SIGINT, &old_int, nullptr);
+    sigaction(SIGTERM, &old_term, nullptr);
+    sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+    close(exec_error[0]);
+    close(exec_error[1]);
+    throw error(exit_code::unsupported, std::string("fork: ") + std::strerror(e));
+  }
+  if (pid > 0) {
+    g_program_pid = pid;
+    sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+  }
   if (pid == 0) {
     sigaction(SIGINT, &old_int, nullptr);
     sigaction(SIGTERM, &old_term, nullptr);
+    sigprocmask(SIG_SETMASK, &old_mask, nullptr);
     close(exec_error[0]);
     // Variables rafter does not set this time must not leak in from rafter's own environment.
     for (const char* name : {"RAFTER_TRACE_OUTPUT", "RAFTER_TRACE_METRICS", "RAFTER_TRACE_METRICS_FILE",
