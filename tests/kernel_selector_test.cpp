@@ -8,11 +8,13 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "profiler/metric_set.hpp"
 
 namespace {
 
 using rafter::profiler::collector_config;
 using rafter::profiler::kernel_selector;
+using rafter::profiler::metric_set;
 
 collector_config config(std::string regex, std::int64_t skip, std::optional<std::int64_t> max) {
   collector_config c;
@@ -106,6 +108,30 @@ TEST(kernel_selector, searches_a_names_first_characters_only_and_a_huge_name_nee
   pthread_attr_destroy(&attr);
   EXPECT_EQ(early_choice, kernel_selector::choice::never_replayed);
   EXPECT_EQ(late_choice, kernel_selector::choice::selected);
+}
+
+TEST(kernel_selector, the_shipped_patterns_never_replay_known_collective_kernels) {
+  const auto shipped = metric_set::load(std::string(RAFTER_SOURCE_DIR) + "/configs/collector_metrics.json");
+  kernel_selector s(config("", 0, std::nullopt), shipped.never_replayed());
+  for (const char* name : {
+           "ncclDevKernel_AllReduce_Sum_bf16_RING_LL(ncclDevComm*, unsigned long, ncclWork*)",
+           "_Z39ncclDevKernel_AllGather_RING_LL128P11ncclDevCommmP8ncclWork",
+           "void vllm::cross_device_reduce_1stage<__nv_bfloat16, 8>(vllm::RankData*, vllm::RankSignals, vllm::Signal*, "
+           "__nv_bfloat16*, int, int)",
+           "void sglang::cross_device_reduce_2stage<float, 4>(sglang::RankData*, sglang::RankSignals, sglang::Signal*, "
+           "float*, int, int)",
+           "void tensorrt_llm::kernels::oneShotAllReduceKernel<__nv_bfloat16, 8, true>(tensorrt_llm::kernels::AllReduceParams)",
+           "void c10d::intra_node_comm::oneShotAllReduceKernel<2>(c10d::intra_node_comm::AllReduceParams)",
+           "userbuffers_fp16_sum_inplace_gpu_rw(int, int, int, int, int, int, void**, int)",
+           "void nvshmemi_transfer_rma_nbi<(nvshmemi_op_t)0>(void*, void const*, unsigned long, int)"}) {
+    EXPECT_EQ(s.select(name), kernel_selector::choice::never_replayed) << name;
+  }
+  for (const char* name : {"void cutlass::Kernel2<cutlass_80_tensorop_bf16_s16816gemm_relu_bf16_64x64_32x6_tn_align8>("
+                           "cutlass_80_tensorop_bf16_s16816gemm_relu_bf16_64x64_32x6_tn_align8::Params)",
+                           "void at::native::vectorized_elementwise_kernel<4, at::native::FillFunctor<float>, "
+                           "std::array<char*, 1ul> >(int, at::native::FillFunctor<float>, std::array<char*, 1ul>)"}) {
+    EXPECT_EQ(s.select(name), kernel_selector::choice::selected) << name;
+  }
 }
 
 TEST(kernel_selector, rejects_a_bad_regex) {
