@@ -54,6 +54,8 @@ using current_record_versions = record_versions_12;
 /// structs of headers of version `built`. From CUDA 13 the version is major*10000 + minor*100 +
 /// update and a library of the same major only appends fields (13.0 GA, 130000, is as good as the
 /// 130001 headers); CUDA 12.x numbers its versions 19..28 and needs a library at least as new.
+/// A 13.x library older than the headers is accepted because the decoder reads no field added
+/// after 13.0: a field read from a later 13.x struct would need that minor version here.
 [[nodiscard]] constexpr bool same_record_layouts(std::uint32_t loaded, std::uint32_t built) noexcept {
   if (built >= 130000) return loaded / 10000 == built / 10000;
   return loaded >= built && loaded < 130000;
