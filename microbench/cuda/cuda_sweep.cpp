@@ -603,28 +603,32 @@ link_timing time_link(sweep_state& st, const std::string& name, double bytes_per
 /// Seconds of one small copy: `copies` back-to-back copies per sample, median over the samples.
 /// `small(copies, mismatch)` returns a sample's seconds, or std::nullopt when its stream gate timed
 /// out (stream_gate.hpp), and sets `mismatch` when a copy went wrong, which throws
-/// (require_correct) once the timing is done. A gate that timed out ends the timing: std::nullopt,
-/// `refusal` saying why, the latency is not measured.
+/// (require_correct) once the timing is done. A gate that timed out ends that timing; the timing
+/// starts over, up to k_small_copy_attempts times in all (a host stalled once costs one attempt),
+/// then std::nullopt, `refusal` saying why: the latency is not measured.
+constexpr int k_small_copy_attempts = 3;
 template <typename Small>
 std::optional<sample_stats> time_small_copies(sweep_state& st, const std::string& name, const std::string& refusal,
                                               Small&& small) {
   const int copies = st.preset.link_small_copies;
   std::string first_mismatch;
-  bool refused = false;
   std::optional<sample_stats> t;
-  try {
-    t = measure_with_gbench(name, [&] {
-      std::string mismatch;
-      const std::optional<double> seconds = small(copies, mismatch);
-      if (first_mismatch.empty()) first_mismatch = mismatch;
-      if (!seconds) {
-        refused = true;
-        throw unsupported_error(refusal);  // Ends the timing; rethrown once Google Benchmark returned.
-      }
-      return *seconds;
-    }, st.preset.timing);
-  } catch (const unsupported_error&) {
-    if (!refused) throw;
+  for (int attempt = 0; attempt < k_small_copy_attempts && !t && first_mismatch.empty(); ++attempt) {
+    bool refused = false;
+    try {
+      t = measure_with_gbench(name, [&] {
+        std::string mismatch;
+        const std::optional<double> seconds = small(copies, mismatch);
+        if (first_mismatch.empty()) first_mismatch = mismatch;
+        if (!seconds) {
+          refused = true;
+          throw unsupported_error(refusal);  // Ends the timing; rethrown once Google Benchmark returned.
+        }
+        return *seconds;
+      }, st.preset.timing);
+    } catch (const unsupported_error&) {
+      if (!refused) throw;
+    }
   }
   require_correct(fmt::format("a small copy ({} bytes)", st.preset.link_small_bytes), first_mismatch);
   if (!t) return std::nullopt;
