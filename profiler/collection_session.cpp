@@ -73,6 +73,9 @@ thread_local CUcontext t_profiled_context = nullptr;
 // Its correlation id: the API exit of that launch, not of a launch nested in it, ends the session.
 thread_local std::uint32_t t_profiled_correlation = 0;
 
+// How long a launch waits for a replay in its own context before it goes ahead (on_launch).
+constexpr std::chrono::seconds k_same_context_wait{60};
+
 // Correlation ids of the runtime launch calls this thread is inside, outermost first (a runtime
 // launch may enter another); deeper nesting than this is not recorded.
 constexpr std::size_t k_max_runtime_nesting = 4;
@@ -374,7 +377,9 @@ void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData
     // replay this one, an NCCL kernel too): this launch waits until that replay ends. Kernel
     // replay cannot serve kernels that wait on each other across threads (a consumer replayed
     // while its producer waits): such a program hangs under --metrics; exclude them with
-    // --kernels (profiler/README.md).
+    // --kernels (profiler/README.md). A wait of k_same_context_wait means such a hang, or a lock
+    // this thread holds that the replay needs: this launch then goes ahead, and counters stop once
+    // that replay ends (the collector steps aside rather than hold the program forever).
     std::unique_lock profile(m_profile_mutex, std::try_to_lock);
     if (!profile.owns_lock()) {
       const CUcontext replaying = m_replay_context.load();
@@ -383,7 +388,12 @@ void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData
         m_decoder.count("launches_not_considered_during_replay", 1);
         return;
       }
-      profile.lock();
+      if (!profile.try_lock_for(k_same_context_wait)) {
+        m_stop_after_replay = true;
+        std::lock_guard lock(m_data_mutex);
+        m_decoder.count("launches_into_a_replay", 1);
+        return;
+      }
     }
     try {
       if (!m_counters_active) return;
@@ -442,6 +452,12 @@ void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData
     } catch (const std::exception& e) {
       stop_counters(std::string("per-kernel counters stopped: ") + e.what());
     }
+  }
+  if (m_stop_after_replay.exchange(false)) {
+    stop_counters(fmt::format("per-kernel counters stopped: a launch on another thread waited {} s for the replay of a "
+                              "kernel in its context (kernels that wait on each other cannot be replayed; --kernels "
+                              "can leave them out)",
+                              k_same_context_wait.count()));
   }
   if (m_counters_active && m_selector && m_selector->exhausted()) {
     // Every requested kernel has its counters: nothing stays enabled, launches run unserialized.

@@ -89,8 +89,11 @@ private:
   // Guards everything below that buffer and launch callbacks touch.
   std::mutex m_data_mutex;
   // Held from a selected launch's API entry to its exit (counters of one kernel at a time); other
-  // launches into the same context wait for it, launches into other contexts do not (on_launch).
-  std::mutex m_profile_mutex;
+  // launches into the same context wait for it (at most k_same_context_wait), launches into other
+  // contexts do not (on_launch).
+  std::timed_mutex m_profile_mutex;
+  // Set by a launch that gave up waiting for a replay in its context: counters stop once it ends.
+  std::atomic<bool> m_stop_after_replay{false};
   // The context of the selected launch in replay (nullptr when none): set and cleared with
   // m_profile_mutex held, read without it by launches that found the lock taken.
   std::atomic<CUcontext> m_replay_context{nullptr};
