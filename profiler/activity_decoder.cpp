@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -93,6 +94,21 @@ std::string plural(std::int64_t n, const char* one, const char* many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
+/// The fields a memcpy, peer memcpy or memset record shares, as a trace copy.
+template <class Record>
+trace_copy copy_record(const Record& r, std::string kind, std::string memory) {
+  trace_copy c;
+  c.kind = std::move(kind);
+  c.device = static_cast<int>(r.deviceId);
+  c.stream = r.streamId;
+  c.bytes = static_cast<double>(r.bytes);
+  c.start_ns = static_cast<std::int64_t>(r.start);
+  c.end_ns = static_cast<std::int64_t>(r.end);
+  c.correlation_id = r.correlationId;
+  c.memory = std::move(memory);
+  return c;
+}
+
 }  // namespace
 
 template <class Versions>
@@ -168,17 +184,9 @@ void basic_activity_decoder<Versions>::add_kernel(const typename Versions::kerne
 template <class Versions>
 void basic_activity_decoder<Versions>::add_memcpy(const typename Versions::memcpy& r) {
   if (!valid_interval(r.start, r.end, "memcpy")) return;
-  trace_copy c;
-  c.kind = copy_kind_name(r.copyKind);
-  c.device = static_cast<int>(r.deviceId);
-  c.stream = r.streamId;
-  c.bytes = static_cast<double>(r.bytes);
-  c.start_ns = static_cast<std::int64_t>(r.start);
-  c.end_ns = static_cast<std::int64_t>(r.end);
-  c.correlation_id = r.correlationId;
+  const std::string kind = copy_kind_name(r.copyKind);
   // The host side of a transfer says whether it was pinned; device-only copies name the source.
-  c.memory = memory_kind_name(c.kind == "d2h" ? r.dstKind : r.srcKind);
-  m_copies.push_back(std::move(c));
+  m_copies.push_back(copy_record(r, kind, memory_kind_name(kind == "d2h" ? r.dstKind : r.srcKind)));
 }
 
 /// A copy between two devices (cudaMemcpyPeer*, or a copy between two devices' memory through
@@ -186,31 +194,13 @@ void basic_activity_decoder<Versions>::add_memcpy(const typename Versions::memcp
 template <class Versions>
 void basic_activity_decoder<Versions>::add_memcpy_peer(const typename Versions::memcpy_peer& r) {
   if (!valid_interval(r.start, r.end, "memcpy")) return;
-  trace_copy c;
-  c.kind = "p2p";
-  c.device = static_cast<int>(r.deviceId);
-  c.stream = r.streamId;
-  c.bytes = static_cast<double>(r.bytes);
-  c.start_ns = static_cast<std::int64_t>(r.start);
-  c.end_ns = static_cast<std::int64_t>(r.end);
-  c.correlation_id = r.correlationId;
-  c.memory = memory_kind_name(r.srcKind);
-  m_copies.push_back(std::move(c));
+  m_copies.push_back(copy_record(r, "p2p", memory_kind_name(r.srcKind)));
 }
 
 template <class Versions>
 void basic_activity_decoder<Versions>::add_memset(const typename Versions::memset& r) {
   if (!valid_interval(r.start, r.end, "memset")) return;
-  trace_copy c;
-  c.kind = "memset";
-  c.device = static_cast<int>(r.deviceId);
-  c.stream = r.streamId;
-  c.bytes = static_cast<double>(r.bytes);
-  c.start_ns = static_cast<std::int64_t>(r.start);
-  c.end_ns = static_cast<std::int64_t>(r.end);
-  c.correlation_id = r.correlationId;
-  c.memory = memory_kind_name(r.memoryKind);
-  m_copies.push_back(std::move(c));
+  m_copies.push_back(copy_record(r, "memset", memory_kind_name(r.memoryKind)));
 }
 
 template <class Versions>
