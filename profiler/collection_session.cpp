@@ -431,6 +431,7 @@ void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData
       (void)m_range_profiler->end_kernel(ctx);
     } catch (const std::exception&) {
     }
+    if (m_selector) m_selector->selected_launch_failed();  // its place goes to the next matching launch
     try {
       std::lock_guard lock(m_data_mutex);
       m_decoder.count("selected_launches_failed", 1);

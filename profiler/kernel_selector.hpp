@@ -32,6 +32,11 @@ public:
 
   /// Called once per launch, in launch order.
   [[nodiscard]] choice select(std::string_view kernel_name);
+  /// A selected launch that failed (nothing ran, no counters): it does not count against
+  /// `max_kernels`, so a later matching launch is selected in its place.
+  void selected_launch_failed() noexcept {
+    if (m_selected > 0) --m_selected;
+  }
   /// True once `max_kernels` launches were selected: no later launch will be.
   [[nodiscard]] bool exhausted() const noexcept { return m_max && m_selected >= *m_max; }
   [[nodiscard]] std::int64_t selected() const noexcept { return m_selected; }

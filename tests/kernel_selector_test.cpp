@@ -134,6 +134,18 @@ TEST(kernel_selector, the_shipped_patterns_never_replay_known_collective_kernels
   }
 }
 
+TEST(kernel_selector, a_selected_launch_that_failed_leaves_its_place_to_the_next) {
+  kernel_selector s(config("", 1, 1));
+  EXPECT_FALSE(picks(s, "k"));  // --skip 1
+  EXPECT_TRUE(picks(s, "k"));
+  EXPECT_TRUE(s.exhausted());
+  s.selected_launch_failed();
+  EXPECT_FALSE(s.exhausted());
+  EXPECT_TRUE(picks(s, "k"));  // not skipped again: --skip counts launches, failed or not
+  EXPECT_TRUE(s.exhausted());
+  EXPECT_EQ(s.selected(), 1);
+}
+
 TEST(kernel_selector, rejects_a_bad_regex) {
   EXPECT_THROW(kernel_selector(config("(unclosed", 0, std::nullopt)), rafter::usage_error);
 }
