@@ -13,6 +13,15 @@ namespace rafter::cuda {
 /// the error's name and text.
 [[noreturn]] void throw_cuda_error(cudaError_t status, const char* call, const char* file, int line);
 
+/// For a call whose failure is tolerated (what it reads is then left out): true when it succeeded;
+/// on failure its pending error is cleared, so that the next cudaGetLastError (a launch's check)
+/// does not report it.
+[[nodiscard]] inline bool succeeded_else_cleared(cudaError_t status) noexcept {
+  if (status == cudaSuccess) return true;
+  (void)cudaGetLastError();
+  return false;
+}
+
 }  // namespace rafter::cuda
 
 /// Checks a CUDA runtime call; throws with the call, file:line and error name on failure.

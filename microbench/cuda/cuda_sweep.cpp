@@ -698,6 +698,15 @@ std::string link_setup(const std::vector<int>& devices, int current, Setup&& set
   return reason;
 }
 
+/// Links `what` whose setup failed for `reason`: a profile warning "<what> not measured: <reason>"
+/// and the `steps` progress steps they would have taken, named `label`.
+void skip_links(sweep_state& st, int& step, int steps, const std::string& what, const std::string& label,
+                const std::string& reason) {
+  st.profile.warnings.push_back(what + " not measured: " + reason);
+  step += steps;
+  st.prog.step(step, label + ": skipped (" + reason + ")");
+}
+
 link_ceiling make_link(const std::string& id, const sample_stats& bandwidth, const std::string& method) {
   link_ceiling l;
   l.id = id;
@@ -722,9 +731,7 @@ void measure_host_links(sweep_state& st, int& step) {
   if (const std::string failed =
           link_setup({f.index}, st.options.device, [&] { built.emplace(st.session, bytes, st.options.seed + 700); });
       !failed.empty()) {
-    st.profile.warnings.push_back("host links not measured: " + failed);
-    step += static_cast<int>(host_copies().size());
-    st.prog.step(step, "host links: skipped (" + failed + ")");
+    skip_links(st, step, static_cast<int>(host_copies().size()), "host links", "host links", failed);
     return;
   }
   host_link_bench& bench = *built;
@@ -776,9 +783,7 @@ void measure_peer_links(sweep_state& st, int& step, int devices) {
             bench.emplace(a, b, st.preset.link_bytes, st.options.seed + 800 + static_cast<std::uint64_t>(a * devices + b));
           });
           !failed.empty()) {
-        st.profile.warnings.push_back(id + ": not measured: " + failed);
-        step += 2;
-        st.prog.step(step, id + ": skipped (" + failed + ")");
+        skip_links(st, step, 2, id + ":", id, failed);
         continue;
       }
       for (const bool read : {false, true}) {
@@ -827,9 +832,7 @@ void measure_collectives(sweep_state& st, int& step, int devices) {
         built.emplace(nccl, all, st.preset.nccl_last, st.options.seed + 900);
       });
       !failed.empty()) {
-    st.profile.warnings.push_back("NCCL collectives not measured: " + failed);
-    step += static_cast<int>(collectives().size());
-    st.prog.step(step, "nccl: skipped (" + failed + ")");
+    skip_links(st, step, static_cast<int>(collectives().size()), "NCCL collectives", "nccl", failed);
     return;
   }
   nccl_bench& bench = *built;

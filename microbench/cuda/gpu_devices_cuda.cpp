@@ -12,32 +12,23 @@ namespace {
 // Every query here may fail without failing the inventory (the figure is then left out); each
 // failure's error is cleared so that a later launch's cudaGetLastError does not report it.
 
-std::optional<double> attribute_khz(cudaDeviceAttr attr, int device) {
-  int value = 0;
-  if (cudaDeviceGetAttribute(&value, attr, device) != cudaSuccess) {
-    (void)cudaGetLastError();
-    return std::nullopt;
-  }
-  if (value <= 0) return std::nullopt;
-  return static_cast<double>(value) * 1e3;
-}
-
 int attribute(cudaDeviceAttr attr, int device) {
   int value = 0;
-  if (cudaDeviceGetAttribute(&value, attr, device) != cudaSuccess) {
-    (void)cudaGetLastError();
-    return 0;
-  }
-  return value;
+  return cuda::succeeded_else_cleared(cudaDeviceGetAttribute(&value, attr, device)) ? value : 0;
+}
+
+std::optional<double> attribute_khz(cudaDeviceAttr attr, int device) {
+  const int value = attribute(attr, device);
+  if (value <= 0) return std::nullopt;
+  return static_cast<double>(value) * 1e3;
 }
 
 }  // namespace
 
 gpu_inventory query_gpus() {
   gpu_inventory inv;
-  if (cudaRuntimeGetVersion(&inv.runtime_version) != cudaSuccess) (void)cudaGetLastError();
-  if (cudaDriverGetVersion(&inv.driver_version) != cudaSuccess || inv.driver_version == 0) {
-    (void)cudaGetLastError();
+  (void)cuda::succeeded_else_cleared(cudaRuntimeGetVersion(&inv.runtime_version));
+  if (!cuda::succeeded_else_cleared(cudaDriverGetVersion(&inv.driver_version)) || inv.driver_version == 0) {
     inv.driver_version = 0;
     inv.unavailable_reason = "no CUDA driver found (libcuda.so.1 is not installed or cannot be loaded)";
     return inv;
@@ -55,10 +46,7 @@ gpu_inventory query_gpus() {
   }
   for (int i = 0; i < count; ++i) {
     cudaDeviceProp prop{};
-    if (cudaGetDeviceProperties(&prop, i) != cudaSuccess) {
-      (void)cudaGetLastError();
-      continue;
-    }
+    if (!cuda::succeeded_else_cleared(cudaGetDeviceProperties(&prop, i))) continue;
     gpu_device d;
     d.index = i;
     d.name = prop.name;
@@ -72,11 +60,7 @@ gpu_inventory query_gpus() {
     d.l2_bytes = static_cast<double>(attribute(cudaDevAttrL2CacheSize, i));
     d.shared_memory_per_sm_bytes = static_cast<double>(attribute(cudaDevAttrMaxSharedMemoryPerMultiprocessor, i));
     char bus[32] = {};
-    if (cudaDeviceGetPCIBusId(bus, sizeof bus, i) == cudaSuccess) {
-      d.pci_bus_id = bus;
-    } else {
-      (void)cudaGetLastError();
-    }
+    if (cuda::succeeded_else_cleared(cudaDeviceGetPCIBusId(bus, sizeof bus, i))) d.pci_bus_id = bus;
     inv.devices.push_back(d);
   }
   return inv;

@@ -21,20 +21,13 @@ gpu_session::gpu_session(int device) {
   m_facts.l2_bytes = value;
   RAFTER_CUDA_CALL(cudaDeviceGetAttribute(&value, cudaDevAttrMaxSharedMemoryPerMultiprocessor, device));
   m_facts.shared_memory_per_sm_bytes = value;
-  // The clock and the PCI bus id are optional: a failure leaves them unset, and its error is
-  // cleared so that the next launch's cudaGetLastError does not report it.
-  if (cudaDeviceGetAttribute(&value, cudaDevAttrClockRate, device) != cudaSuccess) {
-    (void)cudaGetLastError();
-  } else if (value > 0) {
+  // The clock and the PCI bus id are optional: a failure leaves them unset.
+  if (succeeded_else_cleared(cudaDeviceGetAttribute(&value, cudaDevAttrClockRate, device)) && value > 0) {
     m_facts.max_sm_clock_hz = value * 1e3;
   }
   RAFTER_CUDA_CALL(cudaMemGetInfo(&m_facts.free_bytes, &m_facts.total_bytes));
   char bus[32] = {};
-  if (cudaDeviceGetPCIBusId(bus, sizeof bus, device) == cudaSuccess) {
-    m_facts.pci_bus_id = bus;
-  } else {
-    (void)cudaGetLastError();
-  }
+  if (succeeded_else_cleared(cudaDeviceGetPCIBusId(bus, sizeof bus, device))) m_facts.pci_bus_id = bus;
 
   // A blocking stream: ordered after legacy-stream work (cudaMemset, pageable cudaMemcpy) that
   // prepares inputs and poisons outputs.
