@@ -73,8 +73,10 @@ thread_local CUcontext t_profiled_context = nullptr;
 // Its correlation id: the API exit of that launch, not of a launch nested in it, ends the session.
 thread_local std::uint32_t t_profiled_correlation = 0;
 
-// How long a launch waits for a replay in its own context before it goes ahead (on_launch).
-constexpr std::chrono::seconds k_same_context_wait{60};
+// How long anything waits for a running replay (a launch into its context, a context being
+// destroyed, stop, the write at exit) before it goes ahead without it: longer than any replay of
+// a kernel that does not wait on another, short of a hang the program's user would kill.
+constexpr std::chrono::seconds k_replay_wait{60};
 
 // Correlation ids of the runtime launch calls this thread is inside, outermost first (a runtime
 // launch may enter another); deeper nesting than this is not recorded.
@@ -324,6 +326,24 @@ void collection_session::stop_counters(const std::string& reason) noexcept {
   }
 }
 
+bool collection_session::lock_out_replay(std::unique_lock<std::timed_mutex>& profile, const char* when) noexcept {
+  if (profile.try_lock_for(k_replay_wait)) return true;
+  // A replay outlasted the wait (a hang, most likely): no launch is selected from now on, the
+  // replay's API exit releases the Range Profiler should it ever return, and the trace is written
+  // without that kernel's counters.
+  m_counters_active = false;
+  try {
+    const std::string message = fmt::format(
+        "at {}, a kernel replay was still running after {} s; the trace is written without its counters", when,
+        k_replay_wait.count());
+    warn(message);
+    std::lock_guard data(m_data_mutex);
+    m_warnings.push_back(message);
+  } catch (...) {  // out of memory: the trace is written all the same
+  }
+  return false;
+}
+
 void collection_session::report_dropped_metrics() {
   // Called with m_profile_mutex held.
   const auto& dropped = m_range_profiler->dropped_metrics();
@@ -358,7 +378,13 @@ void CUPTIAPI collection_session::on_callback(void* self, CUpti_CallbackDomain d
       }
     } else if (domain == CUPTI_CB_DOMAIN_RESOURCE && id == CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING) {
       const auto& resource = *static_cast<const CUpti_ResourceData*>(data);
-      std::lock_guard profile(session.m_profile_mutex);
+      std::unique_lock profile(session.m_profile_mutex, std::defer_lock);
+      if (!profile.try_lock_for(k_replay_wait)) {
+        // A replay in another context outlasted the wait: counters stop when it ends, which
+        // releases this context's state with every other's.
+        session.m_stop_after_replay = true;
+        return;
+      }
       if (session.m_range_profiler) session.m_range_profiler->release_context(resource.context);
     }
   } catch (...) {  // out of memory while building a message: never into CUPTI or the program
@@ -377,7 +403,7 @@ void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData
     // replay this one, an NCCL kernel too): this launch waits until that replay ends. Kernel
     // replay cannot serve kernels that wait on each other across threads (a consumer replayed
     // while its producer waits): such a program hangs under --metrics; exclude them with
-    // --kernels (profiler/README.md). A wait of k_same_context_wait means such a hang, or a lock
+    // --kernels (profiler/README.md). A wait of k_replay_wait means such a hang, or a lock
     // this thread holds that the replay needs: this launch then goes ahead, and counters stop once
     // that replay ends (the collector steps aside rather than hold the program forever).
     std::unique_lock profile(m_profile_mutex, std::try_to_lock);
@@ -388,7 +414,7 @@ void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData
         m_decoder.count("launches_not_considered_during_replay", 1);
         return;
       }
-      if (!profile.try_lock_for(k_same_context_wait)) {
+      if (!profile.try_lock_for(k_replay_wait)) {
         m_stop_after_replay = true;
         std::lock_guard lock(m_data_mutex);
         m_decoder.count("launches_into_a_replay", 1);
@@ -455,13 +481,13 @@ void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData
     }
   }
   if (m_stop_after_replay.exchange(false)) {
-    stop_counters(fmt::format("per-kernel counters stopped: a launch on another thread waited {} s for the replay of a "
-                              "kernel in its context (kernels that wait on each other cannot be replayed; --kernels "
-                              "can leave them out)",
-                              k_same_context_wait.count()));
+    stop_counters(fmt::format("per-kernel counters stopped: another thread waited {} s for the replay of a kernel "
+                              "(kernels that wait on each other cannot be replayed; --kernels can leave them out)",
+                              k_replay_wait.count()));
   }
-  if (m_counters_active && m_selector && m_selector->exhausted()) {
-    // Every requested kernel has its counters: nothing stays enabled, launches run unserialized.
+  if (!m_counters_active || (m_selector && m_selector->exhausted())) {
+    // Every requested kernel has its counters, or stop/finish turned counters off while this
+    // replay ran: nothing stays enabled, launches run unserialized.
     release_counters();
   }
 }
@@ -601,10 +627,7 @@ void collection_session::stop() {
   std::lock_guard control(m_control_mutex);
   if (m_finished) return;
   if (m_tracing) {
-    {
-      std::lock_guard profile(m_profile_mutex);
-      release_counters();
-    }
+    if (std::unique_lock profile(m_profile_mutex, std::defer_lock); lock_out_replay(profile, "stop")) release_counters();
     flush_cupti(true);
     for (auto it = m_enabled.rbegin(); it != m_enabled.rend(); ++it) (void)cuptiActivityDisable(*it);
     m_enabled.clear();
@@ -625,8 +648,7 @@ void collection_session::finish() {
   std::lock_guard control(m_control_mutex);
   if (m_finished) return;
   m_finished = true;
-  {
-    std::lock_guard profile(m_profile_mutex);
+  if (std::unique_lock profile(m_profile_mutex, std::defer_lock); lock_out_replay(profile, "exit")) {
     m_counters_active = false;
   }
   flush_cupti(true);

@@ -75,6 +75,10 @@ private:
   void release_counters() noexcept;
   // After a failure: releases counters, warns once on stderr and in the trace.
   void stop_counters(const std::string& reason) noexcept;
+  // Before stop or exit ("stop", "exit") writes the trace: locks `profile` (m_profile_mutex,
+  // unlocked), waiting for a running replay at most k_replay_wait. Past that: false, counters are
+  // off (the replay's own API exit releases them), and a warning says so.
+  bool lock_out_replay(std::unique_lock<std::timed_mutex>& profile, const char* when) noexcept;
   void report_dropped_metrics();
   void flush_cupti(bool forced);
   [[nodiscard]] trace build_trace();
@@ -89,10 +93,10 @@ private:
   // Guards everything below that buffer and launch callbacks touch.
   std::mutex m_data_mutex;
   // Held from a selected launch's API entry to its exit (counters of one kernel at a time); other
-  // launches into the same context wait for it (at most k_same_context_wait), launches into other
-  // contexts do not (on_launch).
+  // launches into the same context wait for it (at most k_replay_wait), launches into other
+  // contexts do not (on_launch). Nothing waits for it longer than k_replay_wait.
   std::timed_mutex m_profile_mutex;
-  // Set by a launch that gave up waiting for a replay in its context: counters stop once it ends.
+  // Set by whatever gave up waiting for a replay (a launch, a context destroy): counters stop once it ends.
   std::atomic<bool> m_stop_after_replay{false};
   // The context of the selected launch in replay (nullptr when none): set and cleared with
   // m_profile_mutex held, read without it by launches that found the lock taken.
@@ -124,8 +128,9 @@ private:
   std::optional<metric_set> m_metric_set;
   std::unique_ptr<kernel_selector> m_selector;
   std::unique_ptr<range_profiler> m_range_profiler;
-  // Written with m_profile_mutex held; read without it first by every launch (the fast path once
-  // the selection is exhausted or counters stopped).
+  // Written with m_profile_mutex held (but by lock_out_replay after a replay outlasted its
+  // wait); read without it first by every launch (the fast path once the selection is exhausted or
+  // counters stopped).
   std::atomic<bool> m_counters_active{false};
   std::atomic<stream_is_capturing_fn> m_stream_is_capturing{nullptr};
   std::size_t m_dropped_metrics_reported = 0;
