@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/bundle-gpu.sh (static checks; building the bundle takes minutes and is rehearsed by hand):
-# it ships every test of the ctest label `gpu`, and every test and script gpu-validate.sh names is shipped.
+# it ships every test of the ctest label `gpu` and every test that uses the GPU test helpers, and
+# every test and script gpu-validate.sh names is shipped.
 # Usage: bundle_gpu_test.sh RAFTER_BINARY SOURCE_DIR
 set -euo pipefail
 src=${2:?usage: bundle_gpu_test.sh RAFTER_BINARY SOURCE_DIR}
@@ -20,6 +21,14 @@ if [ "$labelled" != "$bundled" ]; then
   diff <(echo "$labelled") <(echo "$bundled") | sed 's/^/  /' || true
   fail=1
 fi
+
+# An independent list: every test that uses the GPU test helpers (tests/gpu_test_support.hpp) or
+# is named *_gpu_test must be labelled and shipped, or a new GPU test would run nowhere.
+for f in $(grep -l 'gpu_test_support.hpp' "$src"/tests/*_test.cpp) "$src"/tests/*_gpu_test.cpp; do
+  [ -e "$f" ] || continue
+  t=$(basename "$f" .cpp)
+  echo "$bundled" | grep -qx "$t" || { echo "FAIL: $t uses the GPU but is not in RAFTER_GPU_TESTS (not labelled gpu, not shipped)"; fail=1; }
+done
 
 # Tests gpu-validate.sh runs by name (compute-sanitizer) must be in the bundle, or they are
 # silently skipped on the GPU.
