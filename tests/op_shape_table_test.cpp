@@ -92,6 +92,9 @@ TEST(op_shape_table, rejects_bad_tables_naming_the_field) {
   EXPECT_NE(load_error(R"({"schema": "rafter.op_shapes/1", "dtypes": {}, "ops": {"x": {"formula": "index_select"}}})")
                 .find("field 'ops.x.index_arg': required by the index_select formula"),
             std::string::npos);
+  EXPECT_NE(load_error(R"({"schema": "rafter.op_shapes/1", "dtypes": {}, "ops": {"x": {"formula": "conv", "backward": true}}})")
+                .find("field 'ops.x.output_mask_arg': required by the conv formula's backward op"),
+            std::string::npos);
   EXPECT_NE(load_error(R"({"schema": "rafter.op_shapes/1", "dtypes": {}, "ops": {}, "kernel_element_types": ["ok<([0-9]+)>", "(unclosed"]})")
                 .find("field 'kernel_element_types[1]': not a valid regular expression"),
             std::string::npos);

@@ -153,6 +153,36 @@ TEST(shape_estimates, convolution) {
   EXPECT_NE(why.find("not recorded"), std::string::npos) << why;
 }
 
+TEST(shape_estimates, convolution_backward) {
+  // ResNet 3x3 conv: dO and input [32, 64, 56, 56] bf16, weight [64, 64, 3, 3], stride 1, padding 1.
+  const std::vector<std::vector<std::int64_t>> dims{{32, 64, 56, 56}, {32, 64, 56, 56}, {64, 64, 3, 3}, {}, {}, {}, {}, {}, {}, {}, {}};
+  const std::vector<std::string> types{bf16, bf16, bf16, "ScalarList", "ScalarList", "ScalarList", "ScalarList",
+                                       "Scalar", "ScalarList", "Scalar", "ScalarList"};
+  auto concrete = [](const std::string& mask) {
+    return std::vector<std::string>{"", "", "", "[0]", "[1, 1]", "[1, 1]", "[1, 1]", "False", "[0, 0]", "1", mask};
+  };
+  const double forward = 2.0 * 32 * 64 * (56 * 56) * 64 * 9;
+  const double activation = 2.0 * 32 * 64 * 56 * 56, weight = 2.0 * 64 * 64 * 9;  // bytes
+
+  // grad_input and grad_weight: twice the forward's products; dO read, x and w read and written.
+  const auto both = estimate(make_op("aten::convolution_backward", dims, types, concrete("[True, True, False]")));
+  EXPECT_EQ(both.formula, "conv_backward");
+  EXPECT_EQ(both.precision, "bf16");
+  EXPECT_EQ(both.flop, 2.0 * forward);
+  EXPECT_EQ(both.bytes, activation + 2.0 * (activation + weight));
+
+  // A network's first layer: grad_weight (and grad_bias) only.
+  const auto first = estimate(make_op("aten::convolution_backward", dims, types, concrete("[False, True, True]")));
+  EXPECT_EQ(first.flop, forward);
+  EXPECT_EQ(first.bytes, activation + activation + weight + 2.0 * 64);
+
+  // Without the output mask there is no estimate, and the reason says what is missing.
+  std::string why;
+  EXPECT_FALSE(estimate_op(make_op("aten::convolution_backward", dims, types, concrete("")), table(), &why));
+  EXPECT_NE(why.find("output_mask not recorded"), std::string::npos) << why;
+  EXPECT_FALSE(estimate_op(make_op("aten::convolution_backward", dims, types, concrete("[True, True]")), table(), &why));
+}
+
 TEST(shape_estimates, bytes_of_elementwise_normalization_and_reduction) {
   // add(x[16, 559, 1024] bf16, y[1024] bf16): both read, broadcast output written.
   const auto add = estimate(make_op("aten::add", {{16, 559, 1024}, {1024}, {}}, {bf16, bf16, "Scalar"}, {"", "", "1"}));

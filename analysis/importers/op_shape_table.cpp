@@ -73,6 +73,7 @@ op_shape_table op_shape_table::load(const std::filesystem::path& file) {
     x.transposed_arg = opt_arg(r, "transposed_arg");
     x.output_padding_arg = opt_arg(r, "output_padding_arg");
     x.groups_arg = opt_arg(r, "groups_arg");
+    x.output_mask_arg = opt_arg(r, "output_mask_arg");
     x.dim_arg = opt_arg(r, "dim_arg");
     x.index_arg = opt_arg(r, "index_arg");
     if (r.has("written_args")) {
@@ -86,6 +87,9 @@ op_shape_table op_shape_table::load(const std::filesystem::path& file) {
       }
     }
     if (x.formula == "index_select" && !x.index_arg) r.fail("index_arg", "required by the index_select formula");
+    if (x.formula == "conv" && x.backward && !x.output_mask_arg) {
+      r.fail("output_mask_arg", "required by the conv formula's backward op");
+    }
     x.output_dtype = r.opt_string("output_dtype").value_or("");
     if (!x.output_dtype.empty() && table.m_dtypes.count(x.output_dtype) == 0) {
       r.fail("output_dtype", "\"" + x.output_dtype + "\" is not in dtypes");

@@ -25,8 +25,9 @@ public:
     std::optional<int> causal_arg;      ///< sdpa: `is_causal` ("True"/"False").
     std::optional<int> mask_type_arg;   ///< sdpa: `custom_mask_type` (0 none, 1 or 2 causal).
     int query_arg = 0;                  ///< sdpa: position of Q (K and V follow it).
-    bool backward = false;              ///< sdpa: the backward op (dQ, dK, dV from dO).
+    bool backward = false;  ///< sdpa: the backward op (dQ, dK, dV from dO); conv: convolution_backward.
     std::optional<int> stride_arg, padding_arg, dilation_arg, transposed_arg, output_padding_arg, groups_arg;
+    std::optional<int> output_mask_arg;  ///< conv backward: which gradients ("[True, True, False]").
     std::optional<int> dim_arg;  ///< reduction: the reduced dimensions ("[-1]"); index_select: the indexed one.
     std::optional<int> index_arg;  ///< index_select: the index tensor.
     std::vector<int> written_args;  ///< foreach: the lists written (default: the first list).

@@ -47,24 +47,26 @@ std::optional<std::int64_t> parse_int(const std::string& text) {
   }
 }
 
-/// "[1, 1]" or "2" -> {1, 1} or {2}; nothing for anything else.
-std::optional<shape> parse_int_list(const std::string& text) {
+/// "[a, b]" or "a" -> the elements `parse` reads; nothing when one does not parse.
+template <typename Parse>
+auto parse_list(const std::string& text, Parse parse) -> std::optional<std::vector<typename decltype(parse(text))::value_type>> {
+  using element = typename decltype(parse(text))::value_type;
   std::string t = trim(text);
   if (t.empty()) return std::nullopt;
   if (t.front() != '[') {
-    const auto v = parse_int(t);
+    const auto v = parse(t);
     if (!v) return std::nullopt;
-    return shape{*v};
+    return std::vector<element>{*v};
   }
   if (t.back() != ']') return std::nullopt;
   t = t.substr(1, t.size() - 2);
-  shape out;
+  std::vector<element> out;
   std::size_t start = 0;
   while (start <= t.size()) {
     const std::size_t comma = t.find(',', start);
     const std::string part = trim(t.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
     if (!part.empty()) {
-      const auto v = parse_int(part);
+      const auto v = parse(part);
       if (!v) return std::nullopt;
       out.push_back(*v);
     }
@@ -73,6 +75,9 @@ std::optional<shape> parse_int_list(const std::string& text) {
   }
   return out;
 }
+
+/// "[1, 1]" or "2" -> {1, 1} or {2}; nothing for anything else.
+std::optional<shape> parse_int_list(const std::string& text) { return parse_list(text, parse_int); }
 
 /// The op's inputs as the formulas see them.
 class formula_inputs {
@@ -218,9 +223,11 @@ std::optional<op_estimate> estimate_sdpa(const formula_inputs& in, const op_shap
 }
 
 std::optional<op_estimate> estimate_conv(const formula_inputs& in, const op_shape_table::rule& rule, std::string* why_not) {
-  if (!in.tensor(0) || !in.tensor(1)) return fail(why_not, "conv: input and weight shapes not recorded");
-  const shape& x = in.dims(0);
-  const shape& w = in.dims(1);
+  // Forward: input, weight[, bias]. Backward (convolution_backward): grad_output, input, weight.
+  const std::size_t ix = rule.backward ? 1 : 0, iw = ix + 1;
+  if (!in.tensor(ix) || !in.tensor(iw)) return fail(why_not, "conv: input and weight shapes not recorded");
+  const shape& x = in.dims(ix);
+  const shape& w = in.dims(iw);
   if (x.size() < 3 || x.size() > 5 || w.size() != x.size()) return fail(why_not, "conv: expected [N, C, spatial...] input and weight");
   const std::size_t spatial = x.size() - 2;
   auto list = [&](const std::optional<int>& arg, std::int64_t fallback, const char* what) -> std::optional<shape> {
@@ -256,6 +263,13 @@ std::optional<op_estimate> estimate_conv(const formula_inputs& in, const op_shap
     if (!g || *g < 1) return fail(why_not, "conv: groups not recorded (Concrete Inputs)");
     groups = *g;
   }
+  // Backward: which of grad_input, grad_weight, grad_bias the op computes.
+  std::vector<bool> mask{true, true, true};
+  if (rule.backward) {
+    const auto m = rule.output_mask_arg ? parse_list(in.concrete(rule.output_mask_arg), parse_bool) : std::nullopt;
+    if (!m || m->size() != 3) return fail(why_not, "conv: output_mask not recorded (Concrete Inputs)");
+    mask = *m;
+  }
   const std::int64_t n = x[0];
   std::int64_t kernel_positions = 1, input_positions = 1, output_positions = 1;
   for (std::size_t i = 0; i < spatial; ++i) {
@@ -269,7 +283,7 @@ std::optional<op_estimate> estimate_conv(const formula_inputs& in, const op_shap
     output_positions *= out;
   }
   op_estimate e;
-  e.precision = in.type(0)->precision;
+  e.precision = in.type(ix)->precision;
   std::int64_t c_out = 0;
   if (!transposed) {
     // weight [C_out, C_in / groups, k...]
@@ -284,8 +298,19 @@ std::optional<op_estimate> estimate_conv(const formula_inputs& in, const op_shap
     e.formula = "conv_transposed";
     e.flop = conv_flop(n, x[1], input_positions, w[1], kernel_positions);
   }
-  e.bytes = in.bytes(0) + in.bytes(1) + (in.tensor(2) ? in.bytes(2) : 0.0) +
-            static_cast<double>(n) * static_cast<double>(c_out) * static_cast<double>(output_positions) * in.type(0)->bytes;
+  const double es = in.type(ix)->bytes;
+  const double output = static_cast<double>(n) * static_cast<double>(c_out) * static_cast<double>(output_positions) * es;
+  if (!rule.backward) {
+    e.bytes = in.bytes(ix) + in.bytes(iw) + (in.tensor(2) ? in.bytes(2) : 0.0) + output;
+    return e;
+  }
+  // grad_input and grad_weight each take the forward's products; grad_bias (a sum) is not counted.
+  e.formula += "_backward";
+  e.flop *= static_cast<double>(int{mask[0]} + int{mask[1]});
+  // grad_output read once; grad_input needs the weight and writes the input's size; grad_weight
+  // needs the input and writes the weight's size; grad_bias writes C_out elements.
+  e.bytes = (in.tensor(0) ? in.bytes(0) : output) + (mask[0] ? in.bytes(iw) + in.bytes(ix) : 0.0) +
+            (mask[1] ? in.bytes(ix) + in.bytes(iw) : 0.0) + (mask[2] ? static_cast<double>(c_out) * es : 0.0);
   return e;
 }
 
