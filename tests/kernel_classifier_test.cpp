@@ -71,6 +71,21 @@ TEST(kernel_classifier, default_table_classifies_real_kernel_names) {
       {"Memset (Device)", kernel_class::copy},
       {"void at::native::(anonymous namespace)::distribution_elementwise_grid_stride_kernel<float, 4, normal_kernel>",
        kernel_class::elementwise},
+      // XLA GPU (JAX) fusions, names as in published JAX profiles: '<kind>_<root op>_fusion[_N]', 'wrapped_<op>'.
+      {"loop_add_fusion", kernel_class::elementwise},
+      {"loop_multiply_fusion_1", kernel_class::elementwise},
+      {"loop_convert_fusion", kernel_class::elementwise},
+      {"wrapped_convert", kernel_class::elementwise},
+      {"wrapped_add_2", kernel_class::elementwise},
+      {"input_scatter_fusion_59", kernel_class::elementwise},
+      {"input_reduce_fusion_92", kernel_class::reduction},
+      {"loop_reduce_fusion", kernel_class::reduction},
+      {"loop_transpose_fusion_3", kernel_class::copy},
+      {"loop_dynamic_update_slice_fusion_98", kernel_class::copy},
+      {"loop_broadcast_fusion_2", kernel_class::copy},
+      {"wrapped_transpose", kernel_class::copy},
+      {"gemm_fusion_dot_265", kernel_class::gemm},
+      {"fusion_2634", kernel_class::other},
       {"my_custom_kernel", kernel_class::other},
   };
   for (const auto& [name, expected] : cases) EXPECT_EQ(to_string(c.classify(name)), to_string(expected)) << name;
