@@ -62,10 +62,20 @@ exit_code list_datasheets(const devices_options& options) {
     if (e.path().extension() == ".json") files.push_back(e.path());
   }
   std::sort(files.begin(), files.end());
-  json list = json::array();
-  if (!options.json) fmt::print("{:<18} {:<34} {:>14} {:>14}  {}\n", "datasheet", "device", "top compute", "memory", "file");
+  std::vector<machine_profile> profiles;
+  std::size_t id_width = 9, name_width = 6;  // "datasheet", "device": columns as wide as their longest entry
   for (const auto& f : files) {
-    const machine_profile p = load_machine_profile(f);
+    profiles.push_back(load_machine_profile(f));
+    id_width = std::max(id_width, f.stem().string().size());
+    name_width = std::max(name_width, profiles.back().device.name.size());
+  }
+  json list = json::array();
+  if (!options.json) {
+    fmt::print("{:<{}} {:<{}} {:>14} {:>14}  {}\n", "datasheet", id_width, "device", name_width, "top compute", "memory", "file");
+  }
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto& f = files[i];
+    const machine_profile& p = profiles[i];
     // The listing's figures are the roofline's outer roofs: the highest compute ceiling and the
     // slowest memory level (main memory; not a faster cache level such as MI300X's Infinity Cache).
     const roofline roofs = roofline::from_profile(p);
@@ -79,8 +89,8 @@ exit_code list_datasheets(const devices_options& options) {
                       {"top_compute_id", top_id}, {"top_compute_flop_per_s", top}, {"memory_level", main_memory ? main_memory->level : std::string()},
                       {"memory_bytes_per_s", bw}});
     } else {
-      fmt::print("{:<18} {:<34} {:>14} {:>14}  {}\n", f.stem().string(), p.device.name, format_flops(top),
-                 bw > 0.0 ? format_bandwidth(bw) : "-", f.string());
+      fmt::print("{:<{}} {:<{}} {:>14} {:>14}  {}\n", f.stem().string(), id_width, p.device.name, name_width,
+                 format_flops(top), bw > 0.0 ? format_bandwidth(bw) : "-", f.string());
     }
   }
   if (options.json) fmt::print("{}\n", list.dump(2));

@@ -81,6 +81,11 @@ n=$(grep -c "\.json$" "$tmp/out")
 if [ "$n" -lt 8 ]; then echo "FAIL: devices --datasheets lists $n datasheets, expected at least 8"; failures=$((failures + 1)); fi
 # The memory column is main memory (the slowest roof): MI300X's 5.3 TB/s HBM, not its 17 TB/s Infinity Cache.
 grep -Eq '^mi300x .* 5\.30 TB/s ' "$tmp/out" || { echo "FAIL: devices --datasheets shows no 5.30 TB/s HBM for mi300x"; failures=$((failures + 1)); }
+# Columns line up under their headings, however long a datasheet's stem or device name.
+awk 'NR == 1 { d = index($0, "device"); m = index($0, "memory") + 5; next }
+     substr($0, d - 1, 1) != " " || substr($0, d, 1) == " " || substr($0, m, 1) == " " || substr($0, m + 1, 1) != " " { bad = bad " " $1 }
+     END { if (bad != "") { print "FAIL: devices --datasheets: columns out of line for" bad; exit 1 } }' "$tmp/out" ||
+  failures=$((failures + 1))
 for f in "$src"/configs/hardware/*.json; do
   expect 0 "report of datasheet $(basename "$f")" -- "$rafter" report "$f" --html "$tmp/ds.html"
 done

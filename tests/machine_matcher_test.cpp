@@ -26,7 +26,17 @@ TEST(machine_matcher, device_names_from_real_traces) {
   EXPECT_EQ(ds("NVIDIA A100-PCIE-40GB"), "a100_pcie_40gb");  // the Nsight Systems NeRF fixture's TARGET_INFO_GPU name
   EXPECT_EQ(ds("NVIDIA A100 80GB PCIe"), "a100_pcie_80gb");    // nvidia-smi's name of the 80 GB card
   // Models whose memory or clocks differ from every datasheet stay unmatched (need --machine).
-  EXPECT_EQ(ds("Tesla V100-PCIE-32GB"), "(none)");
+  EXPECT_EQ(ds("Tesla V100-PCIE-32GB"), "v100_pcie_32gb");  // clinfo's name of the card
+  EXPECT_EQ(ds("Tesla V100-PCIE-16GB"), "v100_pcie_16gb");
+  EXPECT_EQ(ds("Tesla V100S-PCIE-32GB"), "(none)");  // V100S: faster memory and clocks than any datasheet here
+  // Names as PyTorch and nvidia-smi print them in public logs.
+  EXPECT_EQ(ds("NVIDIA B300 SXM6 AC"), "b300");
+  EXPECT_EQ(ds("NVIDIA GB300"), "(none)");
+  EXPECT_EQ(ds("NVIDIA RTX PRO 6000 Blackwell Server Edition"), "rtx_pro_6000_blackwell_server");
+  EXPECT_EQ(ds("NVIDIA RTX PRO 6000 Blackwell Workstation Edition"), "rtx_pro_6000_blackwell_workstation");
+  EXPECT_EQ(ds("NVIDIA RTX PRO 6000 Blackwell Max-Q Workstation Edition"), "(none)");
+  EXPECT_EQ(ds("NVIDIA GB10"), "gb10");
+  EXPECT_EQ(ds("NVIDIA Thor"), "jetson_agx_thor");
   EXPECT_EQ(ds("NVIDIA GeForce RTX 4090"), "(none)");
 }
 
