@@ -205,7 +205,11 @@ projected_item project_group(const kernel_group& g, const machines& m, projectio
     if (roof_a > 0.0 && roof_b > 0.0) {
       const double ratio = roof_b / roof_a;
       const double memory_only = binding_ratio.value_or(main_ratio.value_or(m.memory_ratio));
-      r = spanning(ratio, {compute_ratio.value_or(ratio), memory_only});
+      // Far below every roof on A (latency, occupancy, too little parallelism): faster roofs on B
+      // need not help it, so its range reaches the time kept as measured.
+      const bool below_every_roof = g.limiter.kind == limiter_kind::latency;
+      r = below_every_roof ? spanning(ratio, {compute_ratio.value_or(ratio), memory_only, 1.0})
+                           : spanning(ratio, {compute_ratio.value_or(ratio), memory_only});
       item.method = "roofline";
       item.detail = detail + fmt::format("; roof time x{:.3g}; limiter on A: {}", ratio, to_string(g.limiter.kind));
     } else {
@@ -345,7 +349,8 @@ projection project_workload(const analysis_document& on_a, const machine_profile
   out.assumptions = {
       "A kernel group with known work and traffic keeps its efficiency against its binding roof: t_B = t_A x R_B / R_A, "
       "R = max(FLOP / compute ceiling, bytes at each level / that level's bandwidth). Range: the time scaled by the "
-      "compute ceilings alone and by the binding memory level alone.",
+      "compute ceilings alone and by the binding memory level alone; for a group far below every roof on A (limiter "
+      "latency), up to kept as measured.",
       "A kernel group without recorded work scales by main memory bandwidth (gemm and attention: by the fp32 vector "
       "ceiling); range: between the two ratios.",
       "Launch-bound groups are kept as measured (range up to the main memory ratio); communication kernels scale by "

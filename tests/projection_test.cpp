@@ -80,6 +80,24 @@ TEST(Projection, MemoryBoundGroupScalesByBandwidth) {
   EXPECT_NEAR(p.items[0].time_b_s, 1e-3 * ratio, 1e-12);
 }
 
+TEST(Projection, LatencyBoundGroupMayNotSpeedUp) {
+  const auto h100 = datasheet("h100_sxm5");
+  const auto b200 = datasheet("b200");
+  // AI 1, memory-bound by the roofline; at 10 ms for 1 GB it ran at 3% of HBM on A.
+  auto g = placed_gemm(1e9, 1e9, 10e-3);
+  g.limiter.kind = limiter_kind::memory;
+  const projection by_roof = project_workload(one_device({g}, 0.0), h100, b200, "a", "b");
+  const double ratio = *h100.find_memory("hbm")->read_bytes_per_s / *b200.find_memory("hbm")->read_bytes_per_s;
+  EXPECT_NEAR(by_roof.items[0].time_b_s, 10e-3 * ratio, 1e-12);
+  EXPECT_LT(by_roof.items[0].high_s, 10e-3);  // a memory-bound group speeds up with the bandwidth
+  // The same group named latency-bound on A: the same central figure, but it may stay as slow.
+  g.limiter.kind = limiter_kind::latency;
+  const projection by_latency = project_workload(one_device({g}, 0.0), h100, b200, "a", "b");
+  EXPECT_NEAR(by_latency.items[0].time_b_s, 10e-3 * ratio, 1e-12);
+  EXPECT_NEAR(by_latency.items[0].high_s, 10e-3, 1e-15);
+  EXPECT_NEAR(by_latency.items[0].low_s, by_roof.items[0].low_s, 1e-15);
+}
+
 TEST(Projection, BF16OnAMachineWithoutItFallsBackAndSaysSo) {
   const auto h100 = datasheet("h100_sxm5");
   const auto v100 = datasheet("v100_sxm2");
