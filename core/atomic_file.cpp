@@ -13,35 +13,60 @@
 
 namespace rafter {
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view contents) {
-  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
-  std::string tmpl = (dir / ("." + path.filename().string() + ".tmp.XXXXXX")).string();
-  const int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) {
-    throw input_error(path.string(), "", std::string("cannot create output file: ") + std::strerror(errno));
+atomic_file::atomic_file(std::filesystem::path path) : m_path(std::move(path)) {
+  const std::filesystem::path dir = m_path.has_parent_path() ? m_path.parent_path() : ".";
+  m_temporary = (dir / ("." + m_path.filename().string() + ".tmp.XXXXXX")).string();
+  m_fd = ::mkstemp(m_temporary.data());
+  if (m_fd < 0) {
+    throw input_error(m_path.string(), "", std::string("cannot create output file: ") + std::strerror(errno));
   }
-  const char* data = contents.data();
-  std::size_t left = contents.size();
-  bool ok = true;
+}
+
+atomic_file::~atomic_file() {
+  if (m_fd < 0) return;  // committed, or failed and cleaned up
+  ::close(m_fd);
+  std::remove(m_temporary.c_str());
+}
+
+void atomic_file::fail(int err) {
+  if (m_fd >= 0) ::close(m_fd);
+  m_fd = -1;
+  std::remove(m_temporary.c_str());
+  throw input_error(m_path.string(), "", std::string("cannot write output file: ") + std::strerror(err));
+}
+
+void atomic_file::write(std::string_view bytes) {
+  if (m_fd < 0) throw input_error(m_path.string(), "", "written after it was committed or failed");
+  const char* data = bytes.data();
+  std::size_t left = bytes.size();
   while (left > 0) {
-    const ssize_t n = ::write(fd, data, left);
+    const ssize_t n = ::write(m_fd, data, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      ok = false;
-      break;
+      fail(errno);
     }
     data += n;
     left -= static_cast<std::size_t>(n);
   }
-  ok = ok && ::fsync(fd) == 0;
-  const int saved = errno;
-  ::fchmod(fd, 0644);
-  ::close(fd);
-  if (!ok || std::rename(tmpl.c_str(), path.c_str()) != 0) {
-    const int err = ok ? errno : saved;
-    std::remove(tmpl.c_str());
-    throw input_error(path.string(), "", std::string("cannot write output file: ") + std::strerror(err));
+}
+
+void atomic_file::commit() {
+  if (m_fd < 0) throw input_error(m_path.string(), "", "committed twice or after a failure");
+  if (::fsync(m_fd) != 0) fail(errno);
+  ::fchmod(m_fd, 0644);
+  const int closed = ::close(m_fd);
+  m_fd = -1;
+  if (closed != 0 || std::rename(m_temporary.c_str(), m_path.c_str()) != 0) {
+    const int err = errno;
+    std::remove(m_temporary.c_str());
+    throw input_error(m_path.string(), "", std::string("cannot write output file: ") + std::strerror(err));
   }
+}
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view contents) {
+  atomic_file file(path);
+  file.write(contents);
+  file.commit();
 }
 
 }  // namespace rafter

@@ -1,13 +1,39 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace rafter {
 
-/// Writes `contents` to `path` so that readers see either the old file or the whole new one: the
-/// bytes go to a temporary file in the same directory, which is renamed over `path` after a flush.
-/// Throws `rafter::error` (exit code 2) naming the path when the directory is not writable.
+/// A file that appears at `path` whole or not at all: its bytes go to a temporary file in the same
+/// directory, which `commit()` flushes and renames over `path`. Destroyed uncommitted (an error
+/// partway), the temporary file is removed and `path` is untouched. For outputs written a piece
+/// at a time (a trace of a million kernels) without holding them whole.
+class atomic_file {
+public:
+  /// Creates the temporary file; throws `input_error` naming `path` when the directory is not writable.
+  explicit atomic_file(std::filesystem::path path);
+  ~atomic_file();
+  atomic_file(const atomic_file&) = delete;
+  atomic_file& operator=(const atomic_file&) = delete;
+
+  /// Appends `bytes`; throws `input_error` naming the path when the write fails (a full disk).
+  void write(std::string_view bytes);
+  /// Flushes, closes and renames the file over `path`; throws `input_error` naming the path.
+  void commit();
+
+private:
+  [[noreturn]] void fail(int err);
+
+  std::filesystem::path m_path;
+  std::string m_temporary;
+  int m_fd = -1;
+};
+
+/// Writes `contents` to `path` so that readers see either the old file or the whole new one
+/// (`atomic_file`). Throws `rafter::error` (exit code 2) naming the path when the directory is not
+/// writable.
 void write_file_atomically(const std::filesystem::path& path, std::string_view contents);
 
 }  // namespace rafter

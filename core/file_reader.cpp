@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "core/error.hpp"
+#include "core/gzip_stream.hpp"
 
 namespace rafter {
 
@@ -155,30 +156,10 @@ std::string read_file_prefix(const std::filesystem::path& path, std::size_t size
 }
 
 std::string gzip_compress(const std::string& data) {
-  z_stream z{};
-  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    throw error(exit_code::usage, "cannot initialise zlib");
-  }
+  gzip_stream zip;
   std::string out;
-  std::vector<unsigned char> buffer(std::size_t{1} << 20);
-  const std::size_t piece = std::size_t{1} << 30;  // zlib counts in uInt
-  std::size_t offset = 0;
-  int rc = Z_OK;
-  do {
-    const std::size_t n = std::min(piece, data.size() - offset);
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data() + offset));
-    z.avail_in = static_cast<uInt>(n);
-    offset += n;
-    const int flush = offset == data.size() ? Z_FINISH : Z_NO_FLUSH;
-    do {
-      z.next_out = buffer.data();
-      z.avail_out = static_cast<uInt>(buffer.size());
-      rc = deflate(&z, flush);
-      out.append(reinterpret_cast<const char*>(buffer.data()), buffer.size() - z.avail_out);
-    } while (z.avail_out == 0);
-  } while (offset < data.size());
-  deflateEnd(&z);
-  if (rc != Z_STREAM_END) throw error(exit_code::usage, "gzip compression failed");
+  zip.compress(data, out);
+  zip.finish(out);
   return out;
 }
 

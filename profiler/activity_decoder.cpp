@@ -75,9 +75,19 @@ std::int64_t thread_of(const Record& r) {
   return -1;
 }
 
+// Orders by start (stable) and numbers from 1. Sorts (start, position) pairs and moves each
+// record once: a million kernel records are too large to move twenty times each in a merge sort.
 template <class T>
 void sort_by_start(std::vector<T>& items) {
-  std::stable_sort(items.begin(), items.end(), [](const T& a, const T& b) { return a.start_ns < b.start_ns; });
+  std::vector<std::pair<std::int64_t, std::size_t>> order(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) order[i] = {items[i].start_ns, i};
+  if (!std::is_sorted(order.begin(), order.end())) {
+    std::sort(order.begin(), order.end());  // pairs are unique: position breaks ties, as stable_sort would
+    std::vector<T> sorted;
+    sorted.reserve(items.size());
+    for (const auto& [start, i] : order) sorted.push_back(std::move(items[i]));
+    items = std::move(sorted);
+  }
   std::int64_t id = 1;
   for (auto& item : items) item.id = id++;
 }

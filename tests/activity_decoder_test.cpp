@@ -123,6 +123,24 @@ TEST(activity_decoder, orders_and_numbers_records_by_start_time) {
   EXPECT_EQ(t.kernels[1].id, 2);
 }
 
+TEST(activity_decoder, equal_starts_keep_their_arrival_order) {
+  // Records arrive as kernels complete, not as they start; ties keep the order CUPTI wrote them in.
+  activity_buffer b;
+  using kernel = current_record_versions::kernel;
+  const std::uint64_t starts[] = {500, 100, 300, 100, 300, 100};
+  const char* names[] = {"k0", "k1", "k2", "k3", "k4", "k5"};
+  for (std::uint32_t i = 0; i < 6; ++i) b.append(make_kernel<kernel>(names[i], starts[i], starts[i] + 10, i + 1));
+  activity_decoder d;
+  d.decode(b);
+  const trace t = d.build();
+  ASSERT_EQ(t.kernels.size(), 6u);
+  const char* expected[] = {"k1", "k3", "k5", "k2", "k4", "k0"};
+  for (std::size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(t.kernels[i].name, expected[i]) << i;
+    EXPECT_EQ(t.kernels[i].id, static_cast<std::int64_t>(i + 1));
+  }
+}
+
 TEST(activity_decoder, decodes_memcpy_and_memset_as_copies) {
   activity_buffer b;
   fill_mixed_buffer<current_record_versions>(b);

@@ -30,6 +30,40 @@ TEST(atomic_file, replaces_the_whole_file_and_leaves_no_temporary) {
   fs::remove_all(dir);
 }
 
+TEST(atomic_file, pieces_appear_only_at_commit_and_an_uncommitted_file_leaves_nothing) {
+  const fs::path dir = fs::temp_directory_path() / "rafter_atomic_pieces_test";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path file = dir / "out.json";
+  auto entries = [&] {
+    int n = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;
+    return n;
+  };
+  {
+    atomic_file f(file);
+    f.write("one ");
+    f.write("two");
+    EXPECT_FALSE(fs::exists(file));  // only the temporary file so far
+    f.commit();
+    EXPECT_THROW(f.write("late"), input_error);
+  }
+  std::ifstream in(file);
+  std::stringstream s;
+  s << in.rdbuf();
+  EXPECT_EQ(s.str(), "one two");
+  {
+    atomic_file f(file);  // an error partway: destroyed uncommitted
+    f.write("partial");
+  }
+  EXPECT_EQ(entries(), 1);  // the temporary file is gone, the old file untouched
+  std::ifstream again(file);
+  std::stringstream s2;
+  s2 << again.rdbuf();
+  EXPECT_EQ(s2.str(), "one two");
+  fs::remove_all(dir);
+}
+
 TEST(atomic_file, unwritable_directory_is_an_input_error_naming_the_path) {
   try {
     write_file_atomically("/nonexistent-dir/out.json", "x");

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <unistd.h>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -203,6 +204,47 @@ TEST(trace, saves_and_loads_plain_and_gzip) {
     EXPECT_EQ(to_json(back).dump(), to_json(t).dump()) << name;
     std::filesystem::remove(path);
   }
+}
+
+TEST(trace, save_writes_each_kernel_as_its_json_value_dumps) {
+  // save_trace writes kernels without building their JSON values: every line must be the
+  // compact dump of kernel_json, byte for byte, whatever optional fields a kernel has.
+  trace t = sample_trace();
+  trace_kernel k = t.kernels[0];
+  k.demangled = "void gemm<\"t\">(\x01 \xff)";  // escaped, a control character, invalid UTF-8
+  k.static_shared_bytes = 1024;
+  k.dynamic_shared_bytes = 0;
+  k.graph_id = 3;
+  k.graph_node_id = std::numeric_limits<std::int64_t>::max();
+  k.start_ns = -5;
+  k.collective = kernel_collective{"allreduce", 1e9, 1e9, 8};
+  k.estimate->flop_share = 0.25;
+  k.metrics->sm_clock_hz = 1.98e9;
+  k.metrics->bytes["dram"] = 1.0 / 3.0;
+  k.id = 10;
+  t.kernels.push_back(k);
+  trace_kernel bare;  // every optional field absent
+  bare.id = 11;
+  bare.name = "";
+  bare.block = dim3_value{0, 4294967295u, 1};
+  t.kernels.push_back(bare);
+  const auto path = temp_path("lines.json");
+  save_trace(path, t);
+  const std::string text = read_bytes(path);
+  std::filesystem::remove(path);
+  const json doc = to_json(t);
+  std::size_t at = text.find("\"kernels\": [\n");
+  ASSERT_NE(at, std::string::npos);
+  at += 14;
+  for (std::size_t i = 0; i < t.kernels.size(); ++i) {
+    const std::size_t end = text.find('\n', at);
+    std::string line = text.substr(at, end - at);
+    line = line.substr(line.find_first_not_of(' '));
+    if (line.back() == ',') line.pop_back();
+    EXPECT_EQ(line, doc["kernels"][i].dump(-1, ' ', false, json::error_handler_t::replace)) << "kernel " << i;
+    at = end + 1;
+  }
+  EXPECT_EQ(text.substr(at, 4), "  ],");
 }
 
 TEST(trace, escapes_and_replaces_invalid_utf8_on_save) {
