@@ -350,7 +350,7 @@ projection project_workload(const analysis_document& on_a, const machine_profile
       "A kernel group with known work and traffic keeps its efficiency against its binding roof: t_B = t_A x R_B / R_A, "
       "R = max(FLOP / compute ceiling, bytes at each level / that level's bandwidth). Range: the time scaled by the "
       "compute ceilings alone and by the binding memory level alone; for a group far below every roof on A (limiter "
-      "latency), up to kept as measured.",
+      "latency), to kept as measured (up to it when B is faster, down to it when B is slower).",
       "A kernel group without recorded work scales by main memory bandwidth (gemm and attention: by the fp32 vector "
       "ceiling); range: between the two ratios.",
       "Launch-bound groups are kept as measured (range up to the main memory ratio); communication kernels scale by "

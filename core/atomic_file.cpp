@@ -16,7 +16,7 @@ namespace rafter {
 atomic_file::atomic_file(std::filesystem::path path) : m_path(std::move(path)) {
   const std::filesystem::path dir = m_path.has_parent_path() ? m_path.parent_path() : ".";
   m_temporary = (dir / ("." + m_path.filename().string() + ".tmp.XXXXXX")).string();
-  m_fd = ::mkstemp(m_temporary.data());
+  m_fd = ::mkostemp(m_temporary.data(), O_CLOEXEC);  // a program forking meanwhile (the collector) does not inherit it
   if (m_fd < 0) {
     throw input_error(m_path.string(), "", std::string("cannot create output file: ") + std::strerror(errno));
   }

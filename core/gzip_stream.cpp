@@ -1,7 +1,6 @@
 #include "core/gzip_stream.hpp"
 
 #include <algorithm>
-#include <array>
 
 #include <zlib.h>
 
@@ -12,6 +11,8 @@ namespace rafter {
 struct gzip_stream::state {
   z_stream z{};
   bool finished = false;
+  std::unique_ptr<unsigned char[]> buffer{new unsigned char[k_buffer_bytes]};  // not on the caller's stack
+  static constexpr std::size_t k_buffer_bytes = std::size_t{1} << 16;
 };
 
 gzip_stream::gzip_stream() : m_state(std::make_unique<state>()) {
@@ -25,7 +26,6 @@ gzip_stream::~gzip_stream() { deflateEnd(&m_state->z); }
 void gzip_stream::run(std::string_view piece, bool last, std::string& out) {
   if (m_state->finished) throw error(exit_code::usage, "gzip stream written after its end");
   z_stream& z = m_state->z;
-  std::array<unsigned char, 1 << 16> buffer{};
   constexpr std::size_t k_max_in = std::size_t{1} << 30;  // zlib counts in uInt
   std::size_t offset = 0;
   int rc = Z_OK;
@@ -36,11 +36,11 @@ void gzip_stream::run(std::string_view piece, bool last, std::string& out) {
     offset += n;
     const int flush = last && offset == piece.size() ? Z_FINISH : Z_NO_FLUSH;
     do {
-      z.next_out = buffer.data();
-      z.avail_out = static_cast<uInt>(buffer.size());
+      z.next_out = m_state->buffer.get();
+      z.avail_out = static_cast<uInt>(state::k_buffer_bytes);
       rc = deflate(&z, flush);
       if (rc == Z_STREAM_ERROR) throw error(exit_code::usage, "gzip compression failed");
-      out.append(reinterpret_cast<const char*>(buffer.data()), buffer.size() - z.avail_out);
+      out.append(reinterpret_cast<const char*>(m_state->buffer.get()), state::k_buffer_bytes - z.avail_out);
     } while (z.avail_out == 0);
   } while (offset < piece.size());
   if (last) {

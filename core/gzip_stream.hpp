@@ -17,6 +17,7 @@ public:
   gzip_stream(const gzip_stream&) = delete;
   gzip_stream& operator=(const gzip_stream&) = delete;
 
+  /// Throws `rafter::error` when zlib fails or after `finish`.
   void compress(std::string_view piece, std::string& out);
   /// Ends the member; throws `rafter::error` when zlib fails. Nothing may follow.
   void finish(std::string& out);

@@ -130,8 +130,8 @@ public:
     field(out, "start_ns", k.start_ns);
     field(out, "end_ns", k.end_ns);
     if (!k.measured_times) out += ",\"measured_times\":false";
-    dim3(out, "grid", k.grid);
-    dim3(out, "block", k.block);
+    triple(out, "grid", k.grid);
+    triple(out, "block", k.block);
     field(out, "registers_per_thread", k.registers_per_thread);
     field(out, "static_shared_bytes", k.static_shared_bytes);
     field(out, "dynamic_shared_bytes", k.dynamic_shared_bytes);
@@ -164,7 +164,7 @@ private:
   static void field(std::string& out, const char* key, const std::optional<T>& v) {
     if (v) field(out, key, *v);
   }
-  static void dim3(std::string& out, const char* key, const std::optional<dim3_value>& d) {
+  static void triple(std::string& out, const char* key, const std::optional<dim3_value>& d) {
     if (!d) return;
     out += ",\"";
     out += key;

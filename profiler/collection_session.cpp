@@ -326,8 +326,29 @@ void collection_session::stop_counters(const std::string& reason) noexcept {
   }
 }
 
-bool collection_session::lock_out_replay(std::unique_lock<std::timed_mutex>& profile, const char* when) noexcept {
+bool collection_session::wait_for_replay(std::unique_lock<std::timed_mutex>& profile) noexcept {
+  // This thread's own selected launch holds the lock: waiting for it would wait for itself.
+  if (t_profiled_context != nullptr) return false;
+  if (m_replay_hung.load()) return profile.try_lock();
   if (profile.try_lock_for(k_replay_wait)) return true;
+  m_replay_hung = true;
+  return false;
+}
+
+void collection_session::forget_destroyed_contexts() noexcept {
+  // Called with m_profile_mutex held.
+  std::vector<CUcontext> destroyed;
+  {
+    std::lock_guard data(m_data_mutex);
+    destroyed.swap(m_destroyed_during_replay);
+  }
+  if (m_range_profiler) {
+    for (const CUcontext ctx : destroyed) m_range_profiler->forget_context(ctx);
+  }
+}
+
+bool collection_session::lock_out_replay(std::unique_lock<std::timed_mutex>& profile, const char* when) noexcept {
+  if (wait_for_replay(profile)) return true;
   // A replay outlasted the wait (a hang, most likely): no launch is selected from now on, the
   // replay's API exit releases the Range Profiler should it ever return, and the trace is written
   // without that kernel's counters.
@@ -370,6 +391,7 @@ void CUPTIAPI collection_session::on_callback(void* self, CUpti_CallbackDomain d
       // not wait for that launch's replay.
       std::unique_lock profile(session.m_profile_mutex, std::try_to_lock);
       if (!profile.owns_lock()) return;
+      session.forget_destroyed_contexts();  // the new context may have a destroyed one's handle
       if (!session.m_counters_active || !session.m_range_profiler) return;
       try {
         session.m_range_profiler->initialize();
@@ -379,10 +401,17 @@ void CUPTIAPI collection_session::on_callback(void* self, CUpti_CallbackDomain d
     } else if (domain == CUPTI_CB_DOMAIN_RESOURCE && id == CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING) {
       const auto& resource = *static_cast<const CUpti_ResourceData*>(data);
       std::unique_lock profile(session.m_profile_mutex, std::defer_lock);
-      if (!profile.try_lock_for(k_replay_wait)) {
-        // A replay in another context outlasted the wait: counters stop when it ends, which
-        // releases this context's state with every other's.
+      if (!session.wait_for_replay(profile)) {
+        // A replay in another context outlasted the wait (or hangs): this context's state is
+        // forgotten, without CUPTI calls on a context that is gone, by the next holder of the
+        // lock, and counters stop when that replay ends.
+        {
+          std::lock_guard lock(session.m_data_mutex);
+          session.m_destroyed_during_replay.push_back(resource.context);
+        }
         session.m_stop_after_replay = true;
+        if (t_profiled_context != nullptr || !profile.try_lock()) return;  // the replay may have ended meanwhile
+        session.forget_destroyed_contexts();
         return;
       }
       if (session.m_range_profiler) session.m_range_profiler->release_context(resource.context);
@@ -414,13 +443,14 @@ void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData
         m_decoder.count("launches_not_considered_during_replay", 1);
         return;
       }
-      if (!profile.try_lock_for(k_replay_wait)) {
+      if (!wait_for_replay(profile)) {
         m_stop_after_replay = true;
         std::lock_guard lock(m_data_mutex);
         m_decoder.count("launches_into_a_replay", 1);
         return;
       }
     }
+    forget_destroyed_contexts();  // before a destroyed context's handle could be taken for this one's
     try {
       if (!m_counters_active) return;
       const kernel_selector::choice choice = m_selector->select(data.symbolName != nullptr ? data.symbolName : "");
@@ -449,6 +479,8 @@ void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData
   t_profiled_context = nullptr;
   m_replay_context = nullptr;
   std::unique_lock profile(m_profile_mutex, std::adopt_lock);
+  m_replay_hung = false;  // it ended: later waits wait again
+  forget_destroyed_contexts();
   const auto* result = static_cast<const CUresult*>(data.functionReturnValue);
   if (result != nullptr && *result != CUDA_SUCCESS) {
     // The launch failed: nothing ran to count. Its session is closed as far as it goes; a failure

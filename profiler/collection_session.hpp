@@ -79,6 +79,14 @@ private:
   // unlocked), waiting for a running replay at most k_replay_wait. Past that: false, counters are
   // off (the replay's own API exit releases them), and a warning says so.
   bool lock_out_replay(std::unique_lock<std::timed_mutex>& profile, const char* when) noexcept;
+  // Locks `profile` (m_profile_mutex, unlocked), waiting for a running replay at most
+  // k_replay_wait, and not at all once a wait has timed out for that replay (m_replay_hung), so
+  // that a hung replay costs the program one wait, not one per context at exit. False when not
+  // locked, or when this thread's own selected launch holds the lock.
+  bool wait_for_replay(std::unique_lock<std::timed_mutex>& profile) noexcept;
+  // With m_profile_mutex held: drops the Range Profiler state of contexts destroyed while a replay
+  // held the lock (m_destroyed_during_replay), without CUPTI calls on them.
+  void forget_destroyed_contexts() noexcept;
   void report_dropped_metrics();
   void flush_cupti(bool forced);
   [[nodiscard]] trace build_trace();
@@ -98,6 +106,10 @@ private:
   std::timed_mutex m_profile_mutex;
   // Set by whatever gave up waiting for a replay (a launch, a context destroy): counters stop once it ends.
   std::atomic<bool> m_stop_after_replay{false};
+  // A wait for the running replay timed out; cleared when that replay's launch returns.
+  std::atomic<bool> m_replay_hung{false};
+  // Contexts destroyed while a replay held m_profile_mutex (guarded by m_data_mutex).
+  std::vector<CUcontext> m_destroyed_during_replay;
   // The context of the selected launch in replay (nullptr when none): set and cleared with
   // m_profile_mutex held, read without it by launches that found the lock taken.
   std::atomic<CUcontext> m_replay_context{nullptr};

@@ -54,6 +54,13 @@ void range_profiler::release_context(CUcontext ctx) noexcept {
   m_contexts.erase(it);
 }
 
+void range_profiler::forget_context(CUcontext ctx) noexcept {
+  const auto it = m_contexts.find(ctx);
+  if (it == m_contexts.end()) return;
+  it->second->object = nullptr;  // not disabled: its context is gone
+  m_contexts.erase(it);  // the host-side configuration needs no context
+}
+
 void range_profiler::release_all() noexcept {
   for (auto& [ctx, state] : m_contexts) release(*state);
   m_contexts.clear();

@@ -61,6 +61,9 @@ public:
   [[nodiscard]] std::string chip(CUcontext ctx) const;
   /// Releases what `ctx` holds (called when the context is being destroyed).
   void release_context(CUcontext ctx) noexcept;
+  /// Drops what `ctx` holds without a CUPTI call on it: the context was destroyed already (while a
+  /// replay elsewhere held the collector's lock). A Range Profiler object it had is abandoned.
+  void forget_context(CUcontext ctx) noexcept;
   /// Releases every context (the selection is exhausted or counters stopped): nothing stays
   /// enabled and every host object is freed. A later `begin_kernel` would prepare afresh.
   void release_all() noexcept;

@@ -86,6 +86,12 @@ TEST(kernel_classifier, default_table_classifies_real_kernel_names) {
       {"wrapped_transpose", kernel_class::copy},
       {"gemm_fusion_dot_265", kernel_class::gemm},
       {"fusion_2634", kernel_class::other},
+      {"loop_reduce_precision_fusion", kernel_class::elementwise},  // an elementwise op, not a reduction
+      {"input_reduce_window_fusion_3", kernel_class::reduction},
+      {"wrapped_bitcast", kernel_class::copy},
+      // A user's Triton kernels whose names start like XLA's are not taken for XLA fusions.
+      {"wrapped_matmul_kernel", kernel_class::gemm},
+      {"wrapped_flash_attn_fwd", kernel_class::attention},
       {"my_custom_kernel", kernel_class::other},
   };
   for (const auto& [name, expected] : cases) EXPECT_EQ(to_string(c.classify(name)), to_string(expected)) << name;

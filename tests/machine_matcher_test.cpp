@@ -32,6 +32,7 @@ TEST(machine_matcher, device_names_from_real_traces) {
   // Names as PyTorch and nvidia-smi print them in public logs.
   EXPECT_EQ(ds("NVIDIA B300 SXM6 AC"), "b300");
   EXPECT_EQ(ds("NVIDIA GB300"), "(none)");
+  EXPECT_EQ(ds("NVIDIA GB200"), "(none)");
   EXPECT_EQ(ds("NVIDIA RTX PRO 6000 Blackwell Server Edition"), "rtx_pro_6000_blackwell_server");
   EXPECT_EQ(ds("NVIDIA RTX PRO 6000 Blackwell Workstation Edition"), "rtx_pro_6000_blackwell_workstation");
   EXPECT_EQ(ds("NVIDIA RTX PRO 6000 Blackwell Max-Q Workstation Edition"), "(none)");

@@ -308,9 +308,10 @@ std::optional<op_estimate> estimate_conv(const formula_inputs& in, const op_shap
   e.formula += "_backward";
   e.flop *= static_cast<double>(int{mask[0]} + int{mask[1]});
   // grad_output read once; grad_input needs the weight and writes the input's size; grad_weight
-  // needs the input and writes the weight's size; grad_bias writes C_out elements.
+  // needs the input and writes the weight's size. grad_bias is left out: ATen computes it with a
+  // nested aten::sum where the backend does not, and that op has its own estimate.
   e.bytes = (in.tensor(0) ? in.bytes(0) : output) + (mask[0] ? in.bytes(iw) + in.bytes(ix) : 0.0) +
-            (mask[1] ? in.bytes(ix) + in.bytes(iw) : 0.0) + (mask[2] ? static_cast<double>(c_out) * es : 0.0);
+            (mask[1] ? in.bytes(ix) + in.bytes(iw) : 0.0);
   return e;
 }
 
