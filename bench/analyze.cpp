@@ -9,12 +9,11 @@
 #include <cstdlib>
 #include <string>
 
-#include <sys/resource.h>
-
 #include <fmt/format.h>
 
 #include "analysis/analysis_document.hpp"
 #include "analysis/analyzer.hpp"
+#include "bench/bench_measure.hpp"
 #include "core/machine_profile.hpp"
 #include "core/trace.hpp"
 #include "reports/analysis_report_html.hpp"
@@ -22,15 +21,9 @@
 
 namespace {
 
-using clock_type = std::chrono::steady_clock;
-
-double since(clock_type::time_point t0) { return std::chrono::duration<double>(clock_type::now() - t0).count(); }
-
-double peak_rss_bytes() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) * 1024.0;  // Linux reports KiB.
-}
+using rafter::bench::clock_type;
+using rafter::bench::peak_rss_bytes;
+using rafter::bench::since;
 
 struct kernel_kind {
   const char* name;

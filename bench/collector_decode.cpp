@@ -22,11 +22,11 @@
 #include <string>
 #include <vector>
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
+#include "bench/bench_measure.hpp"
 #include "core/trace.hpp"
 #include "profiler/activity_decoder.hpp"
 #include "profiler/collector_config.hpp"
@@ -34,15 +34,9 @@
 
 namespace {
 
-using clock_type = std::chrono::steady_clock;
-
-double since(clock_type::time_point t0) { return std::chrono::duration<double>(clock_type::now() - t0).count(); }
-
-double peak_rss_bytes() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) * 1024.0;  // Linux reports KiB.
-}
+using rafter::bench::clock_type;
+using rafter::bench::peak_rss_bytes;
+using rafter::bench::since;
 
 using kernel_record = rafter::profiler::current_record_versions::kernel;
 
