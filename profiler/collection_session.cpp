@@ -336,7 +336,9 @@ bool collection_session::wait_for_replay(std::unique_lock<std::timed_mutex>& pro
 }
 
 void collection_session::forget_destroyed_contexts() noexcept {
-  // Called with m_profile_mutex held.
+  // Called with m_profile_mutex held, on every considered launch: the flag spares those the data
+  // lock, which a buffer decode on CUPTI's thread may hold for milliseconds.
+  if (!m_contexts_to_forget.exchange(false)) return;
   std::vector<CUcontext> destroyed;
   {
     std::lock_guard data(m_data_mutex);
@@ -409,6 +411,7 @@ void CUPTIAPI collection_session::on_callback(void* self, CUpti_CallbackDomain d
           std::lock_guard lock(session.m_data_mutex);
           session.m_destroyed_during_replay.push_back(resource.context);
         }
+        session.m_contexts_to_forget = true;
         session.m_stop_after_replay = true;
         if (t_profiled_context != nullptr || !profile.try_lock()) return;  // the replay may have ended meanwhile
         session.forget_destroyed_contexts();

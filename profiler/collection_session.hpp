@@ -108,8 +108,10 @@ private:
   std::atomic<bool> m_stop_after_replay{false};
   // A wait for the running replay timed out; cleared when that replay's launch returns.
   std::atomic<bool> m_replay_hung{false};
-  // Contexts destroyed while a replay held m_profile_mutex (guarded by m_data_mutex).
+  // Contexts destroyed while a replay held m_profile_mutex (guarded by m_data_mutex), and whether
+  // there are any (set after a push, read without the lock).
   std::vector<CUcontext> m_destroyed_during_replay;
+  std::atomic<bool> m_contexts_to_forget{false};
   // The context of the selected launch in replay (nullptr when none): set and cleared with
   // m_profile_mutex held, read without it by launches that found the lock taken.
   std::atomic<CUcontext> m_replay_context{nullptr};
