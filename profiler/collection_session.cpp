@@ -73,11 +73,6 @@ thread_local CUcontext t_profiled_context = nullptr;
 // Its correlation id: the API exit of that launch, not of a launch nested in it, ends the session.
 thread_local std::uint32_t t_profiled_correlation = 0;
 
-// How long anything waits for a running replay (a launch into its context, a context being
-// destroyed, stop, the write at exit) before it goes ahead without it: longer than any replay of
-// a kernel that does not wait on another, short of a hang the program's user would kill.
-constexpr std::chrono::seconds k_replay_wait{60};
-
 // Correlation ids of the runtime launch calls this thread is inside, outermost first (a runtime
 // launch may enter another); deeper nesting than this is not recorded.
 constexpr std::size_t k_max_runtime_nesting = 4;
@@ -264,7 +259,7 @@ void collection_session::start_counters() {
         cuptiEnableCallback(1, m_subscriber, CUPTI_CB_DOMAIN_RESOURCE, CUPTI_CBID_RESOURCE_CONTEXT_CREATED));
     RAFTER_CUPTI_CALL(
         cuptiEnableCallback(1, m_subscriber, CUPTI_CB_DOMAIN_RESOURCE, CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING));
-    std::lock_guard profile(m_profile_mutex);
+    std::lock_guard profile(m_gate.mutex());
     m_metric_set = std::move(metrics);
     m_selector = std::move(selector);
     m_range_profiler = std::move(profiler);
@@ -309,13 +304,13 @@ void collection_session::subscribe() {
 }
 
 void collection_session::release_counters() noexcept {
-  // Called with m_profile_mutex held.
+  // Called with the gate locked.
   m_counters_active = false;
   if (m_range_profiler) m_range_profiler->release_all();
 }
 
 void collection_session::stop_counters(const std::string& reason) noexcept {
-  // Called with m_profile_mutex held.
+  // Called with the gate locked.
   if (!m_counters_active) return;
   release_counters();
   warn(reason);
@@ -328,24 +323,17 @@ void collection_session::stop_counters(const std::string& reason) noexcept {
 
 bool collection_session::wait_for_replay(std::unique_lock<std::timed_mutex>& profile) noexcept {
   // This thread's own selected launch holds the lock: waiting for it would wait for itself.
-  if (t_profiled_context != nullptr) return false;
-  if (m_replay_hung.load()) return profile.try_lock();
-  if (profile.try_lock_for(k_replay_wait)) return true;
-  m_replay_hung = true;
-  return false;
+  return t_profiled_context == nullptr && m_gate.wait(profile);
 }
 
 void collection_session::forget_destroyed_contexts() noexcept {
-  // Called with m_profile_mutex held, on every considered launch: the flag spares those the data
-  // lock, which a buffer decode on CUPTI's thread may hold for milliseconds.
-  if (!m_contexts_to_forget.exchange(false)) return;
-  std::vector<CUcontext> destroyed;
-  {
-    std::lock_guard data(m_data_mutex);
-    destroyed.swap(m_destroyed_during_replay);
-  }
-  if (m_range_profiler) {
-    for (const CUcontext ctx : destroyed) m_range_profiler->forget_context(ctx);
+  // Called with the gate locked.
+  try {
+    const std::vector<CUcontext> destroyed = m_gate.take_destroyed();
+    if (m_range_profiler) {
+      for (const CUcontext ctx : destroyed) m_range_profiler->forget_context(ctx);
+    }
+  } catch (...) {  // the mutex failed: the states stay until counters stop and release them all
   }
 }
 
@@ -368,7 +356,7 @@ bool collection_session::lock_out_replay(std::unique_lock<std::timed_mutex>& pro
 }
 
 void collection_session::report_dropped_metrics() {
-  // Called with m_profile_mutex held.
+  // Called with the gate locked.
   const auto& dropped = m_range_profiler->dropped_metrics();
   if (dropped.size() <= m_dropped_metrics_reported) return;
   std::lock_guard lock(m_data_mutex);
@@ -391,7 +379,7 @@ void CUPTIAPI collection_session::on_callback(void* self, CUpti_CallbackDomain d
       // sample does the same), not at the first selected launch. A selected launch holding the
       // lock has initialized it already (or will: range_profiler::prepare); the new context does
       // not wait for that launch's replay.
-      std::unique_lock profile(session.m_profile_mutex, std::try_to_lock);
+      std::unique_lock profile(session.m_gate.mutex(), std::try_to_lock);
       if (!profile.owns_lock()) return;
       session.forget_destroyed_contexts();  // the new context may have a destroyed one's handle
       if (!session.m_counters_active || !session.m_range_profiler) return;
@@ -402,16 +390,12 @@ void CUPTIAPI collection_session::on_callback(void* self, CUpti_CallbackDomain d
       }
     } else if (domain == CUPTI_CB_DOMAIN_RESOURCE && id == CUPTI_CBID_RESOURCE_CONTEXT_DESTROY_STARTING) {
       const auto& resource = *static_cast<const CUpti_ResourceData*>(data);
-      std::unique_lock profile(session.m_profile_mutex, std::defer_lock);
+      std::unique_lock profile(session.m_gate.mutex(), std::defer_lock);
       if (!session.wait_for_replay(profile)) {
         // A replay in another context outlasted the wait (or hangs): this context's state is
         // forgotten, without CUPTI calls on a context that is gone, by the next holder of the
         // lock, and counters stop when that replay ends.
-        {
-          std::lock_guard lock(session.m_data_mutex);
-          session.m_destroyed_during_replay.push_back(resource.context);
-        }
-        session.m_contexts_to_forget = true;
+        session.m_gate.destroyed_while_locked_out(resource.context);
         session.m_stop_after_replay = true;
         if (t_profiled_context != nullptr || !profile.try_lock()) return;  // the replay may have ended meanwhile
         session.forget_destroyed_contexts();
@@ -438,9 +422,9 @@ void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData
     // --kernels (profiler/README.md). A wait of k_replay_wait means such a hang, or a lock
     // this thread holds that the replay needs: this launch then goes ahead, and counters stop once
     // that replay ends (the collector steps aside rather than hold the program forever).
-    std::unique_lock profile(m_profile_mutex, std::try_to_lock);
+    std::unique_lock profile(m_gate.mutex(), std::try_to_lock);
     if (!profile.owns_lock()) {
-      const CUcontext replaying = m_replay_context.load();
+      const CUcontext replaying = m_gate.replaying();
       if (replaying != nullptr && replaying != data.context) {
         std::lock_guard lock(m_data_mutex);
         m_decoder.count("launches_not_considered_during_replay", 1);
@@ -467,8 +451,8 @@ void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData
         // Last, when nothing can throw any more: from here this launch's API exit owns the lock.
         t_profiled_context = data.context;
         t_profiled_correlation = data.correlationId;
-        m_replay_context = data.context;
-        profile.release();  // m_profile_mutex stays locked until this launch's API exit
+        m_gate.begin_replay(data.context);
+        profile.release();  // the gate stays locked until this launch's API exit
         return;
       }
     } catch (const std::exception& e) {
@@ -480,9 +464,8 @@ void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData
   if (t_profiled_context == nullptr || data.correlationId != t_profiled_correlation) return;
   const CUcontext ctx = t_profiled_context;
   t_profiled_context = nullptr;
-  m_replay_context = nullptr;
-  std::unique_lock profile(m_profile_mutex, std::adopt_lock);
-  m_replay_hung = false;  // it ended: later waits wait again
+  std::unique_lock profile(m_gate.mutex(), std::adopt_lock);
+  m_gate.end_replay();
   forget_destroyed_contexts();
   const auto* result = static_cast<const CUresult*>(data.functionReturnValue);
   if (result != nullptr && *result != CUDA_SUCCESS) {
@@ -662,7 +645,7 @@ void collection_session::stop() {
   std::lock_guard control(m_control_mutex);
   if (m_finished) return;
   if (m_tracing) {
-    if (std::unique_lock profile(m_profile_mutex, std::defer_lock); lock_out_replay(profile, "stop")) release_counters();
+    if (std::unique_lock profile(m_gate.mutex(), std::defer_lock); lock_out_replay(profile, "stop")) release_counters();
     flush_cupti(true);
     for (auto it = m_enabled.rbegin(); it != m_enabled.rend(); ++it) (void)cuptiActivityDisable(*it);
     m_enabled.clear();
@@ -683,7 +666,7 @@ void collection_session::finish() {
   std::lock_guard control(m_control_mutex);
   if (m_finished) return;
   m_finished = true;
-  if (std::unique_lock profile(m_profile_mutex, std::defer_lock); lock_out_replay(profile, "exit")) {
+  if (std::unique_lock profile(m_gate.mutex(), std::defer_lock); lock_out_replay(profile, "exit")) {
     m_counters_active = false;
   }
   flush_cupti(true);

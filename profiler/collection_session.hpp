@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -18,6 +19,7 @@
 #include "profiler/kernel_selector.hpp"
 #include "profiler/metric_set.hpp"
 #include "profiler/range_profiler.hpp"
+#include "profiler/replay_gate.hpp"
 
 namespace rafter::profiler {
 
@@ -70,22 +72,20 @@ private:
   void start_counters();
   // Takes CUPTI's callback subscriber (m_subscriber); throws naming the tool that holds it.
   void subscribe();
-  // These three are called with m_profile_mutex held.
+  // These three are called with the gate locked.
   // Counters off and the Range Profiler released on every context (nothing stays enabled).
   void release_counters() noexcept;
   // After a failure: releases counters, warns once on stderr and in the trace.
   void stop_counters(const std::string& reason) noexcept;
-  // Before stop or exit ("stop", "exit") writes the trace: locks `profile` (m_profile_mutex,
-  // unlocked), waiting for a running replay at most k_replay_wait. Past that: false, counters are
+  // Before stop or exit ("stop", "exit") writes the trace: locks `profile` (the gate's mutex,
+  // unlocked), waiting for a running replay as replay_gate::wait does. Past that: false, counters are
   // off (the replay's own API exit releases them), and a warning says so.
   bool lock_out_replay(std::unique_lock<std::timed_mutex>& profile, const char* when) noexcept;
-  // Locks `profile` (m_profile_mutex, unlocked), waiting for a running replay at most
-  // k_replay_wait, and not at all once a wait has timed out for that replay (m_replay_hung), so
-  // that a hung replay costs the program one wait, not one per context at exit. False when not
-  // locked, or when this thread's own selected launch holds the lock.
+  // replay_gate::wait, and false without waiting when this thread's own selected launch holds
+  // the gate.
   bool wait_for_replay(std::unique_lock<std::timed_mutex>& profile) noexcept;
-  // With m_profile_mutex held: drops the Range Profiler state of contexts destroyed while a replay
-  // held the lock (m_destroyed_during_replay), without CUPTI calls on them.
+  // With the gate locked: drops the Range Profiler state of contexts destroyed while it could not
+  // be locked (replay_gate::take_destroyed), without CUPTI calls on them.
   void forget_destroyed_contexts() noexcept;
   void report_dropped_metrics();
   void flush_cupti(bool forced);
@@ -100,21 +100,16 @@ private:
   std::mutex m_control_mutex;
   // Guards everything below that buffer and launch callbacks touch.
   std::mutex m_data_mutex;
-  // Held from a selected launch's API entry to its exit (counters of one kernel at a time); other
-  // launches into the same context wait for it (at most k_replay_wait), launches into other
-  // contexts do not (on_launch). Nothing waits for it longer than k_replay_wait.
-  std::timed_mutex m_profile_mutex;
+  // How long anything waits for a running replay (a launch into its context, a context being
+  // destroyed, stop, the write at exit) before it goes ahead without it: longer than any replay of
+  // a kernel that does not wait on another, short of a hang the program's user would kill.
+  static constexpr std::chrono::seconds k_replay_wait{60};
+  // Locked from a selected launch's API entry to its exit (counters of one kernel at a time);
+  // launches into the same context wait for it, launches into other contexts do not (on_launch);
+  // nothing waits for one replay longer than k_replay_wait (replay_gate).
+  replay_gate m_gate{k_replay_wait};
   // Set by whatever gave up waiting for a replay (a launch, a context destroy): counters stop once it ends.
   std::atomic<bool> m_stop_after_replay{false};
-  // A wait for the running replay timed out; cleared when that replay's launch returns.
-  std::atomic<bool> m_replay_hung{false};
-  // Contexts destroyed while a replay held m_profile_mutex (guarded by m_data_mutex), and whether
-  // there are any (set after a push, read without the lock).
-  std::vector<CUcontext> m_destroyed_during_replay;
-  std::atomic<bool> m_contexts_to_forget{false};
-  // The context of the selected launch in replay (nullptr when none): set and cleared with
-  // m_profile_mutex held, read without it by launches that found the lock taken.
-  std::atomic<CUcontext> m_replay_context{nullptr};
 
   collector_config m_config;
   bool m_configured = false;
@@ -142,7 +137,7 @@ private:
   std::optional<metric_set> m_metric_set;
   std::unique_ptr<kernel_selector> m_selector;
   std::unique_ptr<range_profiler> m_range_profiler;
-  // Written with m_profile_mutex held (but by lock_out_replay after a replay outlasted its
+  // Written with the gate locked (but by lock_out_replay after a replay outlasted its
   // wait); read without it first by every launch (the fast path once the selection is exhausted or
   // counters stopped).
   std::atomic<bool> m_counters_active{false};
