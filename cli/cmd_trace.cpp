@@ -22,6 +22,7 @@
 #include "core/config_paths.hpp"
 #include "core/error.hpp"
 #include "core/trace.hpp"
+#include "core/trace_summary.hpp"
 #include "core/version.hpp"
 #include "profiler/collector_config.hpp"
 #include "profiler/kernel_selector.hpp"
@@ -243,7 +244,10 @@ exit_code run_trace(const trace_options& options) {
     save_trace(output, empty);
     fmt::print(stderr, "rafter: warning: {}\n", warning);
   }
-  fmt::print(stderr, "rafter trace: wrote {}\n", output.string());
+  // What was recorded, from the trace's `source` (its start only: a trace may be hundreds of MB).
+  const auto summary = read_trace_summary(output);
+  const std::string counts = summary ? summary->describe() : std::string();
+  fmt::print(stderr, "rafter trace: wrote {}{}\n", output.string(), counts.empty() ? "" : " (" + counts + ")");
   return static_cast<exit_code>(code);
 }
 

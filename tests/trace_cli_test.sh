@@ -37,8 +37,11 @@ code=$?
 [ -f "$tmp/true.json" ] || fail "trace -- /bin/true wrote no trace"
 check_trace "$tmp/true.json" 0 1
 grep -q "no CUDA context was created" "$tmp/true.json" || fail "the empty trace does not say why"
-n=$(grep -c "warning" "$tmp/err")
+n=$(grep -c "^rafter: warning:" "$tmp/err")
 [ "$n" -eq 1 ] || { fail "trace -- /bin/true printed $n warnings, expected 1"; cat "$tmp/err"; }
+# The last line says where the trace went and what it holds (from its source: kernels, copies,
+# drops, warnings).
+grep -qx "rafter trace: wrote $tmp/true.json (1 warning)" "$tmp/err" || { fail "no summary line"; cat "$tmp/err"; }
 ls -a "$tmp" | grep -q "^\.rafter-trace-" && fail "a temporary trace was left behind"
 
 # A user's own injection library is replaced while tracing, and rafter says so.
@@ -71,7 +74,7 @@ grep -q "no CUDA context was created" "$tmp/injected.json" && fail "rafter overw
 if ! command -v nvidia-smi >/dev/null 2>&1; then
   check_trace "$tmp/injected.json" 0 1
   grep -q "CUPTI cannot trace this process" "$tmp/injected.json" || fail "the collector's trace does not say why it is empty"
-  n=$(grep -c "warning" "$tmp/err")
+  n=$(grep -c "^rafter: warning:" "$tmp/err")
   [ "$n" -eq 1 ] || { fail "the injected program printed $n warnings, expected 1"; cat "$tmp/err"; }
 fi
 
