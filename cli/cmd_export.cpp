@@ -7,7 +7,7 @@
 #include "cli/commands.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
-#include "core/file_reader.hpp"
+#include "core/output_file.hpp"
 #include "core/trace.hpp"
 #include "reports/perfetto_export.hpp"
 
@@ -21,10 +21,6 @@ struct export_options {
   std::string output;     ///< -o: gzip-compressed when it ends in .gz.
 };
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 exit_code run_export(const export_options& options) {
   if (!options.perfetto) {
     throw usage_error(
@@ -33,7 +29,7 @@ exit_code run_export(const export_options& options) {
   check_writable_output(options.output);
   const trace t = import_trace(options.input, std::nullopt);
   const std::string text = perfetto_trace_json(t);
-  write_file_atomically(options.output, ends_with(options.output, ".gz") ? gzip_compress(text) : text);
+  output_file::write(options.output, text);  // gzip-compressed for .gz
   fmt::print("Exported {} ({}): {} kernels, {} copies, {} ranges, {} ops on {} device{} as Chrome/Perfetto trace "
              "events to {} (open it in ui.perfetto.dev).\n",
              options.input, t.source.tool, t.kernels.size(), t.copies.size(), t.ranges.size(), t.ops.size(),

@@ -7,12 +7,11 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/file_reader.hpp"
-#include "core/gzip_stream.hpp"
 #include "core/json_reader.hpp"
 #include "core/machine_profile.hpp"
+#include "core/output_file.hpp"
 
 namespace rafter {
 
@@ -463,45 +462,9 @@ void check_op(const json_reader& r, const std::string& key, const std::set<std::
   if (id && ops.count(*id) == 0) r.fail(key, "unknown op " + std::to_string(*id) + " (not in ops[])");
 }
 
-// save_trace's text on its way to the file, a megabyte at a time (deflated for .gz), so that a
-// trace of a million kernels is never held whole.
-class chunked_output {
-public:
-  chunked_output(const std::filesystem::path& path, bool gz) : m_file(path) {
-    if (gz) m_zip.emplace();
-  }
-  std::string& text() { return m_text; }
-  void drain_if_full() {
-    if (m_text.size() >= k_chunk_bytes) drain(false);
-  }
-  void commit() {
-    drain(true);
-    m_file.commit();
-  }
-
-private:
-  static constexpr std::size_t k_chunk_bytes = std::size_t{1} << 20;
-  void drain(bool last) {
-    if (m_zip) {
-      m_packed.clear();
-      m_zip->compress(m_text, m_packed);
-      if (last) m_zip->finish(m_packed);
-      m_file.write(m_packed);
-    } else {
-      m_file.write(m_text);
-    }
-    m_text.clear();
-  }
-
-  atomic_file m_file;
-  std::optional<gzip_stream> m_zip;
-  std::string m_text;
-  std::string m_packed;
-};
-
 // Streams `items` as a JSON array, one compact record per line; `append(text, item)` writes one.
 template <class T, class F>
-void append_array(chunked_output& out, const char* key, const std::vector<T>& items, F append, bool last) {
+void append_array(output_file& out, const char* key, const std::vector<T>& items, F append, bool last) {
   std::string& text = out.text();
   text += "  \"";
   text += key;
@@ -602,9 +565,7 @@ trace load_trace(const std::filesystem::path& path) {
 }
 
 void save_trace(const std::filesystem::path& path, const trace& t) {
-  const std::string name = path.filename().string();
-  const bool gz = name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0;
-  chunked_output out(path, gz);
+  output_file out(path);  // streamed a megabyte at a time, compressed for .gz
   std::string& text = out.text();
   text = "{\n  \"schema\": \"" + schema_text() + "\",\n  \"source\": ";
   const std::string source = source_json(t.source).dump(2, ' ', false, json::error_handler_t::replace);
