@@ -32,7 +32,19 @@ TEST(machine_matcher, device_names_from_real_traces) {
   // Names as PyTorch and nvidia-smi print them in public logs.
   EXPECT_EQ(ds("NVIDIA B300 SXM6 AC"), "b300");
   EXPECT_EQ(ds("NVIDIA GB300"), "(none)");
-  EXPECT_EQ(ds("NVIDIA GB200"), "(none)");
+  EXPECT_EQ(ds("NVIDIA GB200"), "gb200");
+  EXPECT_EQ(ds("NVIDIA H200 NVL"), "(none)");  // 600 W part: lower tensor peaks than the SXM datasheet
+  EXPECT_EQ(ds("NVIDIA H200 141GB HBM3e"), "h200_sxm");
+  EXPECT_EQ(ds("NVIDIA H100 NVL"), "h100_nvl");
+  EXPECT_EQ(ds("NVIDIA GH200 480GB"), "gh200_96gb");  // 96 GB HBM3; the name carries the Grace LPDDR5X size
+  EXPECT_EQ(ds("NVIDIA GH200 144G HBM3e"), "gh200_144gb");
+  EXPECT_EQ(ds("NVIDIA GH200"), "(none)");  // memory option unknown: 4.0 or 4.9 TB/s
+  EXPECT_EQ(ds("NVIDIA L40S"), "l40s");
+  EXPECT_EQ(ds("NVIDIA L40"), "(none)");
+  EXPECT_EQ(ds("NVIDIA L4"), "l4");
+  EXPECT_EQ(ds("NVIDIA A10"), "a10");
+  EXPECT_EQ(ds("NVIDIA A10G"), "(none)");    // AWS part: other clocks and tensor rates
+  EXPECT_EQ(ds("NVIDIA A10-24Q"), "(none)");  // vGPU profile
   EXPECT_EQ(ds("NVIDIA RTX PRO 6000 Blackwell Server Edition"), "rtx_pro_6000_blackwell_server");
   EXPECT_EQ(ds("NVIDIA RTX PRO 6000 Blackwell Workstation Edition"), "rtx_pro_6000_blackwell_workstation");
   EXPECT_EQ(ds("NVIDIA RTX PRO 6000 Blackwell Max-Q Workstation Edition"), "(none)");
