@@ -720,8 +720,8 @@ analysis_document analyze(const trace& t, const machine_profile& profile, const 
     s.achieved_bytes_per_s = rate_per_s(s.bytes, s.time_s);
     if (const link_ceiling* l = link_for_copy(profile, kind)) {
       s.link = l->id;
-      s.link_bytes_per_s = l->bytes_per_s;
-      if (s.achieved_bytes_per_s) s.fraction_of_link = fraction_of_ceiling(*s.achieved_bytes_per_s, l->bytes_per_s);
+      s.link_bytes_per_s = l->one_direction_bytes_per_s();  // A copy runs one way.
+      if (s.achieved_bytes_per_s) s.fraction_of_link = fraction_of_ceiling(*s.achieved_bytes_per_s, *s.link_bytes_per_s);
     }
     out.copies.push_back(std::move(s));
   }

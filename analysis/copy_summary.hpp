@@ -15,7 +15,7 @@ struct copy_summary {
   double time_s = 0.0;  ///< Sum of durations.
   std::optional<double> achieved_bytes_per_s;  ///< bytes / time_s.
   std::string link;  ///< The link ceiling compared against; empty when none applies.
-  std::optional<double> link_bytes_per_s;
+  std::optional<double> link_bytes_per_s;  ///< One direction of the link, B/s.
   std::optional<double> fraction_of_link;
 };
 

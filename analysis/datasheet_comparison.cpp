@@ -19,10 +19,6 @@ const link_ceiling* find_link(const machine_profile& p, const std::string& id) {
   return nullptr;
 }
 
-double one_direction(const link_ceiling& l) {
-  return l.note.find("bidirectional") != std::string::npos ? l.bytes_per_s / 2 : l.bytes_per_s;
-}
-
 std::string rate_of(const datasheet_ratio& r) {
   return r.kind == "compute" ? format_flops(r.datasheet) : format_bandwidth(r.datasheet);
 }
@@ -67,12 +63,12 @@ std::vector<datasheet_ratio> compare_with_datasheet(const machine_profile& measu
   const link_ceiling* nvlink = find_link(datasheet, "nvlink");
   for (const auto& l : measured.links) {
     if (starts_with(l.id, "h2d_") || starts_with(l.id, "d2h_")) {
-      if (pcie) add(out, "link", l.id, l.bytes_per_s, "pcie (one direction)", one_direction(*pcie));
+      if (pcie) add(out, "link", l.id, l.bytes_per_s, "pcie (one direction)", pcie->one_direction_bytes_per_s());
     } else if (starts_with(l.id, "bidir_")) {
-      if (pcie) add(out, "link", l.id, l.bytes_per_s, "pcie (both directions)", 2 * one_direction(*pcie));
+      if (pcie) add(out, "link", l.id, l.bytes_per_s, "pcie (both directions)", 2 * pcie->one_direction_bytes_per_s());
     } else if (starts_with(l.id, "p2p_") || starts_with(l.id, "nccl_")) {
       if (const link_ceiling* peer = nvlink ? nvlink : pcie) {
-        add(out, "link", l.id, l.bytes_per_s, peer->id + " (one direction)", one_direction(*peer));
+        add(out, "link", l.id, l.bytes_per_s, peer->id + " (one direction)", peer->one_direction_bytes_per_s());
       }
     }
   }

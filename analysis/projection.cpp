@@ -77,7 +77,7 @@ const compute_ceiling* ceiling_for(const machine_profile& p, const std::string& 
 
 std::optional<double> link_bandwidth(const machine_profile& p, const std::string& id) {
   for (const auto& l : p.links) {
-    if (l.id == id && l.bytes_per_s > 0.0) return l.bytes_per_s;
+    if (l.id == id && l.bytes_per_s > 0.0) return l.one_direction_bytes_per_s();
   }
   return std::nullopt;
 }
@@ -143,8 +143,8 @@ projected_item project_group(const kernel_group& g, const machines& m, projectio
     for (const auto& l : m.a.links) {
       if (by_collective) break;
       const auto other = link_bandwidth(m.b, l.id);
-      if (other && l.bytes_per_s > 0.0 && (!la || l.bytes_per_s > *la)) {
-        la = l.bytes_per_s;
+      if (other && l.bytes_per_s > 0.0 && (!la || l.one_direction_bytes_per_s() > *la)) {
+        la = l.one_direction_bytes_per_s();
         lb = other;
         id = l.id;
       }

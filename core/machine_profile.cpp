@@ -268,6 +268,10 @@ std::optional<double> memory_level::roofline_bytes_per_s() const noexcept {
   return write_bytes_per_s;
 }
 
+double link_ceiling::one_direction_bytes_per_s() const noexcept {
+  return note.find("bidirectional") != std::string::npos ? bytes_per_s / 2 : bytes_per_s;
+}
+
 const memory_level* machine_profile::find_memory(const std::string& level) const noexcept {
   for (const auto& m : memory) if (m.level == level) return &m;
   return nullptr;

@@ -97,6 +97,10 @@ struct link_ceiling {
   std::optional<sample_stats> samples;
   std::string source_url;
   std::string note;
+
+  /// One direction, B/s: half of `bytes_per_s` when `note` says the figure is a "bidirectional"
+  /// aggregate (datasheets quote PCIe and NVLink so), else `bytes_per_s` (measured links are one-way).
+  [[nodiscard]] double one_direction_bytes_per_s() const noexcept;
 };
 
 struct curve_point {

@@ -480,7 +480,7 @@ std::string render_copies(const analysis_document& a) {
   std::string out = R"(<section id="copies"><h2>Copies</h2>)";
   if (a.copies.empty()) return out + R"(<p class="empty">The trace has no memory copies or memsets.</p></section>)";
   out += R"(<div class="table-wrap"><table class="sortable"><thead><tr><th>Kind</th><th class="num">Count</th><th class="num">Bytes</th>)"
-         R"(<th class="num">Time</th><th class="num">Achieved</th><th>Link</th><th class="num">Link bandwidth</th><th class="num">Of link</th><th>Link note</th></tr></thead><tbody>)";
+         R"(<th class="num">Time</th><th class="num">Achieved</th><th>Link</th><th class="num">Link bandwidth, one direction</th><th class="num">Of link</th><th>Link note</th></tr></thead><tbody>)";
   for (const auto& c : a.copies) {
     std::string note;
     for (const auto& l : a.links) {

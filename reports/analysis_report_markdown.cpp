@@ -156,7 +156,7 @@ std::string render_analysis_markdown(const analysis_document& a, std::size_t row
     }
   }
   if (!a.copies.empty()) {
-    md += "\n## Copies\n\n| Kind | Count | Bytes | Time | Achieved | Link | Of link |\n|---|---:|---:|---:|---:|---|---:|\n";
+    md += "\n## Copies\n\n| Kind | Count | Bytes | Time | Achieved | Link (one direction) | Of link |\n|---|---:|---:|---:|---:|---|---:|\n";
     for (const auto& c : a.copies) {
       md += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", cell(c.kind), c.count, format_si(c.bytes, "B"), format_seconds(c.time_s),
                         c.achieved_bytes_per_s ? format_bandwidth(*c.achieved_bytes_per_s) : "-",

@@ -360,6 +360,30 @@ TEST(analyzer, busy_idle_gaps_and_concurrency_per_device) {
   EXPECT_DOUBLE_EQ(*a.copies[0].fraction_of_link, 0.5);
 }
 
+TEST(analyzer, a_copy_is_held_against_one_direction_of_a_bidirectional_datasheet_link) {
+  trace t;
+  trace_copy c;
+  c.id = 1;
+  c.kind = "h2d";
+  c.bytes = 8e6;
+  c.start_ns = 0;
+  c.end_ns = 1'000'000;  // 8 GB/s: a quarter of one direction of a 64 GB/s (both ways) PCIe Gen4 x16.
+  t.copies = {c};
+  t.kernels = {kernel(1, "a", 2'000'000, 10'000)};
+  machine_profile p = test_profile();
+  link_ceiling pcie;
+  pcie.id = "pcie";
+  pcie.bytes_per_s = 64e9;
+  pcie.source = figure_source::datasheet;
+  pcie.note = "bidirectional aggregate; per direction is half";
+  p.links = {pcie};
+  const auto a = run(t, p);
+  ASSERT_EQ(a.copies.size(), 1u);
+  EXPECT_EQ(a.copies[0].link, "pcie");
+  EXPECT_DOUBLE_EQ(*a.copies[0].link_bytes_per_s, 32e9);
+  EXPECT_DOUBLE_EQ(*a.copies[0].fraction_of_link, 0.25);
+}
+
 TEST(analyzer, time_by_class_and_placed_fraction) {
   trace t;
   auto gemm = kernel(1, "xmma_gemm_bf16", 0, 3'000'000);

@@ -87,6 +87,14 @@ TEST(machine_profile, round_trips_through_json) {
   EXPECT_EQ(back.memory[0].clock_hz, 2.59e9);
 }
 
+TEST(machine_profile, one_direction_of_a_link_halves_only_a_bidirectional_aggregate) {
+  link_ceiling l;
+  l.bytes_per_s = 128e9;
+  EXPECT_EQ(l.one_direction_bytes_per_s(), 128e9);  // measured links are one-way
+  l.note = "bidirectional aggregate; per direction is half";
+  EXPECT_EQ(l.one_direction_bytes_per_s(), 64e9);
+}
+
 TEST(machine_profile, round_trips_through_a_file) {
   const auto path = std::filesystem::temp_directory_path() / "rafter_machine_profile_test.json";
   save_machine_profile(path, sample_profile());
