@@ -23,8 +23,4 @@ struct analysis_document;
 [[nodiscard]] comparison compare_analyses(const analysis_document& a, const analysis_document& b,
                                           const std::string& file_a, const std::string& file_b);
 
-/// A kernel name reduced for matching across runs: leading "void " and the trailing argument list
-/// removed, whitespace collapsed. `mask_digits` also replaces every run of digits by '#'.
-[[nodiscard]] std::string normalize_kernel_name(const std::string& name, bool mask_digits = false);
-
 }  // namespace rafter

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "analysis/kernel_name.hpp"
 #include "core/json_file.hpp"
 #include "core/json_reader.hpp"
 #include "core/machine_profile.hpp"
@@ -56,8 +57,9 @@ void kernel_classifier::prepend(const kernel_classifier& first) {
 }
 
 kernel_class kernel_classifier::classify(std::string_view name) const {
+  const std::string kernel = normalize_kernel_name(std::string(name));
   for (std::size_t i = 0; i < m_rules.size(); ++i) {
-    if (m_compiled[i].search(name)) return m_rules[i].cls;
+    if (m_compiled[i].search(kernel)) return m_rules[i].cls;
   }
   return kernel_class::other;
 }

@@ -34,7 +34,8 @@ public:
   /// Puts `first`'s rules before this table's.
   void prepend(const kernel_classifier& first);
 
-  /// The class of the first matching rule, `other` when no rule matches.
+  /// The class of the first rule matching the kernel's name without its parameter list
+  /// (normalize_kernel_name), `other` when no rule matches.
   [[nodiscard]] kernel_class classify(std::string_view name) const;
 
   [[nodiscard]] const std::vector<classifier_rule>& rules() const noexcept { return m_rules; }

@@ -93,6 +93,18 @@ TEST(kernel_classifier, default_table_classifies_real_kernel_names) {
       {"wrapped_matmul_kernel", kernel_class::gemm},
       {"wrapped_flash_attn_fwd", kernel_class::attention},
       {"my_custom_kernel", kernel_class::other},
+      // Parameter types say nothing about the kernel (cuDNN passes a cudnn::reduced_divisor to many).
+      {"void fft2d_r2c_32x32<float, false, 0u, false>(float2*, float const*, int, int, cudnn::reduced_divisor, bool, int2, int, int)",
+       kernel_class::other},
+      {"void foldedNhwcToNhwcKernel<__half, __half, float, true>(int, int, __half const*, __half*, float, cudnn::reduced_divisor)",
+       kernel_class::copy},
+      {"void cudnn::detail::pooling_fw_4d_kernel<__half, float, cudnn::detail::maxpooling_func<float, (cudnnNanPropagation_t)0>, 0, false>"
+       "(cudnnTensorStruct, __half const*, cudnnTensorStruct, __half*, cudnnPoolingStruct, float, float, int, cudnn::reduced_divisor, "
+       "cudnn::reduced_divisor)",
+       kernel_class::reduction},
+      // Template arguments still count: a generic launcher's functor names the work.
+      {"void cutlass::device_kernel<flash::FlashAttnFwdSm90<flash::CollectiveMainloopFwd<128, 64> > >(flash::Params)",
+       kernel_class::attention},
   };
   for (const auto& [name, expected] : cases) EXPECT_EQ(to_string(c.classify(name)), to_string(expected)) << name;
 }
