@@ -429,38 +429,57 @@ void summarize_ranges(const trace& t, const std::vector<double>& kernel_s, analy
     for (auto& [thread, list] : ops_by_thread) std::sort(list.begin(), list.end());
   }
 
-  std::map<std::tuple<std::string, std::string, bool>, range_time> rows;
+  // Per range name: its instances on each thread (CPU side) or device (GPU side), merged into a
+  // union so that an instance nested in or overlapping another of the same name counts once.
+  using range_key = std::tuple<std::string, std::string, bool>;
+  std::map<range_key, range_time> rows;
+  std::map<range_key, std::map<std::int64_t, std::vector<std::pair<std::int64_t, std::int64_t>>>> spans;
   for (const auto& r : t.ranges) {
     const bool gpu = r.device.has_value();
-    auto& row = rows[{r.domain, r.name, gpu}];
+    const range_key key{r.domain, r.name, gpu};
+    auto& row = rows[key];
     row.name = r.name;
     row.domain = r.domain;
     row.gpu_side = gpu;
     ++row.count;
-    row.wall_s += seconds(std::max<std::int64_t>(0, r.end_ns - r.start_ns));
-    if (gpu) {
-      const auto it = by_device.find(*r.device);
-      if (it == by_device.end()) continue;
+    spans[key][gpu ? *r.device : r.thread].emplace_back(r.start_ns, std::max(r.start_ns, r.end_ns));
+  }
+  auto attribute = [&](range_time& row, std::int64_t lane, std::int64_t start_ns, std::int64_t end_ns) {
+    if (row.gpu_side) {
+      const auto it = by_device.find(static_cast<int>(lane));
+      if (it == by_device.end()) return;
       const auto& list = it->second;
-      const std::int64_t from = r.start_ns - longest[*r.device];
+      const std::int64_t from = start_ns - longest[static_cast<int>(lane)];
       auto k = std::lower_bound(list.begin(), list.end(), from,
                                 [&](std::size_t idx, std::int64_t v) { return t.kernels[idx].start_ns < v; });
-      for (; k != list.end() && t.kernels[*k].start_ns < r.end_ns; ++k) {
+      for (; k != list.end() && t.kernels[*k].start_ns < end_ns; ++k) {
         const auto& kern = t.kernels[*k];
-        const std::int64_t overlap = std::min(kern.end_ns, r.end_ns) - std::max(kern.start_ns, r.start_ns);
+        const std::int64_t overlap = std::min(kern.end_ns, end_ns) - std::max(kern.start_ns, start_ns);
         if (overlap > 0) {
           ++row.kernels;
           row.kernel_time_s += seconds(overlap);
         }
       }
     } else {
-      const auto it = ops_by_thread.find(r.thread);
-      if (it == ops_by_thread.end()) continue;
-      auto op = std::lower_bound(it->second.begin(), it->second.end(), std::make_pair(r.start_ns, std::numeric_limits<std::int64_t>::min()));
-      for (; op != it->second.end() && op->first < r.end_ns; ++op) {
+      const auto it = ops_by_thread.find(lane);
+      if (it == ops_by_thread.end()) return;
+      auto op = std::lower_bound(it->second.begin(), it->second.end(), std::make_pair(start_ns, std::numeric_limits<std::int64_t>::min()));
+      for (; op != it->second.end() && op->first < end_ns; ++op) {
         const auto& e = op_kernels[op->second];
         row.kernels += e.second;
         row.kernel_time_s += e.first;
+      }
+    }
+  };
+  for (auto& [key, lanes] : spans) {
+    range_time& row = rows[key];
+    for (auto& [lane, list] : lanes) {
+      std::sort(list.begin(), list.end());
+      for (std::size_t i = 0; i < list.size();) {
+        auto [from, to] = list[i];
+        for (++i; i < list.size() && list[i].first <= to; ++i) to = std::max(to, list[i].second);
+        row.wall_s += seconds(to - from);
+        attribute(row, lane, from, to);
       }
     }
   }

@@ -15,7 +15,7 @@ struct range_time {
   std::string domain;
   bool gpu_side = false;      ///< Annotations recorded on a device.
   std::int64_t count = 0;     ///< Instances.
-  double wall_s = 0.0;        ///< Sum of the instances' durations.
+  double wall_s = 0.0;        ///< Union of the instances on each thread (device), summed over threads (devices).
   std::int64_t kernels = 0;   ///< Kernels attributed.
   double kernel_time_s = 0.0;  ///< Their attributed time.
 };

@@ -442,6 +442,42 @@ TEST(analyzer, ranges_get_gpu_overlap_or_the_kernels_their_ops_launched) {
   EXPECT_DOUBLE_EQ(decode.kernel_time_s, 2e-6);
 }
 
+TEST(analyzer, a_range_nested_in_one_of_the_same_name_counts_once) {
+  trace t;
+  auto k1 = kernel(1, "a", 1'000, 1'000);
+  k1.op_id = 10;
+  auto k2 = kernel(2, "b", 5'000, 2'000);
+  k2.op_id = 11;
+  t.kernels = {k1, k2};
+  auto op = [](std::int64_t id, std::int64_t thread, std::int64_t start) {
+    trace_op o;
+    o.id = id;
+    o.name = "aten::op";
+    o.thread = thread;
+    o.start_ns = start;
+    o.end_ns = start + 50;
+    return o;
+  };
+  auto range = [](std::int64_t id, std::int64_t thread, std::int64_t start, std::int64_t end) {
+    trace_range r;
+    r.id = id;
+    r.name = "forward";  // A module's forward calling a submodule's of the same name.
+    r.thread = thread;
+    r.start_ns = start;
+    r.end_ns = end;
+    return r;
+  };
+  t.ops = {op(10, 7, 150), op(11, 8, 150)};
+  t.ranges = {range(1, 7, 100, 1'000), range(2, 7, 120, 600), range(3, 7, 900, 1'200),  // thread 7: union [100, 1200)
+              range(4, 8, 100, 300)};                                                    // thread 8: [100, 300)
+  const auto a = run(t);
+  ASSERT_EQ(a.ranges.size(), 1u);
+  EXPECT_EQ(a.ranges[0].count, 4);
+  EXPECT_DOUBLE_EQ(a.ranges[0].wall_s, 1'100e-9 + 200e-9);
+  EXPECT_EQ(a.ranges[0].kernels, 2);  // op 10 once (not once per enclosing instance), op 11 on thread 8
+  EXPECT_DOUBLE_EQ(a.ranges[0].kernel_time_s, 1e-6 + 2e-6);
+}
+
 TEST(analyzer, placeholder_times_stay_out_of_the_timeline) {
   trace t;
   auto k = kernel(1, "counted", 0, 1'000);

@@ -102,6 +102,8 @@ TEST(kernel_classifier, default_table_classifies_real_kernel_names) {
        "(cudnnTensorStruct, __half const*, cudnnTensorStruct, __half*, cudnnPoolingStruct, float, float, int, cudnn::reduced_divisor, "
        "cudnn::reduced_divisor)",
        kernel_class::reduction},
+      {"void at::native::(anonymous namespace)::max_pool_forward_nchw<float, float>(int, float const*, long, long)",
+       kernel_class::reduction},
       // Template arguments still count: a generic launcher's functor names the work.
       {"void cutlass::device_kernel<flash::FlashAttnFwdSm90<flash::CollectiveMainloopFwd<128, 64> > >(flash::Params)",
        kernel_class::attention},
