@@ -306,6 +306,7 @@ json to_json(const analysis_document& a) {
   th["short_kernel_s"] = a.thresholds.short_kernel_s;
   th["launch_gap_ratio"] = a.thresholds.launch_gap_ratio;
   th["noise"] = a.thresholds.noise;
+  th["min_launch_s"] = a.thresholds.min_launch_s;
   j["thresholds"] = std::move(th);
   json ceilings;
   ceilings["compute"] = json::array();
@@ -408,6 +409,7 @@ analysis_document analysis_from_json(const json& document, const std::string& fi
   a.thresholds.short_kernel_s = th.req_non_negative("short_kernel_s");
   a.thresholds.launch_gap_ratio = th.req_non_negative("launch_gap_ratio");
   a.thresholds.noise = th.req_non_negative("noise");
+  a.thresholds.min_launch_s = th.opt_non_negative("min_launch_s").value_or(limiter_thresholds{}.min_launch_s);
   const json_reader ceilings = root.req_object("ceilings");
   for (const auto& c : ceilings.req_object_array("compute")) a.compute.push_back(read_ceiling(c, true));
   for (const auto& c : ceilings.req_object_array("memory")) a.memory.push_back(read_ceiling(c, false));

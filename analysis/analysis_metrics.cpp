@@ -31,6 +31,10 @@ std::optional<double> time_at_roof_s(double flop, std::optional<double> peak_flo
   return t;
 }
 
+double floored_roof_time_s(double roof_time_s, std::int64_t launches, double launch_floor_s) noexcept {
+  return std::max(roof_time_s, static_cast<double>(launches) * launch_floor_s);
+}
+
 double opportunity_s(double time_s, double roof_time_s) noexcept { return std::max(0.0, time_s - roof_time_s); }
 
 std::int64_t union_length_ns(std::vector<interval_ns>& intervals) {

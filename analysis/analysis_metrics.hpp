@@ -32,6 +32,10 @@ struct interval_ns {
 [[nodiscard]] std::optional<double> time_at_roof_s(double flop, std::optional<double> peak_flop_per_s,
                                                    const std::vector<std::pair<double, double>>& levels) noexcept;
 
+/// Time at the roof of `launches` launches when none runs faster than `launch_floor_s` (launch
+/// and ramp-up cost time no roof models): max(roof_time_s, launches x launch_floor_s).
+[[nodiscard]] double floored_roof_time_s(double roof_time_s, std::int64_t launches, double launch_floor_s) noexcept;
+
 /// Time saved if the kernels ran at the roof: max(0, time_s - roof_time_s).
 [[nodiscard]] double opportunity_s(double time_s, double roof_time_s) noexcept;
 

@@ -147,7 +147,7 @@ void place_collectives(kernel_group& g, const group_accumulator& acc, const mach
 /// Fills the roofline placement, limiter and opportunity of one group from its accumulator.
 void place_group(kernel_group& g, const group_accumulator& acc, const machine_profile& profile,
                  const std::map<std::string, double>& memory_roofs, const std::string& fastest_link,
-                 const limiter_thresholds& th, warning_counter& warnings) {
+                 double launch_floor_s, const limiter_thresholds& th, warning_counter& warnings) {
   std::map<std::string, double> bytes_by_level;  // Trace level names.
   place_collectives(g, acc, profile);
   if (acc.measured_count > 0) {
@@ -276,7 +276,7 @@ void place_group(kernel_group& g, const group_accumulator& acc, const machine_pr
 
   const auto work_roof_time = time_at_roof_s(g.flop, g.compute_ceiling_flop_per_s, roof_terms);
   if (work_roof_time && *work_roof_time > 0.0) {
-    g.roof_time_s = *work_roof_time * g.total_s / g.work_time_s;
+    g.roof_time_s = floored_roof_time_s(*work_roof_time * g.total_s / g.work_time_s, g.count, launch_floor_s);
     g.opportunity_s = opportunity_s(g.total_s, *g.roof_time_s);
   }
 
@@ -293,6 +293,8 @@ void place_group(kernel_group& g, const group_accumulator& acc, const machine_pr
   in.link_fraction = g.link_fraction;
   in.link_ceiling = g.link_ceiling;
   g.limiter = decide_limiter(in, th);
+  // The device idles between a launch-bound group's launches: faster kernels would not shorten the run.
+  if (g.limiter.kind == limiter_kind::launch_overhead && g.opportunity_s) g.opportunity_s = 0.0;
 }
 
 /// Everything `analyze` derives per device.
@@ -558,6 +560,11 @@ analysis_document analyze(const trace& t, const machine_profile& profile, const 
     kernel_s[k] = seconds(std::max<std::int64_t>(0, d));
   }
   if (bad_intervals > 0) out.warnings.push_back(fmt::format("{} kernels end before they start: counted as zero time", bad_intervals));
+  // No launch is assumed to run at its roof faster than this.
+  double launch_floor_s = options.thresholds.min_launch_s;
+  for (const double s : kernel_s) {
+    if (s > 0.0) launch_floor_s = std::min(launch_floor_s, s);
+  }
   if (placeholder_times > 0) {
     out.warnings.push_back(fmt::format(
         "{} kernels have placeholder start/end times (not measured): left out of the device timelines; {} of them have no "
@@ -669,7 +676,7 @@ analysis_document analyze(const trace& t, const machine_profile& profile, const 
     g.min_s = a.min_s;
     g.max_s = a.max_s;
     g.mean_gap_before_s = a.gap_s / static_cast<double>(a.count);
-    place_group(g, a, profile, memory_roofs, fastest_link, options.thresholds, warnings);
+    place_group(g, a, profile, memory_roofs, fastest_link, launch_floor_s, options.thresholds, warnings);
   }
   std::sort(out.groups.begin(), out.groups.end(), [](const kernel_group& a, const kernel_group& b) {
     if (a.total_s != b.total_s) return a.total_s > b.total_s;

@@ -12,6 +12,8 @@ struct limiter_thresholds {
   double short_kernel_s = 10e-6;  ///< Launch overhead: mean kernel time below this ...
   double launch_gap_ratio = 1.0;  ///< ... and mean idle gap before each launch >= ratio x mean time.
   double noise = 0.10;            ///< Achieved above a roof by more than this fraction is flagged.
+  double min_launch_s = 2e-6;     ///< Time at the roof: no launch is faster than this, or than the
+                                  ///< trace's shortest kernel when that is shorter.
 };
 
 }  // namespace rafter

@@ -78,6 +78,8 @@ TEST(small_metrics, guard_against_zero_denominators) {
   EXPECT_DOUBLE_EQ(*fraction_of_ceiling(3.0, 4.0), 0.75);
   EXPECT_DOUBLE_EQ(opportunity_s(1.0, 0.25), 0.75);
   EXPECT_DOUBLE_EQ(opportunity_s(1.0, 2.0), 0.0);
+  EXPECT_DOUBLE_EQ(floored_roof_time_s(1e-9, 10, 2e-6), 2e-5);  // ten tiny launches: at least 10 x 2 us
+  EXPECT_DOUBLE_EQ(floored_roof_time_s(1e-3, 10, 2e-6), 1e-3);
   EXPECT_DOUBLE_EQ(share(1.0, 4.0), 0.25);
   EXPECT_DOUBLE_EQ(share(1.0, 0.0), 0.0);
 }
