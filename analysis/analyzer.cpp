@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 #include <string_view>
 #include <unordered_map>
 
@@ -61,6 +62,7 @@ struct group_accumulator {
   double measured_time_s = 0.0;
   std::map<std::string, double> measured_flop;
   std::map<std::string, double> measured_bytes;
+  std::set<std::string> uncounted_flop;  ///< Over the measured launches: FLOP their counters hold but `flop` lacks.
   std::int64_t estimate_count = 0;
   double estimate_time_s = 0.0;
   double estimate_flop = 0.0;
@@ -150,7 +152,17 @@ void place_group(kernel_group& g, const group_accumulator& acc, const machine_pr
                  double launch_floor_s, const limiter_thresholds& th, warning_counter& warnings) {
   std::map<std::string, double> bytes_by_level;  // Trace level names.
   place_collectives(g, acc, profile);
-  if (acc.measured_count > 0) {
+  if (acc.measured_count > 0 && !acc.uncounted_flop.empty()) {
+    // Counted FLOP short of the work would place the kernel far below its real rate: not placed.
+    std::string keys;
+    for (const auto& k : acc.uncounted_flop) keys += (keys.empty() ? "" : ", ") + k;
+    g.flags.push_back("counters hold FLOP without a weight (" + keys +
+                      "): work incomplete, not placed (the trace's not-recorded notes say why)");
+    warnings.add("counters hold FLOP without a weight (" + keys +
+                 "): work incomplete, not placed; for an Nsight Compute file that names no GPU, --assume-arch or a "
+                 "--machine whose architecture names one supplies the weight");
+  }
+  if (acc.measured_count > 0 && acc.uncounted_flop.empty()) {
     g.work = work_source::measured;
     g.work_count = acc.measured_count;
     g.work_time_s = acc.measured_time_s;
@@ -537,6 +549,9 @@ analysis_document analyze(const trace& t, const machine_profile& profile, const 
     }
   }
   if (profile.compute.empty()) out.warnings.push_back("the profile has no compute ceilings: only memory roofs bound the kernels");
+  // What the recording lacks or assumed bounds what the analysis can say: carried over.
+  for (const auto& w : t.source.warnings) out.warnings.push_back("trace: " + w);
+  for (const auto& n : t.source.not_recorded) out.warnings.push_back("not in the trace: " + n);
 
   // Durations, groups and the gap before each launch.
   const std::size_t n = t.kernels.size();
@@ -595,6 +610,7 @@ analysis_document analyze(const trace& t, const machine_profile& profile, const 
       a.measured_time_s += kern.metrics->duration_s && *kern.metrics->duration_s > 0.0 ? *kern.metrics->duration_s : kernel_s[k];
       for (const auto& [kind, v] : kern.metrics->flop) a.measured_flop[kind] += v;
       for (const auto& [level, v] : kern.metrics->bytes) a.measured_bytes[level] += v;
+      a.uncounted_flop.insert(kern.metrics->uncounted_flop.begin(), kern.metrics->uncounted_flop.end());
     } else if (kern.estimate) {
       ++a.estimate_count;
       a.estimate_time_s += kernel_s[k];

@@ -1,5 +1,6 @@
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -10,6 +11,7 @@
 #include "analysis/kernel_classifier.hpp"
 #include "analysis/machine_matcher.hpp"
 #include "analysis/importers/import_trace.hpp"
+#include "cli/assumed_architecture.hpp"
 #include "cli/commands.hpp"
 #include "core/atomic_file.hpp"
 #include "core/config_paths.hpp"
@@ -34,6 +36,7 @@ struct analyze_cli_options {
   std::string markdown;
   std::size_t top = 10;
   std::string classes;   ///< A user rule table tried before configs/kernel_classes.json.
+  std::string assume_arch;  ///< --assume-arch: "sm_70"; empty: --machine's architecture, if any.
   std::string command_line;
 };
 
@@ -48,15 +51,18 @@ struct chosen_machine {
   std::string choice;
 };
 
-/// --machine as given (a file, else a datasheet name), or the datasheet matching the trace's device.
+/// --machine as given (a file, else a datasheet name); `o.machine` must not be empty.
+chosen_machine given_machine(const analyze_cli_options& o, const std::filesystem::path& configs) {
+  namespace fs = std::filesystem;
+  if (fs::exists(o.machine)) return {o.machine, "--machine"};
+  const fs::path datasheet = configs / "hardware" / (o.machine + ".json");
+  if (fs::exists(datasheet)) return {datasheet, "--machine (datasheet " + o.machine + ")"};
+  throw usage_error("rafter analyze: --machine " + o.machine + ": no such file, and no datasheet " + datasheet.string());
+}
+
+/// The datasheet matching the trace's device (when no --machine is given).
 chosen_machine choose_machine(const analyze_cli_options& o, const trace& t, const std::filesystem::path& configs) {
   namespace fs = std::filesystem;
-  if (!o.machine.empty()) {
-    if (fs::exists(o.machine)) return {o.machine, "--machine"};
-    const fs::path datasheet = configs / "hardware" / (o.machine + ".json");
-    if (fs::exists(datasheet)) return {datasheet, "--machine (datasheet " + o.machine + ")"};
-    throw usage_error("rafter analyze: --machine " + o.machine + ": no such file, and no datasheet " + datasheet.string());
-  }
   std::set<int> used;
   for (const auto& k : t.kernels) used.insert(k.device);
   std::set<std::string> names;
@@ -92,12 +98,21 @@ exit_code run_analyze(const analyze_cli_options& o) {
   kernel_classifier classifier = kernel_classifier::load(configs / "kernel_classes.json");
   if (!o.classes.empty()) classifier.prepend(kernel_classifier::load(o.classes));
 
-  const trace t = import_trace(o.trace, std::nullopt);  // rafter.trace/1 or any importable file.
+  // A given machine is read first: its architecture weighs the counters of files that name none.
+  std::optional<chosen_machine> given;
+  std::optional<machine_profile> given_profile;
+  if (!o.machine.empty()) {
+    given = given_machine(o, configs);
+    given_profile = load_machine_profile(given->path);
+  }
+  const ncu_import_options ncu = ncu_assumptions(o.assume_arch, given_profile ? &*given_profile : nullptr,
+                                                 given ? given->path.string() : "", "rafter analyze: --assume-arch");
+  const trace t = import_trace(o.trace, std::nullopt, ncu);  // rafter.trace/1 or any importable file.
   if (t.kernels.empty()) {
     throw input_error(o.trace, "kernels", "the trace has no kernels: nothing to place on a roofline");
   }
-  const chosen_machine machine = choose_machine(o, t, configs);
-  const machine_profile profile = load_machine_profile(machine.path);
+  const chosen_machine machine = given ? *given : choose_machine(o, t, configs);
+  const machine_profile profile = given_profile ? *std::move(given_profile) : load_machine_profile(machine.path);
 
   analyze_options options;
   options.top = o.top;
@@ -144,6 +159,10 @@ void add_analyze_command(CLI::App& app, command_action& action) {
   cmd->add_option("--markdown", options->markdown, "Write a Markdown summary here (printed to stdout when no output is given)");
   cmd->add_option("--top", options->top, "Length of the top-opportunities list")->capture_default_str();
   cmd->add_option("--classes", options->classes, "A rafter.kernel_classes/1 rule table tried before configs/kernel_classes.json");
+  cmd->add_option("--assume-arch", options->assume_arch,
+                  "GPU architecture (sm_70, 9.0) of an Nsight Compute CSV that names none (per-kernel summaries): "
+                  "architecture-specific counter weights, such as the V100 tensor pipe's, need it. "
+                  "Default: the one --machine's profile names");
   cmd->footer(exit_codes_help);
   cmd->callback([&action, options] {
     const analyze_cli_options& o = *options;
@@ -153,6 +172,7 @@ void add_analyze_command(CLI::App& app, command_action& action) {
     if (!o.html.empty()) line += " --html " + o.html;
     if (!o.markdown.empty()) line += " --markdown " + o.markdown;
     if (!o.classes.empty()) line += " --classes " + o.classes;
+    if (!o.assume_arch.empty()) line += " --assume-arch " + o.assume_arch;
     options->command_line = line + " --top " + std::to_string(o.top);
     action = [options] { return run_analyze(*options); };
   });

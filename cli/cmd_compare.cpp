@@ -15,6 +15,7 @@
 #include "analysis/kernel_classifier.hpp"
 #include "analysis/machine_matcher.hpp"
 #include "analysis/profile_comparison.hpp"
+#include "cli/assumed_architecture.hpp"
 #include "cli/commands.hpp"
 #include "core/atomic_file.hpp"
 #include "core/config_paths.hpp"
@@ -61,25 +62,30 @@ std::filesystem::path config_dir_or_throw() {
   return *dir;
 }
 
-/// A trace placed on `machine` (a profile file or a datasheet name in configs/hardware/), or, when
-/// it is empty, on the datasheet that matches its device name (as `rafter analyze` does).
-analysis_document analyze_trace(const std::string& file, const trace& t, const std::string& machine_option,
-                                const char* option_name) {
+/// The profile a --machine-a/-b option names: a file, else a datasheet name in configs/hardware/.
+std::filesystem::path machine_option_path(const std::string& machine_option, const char* option_name) {
+  std::filesystem::path path = machine_option;
+  if (!std::filesystem::exists(path)) path = config_dir_or_throw() / "hardware" / (machine_option + ".json");
+  if (!std::filesystem::exists(path)) {
+    throw usage_error(std::string("rafter compare: ") + option_name + " " + machine_option +
+                      ": no such file, and no datasheet " + path.string());
+  }
+  return path;
+}
+
+/// A trace placed on `machine` (read from `machine_file`, the --machine-a/-b option), or, when
+/// none is given, on the datasheet that matches its device name (as `rafter analyze` does).
+analysis_document analyze_trace(const std::string& file, const trace& t, const std::optional<machine_profile>& machine,
+                                const std::string& machine_file, const char* option_name) {
   const std::filesystem::path configs = config_dir_or_throw();
   const kernel_classifier classifier = kernel_classifier::load(configs / "kernel_classes.json");
   analyze_options options;
   options.trace_file = file;
   options.generator.version = version_string;
-  if (!machine_option.empty()) {
-    std::filesystem::path path = machine_option;
-    if (!std::filesystem::exists(path)) path = configs / "hardware" / (machine_option + ".json");
-    if (!std::filesystem::exists(path)) {
-      throw usage_error(std::string("rafter compare: ") + option_name + " " + machine_option +
-                        ": no such file, and no datasheet " + path.string());
-    }
-    options.machine_file = path.string();
+  if (machine) {
+    options.machine_file = machine_file;
     options.machine_choice = option_name;
-    return analyze(t, load_machine_profile(path), classifier, options);
+    return analyze(t, *machine, classifier, options);
   }
   std::set<int> used;
   for (const auto& k : t.kernels) used.insert(k.device);
@@ -99,10 +105,10 @@ analysis_document analyze_trace(const std::string& file, const trace& t, const s
     throw input_error(file, "devices", "device \"" + *names.begin() +
                                            "\" matches no datasheet: pass --machine-a / --machine-b PROFILE");
   }
-  const std::filesystem::path machine = configs / "hardware" / (match->datasheet + ".json");
-  options.machine_file = machine.string();
+  const std::filesystem::path datasheet = configs / "hardware" / (match->datasheet + ".json");
+  options.machine_file = datasheet.string();
   options.machine_choice = "datasheet chosen automatically: device \"" + *names.begin() + "\" matched /" + match->pattern + "/";
-  return analyze(t, load_machine_profile(machine), classifier, options);
+  return analyze(t, load_machine_profile(datasheet), classifier, options);
 }
 
 /// The schema tag of a rafter JSON document, or nothing for a trace in another tool's format.
@@ -133,10 +139,20 @@ loaded_input load_input(const std::string& file, const std::optional<schema_tag>
     throw input_error(file, "schema", "rafter compare reads rafter.machine/1, rafter.analysis/1 and traces; \"" +
                                           tag->kind + "\" is not one of them");
   }
-  const trace t = document ? trace_from_json(*document, file) : import_trace(file, std::nullopt);
+  // A given machine is read first: its architecture weighs the counters of Nsight Compute files
+  // that name none.
+  std::optional<machine_profile> profile;
+  std::string profile_file;
+  if (!machine.empty()) {
+    profile_file = machine_option_path(machine, option_name).string();
+    profile = load_machine_profile(profile_file);
+  }
+  const trace t = document ? trace_from_json(*document, file)
+                           : import_trace(file, std::nullopt,
+                                          ncu_assumptions("", profile ? &*profile : nullptr, profile_file, option_name));
   in.kind = analysis_document::schema_kind;
   in.major = analysis_document::schema_major;
-  in.analysis = analyze_trace(file, t, machine, option_name);
+  in.analysis = analyze_trace(file, t, profile, profile_file, option_name);
   in.from_trace = true;
   return in;
 }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "analysis/importers/import_trace.hpp"
+#include "cli/assumed_architecture.hpp"
 #include "cli/commands.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
@@ -18,6 +19,7 @@ struct import_options {
   std::string input;
   std::string format = "auto";  ///< auto | kineto | nsys | ncu | rafter
   std::string output;           ///< -o: rafter.trace/1 (.json or .json.gz)
+  std::string assume_arch;      ///< --assume-arch: for Nsight Compute files that name no architecture
 };
 
 std::string join(const std::vector<std::string>& items, const char* separator) {
@@ -53,7 +55,8 @@ std::string summary(const trace& t, const std::string& output) {
 exit_code run_import(const import_options& options) {
   const std::optional<trace_format> format = trace_format_from_name(options.format);
   check_writable_output(options.output);
-  const trace t = import_trace(options.input, format);
+  const ncu_import_options ncu = ncu_assumptions(options.assume_arch, nullptr, "", "rafter import: --assume-arch");
+  const trace t = import_trace(options.input, format, ncu);
   save_trace(options.output, t);
   fmt::print("{}\n", summary(t, options.output));
   return exit_code::ok;
@@ -69,6 +72,9 @@ void add_import_command(CLI::App& app, command_action& action) {
   cmd->add_option("input", options->input, "The file to import (format detected from its content)")->required();
   cmd->add_option("--format", options->format, "auto, kineto, nsys, ncu or rafter (default: auto)");
   cmd->add_option("-o,--output", options->output, "Write the rafter.trace/1 here (gzip when it ends in .gz)")->required();
+  cmd->add_option("--assume-arch", options->assume_arch,
+                  "GPU architecture (sm_70, 9.0) of an Nsight Compute CSV that names none (per-kernel summaries): "
+                  "architecture-specific counter weights, such as the V100 tensor pipe's, need it");
   cmd->footer(exit_codes_help);
   cmd->callback([&action, options] { action = [options] { return run_import(*options); }; });
 }

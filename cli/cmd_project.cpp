@@ -9,6 +9,7 @@
 #include "analysis/importers/import_trace.hpp"
 #include "analysis/kernel_classifier.hpp"
 #include "analysis/projection.hpp"
+#include "cli/assumed_architecture.hpp"
 #include "cli/commands.hpp"
 #include "core/atomic_file.hpp"
 #include "core/config_paths.hpp"
@@ -35,6 +36,7 @@ struct project_options {
   std::string html;
   std::string markdown;
   std::string measured;  ///< A trace of the same workload recorded on B, to report the error.
+  std::string assume_arch;  ///< --assume-arch for TRACE; empty: --from's architecture, if any.
 };
 
 std::filesystem::path resolve_profile(const std::string& given, const char* option, const std::filesystem::path& configs) {
@@ -45,9 +47,10 @@ std::filesystem::path resolve_profile(const std::string& given, const char* opti
                     datasheet.string());
 }
 
+/// `file` placed on `profile`; `ncu` says what to assume of an Nsight Compute file's architecture.
 analysis_document analyze_on(const std::string& file, const machine_profile& profile, const std::string& profile_file,
-                             const kernel_classifier& classifier) {
-  const trace t = import_trace(file, std::nullopt);
+                             const kernel_classifier& classifier, const ncu_import_options& ncu) {
+  const trace t = import_trace(file, std::nullopt, ncu);
   analyze_options options;
   options.trace_file = file;
   options.machine_file = profile_file;
@@ -68,9 +71,14 @@ exit_code run_project(const project_options& o) {
   const machine_profile to = load_machine_profile(to_path);
   const kernel_classifier classifier = kernel_classifier::load(*configs / "kernel_classes.json");
 
-  const analysis_document on_a = analyze_on(o.trace, from, from_path.string(), classifier);
+  // TRACE ran on A, --measured on B: each profile's architecture for its own file.
+  const ncu_import_options ncu_a = ncu_assumptions(o.assume_arch, &from, from_path.string(), "rafter project: --assume-arch");
+  const analysis_document on_a = analyze_on(o.trace, from, from_path.string(), classifier, ncu_a);
   projection p = project_workload(on_a, from, to, from_path.string(), to_path.string());
-  if (!o.measured.empty()) attach_measurement(p, analyze_on(o.measured, to, to_path.string(), classifier), o.measured);
+  if (!o.measured.empty()) {
+    const ncu_import_options ncu_b = ncu_assumptions("", &to, to_path.string(), "rafter project: --to");
+    attach_measurement(p, analyze_on(o.measured, to, to_path.string(), classifier, ncu_b), o.measured);
+  }
 
   const std::string markdown = render_projection_markdown(p);
   const std::string json_text = o.output.empty() ? "" : projection_to_json(p).dump(2) + "\n";
@@ -110,6 +118,9 @@ void add_project_command(CLI::App& app, command_action& action) {
   cmd->add_option("-o,--output", options->output, "Write the rafter.projection/1 JSON here");
   cmd->add_option("--html", options->html, "Write a self-contained HTML report here");
   cmd->add_option("--markdown", options->markdown, "Write a Markdown summary here (printed to stdout when no output is given)");
+  cmd->add_option("--assume-arch", options->assume_arch,
+                  "GPU architecture (sm_70, 9.0) of TRACE when it is an Nsight Compute CSV that names none: "
+                  "architecture-specific counter weights need it. Default: the one --from's profile names");
   cmd->add_option("--measured", options->measured,
                   "A trace of the same workload recorded on B: report the projection's error against it");
   cmd->footer(exit_codes_help);

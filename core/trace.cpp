@@ -44,6 +44,7 @@ json metrics_json(const kernel_metrics& m) {
   json j{{"flop", number_map_json(m.flop)}, {"bytes", number_map_json(m.bytes)}, {"raw", number_map_json(m.raw)}};
   put_if(j, "sm_clock_hz", m.sm_clock_hz);
   put_if(j, "duration_s", m.duration_s);
+  if (!m.uncounted_flop.empty()) j["uncounted_flop"] = m.uncounted_flop;
   return j;
 }
 
@@ -311,6 +312,7 @@ kernel_metrics read_metrics(const json_reader& r) {
   m.raw = read_number_map(r, "raw", false);
   m.sm_clock_hz = r.opt_non_negative("sm_clock_hz");
   m.duration_s = r.opt_non_negative("duration_s");
+  m.uncounted_flop = r.opt_string_array("uncounted_flop");
   return m;
 }
 

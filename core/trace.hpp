@@ -58,6 +58,11 @@ struct kernel_metrics {
   std::map<std::string, double> raw;          ///< Counter name -> value, SI units.
   std::optional<double> sm_clock_hz;          ///< Average SM clock while the kernel ran.
   std::optional<double> duration_s;           ///< The counter tool's own kernel duration.
+  /// FLOP the counters hold but `flop` leaves out, because no weight applies (the weight depends
+  /// on a GPU architecture the recording does not name, or none is verified): the `flop` key
+  /// ("fp16.tensor") or, where no key is known, the counter's name. Only counters with a non-zero
+  /// value; empty when `flop` counts all the work the counters recorded.
+  std::vector<std::string> uncounted_flop;
 };
 
 /// Work and traffic derived from operator shapes (not measured).

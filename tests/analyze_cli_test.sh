@@ -93,5 +93,29 @@ printf '{"schema": "rafter.kernel_classes/1", "rules": [{"class": "gemm", "patte
 expect 2 "a bad --classes table" -- "$rafter" analyze "$tmp/h100.json" --classes "$tmp/badrules.json"
 grep_in "$tmp/err" "rules\[0\].pattern" "bad regex names the rule"
 
+# A NERSC-style Nsight Compute summary (counters summed over Count launches) names no GPU: the
+# tensor pipe's FLOP weight comes from --machine's architecture (v100_sxm2: "Volta (sm_70)") or
+# --assume-arch, and without either the analysis says the work is incomplete instead of placing it.
+cat >"$tmp/summary.csv" <<'CSV'
+Kernel Name,sm__cycles_elapsed.avg.per_second,Count,sm__cycles_elapsed.avg,dram__bytes.sum,lts__t_bytes.sum,l1tex__t_bytes.sum,sm__inst_executed_pipe_tensor.sum,sm__sass_thread_inst_executed_op_ffma_pred_on.sum,sm__sass_thread_inst_executed_op_fadd_pred_on.sum,sm__sass_thread_inst_executed_op_fmul_pred_on.sum
+hmma_kernel,3000000000,3,3000000,3000000,6000000,9000000,3000000,600,0,0
+CSV
+expect 0 "analyze an ncu summary on a datasheet with an architecture" -- "$rafter" analyze "$tmp/summary.csv" --machine v100_sxm2 --markdown "$tmp/s.md"
+grep_in "$tmp/s.md" "| 3 |" "a row with Count 3 is 3 launches"
+grep_in "$tmp/err" "compute capability 7.0 (sm_70) assumed from the machine profile" "the assumed architecture is said"
+grep_in "$tmp/s.md" "work from counters 100.0%" "tensor work counted with the machine's architecture"
+expect 0 "analyze an ncu summary with --assume-arch" -- "$rafter" analyze "$tmp/summary.csv" --machine v100_sxm2 --assume-arch 7.0 --markdown "$tmp/s2.md"
+grep_in "$tmp/err" "assumed from --assume-arch 7.0" "--assume-arch is said"
+expect 0 "analyze an ncu summary on a profile without an architecture" -- "$rafter" analyze "$tmp/summary.csv" --machine mi300x --markdown "$tmp/s3.md"
+grep_in "$tmp/s3.md" "work from counters 0.0%" "unweighted tensor work is not claimed as counted"
+grep_in "$tmp/err" "not in the trace: fp16.tensor FLOP" "the importer's note reaches the analysis"
+expect 2 "a bad --assume-arch" -- "$rafter" analyze "$tmp/summary.csv" --machine v100_sxm2 --assume-arch volta
+one_line_stderr "bad --assume-arch"
+grep_in "$tmp/err" "assume-arch volta" "bad --assume-arch is named"
+printf 'Kernel Name,Count,dram__bytes.sum\nk,2.5,1\n' >"$tmp/badcount.csv"
+expect 2 "a fractional Count" -- "$rafter" analyze "$tmp/badcount.csv" --machine v100_sxm2
+one_line_stderr "fractional Count"
+grep_in "$tmp/err" "badcount.csv: field 'line 2, column 'Count''" "bad Count names file, row and field"
+
 echo "analyze_cli_test: $failures failure(s)"
 [ "$failures" -eq 0 ]

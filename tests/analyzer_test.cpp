@@ -304,6 +304,38 @@ TEST(analyzer, impossible_numbers_are_flagged_never_hidden) {
   EXPECT_TRUE(std::any_of(a.warnings.begin(), a.warnings.end(), [](const std::string& w) { return w.find("flagged") != std::string::npos; }));
 }
 
+TEST(analyzer, flop_the_counters_hold_without_a_weight_is_not_placed_as_complete_work) {
+  trace t;
+  t.source.tool = "ncu";
+  t.source.not_recorded = {"fp16.tensor FLOP: the weight of sm__inst_executed_pipe_tensor.sum depends on the GPU "
+                           "architecture, which the file does not name (2 kernels)"};
+  t.source.warnings = {"3 columns that are not Nsight Compute metrics ignored: Time, CC FLOPs, TC FLOPs"};
+  auto hmma = kernel(1, "hmma", 0, 1'000'000);
+  hmma.metrics = measured("fp32.cuda_core", 1e6, {{"dram", 1e6}});
+  hmma.metrics->uncounted_flop = {"fp16.tensor"};
+  auto plain = kernel(2, "plain", 2'000'000, 1'000'000);
+  plain.metrics = measured("fp32.cuda_core", 1e9, {{"dram", 1e6}});
+  t.kernels = {hmma, plain};
+  const auto a = run(t);
+  const auto& g = group_named(a, "hmma");
+  EXPECT_EQ(g.work, work_source::none);  // 1 MFLOP of FP32 beside unknown tensor work is not the kernel's rate
+  EXPECT_FALSE(g.placed());
+  EXPECT_FALSE(g.achieved_flop_per_s);
+  ASSERT_EQ(g.flags.size(), 1u);
+  EXPECT_NE(g.flags[0].find("fp16.tensor"), std::string::npos);
+  EXPECT_EQ(group_named(a, "plain").work, work_source::measured);
+  // The headline does not count it as work from counters.
+  EXPECT_DOUBLE_EQ(a.totals.measured_time_s, 1e-3);
+  EXPECT_DOUBLE_EQ(a.totals.unknown_time_s, 1e-3);
+  // What the trace's recording lacks reaches the analysis' warnings.
+  auto warned = [&](const std::string& part) {
+    return std::any_of(a.warnings.begin(), a.warnings.end(), [&](const std::string& w) { return w.find(part) != std::string::npos; });
+  };
+  EXPECT_TRUE(warned("not in the trace: fp16.tensor FLOP: the weight of sm__inst_executed_pipe_tensor.sum"));
+  EXPECT_TRUE(warned("trace: 3 columns that are not Nsight Compute metrics ignored"));
+  EXPECT_TRUE(warned("--assume-arch"));
+}
+
 TEST(analyzer, work_without_a_matching_ceiling_is_said_not_guessed) {
   trace t;
   auto k = kernel(1, "k", 0, 1'000'000);
@@ -602,6 +634,9 @@ void check_nersc_csv(const std::string& file) {
     ASSERT_NE(it, a.groups.end()) << name;
     const kernel_group& g = *it;
     ASSERT_EQ(g.work, work_source::measured) << name;
+    // The row's Count launches, each an equal share of its summed time.
+    EXPECT_EQ(g.count, std::stoll(row.at("Count"))) << name;
+    EXPECT_NEAR(g.mean_s, std::stod(row.at("Time")) / std::stod(row.at("Count")), 1e-3 * std::stod(row.at("Time"))) << name;
     const auto half = g.flop_by_kind.find("fp16.cuda_core");
     const double nersc_flop = g.flop - (half == g.flop_by_kind.end() ? 0.0 : half->second / 2.0);
     const double all_flops = std::stod(row.at("all FLOPs"));

@@ -170,7 +170,75 @@ TEST(ncu_importer, old_long_form_without_durations) {
   o.assumed_cc = compute_capability{7, 0};
   const trace v = import_ncu(file, o);
   EXPECT_DOUBLE_EQ(v.kernels[1].metrics->flop.at("fp16.tensor"), 512.0 * 20);
-  EXPECT_TRUE(mentions(v.source.warnings, "compute capability 7.0 assumed"));
+  EXPECT_TRUE(v.kernels[1].metrics->uncounted_flop.empty());
+  EXPECT_TRUE(mentions(v.source.warnings, "compute capability 7.0 (sm_70) assumed from the caller"));
+}
+
+// A NERSC-style per-kernel summary: counters and time summed over 'Count' launches, the
+// .per_second column summed over them too (3 launches at 1 GHz: 3e9). Row 2: 3 launches of 1000
+// cycles each, 100 DRAM bytes, 10 tensor instructions, 200 FFMA each.
+const char* k_summary = "Kernel Name,sm__cycles_elapsed.avg.per_second,Count,sm__cycles_elapsed.avg,dram__bytes.sum,"
+                        "sm__inst_executed_pipe_tensor.sum,sm__sass_thread_inst_executed_op_ffma_pred_on.sum,"
+                        "sm__sass_thread_inst_executed_op_fadd_pred_on.sum,sm__sass_thread_inst_executed_op_fmul_pred_on.sum,TC FLOPs\n"
+                        "hmma_kernel,3000000000,3,3000,300,30,600,0,0,15360\n"
+                        "copy_kernel,1000000000,1,1000,10,0,2,0,0,0\n";
+
+TEST(ncu_importer, summary_row_becomes_count_launches_with_equal_shares) {
+  const trace t = import_ncu(write_file("summary.csv", k_summary));
+  ASSERT_EQ(t.kernels.size(), 4u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    const trace_kernel& k = t.kernels[i];
+    EXPECT_EQ(k.name, "hmma_kernel");
+    EXPECT_EQ(k.id, static_cast<std::int64_t>(i));
+    EXPECT_EQ(k.start_ns, static_cast<std::int64_t>(1000 * i));
+    EXPECT_EQ(k.end_ns, static_cast<std::int64_t>(1000 * (i + 1)));
+    const kernel_metrics& m = *k.metrics;
+    EXPECT_DOUBLE_EQ(*m.duration_s, 1e-6);
+    EXPECT_DOUBLE_EQ(m.raw.at("sm__cycles_elapsed.avg"), 1000.0);
+    EXPECT_DOUBLE_EQ(m.raw.at("sm__cycles_elapsed.avg.per_second"), 1e9);  // the mean rate
+    EXPECT_DOUBLE_EQ(m.bytes.at("dram"), 100.0);
+    EXPECT_DOUBLE_EQ(m.flop.at("fp32.cuda_core"), 400.0);
+    EXPECT_EQ(m.raw.count("Count"), 0u);  // each record is one launch
+    // The tensor pipe's weight needs the architecture, which a summary does not name.
+    EXPECT_EQ(m.flop.count("fp16.tensor"), 0u);
+    EXPECT_EQ(m.uncounted_flop, std::vector<std::string>{"fp16.tensor"});
+  }
+  EXPECT_EQ(t.kernels[3].name, "copy_kernel");
+  EXPECT_EQ(t.kernels[3].id, 3);
+  EXPECT_EQ(t.kernels[3].start_ns, 3000);
+  EXPECT_EQ(t.kernels[3].end_ns, 4000);
+  EXPECT_TRUE(t.kernels[3].metrics->uncounted_flop.empty());  // no tensor work: nothing left out
+  EXPECT_TRUE(mentions(t.source.not_recorded, "equal share"));
+  EXPECT_TRUE(mentions(t.source.not_recorded, "depends on the GPU architecture"));
+  EXPECT_TRUE(mentions(t.source.not_recorded, "(4 kernels)"));  // counted per launch
+  EXPECT_TRUE(mentions(t.source.warnings, "TC FLOPs"));  // the authors' derived column is not a metric
+
+  // Told the architecture (as `rafter analyze --machine v100_sxm2` does), the V100 weight applies.
+  ncu_import_options o;
+  o.assumed_cc = compute_capability{7, 0};
+  o.assumed_cc_origin = "the machine profile v100_sxm2.json";
+  const trace v = import_ncu(write_file("summary.csv", k_summary), o);
+  ASSERT_EQ(v.kernels.size(), 4u);
+  EXPECT_DOUBLE_EQ(v.kernels[0].metrics->flop.at("fp16.tensor"), 512.0 * 10);  // the file's TC FLOPs / Count
+  EXPECT_TRUE(v.kernels[0].metrics->uncounted_flop.empty());
+  EXPECT_TRUE(mentions(v.source.warnings, "compute capability 7.0 (sm_70) assumed from the machine profile v100_sxm2.json"));
+  EXPECT_EQ(trace_from_json(to_json(t), "roundtrip").kernels[0].metrics->uncounted_flop, std::vector<std::string>{"fp16.tensor"});
+}
+
+TEST(ncu_importer, summary_launches_split_the_time_into_whole_nanoseconds) {
+  // 1000 ns over 3 launches: 333, 333, 334 ns, the row's total kept exactly.
+  // (1000 cycles summed over 3 launches at a mean 1 GHz: the .per_second column sums to 3e9.)
+  const trace t = import_ncu(write_file("summary_split.csv",
+                                        "Kernel Name,sm__cycles_elapsed.avg,sm__cycles_elapsed.avg.per_second,Count,dram__bytes.sum\n"
+                                        "k,1000,3000000000,3,30\n"
+                                        "after,500,1000000000,1,1\n"));
+  ASSERT_EQ(t.kernels.size(), 4u);
+  EXPECT_EQ(t.kernels[0].end_ns - t.kernels[0].start_ns, 333);
+  EXPECT_EQ(t.kernels[1].end_ns - t.kernels[1].start_ns, 333);
+  EXPECT_EQ(t.kernels[2].end_ns - t.kernels[2].start_ns, 334);
+  EXPECT_EQ(t.kernels[3].start_ns, 1000);
+  EXPECT_EQ(t.kernels[3].end_ns, 1500);
+  EXPECT_DOUBLE_EQ(t.kernels[0].metrics->bytes.at("dram"), 10.0);
 }
 
 TEST(ncu_importer, no_byte_counters_means_no_bytes) {
@@ -214,6 +282,13 @@ TEST(ncu_importer, bad_input_names_file_and_position) {
                                             "\"0\",\"k\",\"4e15\"\n\"1\",\"k\",\"4e15\"\n\"2\",\"k\",\"4e15\"\n"),
                      "line 5");
   expect_input_error(fs::temp_directory_path() / "rafter_ncu_no_such_file.csv", "cannot open");
+  // A summary's Count is a positive whole number of launches, named with row and column.
+  for (const char* bad : {"0", "-2", "2.5", "x", ""}) {
+    expect_input_error(write_file("badcount.csv", std::string("Kernel Name,Count,dram__bytes.sum\nk,1,5\nk2,") + bad + ",5\n"),
+                       "line 3, column 'Count'");
+  }
+  // A mistyped Count cannot exhaust memory: one record per launch, bounded.
+  expect_input_error(write_file("hugecount.csv", "Kernel Name,Count,dram__bytes.sum\nk,900000000,5\n"), "Count 900000000 is too large");
 }
 
 // ../shared/fixtures/ncu/v100_*_roofline_summary.csv (NERSC DeepLearningProfiling, V100): raw
@@ -293,45 +368,74 @@ void expect_close(double ours, double theirs, const std::string& what) {
   }
 }
 
-void check_roofline_summary(const std::string& name, std::size_t rows, double launches) {
+void check_roofline_summary(const std::string& name, std::size_t rows, std::size_t launches) {
   const fs::path file = fixture(name);
   if (!fs::exists(file)) GTEST_SKIP() << "fixture absent: " << file << " (../shared is not part of a clone)";
   ncu_import_options options;
   options.assumed_cc = compute_capability{7, 0};  // the files are V100 (README); they do not say so
   const trace t = import_ncu(file, options);
   const auto authors = read_author_rows(file);
-  ASSERT_EQ(t.kernels.size(), rows);
   ASSERT_EQ(authors.size(), rows);
-  double count = 0;
+  ASSERT_EQ(t.kernels.size(), launches);  // one record per launch: the rows' Counts add up
+  std::size_t next = 0;
   for (std::size_t i = 0; i < rows; ++i) {
-    const trace_kernel& k = t.kernels[i];
     const author_row& a = authors[i];
-    ASSERT_EQ(k.name, a.name);
-    const kernel_metrics& m = *k.metrics;
-    count += m.raw.at("Count");
-    const double time = *m.duration_s;
-    const double cc = m.flop.at("fp32.cuda_core") + m.flop.at("fp16.cuda_core") / 2;
-    const double tc = m.flop.at("fp16.tensor");
+    const auto count = static_cast<std::size_t>(a.values.at("Count"));
+    ASSERT_LE(next + count, t.kernels.size());
+    // The row's Count launches, in file order, each an equal share: their sums are the row's.
+    double time = 0, cc = 0, tc = 0, dram = 0, l2 = 0, l1 = 0;
+    const std::int64_t row_start = t.kernels[next].start_ns;
+    for (std::size_t j = next; j < next + count; ++j) {
+      const trace_kernel& k = t.kernels[j];
+      ASSERT_EQ(k.name, a.name);
+      const kernel_metrics& m = *k.metrics;
+      EXPECT_TRUE(m.uncounted_flop.empty()) << a.name;
+      EXPECT_DOUBLE_EQ(*m.duration_s, *t.kernels[next].metrics->duration_s);
+      time += *m.duration_s;
+      cc += m.flop.at("fp32.cuda_core") + m.flop.at("fp16.cuda_core") / 2;
+      tc += m.flop.at("fp16.tensor");
+      dram += m.bytes.at("dram");
+      l2 += m.bytes.at("l2");
+      l1 += m.bytes.at("l1");
+      if (j > 0) {
+        EXPECT_EQ(k.start_ns, t.kernels[j - 1].end_ns);  // the timeline is the durations laid end to end
+      }
+    }
     const double all = cc + tc;
     const std::string at = name + " row " + std::to_string(i + 2) + " (" + a.name.substr(0, 40) + ")";
     expect_close(time, a.values.at("Time"), at + " Time");
     expect_close(cc, a.values.at("CC FLOPs"), at + " CC FLOPs");
     expect_close(tc, a.values.at("TC FLOPs"), at + " TC FLOPs");
     expect_close(all, a.values.at("all FLOPs"), at + " all FLOPs");
-    expect_close(all == 0 ? 0 : all / m.bytes.at("dram"), a.values.at("AI HBM"), at + " AI HBM");
-    expect_close(all == 0 ? 0 : all / m.bytes.at("l2"), a.values.at("AI L2"), at + " AI L2");
-    expect_close(all == 0 ? 0 : all / m.bytes.at("l1"), a.values.at("AI L1"), at + " AI L1");
+    expect_close(all == 0 ? 0 : all / dram, a.values.at("AI HBM"), at + " AI HBM");
+    expect_close(all == 0 ? 0 : all / l2, a.values.at("AI L2"), at + " AI L2");
+    expect_close(all == 0 ? 0 : all / l1, a.values.at("AI L1"), at + " AI L1");
     expect_close(all / time / 1073741824.0, a.values.at("GFLOP/s"), at + " GFLOP/s");
     expect_close(tc / time / 1073741824.0, a.values.at("TC GFLOP/s"), at + " TC GFLOP/s");
-    // The timeline is the durations laid end to end.
-    EXPECT_EQ(k.end_ns - k.start_ns, std::llround(time * 1e9));
-    if (i > 0) {
-      EXPECT_EQ(k.start_ns, t.kernels[i - 1].end_ns);
+    EXPECT_EQ(t.kernels[next + count - 1].end_ns - row_start, std::llround(a.values.at("Time") * 1e9)) << at;
+    next += count;
+  }
+  EXPECT_EQ(next, launches);
+  EXPECT_TRUE(mentions(t.source.warnings, "CC FLOPs"));  // derived columns are not imported as metrics
+  EXPECT_EQ(trace_from_json(to_json(t), "roundtrip").kernels.size(), launches);
+}
+
+// Without the architecture, the tensor kernels' FLOP is named as left out, never silently dropped.
+TEST(ncu_importer, fixture_v100_deepcam_summary_without_architecture_names_uncounted_tensor_flop) {
+  const fs::path file = fixture("v100_deepcam_fp32_fw_roofline_summary.csv");
+  if (!fs::exists(file)) GTEST_SKIP() << "fixture absent: " << file << " (../shared is not part of a clone)";
+  const trace t = import_ncu(file);
+  std::size_t uncounted = 0, hmma = 0;
+  for (const auto& k : t.kernels) {
+    uncounted += k.metrics->uncounted_flop.empty() ? 0 : 1;
+    if (k.name == "Volta_hmma_implicit_gemm_fprop_fp32_nhwc_128x128x64x1_1x3x3x0x1") {
+      ++hmma;
+      EXPECT_EQ(k.metrics->uncounted_flop, std::vector<std::string>{"fp16.tensor"});
     }
   }
-  EXPECT_EQ(count, launches);
-  EXPECT_TRUE(mentions(t.source.warnings, "CC FLOPs"));  // derived columns are not imported as metrics
-  EXPECT_EQ(trace_from_json(to_json(t), "roundtrip").kernels.size(), rows);
+  EXPECT_EQ(hmma, 2u);  // Count 2 in the file
+  EXPECT_GT(uncounted, 0u);
+  EXPECT_TRUE(mentions(t.source.not_recorded, "fp16.tensor FLOP: the weight of sm__inst_executed_pipe_tensor.sum"));
 }
 
 // Row and launch counts: python3 csv: len(rows), sum(int(r['Count'])).

@@ -120,5 +120,18 @@ TEST(ncu_metric_table, rejects_a_bad_table_naming_file_and_field) {
   fs::remove_all(dir);
 }
 
+TEST(ncu_metric_table, architectures_as_users_and_profiles_name_them) {
+  EXPECT_EQ(parse_gpu_architecture("sm_70"), (compute_capability{7, 0}));
+  EXPECT_EQ(parse_gpu_architecture("sm_90a"), (compute_capability{9, 0}));
+  EXPECT_EQ(parse_gpu_architecture("sm_121"), (compute_capability{12, 1}));
+  EXPECT_EQ(parse_gpu_architecture("8.6"), (compute_capability{8, 6}));
+  for (const char* bad : {"volta", "sm_7", "sm_70x1", "sm_", "70", ""}) EXPECT_FALSE(parse_gpu_architecture(bad)) << bad;
+  EXPECT_EQ(compute_capabilities_named_in("Volta (sm_70)"), (std::vector<compute_capability>{{7, 0}}));
+  EXPECT_EQ(compute_capabilities_named_in("sm_90"), (std::vector<compute_capability>{{9, 0}}));  // rafter sweep --backend cuda
+  EXPECT_EQ(compute_capabilities_named_in("Blackwell (sm_110 from CUDA 13; sm_101 in CUDA 12.9 and older)"),
+            (std::vector<compute_capability>{{11, 0}, {10, 1}}));
+  EXPECT_TRUE(compute_capabilities_named_in("CDNA 3 (gfx942)").empty());
+}
+
 }  // namespace
 }  // namespace rafter

@@ -52,13 +52,13 @@ trace_format detect_trace_format(const std::filesystem::path& path) {
                         ": not a Kineto JSON, rafter trace, Nsight Systems SQLite export or Nsight Compute CSV");
 }
 
-trace import_trace(const std::filesystem::path& path, std::optional<trace_format> format) {
+trace import_trace(const std::filesystem::path& path, std::optional<trace_format> format, const ncu_import_options& ncu) {
   const trace_format f = format ? *format : detect_trace_format(path);
   switch (f) {
     case trace_format::rafter: return load_trace(path);
     case trace_format::kineto: return import_kineto(path);
     case trace_format::nsys: return import_nsys(path);
-    case trace_format::ncu: return import_ncu(path);
+    case trace_format::ncu: return import_ncu(path, ncu);
   }
   throw usage_error("unknown trace format");
 }

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "analysis/importers/ncu_importer.hpp"
 #include "analysis/importers/trace_format.hpp"
 #include "core/trace.hpp"
 
@@ -15,7 +16,9 @@ namespace rafter {
 [[nodiscard]] trace_format detect_trace_format(const std::filesystem::path& path);
 
 /// Reads `path` with the importer for `format`, or for the detected format when `format` is empty.
-/// Throws `input_error` naming the file and the position for bad input.
-[[nodiscard]] trace import_trace(const std::filesystem::path& path, std::optional<trace_format> format);
+/// `ncu` applies to Nsight Compute files only (the architecture to assume when the file names
+/// none). Throws `input_error` naming the file and the position for bad input.
+[[nodiscard]] trace import_trace(const std::filesystem::path& path, std::optional<trace_format> format,
+                                 const ncu_import_options& ncu = {});
 
 }  // namespace rafter

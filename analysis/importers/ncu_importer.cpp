@@ -29,6 +29,12 @@ const std::set<std::string> k_identity_columns = {
     "Section Name", "Metric Name", "Metric Unit", "Metric Value", "Rule Name",   "Rule Type",
     "Rule Description", "Estimated Speedup Type", "Estimated Speedup", "Count"};
 
+// A summary row with 'Count' N becomes N records: N - 1 copies of its counters that the file's
+// size does not bound. At most this many copied counter values (raw, FLOP and byte entries) per
+// file, about half a gigabyte, so that a mistyped Count cannot exhaust memory; NERSC's V100
+// summaries copy ~15,000.
+constexpr std::size_t k_max_copied_values = 4'000'000;
+
 struct csv_record {
   std::vector<std::string> fields;
   std::size_t line = 0;  // 1-based line the record starts on
@@ -356,9 +362,12 @@ private:
     if (m_kernels.empty()) throw input_error(m_file, "", "no metric rows after the header");
   }
 
-  // Converts one pending kernel into the model; `device_text` gets string-valued device attributes.
+  // Converts one pending kernel into the model; `attributes`/`numeric_attributes` get the device
+  // attributes. `launches` gets how many launches the record stands for: 1, or a summary row's
+  // 'Count', in which case the counters and duration in the returned record are already one
+  // launch's equal share (the row's sums divided by 'Count').
   trace_kernel convert(const pending_kernel& p, std::size_t ordinal, std::map<std::string, std::string>& attributes,
-                       std::map<std::string, double>& numeric_attributes) {
+                       std::map<std::string, double>& numeric_attributes, std::int64_t& launches) {
     trace_kernel k;
     const std::string at = "line " + std::to_string(p.line);
     if (!p.id_text.empty()) {
@@ -396,13 +405,14 @@ private:
     }
 
     kernel_metrics m;
-    std::optional<double> launches;
+    launches = 1;
     if (m_summary) {
-      launches = parse_number(ident("Count"));
-      if (!launches || *launches < 1.0) {
-        throw input_error(m_file, at + ", column 'Count'", "expected a positive launch count, got \"" + ident("Count") + "\"");
+      const auto count = parse_integer(ident("Count"));
+      if (!count || *count < 1) {
+        throw input_error(m_file, at + ", column 'Count'",
+                          "expected a positive whole number of launches, got \"" + ident("Count") + "\"");
       }
-      m.raw["Count"] = *launches;
+      launches = *count;
     }
     for (const auto& [name, v] : p.metrics) {
       const auto number = parse_number(v.text);
@@ -428,8 +438,10 @@ private:
         continue;
       }
       double value = *number * scale;
-      // Summary rows sum each counter over `Count` launches; a summed rate means nothing, its mean does.
-      if (launches && name.size() > 11 && name.compare(name.size() - 11, 11, ".per_second") == 0) value /= *launches;
+      // A summary row holds each counter summed over its 'Count' launches (rates too: the
+      // `.per_second` column is the sum of the per-launch rates). The file keeps no per-launch
+      // values, so each launch gets an equal share: the sum / Count (the mean rate, for rates).
+      if (launches > 1 && name.rfind("device__attribute_", 0) != 0) value /= static_cast<double>(launches);
       if (name.rfind("device__attribute_", 0) == 0) {
         numeric_attributes.emplace(name, value);
         const bool has_own_unit = v.has_unit && !trim(v.unit).empty();
@@ -465,7 +477,7 @@ private:
       cc = m_options.assumed_cc;
       m_assumed_cc = true;
     }
-    for (const auto& note : m_table.apply(m, cc)) ++m_notes[note];
+    for (const auto& note : m_table.apply(m, cc)) m_notes[note] += launches;
 
     if (const auto it = m.raw.find(m_table.duration_counter()); it != m.raw.end() && it->second >= 0.0) {
       m.duration_s = it->second;
@@ -501,33 +513,53 @@ private:
     std::set<std::int64_t> ids;
     std::int64_t cursor = 0;
     std::size_t missing_duration = 0;
+    std::size_t copied_values = 0;  // counter values of the launches summary rows expanded to
     for (std::size_t i = 0; i < m_kernels.size(); ++i) {
       std::map<std::string, std::string> attributes;
       std::map<std::string, double> numeric_attributes;
-      trace_kernel k = convert(m_kernels[i], i, attributes, numeric_attributes);
-      if (!ids.insert(k.id).second) {
-        throw input_error(m_file, "line " + std::to_string(m_kernels[i].line) + ", column 'ID'",
-                          "duplicate ID " + std::to_string(k.id));
+      std::int64_t launches = 1;
+      trace_kernel k = convert(m_kernels[i], t.kernels.size(), attributes, numeric_attributes, launches);
+      const std::string at = "line " + std::to_string(m_kernels[i].line);
+      const std::size_t per_launch = k.metrics->raw.size() + k.metrics->flop.size() + k.metrics->bytes.size() + 1;
+      const double copies = static_cast<double>(launches - 1) * static_cast<double>(per_launch);
+      if (copies > static_cast<double>(k_max_copied_values - copied_values)) {
+        throw input_error(m_file, at + ", column 'Count'",
+                          "Count " + std::to_string(launches) + " is too large: rafter keeps one record per launch (" +
+                              std::to_string(per_launch) + " counter values each), and the file's launches would pass " +
+                              std::to_string(k_max_copied_values) + " copied values");
       }
-      // Nsight Compute replays each kernel alone: lay them end to end in file order.
-      k.start_ns = cursor;
+      copied_values += static_cast<std::size_t>(copies);
+      // Nsight Compute replays each kernel alone: lay them end to end in file order. A summary
+      // row's launches split its summed duration into equal whole-nanosecond parts.
+      std::int64_t row_ns = 0;
       if (k.metrics->duration_s) {
         // Durations are laid end to end in int64 ns: a sum past ~292 years is not a measurement.
-        const double ns = std::round(*k.metrics->duration_s * 1e9);
+        const double ns = std::round(*k.metrics->duration_s * static_cast<double>(launches) * 1e9);
         if (!(ns < static_cast<double>(std::numeric_limits<std::int64_t>::max() - cursor))) {
-          throw input_error(m_file, "line " + std::to_string(m_kernels[i].line),
-                            "kernel duration " + std::to_string(*k.metrics->duration_s) +
+          throw input_error(m_file, at,
+                            "kernel duration " + std::to_string(*k.metrics->duration_s * static_cast<double>(launches)) +
                                 " s is out of range (kernels laid end to end pass 2^63 ns)");
         }
-        k.end_ns = cursor + static_cast<std::int64_t>(ns);
+        row_ns = static_cast<std::int64_t>(ns);
       } else {
-        k.end_ns = cursor;
         k.measured_times = false;
-        ++missing_duration;
+        missing_duration += static_cast<std::size_t>(launches);
       }
-      cursor = k.end_ns;
       note_device(devices, k, m_kernels[i], attributes, numeric_attributes);
-      t.kernels.push_back(std::move(k));
+      // rest * (j + 1) < launches^2 <= k_max_copied_values^2: no overflow.
+      const std::int64_t whole = row_ns / launches, rest = row_ns % launches;
+      const std::int64_t row_start = cursor;
+      for (std::int64_t j = 0; j < launches; ++j) {
+        trace_kernel launch = j + 1 == launches ? std::move(k) : k;
+        if (j > 0) launch.id = static_cast<std::int64_t>(t.kernels.size());  // summary rows have no ID column
+        launch.start_ns = row_start + whole * j + rest * j / launches;
+        launch.end_ns = row_start + whole * (j + 1) + rest * (j + 1) / launches;
+        if (!ids.insert(launch.id).second) {
+          throw input_error(m_file, at + ", column 'ID'", "duplicate ID " + std::to_string(launch.id));
+        }
+        t.kernels.push_back(std::move(launch));
+      }
+      cursor = row_start + row_ns;
     }
     for (auto& [id, d] : devices) t.devices.push_back(std::move(d));
 
@@ -553,8 +585,8 @@ private:
                                "duration; not used");
     }
     if (m_summary) {
-      s.not_recorded.push_back("per-launch values: each kernel record sums 'Count' launches (raw[\"Count\"]); "
-                               ".per_second counters are averaged over them");
+      s.not_recorded.push_back("per-launch values: each row sums its 'Count' launches; every launch is given an equal "
+                               "share (the row's counters and duration divided by Count, the mean of its rates)");
     }
     if (m_levels.empty()) {
       s.not_recorded.push_back("no memory traffic metrics (no DRAM, L2 or L1 byte counters in the file); bytes left empty");
@@ -566,8 +598,10 @@ private:
     if (!m_any_flop) s.not_recorded.push_back("no FLOP counters (no SASS FP instruction or weighted tensor-pipe counters)");
     if (m_assumed_cc) {
       const auto& cc = *m_options.assumed_cc;
-      s.warnings.push_back("compute capability " + std::to_string(cc.major) + "." + std::to_string(cc.minor) +
-                           " assumed as told by the caller; the file does not name the architecture");
+      s.warnings.push_back("compute capability " + std::to_string(cc.major) + "." + std::to_string(cc.minor) + " (sm_" +
+                           std::to_string(cc.major) + std::to_string(cc.minor) + ") assumed from " +
+                           (m_options.assumed_cc_origin.empty() ? std::string("the caller") : m_options.assumed_cc_origin) +
+                           "; the file does not name the architecture");
     }
     if (!m_seen_cc) s.not_recorded.push_back("GPU architecture (no CC column or compute capability attributes)");
     if (t.devices.empty()) s.not_recorded.push_back("device properties");

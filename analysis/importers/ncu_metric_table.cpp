@@ -1,5 +1,6 @@
 #include "analysis/importers/ncu_metric_table.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <set>
@@ -81,6 +82,33 @@ std::optional<compute_capability> parse_compute_capability(const std::string& te
   if (r1.ec != std::errc() || r1.ptr != begin + dot || r2.ec != std::errc() || r2.ptr != end) return std::nullopt;
   if (cc.major < 0 || cc.minor < 0) return std::nullopt;
   return cc;
+}
+
+std::optional<compute_capability> parse_gpu_architecture(const std::string& text) {
+  if (text.rfind("sm_", 0) != 0) return parse_compute_capability(text);
+  const auto named = compute_capabilities_named_in(text);
+  // The whole text must be the one token: "sm_70", "sm_90a".
+  if (named.size() != 1) return std::nullopt;
+  std::size_t end = 3;
+  while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+  if (end < text.size() && std::isalpha(static_cast<unsigned char>(text[end]))) ++end;
+  if (end != text.size()) return std::nullopt;
+  return named.front();
+}
+
+std::vector<compute_capability> compute_capabilities_named_in(const std::string& text) {
+  std::vector<compute_capability> out;
+  for (std::size_t at = text.find("sm_"); at != std::string::npos; at = text.find("sm_", at + 3)) {
+    if (at > 0 && std::isalnum(static_cast<unsigned char>(text[at - 1]))) continue;  // "xsm_70" is no token
+    std::size_t end = at + 3;
+    while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+    const std::size_t digits = end - (at + 3);
+    if (digits < 2 || digits > 4) continue;
+    // The last digit is the minor version: sm_70 -> 7.0, sm_121 -> 12.1.
+    const compute_capability cc{std::stoi(text.substr(at + 3, digits - 1)), text[end - 1] - '0'};
+    if (std::find(out.begin(), out.end(), cc) == out.end()) out.push_back(cc);
+  }
+  return out;
 }
 
 ncu_metric_table ncu_metric_table::load(const std::filesystem::path& file) {
@@ -196,16 +224,23 @@ std::vector<std::string> ncu_metric_table::apply(kernel_metrics& metrics,
                                                  const std::optional<compute_capability>& cc) const {
   std::vector<std::string> notes;
   std::set<std::string> accounted;  // counters used, or already explained by a note
-  auto run = [&](const std::vector<entry>& entries, std::map<std::string, double>& out, const char* what) {
+  auto uncounted = [&](bool flop, const std::string& key) {
+    if (flop && std::find(metrics.uncounted_flop.begin(), metrics.uncounted_flop.end(), key) == metrics.uncounted_flop.end()) {
+      metrics.uncounted_flop.push_back(key);
+    }
+  };
+  auto run = [&](const std::vector<entry>& entries, std::map<std::string, double>& out, const char* what, bool flop) {
     for (const entry& e : entries) {
       const bool gated = e.min_cc || e.max_cc;
       if (gated && !cc) {
         std::vector<std::string> present;
+        bool work = false;
         for (const auto& alt : e.alternatives) {
           for (const auto& t : alt.terms) {
-            if (metrics.raw.count(t.counter) != 0) {
+            if (const auto it = metrics.raw.find(t.counter); it != metrics.raw.end()) {
               present.push_back(t.counter);
               accounted.insert(t.counter);
+              work = work || it->second != 0.0;
             }
           }
         }
@@ -213,6 +248,7 @@ std::vector<std::string> ncu_metric_table::apply(kernel_metrics& metrics,
           notes.push_back(e.key + " " + what + ": the weight of " + join(present) +
                           " depends on the GPU architecture, which the file does not name");
         }
+        if (work) uncounted(flop, e.key);
         continue;
       }
       if (gated && !in_range(e, *cc)) continue;
@@ -243,19 +279,25 @@ std::vector<std::string> ncu_metric_table::apply(kernel_metrics& metrics,
         }
       }
       if (!done && partial != nullptr) {
-        for (const auto& t : partial->terms) accounted.insert(t.counter);
+        bool work = false;
+        for (const auto& t : partial->terms) {
+          accounted.insert(t.counter);
+          if (const auto it = metrics.raw.find(t.counter); it != metrics.raw.end()) work = work || it->second != 0.0;
+        }
         notes.push_back(e.key + " " + what + ": incomplete counters (missing " + join(missing) + ")");
+        if (work) uncounted(flop, e.key);
       }
     }
   };
-  run(m_flop, metrics.flop, "FLOP");
-  run(m_bytes, metrics.bytes, "bytes");
+  run(m_flop, metrics.flop, "FLOP", /*flop=*/true);
+  run(m_bytes, metrics.bytes, "bytes", /*flop=*/false);
 
   for (const auto& [counter, value] : metrics.raw) {
     if (value == 0.0 || accounted.count(counter) != 0) continue;
     for (const auto& u : m_unweighted) {
       if (counter.rfind(u.prefix, 0) == 0 && ends_with(counter, u.suffix)) {
         notes.push_back(counter + ": " + u.note);
+        uncounted(/*flop=*/true, counter);  // every unweighted counter counts FLOP-like work
         break;
       }
     }

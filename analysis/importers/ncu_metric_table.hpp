@@ -57,6 +57,9 @@ public:
   /// Fills `metrics.flop` and `metrics.bytes` from `metrics.raw` (counter name -> SI value).
   /// Entries limited to some architectures apply only when `cc` is known and in range. Returns
   /// what could not be placed, one short sentence each ("fp16.tensor FLOP: ..."); never guesses.
+  /// FLOP that non-zero counters hold but `flop` leaves out (no weight for this or an unknown
+  /// architecture, an incomplete set of counters, a counter listed as unweighted) is named in
+  /// `metrics.uncounted_flop`, so a reader knows `flop` is short of the kernel's work.
   std::vector<std::string> apply(kernel_metrics& metrics, const std::optional<compute_capability>& cc) const;
 
   /// Factor that converts a value in Nsight Compute `unit` ("Kbyte", "nsecond", "cycle/nsecond",
@@ -95,5 +98,14 @@ private:
 
 /// "7.0" -> {7, 0}; nothing when `text` is not "<int>.<int>".
 [[nodiscard]] std::optional<compute_capability> parse_compute_capability(const std::string& text);
+
+/// A GPU architecture as a user types it: "sm_70" or "sm_90a" (the last digit is the minor
+/// version; a trailing feature letter is ignored) or "7.0"; nothing otherwise.
+[[nodiscard]] std::optional<compute_capability> parse_gpu_architecture(const std::string& text);
+
+/// Every distinct compute capability a free-text architecture names as "sm_<digits>", in order:
+/// "Volta (sm_70)" -> {7.0}; "Blackwell (sm_110 from CUDA 13; sm_101 in CUDA 12.9 and older)"
+/// -> {11.0, 10.1}; "CDNA 3 (gfx942)" -> {}.
+[[nodiscard]] std::vector<compute_capability> compute_capabilities_named_in(const std::string& text);
 
 }  // namespace rafter
