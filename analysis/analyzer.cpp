@@ -151,15 +151,17 @@ void place_group(kernel_group& g, const group_accumulator& acc, const machine_pr
                  const std::map<std::string, double>& memory_roofs, const std::string& fastest_link,
                  double launch_floor_s, const limiter_thresholds& th, warning_counter& warnings) {
   std::map<std::string, double> bytes_by_level;  // Trace level names.
+  // Flags are impossible or suspicious numbers; data that is missing (a weight, a duration) leaves
+  // the group unplaced with the reason as its limiter rule, and a warning.
+  std::string not_placed;
   place_collectives(g, acc, profile);
   if (acc.measured_count > 0 && !acc.uncounted_flop.empty()) {
     // Counted FLOP short of the work would place the kernel far below its real rate: not placed.
     std::string keys;
     for (const auto& k : acc.uncounted_flop) keys += (keys.empty() ? "" : ", ") + k;
-    g.flags.push_back("counters hold FLOP without a weight (" + keys +
-                      "): work incomplete, not placed (the trace's not-recorded notes say why)");
+    if (acc.estimate_count == 0) not_placed = "counters hold FLOP without a weight (" + keys + "): work incomplete, not placed";
     warnings.add("counters hold FLOP without a weight (" + keys +
-                 "): work incomplete, not placed; for an Nsight Compute file that names no GPU, --assume-arch or a "
+                 "): work incomplete, counters not used; for an Nsight Compute file that names no GPU, --assume-arch or a "
                  "--machine whose architecture names one supplies the weight");
   }
   if (acc.measured_count > 0 && acc.uncounted_flop.empty()) {
@@ -183,6 +185,10 @@ void place_group(kernel_group& g, const group_accumulator& acc, const machine_pr
   }
 
   bool impossible = false;
+  if (!(g.work_time_s > 0.0) && g.work != work_source::none) {
+    warnings.add("launches with work but no duration: no rate, not placed");
+    not_placed = "work launches have no duration: no rate, not placed";
+  }
   for (const auto& [kind, flop] : g.flop_by_kind) {
     g.flop += flop;
     if (flop < 0.0) {
@@ -195,10 +201,6 @@ void place_group(kernel_group& g, const group_accumulator& acc, const machine_pr
       g.flags.push_back(fmt::format("negative traffic {} bytes at {}: impossible, not placed", bytes, level));
       impossible = true;
     }
-  }
-  if (!(g.work_time_s > 0.0) && g.work != work_source::none) {
-    g.flags.push_back("work launches have zero duration: no rate, not placed");
-    impossible = true;
   }
 
   // Dominant precision and pipe: the kind with the most FLOP.
@@ -213,14 +215,16 @@ void place_group(kernel_group& g, const group_accumulator& acc, const machine_pr
       g.compute_ceiling_flop_per_s = c->flop_per_s;
     } else {
       warnings.add(fmt::format("work in {} but the profile has no ceiling for it: compute roof unknown", dominant->first));
-      g.flags.push_back(fmt::format("no compute ceiling for {} in the profile", dominant->first));
     }
   }
 
-  if (g.work == work_source::none || impossible) {
+  if (g.work == work_source::none || impossible || !not_placed.empty()) {
     limiter_inputs in{g.cls, std::nullopt, "", std::nullopt, "", false, g.mean_s, g.mean_gap_before_s, fastest_link, g.link_fraction, g.link_ceiling};
     g.limiter = decide_limiter(in, th);
-    if (impossible && g.limiter.kind == limiter_kind::unknown) g.limiter.rule = "impossible counters: not placed";
+    if (g.limiter.kind == limiter_kind::unknown) {
+      if (impossible) g.limiter.rule = "impossible counters: not placed";
+      else if (!not_placed.empty()) g.limiter.rule = not_placed;
+    }
     return;
   }
 
