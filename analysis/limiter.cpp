@@ -57,7 +57,7 @@ limiter_verdict decide_limiter(const limiter_inputs& in, const limiter_threshold
   const double m = in.memory_fraction.value_or(0.0);
   const std::string c_text = in.compute_fraction ? "compute " + pct(c) + " of " + in.compute_ceiling : "compute unknown";
   const std::string m_text = in.memory_fraction
-                                 ? "memory " + pct(m) + " of " + in.memory_level + (in.traffic_estimated ? " (estimated traffic, a lower bound)" : "")
+                                 ? "memory " + pct(m) + " of " + in.memory_level + (in.traffic_estimated ? " (estimated traffic: each operand moved once)" : "")
                                  : "memory unknown";
   const std::string both = c_text + ", " + m_text;
   const bool compute_higher = c >= m;

@@ -150,6 +150,22 @@ TEST(analyzer, no_launch_is_assumed_faster_at_its_roof_than_the_launch_floor) {
   EXPECT_DOUBLE_EQ(*group_named(run(t), "mul_kernel").roof_time_s, 100 * 1e-6);
 }
 
+TEST(analyzer, an_estimate_above_the_dram_roof_says_operands_came_from_l2) {
+  trace t;
+  auto k = kernel(1, "void at::native::vectorized_elementwise_kernel<4, mul>", 0, 10'000);
+  k.estimate = kernel_estimate{};
+  k.estimate->formula = "elementwise";
+  k.estimate->precision = "fp32";
+  k.estimate->flop = 2.6e6;
+  k.estimate->bytes = 4e7;  // 4 TB/s in 10 us: 133% of the profile's 3 TB/s
+  t.kernels = {k};
+  const auto a = run(t);
+  const auto& g = a.groups.at(0);
+  ASSERT_EQ(g.flags.size(), 1u);
+  EXPECT_NE(g.flags[0].find("did not come from DRAM"), std::string::npos) << g.flags[0];
+  EXPECT_NE(g.limiter.rule.find("estimated traffic: each operand moved once"), std::string::npos) << g.limiter.rule;
+}
+
 TEST(analyzer, counters_duration_is_the_time_base_of_measured_rates) {
   trace t;
   auto k = kernel(1, "k", 0, 2'000'000);
@@ -164,7 +180,8 @@ TEST(analyzer, tensor_work_is_held_against_the_tensor_ceiling_and_bound_by_compu
   auto k = kernel(1, "sm90_xmma_gemm_bf16bf16_bf16f32_f32_tn", 0, 1'000'000);
   k.metrics = measured("bf16.tensor", 9e11, {{"dram", 1e8}});  // 900 TFLOP/s, AI 9000.
   t.kernels = {k};
-  const auto& g = run(t).groups[0];
+  const auto a = run(t);
+  const auto& g = a.groups[0];
   EXPECT_EQ(g.cls, kernel_class::gemm);
   EXPECT_EQ(g.compute_ceiling, "bf16.tensor");
   EXPECT_EQ(g.binding, "bf16.tensor");
@@ -210,7 +227,8 @@ TEST(analyzer, memory_bound_kernel_is_named_by_level) {
   auto k = kernel(1, "void at::native::vectorized_elementwise_kernel<4, add>", 0, 1'000'000);
   k.metrics = measured("fp32.cuda_core", 1e8, {{"dram", 2.7e9}});  // 2.7 TB/s of 3 TB/s = 90%.
   t.kernels = {k};
-  const auto& g = run(t).groups[0];
+  const auto a = run(t);
+  const auto& g = a.groups[0];
   EXPECT_EQ(g.cls, kernel_class::elementwise);
   EXPECT_EQ(g.limiter.kind, limiter_kind::memory);
   EXPECT_EQ(g.limiter.detail, "hbm");
