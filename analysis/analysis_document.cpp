@@ -325,6 +325,7 @@ json to_json(const analysis_document& a) {
   tj["kernel_time_s"] = t.kernel_time_s;
   tj["measured_time_s"] = t.measured_time_s;
   tj["estimated_time_s"] = t.estimated_time_s;
+  tj["extrapolated_time_s"] = t.extrapolated_time_s;
   tj["unknown_time_s"] = t.unknown_time_s;
   tj["placed_time_s"] = t.placed_time_s;
   tj["placed_fraction"] = t.placed_fraction;
@@ -422,6 +423,7 @@ analysis_document analysis_from_json(const json& document, const std::string& fi
   a.totals.kernel_time_s = t.req_non_negative("kernel_time_s");
   a.totals.measured_time_s = t.req_non_negative("measured_time_s");
   a.totals.estimated_time_s = t.req_non_negative("estimated_time_s");
+  a.totals.extrapolated_time_s = t.opt_non_negative("extrapolated_time_s").value_or(0.0);
   a.totals.unknown_time_s = t.req_non_negative("unknown_time_s");
   a.totals.placed_time_s = t.req_non_negative("placed_time_s");
   a.totals.placed_fraction = t.req_non_negative("placed_fraction");

@@ -14,6 +14,9 @@ struct analysis_totals {
   double measured_time_s = 0.0;   ///< Time of groups whose work came from counters.
   double estimated_time_s = 0.0;  ///< ... from shape estimates.
   double unknown_time_s = 0.0;    ///< ... with no work known.
+  /// Of measured and estimated time, the launches with no work of their own (no counters, no op
+  /// shapes), placed at their group's rate: extrapolated, not known.
+  double extrapolated_time_s = 0.0;
   double placed_time_s = 0.0;     ///< Time of groups placed on the roofline.
   double placed_fraction = 0.0;   ///< placed / kernel time.
   double opportunity_s = 0.0;     ///< Sum over groups.

@@ -721,6 +721,7 @@ analysis_document analyze(const trace& t, const machine_profile& profile, const 
     if (g.work == work_source::measured) tot.measured_time_s += g.total_s;
     else if (g.work == work_source::estimate) tot.estimated_time_s += g.total_s;
     else tot.unknown_time_s += g.total_s;
+    if (g.work != work_source::none && g.work_count < g.count) tot.extrapolated_time_s += std::max(0.0, g.total_s - g.work_time_s);
     if (g.placed()) tot.placed_time_s += g.total_s;
     if (g.cls == kernel_class::communication) tot.communication_time_s += g.total_s;
     else if (!g.placed()) unplaced_s += g.total_s;

@@ -13,6 +13,7 @@
 #include "analysis/analysis_document.hpp"
 #include "analysis/roofline.hpp"
 #include "core/units.hpp"
+#include "reports/analysis_totals_text.hpp"
 #include "core/version.hpp"
 #include "reports/html_escape.hpp"
 #include "reports/sortable_tables_script.hpp"
@@ -142,8 +143,9 @@ std::string render_header(const analysis_document& a) {
   out += fact("Kernels", esc(fmt::format("{} launches in {} groups", t.kernels, t.groups)));
   out += fact("Kernel time", esc(format_seconds(t.kernel_time_s)));
   out += fact("Placed on the roofline",
-              esc(fmt::format("{} of kernel time (counters {}, shape estimates {}, unknown {})", pct(t.placed_fraction),
-                              format_seconds(t.measured_time_s), format_seconds(t.estimated_time_s), format_seconds(t.unknown_time_s))));
+              esc(fmt::format("{} of kernel time (counters {}, shape estimates {}, unknown {}){}", pct(t.placed_fraction),
+                              format_seconds(t.measured_time_s), format_seconds(t.estimated_time_s), format_seconds(t.unknown_time_s),
+                              extrapolated_text(t))));
   if (t.communication_time_s > 0.0) {
     out += fact("Communication", esc(fmt::format("{} of kernel time, held against links, not the roofline (bus bandwidth known for {} of it)",
                                                  pct(t.communication_time_s / t.kernel_time_s),

@@ -6,6 +6,7 @@
 
 #include "analysis/analysis_document.hpp"
 #include "core/units.hpp"
+#include "reports/analysis_totals_text.hpp"
 
 namespace rafter {
 
@@ -87,10 +88,10 @@ std::string render_analysis_markdown(const analysis_document& a, std::size_t row
   md += "# rafter analysis: " + code(a.trace_file, 200) + " on " + code(a.machine_name, 200) + "\n\n";
   md += "- Machine: " + cell(a.machine_name) + " from " + code(a.machine_file, 200) + " (" + cell(a.machine_choice) + ")\n";
   md += fmt::format("- Kernels: {} launches in {} groups, {} of kernel time\n", t.kernels, t.groups, format_seconds(t.kernel_time_s));
-  md += fmt::format("- Placed on the roofline: {} of kernel time (work from counters {}, from shape estimates {}, unknown {})\n",
+  md += fmt::format("- Placed on the roofline: {} of kernel time (work from counters {}, from shape estimates {}, unknown {}){}\n",
                     pct(t.placed_fraction), pct(t.kernel_time_s > 0 ? t.measured_time_s / t.kernel_time_s : 0.0),
                     pct(t.kernel_time_s > 0 ? t.estimated_time_s / t.kernel_time_s : 0.0),
-                    pct(t.kernel_time_s > 0 ? t.unknown_time_s / t.kernel_time_s : 0.0));
+                    pct(t.kernel_time_s > 0 ? t.unknown_time_s / t.kernel_time_s : 0.0), extrapolated_text(t));
   if (t.communication_time_s > 0.0) {
     md += fmt::format("- Communication: {} of kernel time, held against links, not the roofline (bus bandwidth known for {} of it)\n",
                       pct(t.communication_time_s / t.kernel_time_s), pct(t.collective_time_s / t.communication_time_s));

@@ -49,6 +49,14 @@ TEST(analysis_report_markdown, summary_has_the_headline_numbers_and_tables) {
   EXPECT_NE(md.find("| 1 | `sm90_gemm` | gemm | 3 | 3.00 ms | 200 TFLOP/s | 800 TFLOP/s | latency | 2.25 ms |"), std::string::npos) << md;
   EXPECT_NE(md.find("hbm 600"), std::string::npos) << md;
   EXPECT_NE(md.find("| gemm | 3.00 ms | 100.0% |"), std::string::npos) << md;
+  EXPECT_EQ(md.find("no work of their own"), std::string::npos) << md;
+}
+
+TEST(analysis_report_markdown, the_headline_says_how_much_time_was_extrapolated) {
+  analysis_document a = small_analysis("sm90_gemm");
+  a.totals.extrapolated_time_s = 0.9e-3;
+  const std::string md = render_analysis_markdown(a);
+  EXPECT_NE(md.find("unknown 0.0%); 30.0% of kernel time is launches with no work of their own"), std::string::npos) << md;
 }
 
 TEST(analysis_report_markdown, names_cannot_break_tables_or_inject_markup) {

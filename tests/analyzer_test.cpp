@@ -220,6 +220,8 @@ TEST(analyzer, shape_estimates_are_used_when_no_counters_and_say_so) {
   EXPECT_EQ(b.groups[0].work_count, 1);
   // Roof time scales from the work launch to the whole group.
   EXPECT_NEAR(*b.groups[0].roof_time_s, 2.0 * std::max(5e11 / 1e15, 1e6 / 3e12), 1e-15);
+  EXPECT_DOUBLE_EQ(b.totals.extrapolated_time_s, 1e-3);  // the launch without counters
+  EXPECT_DOUBLE_EQ(a.totals.extrapolated_time_s, 0.0);
 }
 
 TEST(analyzer, memory_bound_kernel_is_named_by_level) {
