@@ -74,6 +74,9 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
 namespace rafter {
 
 void check_writable_output(const std::filesystem::path& path) {
+  if (path == "-") {
+    throw input_error(path.string(), "", "'-' is not taken for stdout: leave the output options out to print to stdout");
+  }
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) throw input_error(path.string(), "", "the output directory does not exist");

@@ -41,7 +41,9 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
 namespace rafter {
 
 /// Checks, before long work starts, that `path` can be written later: its directory exists and is
-/// writable and the path is not a directory. Throws `input_error` naming the path otherwise.
+/// writable and the path is not a directory, nor "-" (which would be a file named "-", not
+/// stdout: rafter prints to stdout when no output is given). Throws `input_error` naming the path
+/// otherwise.
 void check_writable_output(const std::filesystem::path& path);
 
 }  // namespace rafter

@@ -74,5 +74,16 @@ TEST(atomic_file, unwritable_directory_is_an_input_error_naming_the_path) {
   }
 }
 
+TEST(atomic_file, a_dash_is_refused_rather_than_written_as_a_file_named_dash) {
+  try {
+    check_writable_output("-");
+    FAIL();
+  } catch (const input_error& e) {
+    EXPECT_EQ(e.code(), exit_code::usage);
+    EXPECT_NE(std::string(e.what()).find("print to stdout"), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(check_writable_output("./-.md"));
+}
+
 }  // namespace
 }  // namespace rafter
