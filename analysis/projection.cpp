@@ -106,6 +106,12 @@ struct machines {
   std::string fp32_detail;
 };
 
+/// The machine that lacks a figure, for a detail or warning: "A (name)", "B (name)" or "either machine".
+std::string lacking(bool on_a, bool on_b, const machines& m) {
+  if (!on_a && !on_b) return "either machine";
+  return on_a ? "B (" + m.b.device.name + ")" : "A (" + m.a.device.name + ")";
+}
+
 void warn_once(projection& out, const std::string& text) {
   if (std::find(out.warnings.begin(), out.warnings.end(), text) == out.warnings.end()) out.warnings.push_back(text);
 }
@@ -252,8 +258,8 @@ projected_item project_copy(const copy_summary& c, const machines& m, projection
       item.detail = fmt::format("{} {} -> {}", link, format_bandwidth(*la), format_bandwidth(*lb));
     } else {
       item.method = "kept";
-      item.detail = "no " + link + " ceiling on both machines";
-      warn_once(out, c.kind + " copies kept as measured: no " + link + " ceiling on both machines");
+      item.detail = "no " + link + " ceiling on " + lacking(la.has_value(), lb.has_value(), m);
+      warn_once(out, c.kind + " copies kept as measured: " + item.detail);
     }
   } else if (c.kind == "d2d" || c.kind == "memset") {
     r = spanning(m.memory_ratio, {1.0});
@@ -302,8 +308,9 @@ projection project_workload(const analysis_document& on_a, const machine_profile
     m.fp32_detail = fmt::format("{} {} -> {} {}", fa->id, format_flops(fa->flop_per_s), fb->id, format_flops(fb->flop_per_s));
   } else {
     m.fp32_ratio = m.memory_ratio;
-    m.fp32_detail = "no fp32 ceiling on both machines; " + m.memory_detail;
-    warn_once(out, "no fp32 ceiling on both machines: kernels without work scale by main memory bandwidth");
+    const std::string where = lacking(fa != nullptr, fb != nullptr, m);
+    m.fp32_detail = "no fp32 ceiling on " + where + "; " + m.memory_detail;
+    warn_once(out, "no fp32 ceiling on " + where + ": kernels without work scale by main memory bandwidth");
   }
 
   for (const auto& g : on_a.groups) out.items.push_back(project_group(g, m, out));

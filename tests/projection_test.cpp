@@ -175,6 +175,28 @@ TEST(Projection, CommunicationScalesByTheLinkOfItsCollectiveElseTheFastestShared
   EXPECT_NE(p.items[1].detail.find("nvlink"), std::string::npos) << p.items[1].detail;
 }
 
+TEST(Projection, CopiesScaleByOneDirectionOfPcieOrAreKeptNamingTheMachineWithout) {
+  const auto a100 = datasheet("a100_sxm4_80gb");  // PCIe Gen4 x16, 64 GB/s both ways
+  const auto h100 = datasheet("h100_sxm5");       // PCIe Gen5 x16, 128 GB/s both ways
+  const auto gh200 = datasheet("gh200_96gb");     // NVLink-C2C only: no pcie entry
+  auto d = one_device({placed_gemm(1e12, 1e9, 10e-3)}, 0.0);
+  copy_summary c;
+  c.kind = "h2d";
+  c.count = 1;
+  c.time_s = 1e-3;
+  d.copies = {c};
+  const projection p = project_workload(d, a100, h100, "a.json", "b.json");
+  const auto copy = std::find_if(p.items.begin(), p.items.end(), [](const projected_item& i) { return i.kind == "copies"; });
+  ASSERT_NE(copy, p.items.end());
+  EXPECT_EQ(copy->method, "link");
+  EXPECT_NEAR(copy->time_b_s, 0.5e-3, 1e-15);
+  const projection q = project_workload(d, a100, gh200, "a.json", "b.json");
+  const auto kept = std::find_if(q.items.begin(), q.items.end(), [](const projected_item& i) { return i.kind == "copies"; });
+  ASSERT_NE(kept, q.items.end());
+  EXPECT_EQ(kept->method, "kept");
+  EXPECT_EQ(kept->detail, "no pcie ceiling on B (" + gh200.device.name + ")");
+}
+
 TEST(Projection, MeasurementGivesTheError) {
   const auto a100 = datasheet("a100_sxm4_80gb");
   const auto v100 = datasheet("v100_sxm2");
