@@ -60,6 +60,39 @@ trace_kernel kernel(std::int64_t id, std::string name, std::int64_t start_ns, st
   return k;
 }
 
+trace_op op_on(std::int64_t id, std::int64_t thread, std::int64_t start_ns, std::int64_t end_ns) {
+  trace_op o;
+  o.id = id;
+  o.name = "aten::op";
+  o.thread = thread;
+  o.start_ns = start_ns;
+  o.end_ns = end_ns;
+  return o;
+}
+
+trace_range range_on(std::int64_t id, std::string name, std::int64_t thread, std::optional<int> device, std::int64_t start_ns,
+                     std::int64_t end_ns) {
+  trace_range r;
+  r.id = id;
+  r.name = std::move(name);
+  r.thread = thread;
+  r.device = device;
+  r.start_ns = start_ns;
+  r.end_ns = end_ns;
+  return r;
+}
+
+/// Kernel a (1 us from 1 us, launched by op 10) and kernel b (2 us from 5 us, by op 11).
+trace two_kernels_launched_by_ops_10_and_11() {
+  trace t;
+  auto k1 = kernel(1, "a", 1'000, 1'000);
+  k1.op_id = 10;
+  auto k2 = kernel(2, "b", 5'000, 2'000);
+  k2.op_id = 11;
+  t.kernels = {k1, k2};
+  return t;
+}
+
 kernel_metrics measured(std::string kind, double flop, std::map<std::string, double> bytes) {
   kernel_metrics m;
   m.flop[kind] = flop;
@@ -471,36 +504,11 @@ TEST(analyzer, time_by_class_and_placed_fraction) {
 }
 
 TEST(analyzer, ranges_get_gpu_overlap_or_the_kernels_their_ops_launched) {
-  trace t;
-  auto k1 = kernel(1, "a", 1'000, 1'000);
-  k1.op_id = 10;
-  auto k2 = kernel(2, "b", 5'000, 2'000);
-  k2.op_id = 11;
-  t.kernels = {k1, k2};
-  auto op = [](std::int64_t id, std::int64_t start, std::int64_t end) {
-    trace_op o;
-    o.id = id;
-    o.name = "aten::op";
-    o.thread = 7;
-    o.start_ns = start;
-    o.end_ns = end;
-    return o;
-  };
-  auto range = [](std::int64_t id, std::string name, std::int64_t thread, std::optional<int> device, std::int64_t start,
-                  std::int64_t end) {
-    trace_range r;
-    r.id = id;
-    r.name = std::move(name);
-    r.thread = thread;
-    r.device = device;
-    r.start_ns = start;
-    r.end_ns = end;
-    return r;
-  };
-  t.ops = {op(10, 100, 200), op(11, 300, 400)};
-  t.ranges = {range(1, "decode", 7, std::nullopt, 250, 500),  // CPU side: contains op 11 only.
-              range(2, "layer", -1, 0, 0, 1'500),             // GPU side: overlaps half of kernel a.
-              range(3, "layer", -1, 0, 5'500, 10'000)};       // Second instance: 1.5 us of kernel b.
+  trace t = two_kernels_launched_by_ops_10_and_11();
+  t.ops = {op_on(10, 7, 100, 200), op_on(11, 7, 300, 400)};
+  t.ranges = {range_on(1, "decode", 7, std::nullopt, 250, 500),  // CPU side: contains op 11 only.
+              range_on(2, "layer", -1, 0, 0, 1'500),             // GPU side: overlaps half of kernel a.
+              range_on(3, "layer", -1, 0, 5'500, 10'000)};       // Second instance: 1.5 us of kernel b.
   const auto a = run(t);
   ASSERT_EQ(a.ranges.size(), 2u);
   const auto& layer = a.ranges[0].name == "layer" ? a.ranges[0] : a.ranges[1];
@@ -515,33 +523,11 @@ TEST(analyzer, ranges_get_gpu_overlap_or_the_kernels_their_ops_launched) {
 }
 
 TEST(analyzer, a_range_nested_in_one_of_the_same_name_counts_once) {
-  trace t;
-  auto k1 = kernel(1, "a", 1'000, 1'000);
-  k1.op_id = 10;
-  auto k2 = kernel(2, "b", 5'000, 2'000);
-  k2.op_id = 11;
-  t.kernels = {k1, k2};
-  auto op = [](std::int64_t id, std::int64_t thread, std::int64_t start) {
-    trace_op o;
-    o.id = id;
-    o.name = "aten::op";
-    o.thread = thread;
-    o.start_ns = start;
-    o.end_ns = start + 50;
-    return o;
-  };
-  auto range = [](std::int64_t id, std::int64_t thread, std::int64_t start, std::int64_t end) {
-    trace_range r;
-    r.id = id;
-    r.name = "forward";  // A module's forward calling a submodule's of the same name.
-    r.thread = thread;
-    r.start_ns = start;
-    r.end_ns = end;
-    return r;
-  };
-  t.ops = {op(10, 7, 150), op(11, 8, 150)};
-  t.ranges = {range(1, 7, 100, 1'000), range(2, 7, 120, 600), range(3, 7, 900, 1'200),  // thread 7: union [100, 1200)
-              range(4, 8, 100, 300)};                                                    // thread 8: [100, 300)
+  trace t = two_kernels_launched_by_ops_10_and_11();
+  t.ops = {op_on(10, 7, 150, 200), op_on(11, 8, 150, 200)};
+  // A module's forward calling a submodule's of the same name. Thread 7: union [100, 1200); thread 8: [100, 300).
+  t.ranges = {range_on(1, "forward", 7, std::nullopt, 100, 1'000), range_on(2, "forward", 7, std::nullopt, 120, 600),
+              range_on(3, "forward", 7, std::nullopt, 900, 1'200), range_on(4, "forward", 8, std::nullopt, 100, 300)};
   const auto a = run(t);
   ASSERT_EQ(a.ranges.size(), 1u);
   EXPECT_EQ(a.ranges[0].count, 4);
