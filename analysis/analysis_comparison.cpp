@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "analysis/analysis_document.hpp"
+#include "analysis/group_aggregate.hpp"
 #include "analysis/kernel_name.hpp"
 #include "core/error.hpp"
 
@@ -116,14 +117,9 @@ std::string shape_text(const kernel_group& g) {
   return d(g.grid) + "/" + d(g.block);
 }
 
-std::string limiter_text(const kernel_group& g) {
-  std::string s = to_string(g.limiter.kind);
-  if (!g.limiter.detail.empty()) s += " (" + g.limiter.detail + ")";
-  return s;
-}
-
-/// Arithmetic intensity at the binding level, else at the main memory level, else the first level.
-std::optional<double> group_ai(const kernel_group& g) {
+/// The level whose arithmetic intensity stands for one group: the binding level, else the main
+/// memory level, else the first level; nullptr when the group has none.
+const level_placement* group_level(const kernel_group& g) {
   const level_placement* pick = nullptr;
   for (const auto& l : g.levels) {
     if (l.level == g.binding) pick = &l;
@@ -132,30 +128,58 @@ std::optional<double> group_ai(const kernel_group& g) {
     if (!pick && (l.level == "hbm" || l.level == "dram")) pick = &l;
   }
   if (!pick && !g.levels.empty()) pick = &g.levels.front();
-  return pick ? pick->arithmetic_intensity : std::nullopt;
+  return pick;
 }
 
 using key_function = std::function<std::string(const kernel_group&)>;
 
+/// One side of a row: sums of time and launches; the roofline position of its one group, or the
+/// aggregate over its placed groups when it holds several (docs/metrics.md, "Comparisons").
 void fill_side(group_match& m, const analysis_document& d, const std::vector<std::size_t>& idx, bool side_a) {
+  std::vector<const kernel_group*> groups;
   const kernel_group* largest = nullptr;
-  const kernel_group* largest_placed = nullptr;
   for (const std::size_t i : idx) {
     const kernel_group& g = d.groups[i];
+    groups.push_back(&g);
     (side_a ? m.groups_a : m.groups_b).push_back(g.id);
     (side_a ? m.count_a : m.count_b) += g.count;
     (side_a ? m.time_a_s : m.time_b_s) += g.total_s;
     if (!largest || g.total_s > largest->total_s) largest = &g;
-    if (g.achieved_flop_per_s && (!largest_placed || g.total_s > largest_placed->total_s)) largest_placed = &g;
   }
   if (!largest) return;
   (side_a ? m.name_a : m.name_b) = largest->display_name();
   if (m.cls.empty()) m.cls = to_string(largest->cls);
-  const kernel_group& pos = largest_placed ? *largest_placed : *largest;
-  (side_a ? m.ai_a : m.ai_b) = group_ai(pos);
-  (side_a ? m.flop_per_s_a : m.flop_per_s_b) = pos.achieved_flop_per_s;
-  (side_a ? m.limiter_a : m.limiter_b) = limiter_text(pos);
-  (side_a ? m.binding_a : m.binding_b) = pos.binding;
+  auto& ai = side_a ? m.ai_a : m.ai_b;
+  auto& flop_per_s = side_a ? m.flop_per_s_a : m.flop_per_s_b;
+  auto& limiter = side_a ? m.limiter_a : m.limiter_b;
+  auto& binding = side_a ? m.binding_a : m.binding_b;
+  auto& level = side_a ? m.level_a : m.level_b;
+  auto& placed_share = side_a ? m.placed_share_a : m.placed_share_b;
+  auto& dominant = side_a ? m.dominant_limiter_a : m.dominant_limiter_b;
+  auto& limiter_share = side_a ? m.limiter_share_a : m.limiter_share_b;
+  if (groups.size() == 1) {
+    const kernel_group& g = *largest;
+    if (const level_placement* l = group_level(g)) {
+      ai = l->arithmetic_intensity;
+      if (ai) level = l->level;
+    }
+    flop_per_s = g.achieved_flop_per_s;
+    limiter = limiter_text(g);
+    binding = g.binding;
+    if (g.total_s > 0.0) placed_share = g.placed() ? 1.0 : 0.0;
+    dominant = limiter;
+    limiter_share = 1.0;
+    return;
+  }
+  const group_aggregate agg = aggregate_groups(groups);
+  ai = agg.intensity;
+  level = ai ? agg.level : std::string();
+  flop_per_s = agg.flop_per_s;
+  limiter = agg.limiter;
+  binding = agg.binding;
+  placed_share = agg.placed_share;
+  dominant = agg.dominant_limiter;
+  limiter_share = agg.limiter_share;
 }
 
 void match_groups(const analysis_document& a, const analysis_document& b, comparison& out) {
@@ -239,7 +263,8 @@ comparison compare_analyses(const analysis_document& a, const analysis_document&
   for (const auto& g : out.groups) class_matches += g.match == "class" ? 1 : 0;
   if (class_matches > 0) {
     out.notes.push_back(fmt::format("{} kernel class(es) matched as a whole: their kernels differ in name between A and B "
-                                    "(library kernels chosen per GPU)",
+                                    "(library kernels chosen per GPU); such a row sums the class's leftover groups on each "
+                                    "side, and its AI, FLOP/s and limiter are aggregates over the placed ones",
                                     class_matches));
   }
   return out;

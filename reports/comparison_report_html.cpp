@@ -279,25 +279,38 @@ std::string groups_section(const comparison& c) {
     return std::max(x->time_a_s, x->time_b_s) > std::max(y->time_a_s, y->time_b_s);
   });
   std::string out = R"(<section id="groups"><h2>Kernel groups</h2>)";
-  out += R"(<p class="lede">Kernels matched by normalized name and launch shape, then by name, then by class and )"
-         R"(operator where library kernels differ in name across GPUs. AI is at the binding or main memory level.</p>)";
+  out += R"(<p class="lede">Kernels matched by normalized name and launch shape, then by name, then by name with digits )"
+         R"(masked, then by class where library kernels differ in name across GPUs. AI is at the binding or main memory )"
+         R"(level. A row whose Match says <em>N vs M groups</em> sums N kernel groups of A against M of B: times are )"
+         R"(sums; AI (sum FLOP / sum bytes at the level shown), FLOP/s (sum FLOP / sum work time) and the limiter (shown )"
+         R"(only when all agree) are over the placed groups, whose share of the side's time is given. It compares the )"
+         R"(class as a whole, not one kernel with another.</p>)";
   out += R"(<div class="table-wrap"><table><thead><tr><th>Kernel A</th><th>Kernel B</th><th>Class</th><th>Match</th>)"
          R"(<th class="num">Time A</th><th class="num">Time B</th><th class="num">B/A</th><th class="num">AI A</th>)"
          R"(<th class="num">AI B</th><th class="num">FLOP/s A</th><th class="num">FLOP/s B</th><th>Limiter A</th>)"
          R"(<th>Limiter B</th></tr></thead><tbody>)";
+  const auto kernel = [](const std::string& name, std::size_t n) {
+    std::string cell = "<code>" + esc(name) + "</code>";
+    if (n > 1) cell += " and " + std::to_string(n - 1) + " more";
+    return cell;
+  };
   std::size_t shown = 0;
   for (const auto* g : rows) {
     if (++shown > 200) break;
     const std::optional<double> r =
         g->time_a_s > 0 && g->time_b_s > 0 ? std::optional<double>(g->time_b_s / g->time_a_s) : std::nullopt;
-    out += "<tr><td><code>" + esc(g->name_a) + "</code></td><td><code>" + esc(g->name_b) + "</code></td><td>" +
-           esc(g->cls) + "</td><td>" + esc(g->match) + "</td><td class=\"num\">" +
-           esc(g->match == "only_b" ? "-" : format_seconds(g->time_a_s)) + "</td><td class=\"num\">" +
-           esc(g->match == "only_a" ? "-" : format_seconds(g->time_b_s)) + "</td><td class=\"num\">" +
-           esc(format_ratio(r)) + "</td><td class=\"num\">" + esc(opt_text(g->ai_a, "")) + "</td><td class=\"num\">" +
-           esc(opt_text(g->ai_b, "")) + "</td><td class=\"num\">" + esc(opt_text(g->flop_per_s_a, "FLOP/s")) +
-           "</td><td class=\"num\">" + esc(opt_text(g->flop_per_s_b, "FLOP/s")) + "</td><td>" + esc(g->limiter_a) +
-           "</td><td>" + esc(g->limiter_b) + "</td></tr>";
+    const std::string counts = format_group_counts(*g);
+    out += "<tr><td>" + kernel(g->name_a, g->groups_a.size()) + "</td><td>" + kernel(g->name_b, g->groups_b.size()) +
+           "</td><td>" + esc(g->cls) + "</td><td>" +
+           (counts.empty() ? esc(g->match) : "<strong>" + esc(g->match) + ", " + esc(counts) + "</strong>") +
+           "</td><td class=\"num\">" + esc(g->match == "only_b" ? "-" : format_seconds(g->time_a_s)) +
+           "</td><td class=\"num\">" + esc(g->match == "only_a" ? "-" : format_seconds(g->time_b_s)) +
+           "</td><td class=\"num\">" + esc(format_ratio(r)) + "</td><td class=\"num\">" +
+           esc(format_group_ai(*g, true)) + "</td><td class=\"num\">" + esc(format_group_ai(*g, false)) +
+           "</td><td class=\"num\">" + esc(opt_text(g->flop_per_s_a, "FLOP/s")) + "</td><td class=\"num\">" +
+           esc(opt_text(g->flop_per_s_b, "FLOP/s")) + "</td><td>" +
+           esc(g->match == "only_b" ? std::string() : format_group_limiter(*g, true)) + "</td><td>" +
+           esc(g->match == "only_a" ? std::string() : format_group_limiter(*g, false)) + "</td></tr>";
   }
   out += "</tbody></table></div>";
   if (rows.size() > 200) out += "<p class=\"empty\">" + std::to_string(rows.size() - 200) + " more in the JSON output.</p>";

@@ -83,6 +83,14 @@ json group_json(const group_match& g) {
   out["limiter_b"] = g.limiter_b;
   out["binding_a"] = g.binding_a;
   out["binding_b"] = g.binding_b;
+  out["level_a"] = g.level_a;
+  out["level_b"] = g.level_b;
+  out["placed_share_a"] = number(g.placed_share_a);
+  out["placed_share_b"] = number(g.placed_share_b);
+  out["dominant_limiter_a"] = g.dominant_limiter_a;
+  out["dominant_limiter_b"] = g.dominant_limiter_b;
+  out["limiter_share_a"] = number(g.limiter_share_a);
+  out["limiter_share_b"] = number(g.limiter_share_b);
   return out;
 }
 

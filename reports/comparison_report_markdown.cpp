@@ -110,8 +110,6 @@ std::string metric_section(const comparison& c, const section_title& s) {
   return out + "\n";
 }
 
-std::string ai_text(const std::optional<double>& ai) { return ai ? fmt::format("{:.3g}", *ai) : "-"; }
-
 std::string groups_section(const comparison& c, std::size_t rows) {
   if (c.groups.empty()) return {};
   std::vector<const group_match*> matched;
@@ -132,14 +130,28 @@ std::string groups_section(const comparison& c, std::size_t rows) {
                                 matched.size(), only_a.size(), only_b.size(), std::min(rows, matched.size()));
   out += "| Kernel (A) | Kernel (B) | Class | Match | Time A | Time B | B/A | AI A → B | Limiter A → B |\n"
          "|---|---|---|---|---:|---:|---:|---|---|\n";
+  std::size_t aggregated = 0;
   for (std::size_t i = 0; i < matched.size() && i < rows; ++i) {
     const auto& g = *matched[i];
     const std::optional<double> r = g.time_a_s > 0 ? std::optional<double>(g.time_b_s / g.time_a_s) : std::nullopt;
-    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} → {} | {} → {} |\n", code(g.name_a, 60),
-                       g.name_b == g.name_a ? std::string("same") : code(g.name_b, 60), g.cls, g.match,
-                       format_seconds(g.time_a_s), format_seconds(g.time_b_s), format_ratio(r), ai_text(g.ai_a),
-                       ai_text(g.ai_b), cell(g.limiter_a.empty() ? "-" : g.limiter_a),
-                       cell(g.limiter_b.empty() ? "-" : g.limiter_b));
+    const std::string counts = format_group_counts(g);
+    aggregated += counts.empty() ? 0 : 1;
+    // An aggregated row names the largest group of each side; the match column says how many it sums.
+    const auto kernel = [&](const std::string& name, std::size_t n) {
+      return n > 1 ? fmt::format("{} and {} more", code(name, 60), n - 1) : code(name, 60);
+    };
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} → {} | {} → {} |\n", kernel(g.name_a, g.groups_a.size()),
+                       g.name_b == g.name_a && !g.aggregated() ? std::string("same") : kernel(g.name_b, g.groups_b.size()),
+                       g.cls, counts.empty() ? g.match : "**" + g.match + ", " + counts + "**",
+                       format_seconds(g.time_a_s), format_seconds(g.time_b_s), format_ratio(r), cell(format_group_ai(g, true)),
+                       cell(format_group_ai(g, false)), cell(format_group_limiter(g, true)),
+                       cell(format_group_limiter(g, false)));
+  }
+  if (aggregated > 0) {
+    out += "\nA row marked *N vs M groups* sums N kernel groups of A against M of B (the class pass matches whole "
+           "classes of leftover kernels): times are sums; AI is sum FLOP / sum bytes at the level shown and the limiter "
+           "is shown only when all agree, over the placed groups, whose share of the side's time is given. It compares "
+           "the class as a whole, not one kernel with another.\n";
   }
   const auto one_side = [&](const std::vector<const group_match*>& list, const char* title, bool a) {
     if (list.empty()) return std::string();

@@ -22,6 +22,36 @@ kernel_group group(std::int64_t id, const std::string& name, kernel_class cls, d
   return g;
 }
 
+/// A group placed on the roofline: `flop` over `work_s` of work, `hbm_bytes` of main-memory traffic
+/// (and optionally L2 traffic, binding there), with the analyzer's limiter.
+kernel_group placed(std::int64_t id, const std::string& name, kernel_class cls, double time, double flop, double hbm_bytes,
+                    limiter_kind kind, const std::string& detail, double l2_bytes = 0.0) {
+  kernel_group g = group(id, name, cls, time);
+  g.work = work_source::estimate;
+  g.work_count = g.count;
+  g.work_time_s = time;
+  g.flop = flop;
+  if (flop > 0.0) g.achieved_flop_per_s = flop / time;
+  level_placement hbm;
+  hbm.level = "hbm";
+  hbm.bytes = hbm_bytes;
+  hbm.arithmetic_intensity = flop / hbm_bytes;
+  g.levels.push_back(hbm);
+  g.binding = "hbm";
+  if (l2_bytes > 0.0) {
+    level_placement l2;
+    l2.level = "l2";
+    l2.bytes = l2_bytes;
+    l2.arithmetic_intensity = flop / l2_bytes;
+    g.levels.push_back(l2);
+    g.binding = "l2";
+  }
+  g.roof_time_s = time / 2;
+  g.limiter.kind = kind;
+  g.limiter.detail = detail;
+  return g;
+}
+
 analysis_document document(const std::string& machine, std::vector<kernel_group> groups) {
   analysis_document d;
   d.machine_name = machine;
@@ -86,6 +116,66 @@ TEST(CompareAnalyses, MatchesInPassesAndListsLeftovers) {
   bool noted = false;
   for (const auto& n : c.notes) noted = noted || n.find("different machines") != std::string::npos;
   EXPECT_TRUE(noted);
+}
+
+// The defect this guards against: a class row summed the time of every leftover group but took AI
+// and limiter from each side's largest group, so two unrelated kernels looked like one workload
+// whose AI moved 18x. Now the row's figures are sums over the placed groups of each side.
+TEST(CompareAnalyses, ClassRowShowsAggregatesOverItsPlacedGroups) {
+  const auto a = document("A100", {placed(0, "bmm_kernel", kernel_class::gemm, 40e-3, 11e9, 1e9, limiter_kind::latency, ""),
+                                   placed(1, "ampere_sgemm_128x64_nn", kernel_class::gemm, 30e-3, 100e9, 1e9,
+                                          limiter_kind::latency, ""),
+                                   group(2, "gemv_unplaced", kernel_class::gemm, 10e-3)});
+  const auto b = document("V100", {placed(0, "volta_sgemm_128x64_nn", kernel_class::gemm, 120e-3, 197e9, 1e9,
+                                          limiter_kind::compute, "fp32.vector"),
+                                   placed(1, "volta_gemv", kernel_class::gemm, 40e-3, 3e9, 3e9, limiter_kind::memory, "hbm")});
+  const comparison c = compare_analyses(a, b, "a.json", "b.json");
+  ASSERT_EQ(c.groups.size(), 1u);
+  const group_match& g = c.groups[0];
+  EXPECT_EQ(g.match, "class");
+  EXPECT_TRUE(g.aggregated());
+  EXPECT_DOUBLE_EQ(g.time_a_s, 80e-3);
+  EXPECT_DOUBLE_EQ(g.time_b_s, 160e-3);
+  // AI: sum FLOP / sum hbm bytes over the placed groups, not the largest group's 11 and 197.
+  ASSERT_TRUE(g.ai_a && g.ai_b);
+  EXPECT_DOUBLE_EQ(*g.ai_a, 111e9 / 2e9);
+  EXPECT_DOUBLE_EQ(*g.ai_b, 200e9 / 4e9);
+  EXPECT_EQ(g.level_a, "hbm");
+  EXPECT_EQ(g.level_b, "hbm");
+  // FLOP/s: sum FLOP / sum work time over the placed groups.
+  ASSERT_TRUE(g.flop_per_s_a && g.flop_per_s_b);
+  EXPECT_DOUBLE_EQ(*g.flop_per_s_a, 111e9 / 70e-3);
+  EXPECT_DOUBLE_EQ(*g.flop_per_s_b, 200e9 / 160e-3);
+  // The unplaced gemv holds 10 of A's 80 ms.
+  ASSERT_TRUE(g.placed_share_a && g.placed_share_b);
+  EXPECT_DOUBLE_EQ(*g.placed_share_a, 70e-3 / 80e-3);
+  EXPECT_DOUBLE_EQ(*g.placed_share_b, 1.0);
+  // A's placed groups agree; B's do not: compute holds 120 of 160 ms.
+  EXPECT_EQ(g.limiter_a, "latency");
+  EXPECT_EQ(g.limiter_b, "mixed");
+  EXPECT_EQ(g.dominant_limiter_b, "compute (fp32.vector)");
+  ASSERT_TRUE(g.limiter_share_b);
+  EXPECT_DOUBLE_EQ(*g.limiter_share_b, 0.75);
+  EXPECT_EQ(g.binding_a, "hbm");
+}
+
+// A row of one group per side keeps that group's own figures: AI at its binding level (here L2).
+TEST(CompareAnalyses, OneGroupPerSideKeepsItsOwnFigures) {
+  const auto a = document("A", {placed(0, "k", kernel_class::gemm, 2e-3, 8e9, 1e9, limiter_kind::memory, "l2", 4e9)});
+  const auto b = document("B", {placed(0, "k", kernel_class::gemm, 1e-3, 8e9, 2e9, limiter_kind::compute, "fp32.vector")});
+  const comparison c = compare_analyses(a, b, "a.json", "b.json");
+  ASSERT_EQ(c.groups.size(), 1u);
+  const group_match& g = c.groups[0];
+  EXPECT_EQ(g.match, "name+shape");
+  EXPECT_FALSE(g.aggregated());
+  EXPECT_DOUBLE_EQ(*g.ai_a, 2.0);  // 8e9 FLOP / 4e9 L2 bytes: the binding level.
+  EXPECT_EQ(g.level_a, "l2");
+  EXPECT_DOUBLE_EQ(*g.ai_b, 4.0);
+  EXPECT_EQ(g.level_b, "hbm");
+  EXPECT_EQ(g.limiter_a, "memory (l2)");
+  EXPECT_EQ(g.limiter_b, "compute (fp32.vector)");
+  EXPECT_DOUBLE_EQ(*g.flop_per_s_a, 4e12);
+  EXPECT_DOUBLE_EQ(*g.placed_share_a, 1.0);
 }
 
 TEST(CompareAnalyses, NoCommonClassIsAnInputError) {

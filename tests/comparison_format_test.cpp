@@ -40,5 +40,31 @@ TEST(ComparisonFormat, VerdictAndSpread) {
   EXPECT_EQ(change_verdict(m), "same");
 }
 
+TEST(ComparisonFormat, GroupRowsShowAggregatesOnlyWhereARowHoldsSeveralGroups) {
+  group_match g;
+  g.groups_a = {0};
+  g.groups_b = {0};
+  g.ai_a = 11.26;
+  g.level_a = "hbm";
+  g.placed_share_a = 1.0;
+  g.limiter_a = "compute (fp32.vector)";
+  EXPECT_EQ(format_group_counts(g), "");
+  EXPECT_EQ(format_group_ai(g, true), "11.3");  // One group per side: as before.
+  EXPECT_EQ(format_group_ai(g, false), "-");
+  EXPECT_EQ(format_group_limiter(g, true), "compute (fp32.vector)");
+  EXPECT_EQ(format_group_limiter(g, false), "-");
+  g.groups_b = {1, 2, 3};
+  g.ai_b = 52.9;
+  g.level_b = "hbm";
+  g.placed_share_b = 0.874;
+  g.limiter_b = "mixed";
+  g.dominant_limiter_b = "memory (hbm)";
+  g.limiter_share_b = 0.615;
+  EXPECT_EQ(format_group_counts(g), "1 vs 3 groups");
+  EXPECT_EQ(format_group_ai(g, true), "11.3 (hbm, 100% of time placed)");
+  EXPECT_EQ(format_group_ai(g, false), "52.9 (hbm, 87% of time placed)");
+  EXPECT_EQ(format_group_limiter(g, false), "mixed: 62% memory (hbm)");
+}
+
 }  // namespace
 }  // namespace rafter

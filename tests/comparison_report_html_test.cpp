@@ -58,5 +58,31 @@ TEST(ComparisonHtml, EscapesEveryName) {
   EXPECT_NE(html.find("B &amp; co"), std::string::npos);
 }
 
+TEST(ComparisonHtml, AggregatedRowsSayHowManyGroups) {
+  comparison c;
+  c.subject = "analysis";
+  group_match g;
+  g.match = "class";
+  g.cls = "copy";
+  g.name_a = "copy_a";
+  g.name_b = "copy_b";
+  g.groups_a = {1, 2};
+  g.groups_b = {3, 4, 5, 6};
+  g.time_a_s = 462e-6;
+  g.time_b_s = 7.58e-3;
+  g.ai_a = 0.0;
+  g.level_a = "hbm";
+  g.placed_share_a = 0.5;
+  g.limiter_b = "mixed";
+  g.dominant_limiter_b = "memory (hbm)";
+  g.limiter_share_b = 0.9;
+  c.groups = {g};
+  const std::string html = render_comparison_html(c);
+  EXPECT_NE(html.find("<strong>class, 2 vs 4 groups</strong>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<code>copy_b</code> and 3 more"), std::string::npos) << html;
+  EXPECT_NE(html.find("0 (hbm, 50% of time placed)"), std::string::npos) << html;
+  EXPECT_NE(html.find("mixed: 90% memory (hbm)"), std::string::npos) << html;
+}
+
 }  // namespace
 }  // namespace rafter

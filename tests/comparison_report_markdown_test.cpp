@@ -39,6 +39,38 @@ TEST(ComparisonMarkdown, RulesFirstAndNamesCannotBreakTables) {
   EXPECT_NE(md.find("V100 \\| &lt;b&gt;"), std::string::npos) << md;
 }
 
+TEST(ComparisonMarkdown, AggregatedRowsSayHowManyGroupsAndWhereTheirFiguresComeFrom) {
+  comparison c;
+  c.subject = "analysis";
+  group_match g;
+  g.match = "class";
+  g.cls = "gemm";
+  g.name_a = "bmm";
+  g.name_b = "volta_sgemm_128x64_nn";
+  g.groups_a = {1, 2, 3};
+  g.groups_b = {4, 5};
+  g.time_a_s = 79.1e-3;
+  g.time_b_s = 207e-3;
+  g.ai_a = 53.0;
+  g.level_a = "hbm";
+  g.placed_share_a = 0.97;
+  g.ai_b = 41.0;
+  g.level_b = "hbm";
+  g.placed_share_b = 0.5;
+  g.limiter_a = "latency";
+  g.limiter_b = "mixed";
+  g.dominant_limiter_b = "compute (fp32.vector)";
+  g.limiter_share_b = 0.62;
+  c.groups = {g};
+  const std::string md = render_comparison_markdown(c);
+  EXPECT_NE(md.find("`bmm` and 2 more | `volta_sgemm_128x64_nn` and 1 more | gemm | **class, 3 vs 2 groups**"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("53 (hbm, 97% of time placed) → 41 (hbm, 50% of time placed)"), std::string::npos) << md;
+  EXPECT_NE(md.find("latency → mixed: 62% compute (fp32.vector)"), std::string::npos) << md;
+  EXPECT_NE(md.find("*N vs M groups*"), std::string::npos) << md;
+}
+
 TEST(ComparisonMarkdown, SpreadsAndNoiseAreShown) {
   comparison c;
   c.subject = "machine";
