@@ -162,10 +162,10 @@ memory_level read_memory(const json_reader& r) {
   memory_level m;
   m.level = r.req_string("level");
   if (!is_identifier(m.level)) r.fail("level", "expected a lowercase identifier, got \"" + m.level + "\"");
-  m.read_bytes_per_s = r.opt_non_negative("read_bytes_per_s");
-  m.write_bytes_per_s = r.opt_non_negative("write_bytes_per_s");
-  m.copy_bytes_per_s = r.opt_non_negative("copy_bytes_per_s");
-  m.triad_bytes_per_s = r.opt_non_negative("triad_bytes_per_s");
+  m.read_bytes_per_s = positive_opt(r, "read_bytes_per_s");
+  m.write_bytes_per_s = positive_opt(r, "write_bytes_per_s");
+  m.copy_bytes_per_s = positive_opt(r, "copy_bytes_per_s");
+  m.triad_bytes_per_s = positive_opt(r, "triad_bytes_per_s");
   m.latency_s = positive_opt(r, "latency_s");
   m.latency_cycles = positive_opt(r, "latency_cycles");
   m.capacity_bytes = positive_opt(r, "capacity_bytes");

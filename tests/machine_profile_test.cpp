@@ -124,6 +124,9 @@ TEST(machine_profile, wrong_type_is_named) {
   doc = to_json(sample_profile());
   doc["curves"][0]["points"][0]["n"] = 2.5;
   EXPECT_EQ(error_of(doc), "p.json: field 'curves[0].points[0].n': expected an integer, got number");
+  doc = to_json(sample_profile());
+  doc["memory"][0]["read_bytes_per_s"] = 0.0;  // a zero roof would make every ratio and ridge meaningless
+  EXPECT_EQ(error_of(doc), "p.json: field 'memory[0].read_bytes_per_s': must be greater than zero");
 }
 
 TEST(machine_profile, schema_major_and_kind_are_checked) {
