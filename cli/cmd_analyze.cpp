@@ -90,9 +90,7 @@ chosen_machine choose_machine(const analyze_cli_options& o, const trace& t, cons
 }
 
 exit_code run_analyze(const analyze_cli_options& o) {
-  for (const auto* out : {&o.output, &o.html, &o.markdown}) {
-    if (!out->empty()) check_writable_output(*out);
-  }
+  check_writable_outputs({o.output, o.html, o.markdown});
   if (o.top < 1) throw usage_error("rafter analyze: --top must be at least 1");
   const std::filesystem::path configs = config_dir_or_throw();
   kernel_classifier classifier = kernel_classifier::load(configs / "kernel_classes.json");

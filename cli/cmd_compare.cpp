@@ -169,9 +169,7 @@ exit_code run_compare(const compare_options& o) {
   for (const auto& text : o.fail_on) {
     for (auto& r : parse_rules(text)) rules.push_back(std::move(r));
   }
-  for (const auto* out : {&o.markdown, &o.junit, &o.json, &o.html}) {
-    if (!out->empty()) check_writable_output(*out);
-  }
+  check_writable_outputs({o.markdown, o.junit, o.json, o.html});
 
   std::optional<json> doc_a;
   std::optional<json> doc_b;

@@ -60,9 +60,7 @@ analysis_document analyze_on(const std::string& file, const machine_profile& pro
 }
 
 exit_code run_project(const project_options& o) {
-  for (const auto* out : {&o.output, &o.html, &o.markdown}) {
-    if (!out->empty()) check_writable_output(*out);
-  }
+  check_writable_outputs({o.output, o.html, o.markdown});
   const auto configs = find_config_dir();
   if (!configs) throw usage_error("rafter project: cannot find the configs/ directory (set RAFTER_CONFIG_DIR)");
   const std::filesystem::path from_path = resolve_profile(o.from, "--from", *configs);

@@ -1,9 +1,11 @@
 #include "core/atomic_file.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -82,6 +84,19 @@ void check_writable_output(const std::filesystem::path& path) {
   if (!std::filesystem::is_directory(dir, ec)) throw input_error(path.string(), "", "the output directory does not exist");
   if (std::filesystem::is_directory(path, ec)) throw input_error(path.string(), "", "is a directory, not a file");
   if (::access(dir.c_str(), W_OK) != 0) throw input_error(path.string(), "", "the output directory is not writable");
+}
+
+void check_writable_outputs(std::initializer_list<std::filesystem::path> paths) {
+  std::vector<std::filesystem::path> seen;
+  for (const auto& path : paths) {
+    if (path.empty()) continue;
+    check_writable_output(path);
+    const std::filesystem::path same = std::filesystem::absolute(path).lexically_normal();
+    if (std::find(seen.begin(), seen.end(), same) != seen.end()) {
+      throw input_error(path.string(), "", "given for two outputs: one would overwrite the other");
+    }
+    seen.push_back(same);
+  }
 }
 
 }  // namespace rafter

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -45,5 +46,9 @@ namespace rafter {
 /// stdout: rafter prints to stdout when no output is given). Throws `input_error` naming the path
 /// otherwise.
 void check_writable_output(const std::filesystem::path& path);
+
+/// check_writable_output for each non-empty path of one command's outputs, and no two of them the
+/// same file (the later write would silently replace the earlier). Throws `input_error` naming it.
+void check_writable_outputs(std::initializer_list<std::filesystem::path> paths);
 
 }  // namespace rafter

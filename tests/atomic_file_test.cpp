@@ -85,5 +85,17 @@ TEST(atomic_file, a_dash_is_refused_rather_than_written_as_a_file_named_dash) {
   EXPECT_NO_THROW(check_writable_output("./-.md"));
 }
 
+TEST(atomic_file, one_path_for_two_outputs_is_refused) {
+  const auto dir = std::filesystem::temp_directory_path();
+  EXPECT_NO_THROW(check_writable_outputs({dir / "a.md", "", dir / "a.json", ""}));
+  try {
+    check_writable_outputs({dir / "o.md", dir / "." / "o.md"});
+    FAIL();
+  } catch (const input_error& e) {
+    EXPECT_EQ(e.code(), exit_code::usage);
+    EXPECT_NE(std::string(e.what()).find("given for two outputs"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace rafter
