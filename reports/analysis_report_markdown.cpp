@@ -6,45 +6,12 @@
 
 #include "analysis/analysis_document.hpp"
 #include "core/units.hpp"
+#include "reports/markdown_text.hpp"
 #include "reports/analysis_totals_text.hpp"
 
 namespace rafter {
 
 namespace {
-
-/// Text in a code span, safe in a table cell: newlines become spaces, `|` is escaped (GitHub splits
-/// cells before it parses code spans), a backtick in the text widens the fence.
-std::string code(std::string text, std::size_t max_chars = 100) {
-  for (auto& c : text) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  }
-  if (text.size() > max_chars) {
-    std::size_t cut = max_chars;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // Keep UTF-8 whole.
-    text = text.substr(0, cut) + "...";
-  }
-  std::string escaped;
-  for (const char c : text) {
-    if (c == '|') escaped += "\\|";
-    else escaped += c;
-  }
-  const std::string fence = escaped.find('`') == std::string::npos ? "`" : "`` ";
-  const std::string close = fence == "`" ? "`" : " ``";
-  return fence + escaped + close;
-}
-
-/// Plain prose in a table cell: `|` escaped, `<` and `>` as entities, newlines flattened.
-std::string cell(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '\n' || c == '\r') out += ' ';
-    else out += c;
-  }
-  return out;
-}
 
 std::string pct(double fraction) { return fmt::format("{:.1f}%", fraction * 100.0); }
 std::string opt_flops(const std::optional<double>& v) { return v ? format_flops(*v) : "-"; }
@@ -85,8 +52,8 @@ std::string fraction_of_roof(const kernel_group& g) {
 std::string render_analysis_markdown(const analysis_document& a, std::size_t rows) {
   std::string md;
   const auto& t = a.totals;
-  md += "# rafter analysis: " + code(a.trace_file, 200) + " on " + code(a.machine_name, 200) + "\n\n";
-  md += "- Machine: " + cell(a.machine_name) + " from " + code(a.machine_file, 200) + " (" + cell(a.machine_choice) + ")\n";
+  md += "# rafter analysis: " + markdown_code(a.trace_file, 200) + " on " + markdown_code(a.machine_name, 200) + "\n\n";
+  md += "- Machine: " + markdown_text(a.machine_name) + " from " + markdown_code(a.machine_file, 200) + " (" + markdown_text(a.machine_choice) + ")\n";
   md += fmt::format("- Kernels: {} launches in {} groups, {} of kernel time\n", t.kernels, t.groups, format_seconds(t.kernel_time_s));
   md += fmt::format("- Placed on the roofline: {} of kernel time (work from counters {}, from shape estimates {}, unknown {}){}\n",
                     pct(t.placed_fraction), pct(t.kernel_time_s > 0 ? t.measured_time_s / t.kernel_time_s : 0.0),
@@ -103,13 +70,13 @@ std::string render_analysis_markdown(const analysis_document& a, std::size_t row
 
   if (!a.warnings.empty()) {
     md += "## Warnings\n\n";
-    for (const auto& w : a.warnings) md += "- " + cell(w) + "\n";
+    for (const auto& w : a.warnings) md += "- " + markdown_text(w) + "\n";
     md += "\n";
   }
 
   md += "## Devices\n\n| Device | Kernels | Span | Busy | Idle | Kernel time | Concurrent | Idle gaps |\n|---|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& d : a.devices) {
-    md += fmt::format("| {} {} | {} | {} | {} ({}) | {} | {} | {} | {} ({}) |\n", d.device, d.name.empty() ? "" : code(d.name, 60),
+    md += fmt::format("| {} {} | {} | {} | {} ({}) | {} | {} | {} | {} ({}) |\n", d.device, d.name.empty() ? "" : markdown_code(d.name, 60),
                       d.kernels, format_seconds(d.span_s), format_seconds(d.busy_s), pct(d.span_s > 0 ? d.busy_s / d.span_s : 0.0),
                       format_seconds(d.idle_s), format_seconds(d.kernel_time_s), format_seconds(d.concurrent_s), d.gaps,
                       format_seconds(d.gap_total_s));
@@ -128,9 +95,9 @@ std::string render_analysis_markdown(const analysis_document& a, std::size_t row
     int rank = 1;
     for (const auto id : a.opportunities) {
       const auto& g = a.groups[static_cast<std::size_t>(id)];
-      md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", rank++, code(g.display_name()), to_string(g.cls), g.count,
+      md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", rank++, markdown_code(g.display_name()), to_string(g.cls), g.count,
                         format_seconds(g.total_s), opt_flops(g.achieved_flop_per_s), opt_flops(g.attainable_flop_per_s),
-                        limiter_text(g), format_seconds(g.opportunity_s.value_or(0.0)), cell(g.limiter.rule));
+                        limiter_text(g), format_seconds(g.opportunity_s.value_or(0.0)), markdown_text(g.limiter.rule));
     }
   }
 
@@ -139,7 +106,7 @@ std::string render_analysis_markdown(const analysis_document& a, std::size_t row
         "|---|---|---|---:|---:|---:|---|---|---:|---:|---|\n";
   for (std::size_t i = 0; i < a.groups.size() && i < rows; ++i) {
     const auto& g = a.groups[i];
-    md += fmt::format("| {}{} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", g.flags.empty() ? "" : "(!) ", code(g.display_name()),
+    md += fmt::format("| {}{} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", g.flags.empty() ? "" : "(!) ", markdown_code(g.display_name()),
                       shape(g), to_string(g.cls), g.count, format_seconds(g.total_s), format_seconds(g.mean_s), to_string(g.work),
                       ai_text(g), opt_flops(g.achieved_flop_per_s), fraction_of_roof(g), limiter_text(g));
   }
@@ -148,7 +115,7 @@ std::string render_analysis_markdown(const analysis_document& a, std::size_t row
     md += "\n## Time by range\n\n| Range | Domain | Side | Instances | Wall time | Kernels | Kernel time |\n|---|---|---|---:|---:|---:|---:|\n";
     for (std::size_t i = 0; i < a.ranges.size() && i < rows; ++i) {
       const auto& r = a.ranges[i];
-      md += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", code(r.name, 80), r.domain.empty() ? "-" : code(r.domain, 40),
+      md += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", markdown_code(r.name, 80), r.domain.empty() ? "-" : markdown_code(r.domain, 40),
                         r.gpu_side ? "GPU" : "CPU", r.count, format_seconds(r.wall_s), r.kernels, format_seconds(r.kernel_time_s));
     }
     if (a.ranges.size() > rows || a.ranges_omitted > 0) {
@@ -159,9 +126,9 @@ std::string render_analysis_markdown(const analysis_document& a, std::size_t row
   if (!a.copies.empty()) {
     md += "\n## Copies\n\n| Kind | Count | Bytes | Time | Achieved | Link (one direction) | Of link |\n|---|---:|---:|---:|---:|---|---:|\n";
     for (const auto& c : a.copies) {
-      md += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", cell(c.kind), c.count, format_si(c.bytes, "B"), format_seconds(c.time_s),
+      md += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", markdown_text(c.kind), c.count, format_si(c.bytes, "B"), format_seconds(c.time_s),
                         c.achieved_bytes_per_s ? format_bandwidth(*c.achieved_bytes_per_s) : "-",
-                        c.link.empty() ? "-" : cell(c.link) + " " + format_bandwidth(c.link_bytes_per_s.value_or(0.0)),
+                        c.link.empty() ? "-" : markdown_text(c.link) + " " + format_bandwidth(c.link_bytes_per_s.value_or(0.0)),
                         c.fraction_of_link ? pct(*c.fraction_of_link) : "-");
     }
   }

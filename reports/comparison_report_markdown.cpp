@@ -7,47 +7,12 @@
 
 #include "analysis/comparison.hpp"
 #include "core/units.hpp"
+#include "reports/markdown_text.hpp"
 #include "reports/comparison_format.hpp"
 
 namespace rafter {
 
 namespace {
-
-std::string flatten(std::string text, std::size_t max_chars) {
-  for (auto& c : text) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  }
-  if (text.size() > max_chars) {
-    std::size_t cut = max_chars;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // Keep UTF-8 whole.
-    text = text.substr(0, cut) + "...";
-  }
-  return text;
-}
-
-/// Text in a code span, safe in a table cell.
-std::string code(const std::string& raw, std::size_t max_chars = 100) {
-  if (raw.empty()) return "-";
-  std::string escaped;
-  for (const char c : flatten(raw, max_chars)) {
-    if (c == '|') escaped += "\\|";
-    else escaped += c;
-  }
-  if (escaped.find('`') == std::string::npos) return "`" + escaped + "`";
-  return "`` " + escaped + " ``";
-}
-
-/// Prose in a table cell or a line.
-std::string cell(const std::string& raw) {
-  std::string out;
-  for (const char c : flatten(raw, 400)) {
-    if (c == '|') out += "\\|";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else out += c;
-  }
-  return out;
-}
 
 struct section_title {
   const char* section;
@@ -78,7 +43,7 @@ std::string rules_section(const comparison& c) {
   out += ".\n\n| Rule | Metric | A | B | Change | Limit | Outcome |\n|---|---|---:|---:|---:|---:|---|\n";
   for (const auto& r : c.rules) {
     const char* status = r.status == rule_status::fail ? "**FAIL**" : (r.status == rule_status::pass ? "pass" : "within noise");
-    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", code(r.rule), code(r.metric),
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", markdown_code(r.rule), markdown_code(r.metric),
                        format_metric_value(r.a, r.unit), format_metric_value(r.b, r.unit), format_change(r.change),
                        format_change(r.threshold), status);
   }
@@ -104,8 +69,8 @@ std::string metric_section(const comparison& c, const section_title& s) {
         note = note.empty() ? labels : labels + "; " + note;
       }
     }
-    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", code(m->name), a, b, format_ratio(ratio(*m)),
-                       change_verdict(*m), cell(note));
+    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", markdown_code(m->name), a, b, format_ratio(ratio(*m)),
+                       change_verdict(*m), markdown_text(note));
   }
   return out + "\n";
 }
@@ -138,14 +103,14 @@ std::string groups_section(const comparison& c, std::size_t rows) {
     aggregated += counts.empty() ? 0 : 1;
     // An aggregated row names the largest group of each side; the match column says how many it sums.
     const auto kernel = [&](const std::string& name, std::size_t n) {
-      return n > 1 ? fmt::format("{} and {} more", code(name, 60), n - 1) : code(name, 60);
+      return n > 1 ? fmt::format("{} and {} more", markdown_code(name, 60), n - 1) : markdown_code(name, 60);
     };
     out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} → {} | {} → {} |\n", kernel(g.name_a, g.groups_a.size()),
                        g.name_b == g.name_a && !g.aggregated() ? std::string("same") : kernel(g.name_b, g.groups_b.size()),
                        g.cls, counts.empty() ? g.match : "**" + g.match + ", " + counts + "**",
-                       format_seconds(g.time_a_s), format_seconds(g.time_b_s), format_ratio(r), cell(format_group_ai(g, true)),
-                       cell(format_group_ai(g, false)), cell(format_group_limiter(g, true)),
-                       cell(format_group_limiter(g, false)));
+                       format_seconds(g.time_a_s), format_seconds(g.time_b_s), format_ratio(r), markdown_text(format_group_ai(g, true)),
+                       markdown_text(format_group_ai(g, false)), markdown_text(format_group_limiter(g, true)),
+                       markdown_text(format_group_limiter(g, false)));
   }
   if (aggregated > 0) {
     out += "\nA row marked *N vs M groups* sums N kernel groups of A against M of B (the class pass matches whole "
@@ -158,7 +123,7 @@ std::string groups_section(const comparison& c, std::size_t rows) {
     std::string s = fmt::format("\n### {} ({})\n\n| Kernel | Class | Launches | Time |\n|---|---|---:|---:|\n", title, list.size());
     for (std::size_t i = 0; i < list.size() && i < rows; ++i) {
       const auto& g = *list[i];
-      s += fmt::format("| {} | {} | {} | {} |\n", code(a ? g.name_a : g.name_b), g.cls, a ? g.count_a : g.count_b,
+      s += fmt::format("| {} | {} | {} | {} |\n", markdown_code(a ? g.name_a : g.name_b), g.cls, a ? g.count_a : g.count_b,
                        format_seconds(a ? g.time_a_s : g.time_b_s));
     }
     if (list.size() > rows) s += fmt::format("\n{} more in the JSON output.\n", list.size() - rows);
@@ -173,8 +138,8 @@ std::string groups_section(const comparison& c, std::size_t rows) {
 
 std::string render_comparison_markdown(const comparison& c, std::size_t rows) {
   std::string out = "# rafter compare\n\n";
-  out += fmt::format("- **A**: {} ({}, {})\n", cell(c.a.name), code(c.a.file), cell(c.a.schema));
-  out += fmt::format("- **B**: {} ({}, {})\n", cell(c.b.name), code(c.b.file), cell(c.b.schema));
+  out += fmt::format("- **A**: {} ({}, {})\n", markdown_text(c.a.name), markdown_code(c.a.file), markdown_text(c.a.schema));
+  out += fmt::format("- **B**: {} ({}, {})\n", markdown_text(c.b.name), markdown_code(c.b.file), markdown_text(c.b.schema));
   if (c.rules.empty()) {
     out += "- **Result**: no rules checked\n\n";
   } else {
@@ -187,7 +152,7 @@ std::string render_comparison_markdown(const comparison& c, std::size_t rows) {
   }
   if (!c.notes.empty()) {
     out += "## Notes\n\n";
-    for (const auto& n : c.notes) out += "- " + cell(n) + "\n";
+    for (const auto& n : c.notes) out += "- " + markdown_text(n) + "\n";
     out += "\n";
   }
   out += "Verdict \"within noise\": the two values differ but the spreads of repeated measurements (shown in "

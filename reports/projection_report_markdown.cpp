@@ -7,44 +7,12 @@
 
 #include "analysis/projection.hpp"
 #include "core/units.hpp"
+#include "reports/markdown_text.hpp"
 #include "reports/comparison_format.hpp"
 
 namespace rafter {
 
 namespace {
-
-std::string flatten(std::string text, std::size_t max_chars) {
-  for (auto& c : text) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  }
-  if (text.size() > max_chars) {
-    std::size_t cut = max_chars;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    text = text.substr(0, cut) + "...";
-  }
-  return text;
-}
-
-std::string code(const std::string& raw, std::size_t max_chars = 90) {
-  std::string escaped;
-  for (const char c : flatten(raw, max_chars)) {
-    if (c == '|') escaped += "\\|";
-    else escaped += c;
-  }
-  if (escaped.find('`') == std::string::npos) return "`" + escaped + "`";
-  return "`` " + escaped + " ``";
-}
-
-std::string cell(const std::string& raw) {
-  std::string out;
-  for (const char c : flatten(raw, 300)) {
-    if (c == '|') out += "\\|";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else out += c;
-  }
-  return out;
-}
 
 std::string total_row(const projected_total& t, bool measured) {
   std::string row = fmt::format("| {} | {} | {} | {} – {} |", t.name, format_seconds(t.time_a_s), format_seconds(t.time_b_s),
@@ -62,9 +30,9 @@ std::string total_row(const projected_total& t, bool measured) {
 std::string render_projection_markdown(const projection& p, std::size_t rows) {
   const bool measured = !p.measured_file.empty();
   std::string out = "# rafter project\n\n";
-  out += fmt::format("- **Trace**: {} (recorded on A)\n- **A**: {} ({})\n- **B**: {} ({})\n", code(p.trace_file),
-                     cell(p.from_name), code(p.from_file), cell(p.to_name), code(p.to_file));
-  if (measured) out += fmt::format("- **Measured on B**: {}\n", code(p.measured_file));
+  out += fmt::format("- **Trace**: {} (recorded on A)\n- **A**: {} ({})\n- **B**: {} ({})\n", markdown_code(p.trace_file),
+                     markdown_text(p.from_name), markdown_code(p.from_file), markdown_text(p.to_name), markdown_code(p.to_file));
+  if (measured) out += fmt::format("- **Measured on B**: {}\n", markdown_code(p.measured_file));
   out += "\n## Projected time\n\n";
   std::string head = "| | A measured | B projected | B range |";
   std::string rule = "|---|---:|---:|---|";
@@ -78,10 +46,10 @@ std::string render_projection_markdown(const projection& p, std::size_t rows) {
   out += total_row(p.kernel_time, measured);
   for (const auto& t : p.classes) out += total_row(t, measured);
   out += fmt::format("\nIdle time kept as measured: {}.\n\n## Assumptions\n\n", format_seconds(p.idle_s));
-  for (const auto& a : p.assumptions) out += "- " + cell(a) + "\n";
+  for (const auto& a : p.assumptions) out += "- " + markdown_text(a) + "\n";
   if (!p.warnings.empty()) {
     out += "\n## Warnings\n\n";
-    for (const auto& w : p.warnings) out += "- " + cell(w) + "\n";
+    for (const auto& w : p.warnings) out += "- " + markdown_text(w) + "\n";
   }
   std::vector<const projected_item*> items;
   for (const auto& i : p.items) items.push_back(&i);
@@ -91,9 +59,9 @@ std::string render_projection_markdown(const projection& p, std::size_t rows) {
                      std::min(rows, items.size()));
   for (std::size_t i = 0; i < items.size() && i < rows; ++i) {
     const auto& it = *items[i];
-    out += fmt::format("| {} | {} | {} | {} | {} | {} – {} | {} |\n", code(it.name), it.cls, it.method,
+    out += fmt::format("| {} | {} | {} | {} | {} | {} – {} | {} |\n", markdown_code(it.name), it.cls, it.method,
                        format_seconds(it.time_a_s), format_seconds(it.time_b_s), format_seconds(it.low_s),
-                       format_seconds(it.high_s), cell(it.detail));
+                       format_seconds(it.high_s), markdown_text(it.detail));
   }
   return out;
 }

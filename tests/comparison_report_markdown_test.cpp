@@ -36,7 +36,7 @@ TEST(ComparisonMarkdown, RulesFirstAndNamesCannotBreakTables) {
             std::string::npos)
       << md;
   EXPECT_NE(md.find("`` kernel\\|with`pipe` ``"), std::string::npos) << md;
-  EXPECT_NE(md.find("V100 \\| &lt;b&gt;"), std::string::npos) << md;
+  EXPECT_NE(md.find("V100 \\| \\<b\\>"), std::string::npos) << md;
 }
 
 TEST(ComparisonMarkdown, AggregatedRowsSayHowManyGroupsAndWhereTheirFiguresComeFrom) {
