@@ -104,6 +104,9 @@ TEST(kernel_classifier, default_table_classifies_real_kernel_names) {
        kernel_class::reduction},
       {"void at::native::(anonymous namespace)::max_pool_forward_nchw<float, float>(int, float const*, long, long)",
        kernel_class::reduction},
+      // cuBLASLt's separate epilogue (bias, activation) of a GEMM: named by its namespace only.
+      {"void epilogue::impl::globalKernel<float, float, float, true, true>(int, int, long, float*, cublasLtEpilogue_t, int)",
+       kernel_class::gemm},
       // Template arguments still count: a generic launcher's functor names the work.
       {"void cutlass::device_kernel<flash::FlashAttnFwdSm90<flash::CollectiveMainloopFwd<128, 64> > >(flash::Params)",
        kernel_class::attention},
