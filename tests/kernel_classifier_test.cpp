@@ -107,6 +107,8 @@ TEST(kernel_classifier, default_table_classifies_real_kernel_names) {
       // cuBLASLt's separate epilogue (bias, activation) of a GEMM: named by its namespace only.
       {"void epilogue::impl::globalKernel<float, float, float, true, true>(int, int, long, float*, cublasLtEpilogue_t, int)",
        kernel_class::gemm},
+      {"void splitKreduce_kernel<float, float, float, float, true, false, false>(cublasSplitKParams<float>, float const*)",
+       kernel_class::gemm},  // cuBLAS split-K: the GEMM's partial sums
       // Template arguments still count: a generic launcher's functor names the work.
       {"void cutlass::device_kernel<flash::FlashAttnFwdSm90<flash::CollectiveMainloopFwd<128, 64> > >(flash::Params)",
        kernel_class::attention},
