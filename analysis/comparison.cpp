@@ -4,7 +4,7 @@ namespace rafter {
 
 bool comparison::any_rule_failed() const noexcept {
   for (const auto& r : rules) {
-    if (r.status == rule_status::fail) return true;
+    if (fails_gate(r.status)) return true;
   }
   return false;
 }

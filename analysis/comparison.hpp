@@ -24,8 +24,11 @@ struct comparison {
   std::vector<group_match> groups;    ///< Analyses only: kernel groups matched across A and B.
   std::vector<rule_outcome> rules;    ///< One per (rule, metric) pair evaluated.
   std::vector<std::string> notes;     ///< How things were matched, what could not be compared.
+  /// Caveats that change how every figure should be read (a CPU compared with a GPU). Shown before
+  /// the rules in every output; never a failure on their own.
+  std::vector<std::string> warnings;
 
-  /// True when any rule's outcome is `fail`.
+  /// True when any rule's outcome fails the gate: `fail` or `inconclusive`.
   [[nodiscard]] bool any_rule_failed() const noexcept;
   /// The metric with `name` (or with `name` among its aliases); nullptr when none.
   [[nodiscard]] const metric_delta* find(const std::string& name) const noexcept;

@@ -51,7 +51,7 @@ const char* to_string(rule_status status) noexcept {
   switch (status) {
     case rule_status::pass: return "pass";
     case rule_status::fail: return "fail";
-    case rule_status::within_noise: return "within_noise";
+    case rule_status::inconclusive: return "inconclusive";
   }
   return "pass";
 }
@@ -98,9 +98,14 @@ comparison_rule parse_rule(std::string_view text) {
 
 std::vector<comparison_rule> parse_rules(std::string_view text) {
   std::vector<comparison_rule> out;
-  for (const auto item : split(text, ',')) {
-    if (trim(item).empty()) continue;
-    out.push_back(parse_rule(item));
+  const auto items = split(text, ',');
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (trim(items[i]).empty()) {
+      throw usage_error(fmt::format("--fail-on '{}': rule {} of {} is empty (expected RULE[,RULE]..., "
+                                    "no leading, trailing or doubled ',')",
+                                    text, i + 1, items.size()));
+    }
+    out.push_back(parse_rule(items[i]));
   }
   return out;
 }
@@ -125,6 +130,10 @@ rule_outcome evaluate_rule(const comparison_rule& rule, const metric_delta& m) {
   out.unit = m.unit;
   out.a = m.a.value_or(0.0);
   out.b = m.b.value_or(0.0);
+  out.a_lo = m.a_lo;
+  out.a_hi = m.a_hi;
+  out.b_lo = m.b_lo;
+  out.b_hi = m.b_hi;
   out.threshold = rule.threshold();
   const double inf = std::numeric_limits<double>::infinity();
   if (out.a != 0.0) {
@@ -142,7 +151,7 @@ rule_outcome evaluate_rule(const comparison_rule& rule, const metric_delta& m) {
     breaks = out.b < out.a * factor;
     certain = m.b_hi < m.a_lo * factor;
   }
-  out.status = !breaks ? rule_status::pass : (certain ? rule_status::fail : rule_status::within_noise);
+  out.status = !breaks ? rule_status::pass : (certain ? rule_status::fail : rule_status::inconclusive);
   const std::string limit = fmt::format("{}{} %", rule.sign > 0 ? "+" : "-", rule.percent);
   switch (out.status) {
     case rule_status::pass:
@@ -151,9 +160,11 @@ rule_outcome evaluate_rule(const comparison_rule& rule, const metric_delta& m) {
     case rule_status::fail:
       out.message = fmt::format("{} changed {} (limit {}): FAIL", m.name, percent_text(out.change), limit);
       break;
-    case rule_status::within_noise:
-      out.message = fmt::format("{} changed {} (limit {}), within the spread of the measurements: not a regression",
-                                m.name, percent_text(out.change), limit);
+    case rule_status::inconclusive:
+      out.message = fmt::format(
+          "{} changed {} (limit {}): INCONCLUSIVE, too noisy to decide: the spreads overlap (A {:.4g} to {:.4g}, "
+          "B {:.4g} to {:.4g} {}); fails the gate, re-measure with less noise",
+          m.name, percent_text(out.change), limit, m.a_lo, m.a_hi, m.b_lo, m.b_hi, m.unit);
       break;
   }
   return out;

@@ -17,7 +17,8 @@ namespace rafter {
 /// `usage_error` naming the rule and what is wrong with it.
 [[nodiscard]] comparison_rule parse_rule(std::string_view text);
 
-/// Parses a comma-separated list of rules; empty items are ignored. Throws `usage_error`.
+/// Parses a comma-separated list of rules, `RULE ("," RULE)*`. Throws `usage_error` on a bad rule
+/// and on an empty one (an empty list, a leading, trailing or doubled comma), naming its position.
 [[nodiscard]] std::vector<comparison_rule> parse_rules(std::string_view text);
 
 /// True when `pattern` names `m`: equal to its name or one of its aliases, or, segment by dotted
@@ -28,7 +29,8 @@ namespace rafter {
 /// t = the signed threshold: a rule with t >= 0 breaks on the values when b > a (1 + t), a rule
 /// with t < 0 when b < a (1 + t). It fails when it also breaks comparing the favourable ends of
 /// the spreads (b_lo against a_hi for t >= 0, b_hi against a_lo for t < 0); when only the values
-/// break it, it is `within_noise`.
+/// break it, it is `inconclusive`, which fails the gate too (see `fails_gate`). The message of an
+/// inconclusive outcome carries both spreads.
 [[nodiscard]] rule_outcome evaluate_rule(const comparison_rule& rule, const metric_delta& m);
 
 /// Evaluates every rule on every metric it matches, in rule order then metric order. Throws

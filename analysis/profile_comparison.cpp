@@ -1,10 +1,13 @@
 #include "analysis/profile_comparison.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "core/machine_profile.hpp"
@@ -64,12 +67,41 @@ std::optional<figure> memory_quantity(const memory_level& m, const std::string& 
   return with_spread(**value, s == m.samples.end() ? std::nullopt : std::optional<sample_stats>(s->second));
 }
 
-const compute_ceiling* top_compute(const machine_profile& p) {
-  const compute_ceiling* best = nullptr;
+/// True for a floating-point precision (fp64 ... fp4, tf32, bf16); false for integer ones, whose
+/// "FLOP" are integer operations and do not belong in a FLOP/byte ridge.
+bool floating_point(const std::string& precision) {
+  return precision.starts_with("fp") || precision == "tf32" || precision == "bf16";
+}
+
+/// The highest ceiling of each precision and kind of unit ("bf16.tensor"; matrix counts as tensor).
+std::map<std::string, const compute_ceiling*> best_by_key(const machine_profile& p) {
+  std::map<std::string, const compute_ceiling*> best;
   for (const auto& c : p.compute) {
-    if (!best || c.flop_per_s > best->flop_per_s) best = &c;
+    const compute_ceiling*& slot = best[c.precision + "." + unit_family(c.unit)];
+    if (!slot || c.flop_per_s > slot->flop_per_s) slot = &c;
   }
   return best;
+}
+
+/// The ceilings a ridge compares: of one floating-point precision and kind of unit that both
+/// sides have, the one with the highest geometric mean of the two ceilings (symmetric in A and B).
+/// Both null when the sides share no floating-point precision and unit.
+std::pair<const compute_ceiling*, const compute_ceiling*> ridge_compute(const machine_profile& a,
+                                                                          const machine_profile& b) {
+  const auto best_a = best_by_key(a);
+  const auto best_b = best_by_key(b);
+  std::pair<const compute_ceiling*, const compute_ceiling*> out{nullptr, nullptr};
+  double top = 0.0;
+  for (const auto& [key, ca] : best_a) {
+    const auto cb = best_b.find(key);
+    if (cb == best_b.end() || !floating_point(ca->precision)) continue;
+    const double mean = std::sqrt(ca->flop_per_s * cb->second->flop_per_s);
+    if (mean > top) {
+      top = mean;
+      out = {ca, cb->second};
+    }
+  }
+  return out;
 }
 
 void put_a(metric_delta& m, const figure& f, std::string label) {
@@ -238,23 +270,25 @@ void add_links(const machine_profile& a, const machine_profile& b, comparison& o
 
 void add_ridges(const machine_profile& a, const machine_profile& b, const std::vector<level_pair>& pairs,
                 comparison& out) {
-  const compute_ceiling* ta = top_compute(a);
-  const compute_ceiling* tb = top_compute(b);
+  const auto [ta, tb] = ridge_compute(a, b);
+  if (!ta) {
+    out.notes.push_back("no ridge points: A and B have no floating-point precision and kind of unit in common");
+    return;
+  }
   for (const auto& p : pairs) {
     const auto bwa = p.a ? roofline_bandwidth(*p.a) : std::nullopt;
     const auto bwb = p.b ? roofline_bandwidth(*p.b) : std::nullopt;
-    if (!(ta && bwa) && !(tb && bwb)) continue;
+    if (!bwa && !bwb) continue;
     metric_delta m;
     m.section = "ridge";
     m.unit = "FLOP/byte";
     m.name = "ridge." + p.level();
-    if (ta && bwa) put_a(m, quotient(with_spread(ta->flop_per_s, ta->samples), bwa->second), ta->id + " / " + p.a->level + " " + bwa->first);
-    if (tb && bwb) put_b(m, quotient(with_spread(tb->flop_per_s, tb->samples), bwb->second), tb->id + " / " + p.b->level + " " + bwb->first);
+    if (bwa) put_a(m, quotient(with_spread(ta->flop_per_s, ta->samples), bwa->second), ta->id + " / " + p.a->level + " " + bwa->first);
+    if (bwb) put_b(m, quotient(with_spread(tb->flop_per_s, tb->samples), bwb->second), tb->id + " / " + p.b->level + " " + bwb->first);
     if (p.a && p.b && p.a->level != p.b->level) m.aliases.push_back("ridge." + p.b->level);
     if (p.main) m.aliases.push_back("ridge.main");
-    if (ta && tb && ta->precision != tb->precision) {
-      m.note = "the top compute ceilings differ in precision (" + ta->id + " on A, " + tb->id + " on B)";
-    }
+    m.note = "at " + ta->precision + "." + unit_family(ta->unit) +
+             ", the fastest floating-point precision and kind of unit both sides have";
     out.metrics.push_back(std::move(m));
   }
 }
@@ -299,6 +333,9 @@ void add_balance(const machine_profile& a, const machine_profile& b, const std::
     m.name = "balance." + precision;
     if (ca && bwa) put_a(m, quotient(with_spread(ca->flop_per_s, ca->samples), bwa->second), ca->id + " / " + ma->level + " " + bwa->first);
     if (cb && bwb) put_b(m, quotient(with_spread(cb->flop_per_s, cb->samples), bwb->second), cb->id + " / " + mb->level + " " + bwb->first);
+    if (ca && cb && unit_family(ca->unit) != unit_family(cb->unit)) {
+      m.note = "the precision's top ceiling is on " + ca->unit + " units on A, " + cb->unit + " units on B";
+    }
     out.metrics.push_back(std::move(m));
   }
 }
@@ -311,6 +348,12 @@ comparison compare_profiles(const machine_profile& a, const machine_profile& b, 
   out.subject = "machine";
   out.a = side_of(a, file_a);
   out.b = side_of(b, file_b);
+  if (a.device.kind != b.device.kind) {
+    out.warnings.push_back(fmt::format(
+        "A is a {} ({}) and B a {} ({}): a cross-kind comparison; ratios mix different kinds of device, not a "
+        "regression or a generation step",
+        to_string(a.device.kind), a.device.name, to_string(b.device.kind), b.device.name));
+  }
   add_compute(a, b, out);
   const auto pairs = pair_levels(a, b, out);
   add_memory(pairs, out);

@@ -215,10 +215,16 @@ exit_code run_compare(const compare_options& o) {
       if (!out->empty()) fmt::print("wrote {}\n", *out);
     }
   }
+  for (const auto& w : c.warnings) fmt::print(stderr, "rafter compare: warning: {}\n", w);
   if (c.any_rule_failed()) {
     std::size_t failed = 0;
-    for (const auto& r : c.rules) failed += r.status == rule_status::fail ? 1 : 0;
-    fmt::print(stderr, "rafter compare: {} of {} rule checks failed\n", failed, c.rules.size());
+    std::size_t inconclusive = 0;
+    for (const auto& r : c.rules) {
+      failed += fails_gate(r.status) ? 1 : 0;
+      inconclusive += r.status == rule_status::inconclusive ? 1 : 0;
+    }
+    fmt::print(stderr, "rafter compare: {} of {} rule checks failed{}\n", failed, c.rules.size(),
+               inconclusive == 0 ? "" : fmt::format(" ({} inconclusive: too noisy to decide)", inconclusive));
     return exit_code::check_failed;
   }
   return exit_code::ok;
@@ -245,7 +251,8 @@ void add_compare_command(CLI::App& app, command_action& action) {
   cmd->add_option("--junit", options->junit, "Write JUnit XML here: one test case per rule");
   cmd->add_option("--json", options->json, "Write the rafter.comparison/1 JSON here");
   cmd->add_option("--html", options->html, "Write a self-contained HTML report here");
-  cmd->footer(std::string(exit_codes_help) + " compare exits 1 when any --fail-on rule breaks.");
+  cmd->footer(std::string(exit_codes_help) + " compare exits 1 when any --fail-on rule fails or is inconclusive (past the limit, but the measurements' "
+                                              "spreads overlap: too noisy to decide).");
   cmd->callback([&action, options] { action = [options] { return run_compare(*options); }; });
 }
 

@@ -51,7 +51,6 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 td code { overflow-wrap: anywhere; }
 .status-fail { color: #b91c1c; font-weight: 700; }
 .status-pass { color: #15803d; }
-.status-noise { color: #a16207; font-weight: 600; }
 .verdict-noise { color: #a16207; }
 .spread { color: var(--muted); font-size: 11px; display: block; }
 .note { color: #374151; font-size: 12px; }
@@ -62,7 +61,7 @@ std::string status_cell(rule_status s) {
   switch (s) {
     case rule_status::fail: return R"(<td class="status-fail">FAIL</td>)";
     case rule_status::pass: return R"(<td class="status-pass">pass</td>)";
-    case rule_status::within_noise: return R"(<td class="status-noise">within noise</td>)";
+    case rule_status::inconclusive: return R"(<td class="status-fail">INCONCLUSIVE (too noisy to decide)</td>)";
   }
   return "<td></td>";
 }
@@ -75,6 +74,7 @@ std::string header(const comparison& c) {
   out += "<dt class=\"side-b\">B</dt><dd>" + esc(c.b.name) + " &#8212; <code>" + esc(c.b.file) + "</code> (" +
          esc(c.b.schema) + ")" + (c.b.obtained.empty() ? "" : "; " + esc(c.b.obtained)) + "</dd>";
   out += "</dl>";
+  for (const auto& w : c.warnings) out += R"(<p class="result fail">Warning: )" + esc(w) + "</p>";
   if (c.rules.empty()) {
     out += R"(<p class="result">No --fail-on rules were given.</p>)";
   } else if (c.any_rule_failed()) {
@@ -89,7 +89,8 @@ std::string rules_section(const comparison& c) {
   std::string out = R"(<section id="rules"><h2>Rules</h2>)";
   if (c.rules.empty()) return out + R"(<p class="empty">No --fail-on rules were given.</p></section>)";
   out += R"(<p class="lede">A rule fails when B moved past the limit even comparing the favourable ends of both )"
-         R"(spreads; when only the values pass the limit, it is reported as within noise, not as a regression.</p>)";
+         R"(spreads. When only the values pass the limit, the spreads overlap and the outcome is inconclusive: too )"
+         R"(noisy to decide, and it fails the gate too (re-measure with less noise).</p>)";
   out += R"(<div class="table-wrap"><table><thead><tr><th>Rule</th><th>Metric</th><th class="num">A</th>)"
          R"(<th class="num">B</th><th class="num">Change</th><th class="num">Limit</th><th>Outcome</th></tr></thead><tbody>)";
   for (const auto& r : c.rules) {
@@ -229,7 +230,7 @@ constexpr section_title k_sections[] = {
     {"compute", "Compute ceilings"},
     {"memory", "Memory"},
     {"link", "Links"},
-    {"ridge", "Ridge points (top compute ceiling / level bandwidth)"},
+    {"ridge", "Ridge points (compute ceiling at the fastest floating-point precision both have / level bandwidth)"},
     {"balance", "LLM balance: FLOP per byte of main memory, per precision"},
 };
 

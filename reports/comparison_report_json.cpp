@@ -101,6 +101,10 @@ json rule_json(const rule_outcome& r) {
   out["unit"] = r.unit;
   out["a"] = number(r.a);
   out["b"] = number(r.b);
+  out["a_min"] = number(r.a_lo);
+  out["a_max"] = number(r.a_hi);
+  out["b_min"] = number(r.b_lo);
+  out["b_max"] = number(r.b_hi);
   out["change"] = number(r.change);
   out["threshold"] = number(r.threshold);
   out["status"] = to_string(r.status);
@@ -128,6 +132,7 @@ json comparison_to_json(const comparison& c) {
   for (const auto& g : c.groups) groups.push_back(group_json(g));
   out["groups"] = std::move(groups);
   out["notes"] = c.notes;
+  out["warnings"] = c.warnings;
   return out;
 }
 

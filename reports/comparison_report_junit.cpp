@@ -30,7 +30,7 @@ std::string xml_escape(std::string_view text) {
 
 std::string render_comparison_junit(const comparison& c) {
   std::size_t failures = 0;
-  for (const auto& r : c.rules) failures += r.status == rule_status::fail ? 1 : 0;
+  for (const auto& r : c.rules) failures += fails_gate(r.status) ? 1 : 0;
   const std::string suite = "rafter compare " + c.a.name + " vs " + c.b.name;
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format("<testsuites name=\"rafter compare\" tests=\"{}\" failures=\"{}\" errors=\"0\">\n", c.rules.size(),
@@ -46,19 +46,28 @@ std::string render_comparison_junit(const comparison& c) {
   property("a.file", c.a.file);
   property("b.name", c.b.name);
   property("b.file", c.b.file);
+  for (const auto& w : c.warnings) property("warning", w);
   out += "    </properties>\n";
   for (const auto& r : c.rules) {
     out += fmt::format("    <testcase classname=\"rafter.compare.{}\" name=\"{}\" time=\"0\">\n", xml_escape(c.subject),
                        xml_escape(r.rule + " [" + r.metric + "]"));
-    if (r.status == rule_status::fail) {
-      out += fmt::format("      <failure type=\"regression\" message=\"{}\">{}</failure>\n", xml_escape(r.message),
-                         xml_escape(fmt::format("A ({}): {} {}\nB ({}): {} {}\nchange {:+.4f} %, limit {:+.4f} %", c.a.name,
-                                                r.a, r.unit, c.b.name, r.b, r.unit, r.change * 100.0,
-                                                r.threshold * 100.0)));
+    if (fails_gate(r.status)) {
+      // An inconclusive outcome fails too, with its own type: the spreads overlap, re-measure.
+      out += fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
+                         r.status == rule_status::fail ? "regression" : "inconclusive", xml_escape(r.message),
+                         xml_escape(fmt::format("A ({}): {} {} (spread {} to {})\nB ({}): {} {} (spread {} to {})\n"
+                                                "change {:+.4f} %, limit {:+.4f} %",
+                                                c.a.name, r.a, r.unit, r.a_lo, r.a_hi, c.b.name, r.b, r.unit, r.b_lo,
+                                                r.b_hi, r.change * 100.0, r.threshold * 100.0)));
     } else {
       out += fmt::format("      <system-out>{}</system-out>\n", xml_escape(r.message));
     }
     out += "    </testcase>\n";
+  }
+  if (!c.warnings.empty()) {
+    std::string text;
+    for (const auto& w : c.warnings) text += "warning: " + w + "\n";
+    out += "    <system-out>" + xml_escape(text) + "</system-out>\n";
   }
   out += "  </testsuite>\n</testsuites>\n";
   return out;

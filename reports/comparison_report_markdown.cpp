@@ -25,7 +25,7 @@ constexpr section_title k_sections[] = {
     {"compute", "Compute ceilings"},
     {"memory", "Memory"},
     {"link", "Links"},
-    {"ridge", "Ridge points (top compute ceiling / level bandwidth)"},
+    {"ridge", "Ridge points (compute ceiling at the fastest floating-point precision both have / level bandwidth)"},
     {"balance", "LLM balance: FLOP per byte of main memory, per precision"},
 };
 
@@ -33,16 +33,22 @@ std::string rules_section(const comparison& c) {
   std::string out = "## Rules\n\n";
   if (c.rules.empty()) return out + "No `--fail-on` rules were given.\n\n";
   std::size_t failed = 0;
-  std::size_t noise = 0;
+  std::size_t inconclusive = 0;
   for (const auto& r : c.rules) {
-    failed += r.status == rule_status::fail ? 1 : 0;
-    noise += r.status == rule_status::within_noise ? 1 : 0;
+    failed += fails_gate(r.status) ? 1 : 0;
+    inconclusive += r.status == rule_status::inconclusive ? 1 : 0;
   }
   out += fmt::format("{} of {} rule checks failed", failed, c.rules.size());
-  if (noise > 0) out += fmt::format("; {} broke the threshold only within the measurements' spread", noise);
+  if (inconclusive > 0) {
+    out += fmt::format("; {} of them inconclusive: past the limit on the values, but the spreads of the "
+                       "measurements overlap, too noisy to decide (re-measure)",
+                       inconclusive);
+  }
   out += ".\n\n| Rule | Metric | A | B | Change | Limit | Outcome |\n|---|---|---:|---:|---:|---:|---|\n";
   for (const auto& r : c.rules) {
-    const char* status = r.status == rule_status::fail ? "**FAIL**" : (r.status == rule_status::pass ? "pass" : "within noise");
+    const char* status = r.status == rule_status::fail ? "**FAIL**"
+                         : r.status == rule_status::pass ? "pass"
+                                                         : "**INCONCLUSIVE** (too noisy to decide)";
     out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", markdown_code(r.rule), markdown_code(r.metric),
                        format_metric_value(r.a, r.unit), format_metric_value(r.b, r.unit), format_change(r.change),
                        format_change(r.threshold), status);
@@ -140,6 +146,7 @@ std::string render_comparison_markdown(const comparison& c, std::size_t rows) {
   std::string out = "# rafter compare\n\n";
   out += fmt::format("- **A**: {} ({}, {})\n", markdown_text(c.a.name), markdown_code(c.a.file), markdown_text(c.a.schema));
   out += fmt::format("- **B**: {} ({}, {})\n", markdown_text(c.b.name), markdown_code(c.b.file), markdown_text(c.b.schema));
+  for (const auto& w : c.warnings) out += "- **Warning**: " + markdown_text(w) + "\n";
   if (c.rules.empty()) {
     out += "- **Result**: no rules checked\n\n";
   } else {

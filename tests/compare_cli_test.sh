@@ -98,7 +98,8 @@ absent "$tmp/empty.html" "empty intersection"
 expect 2 "missing file" -- "$rafter" compare "$a100" "$tmp/missing.json"
 grep_in "$tmp/err" "missing.json" "the missing file is named"
 
-# Noise: measured profiles whose spreads overlap; a 5 % drop against a 2 % rule is within noise.
+# Noise: measured profiles whose spreads overlap; a 5 % drop against a 2 % rule is inconclusive, and
+# an inconclusive rule fails the gate (noise must never switch it off).
 measured() {  # FILE VALUE MIN MAX
   cat >"$1" <<JSON
 {"schema": "rafter.machine/1", "device": {"name": "host <b>&amp;</b> \"quoted\"", "kind": "cpu", "obtained": "test"},
@@ -109,14 +110,24 @@ JSON
 }
 measured "$tmp/run1.json" 1.00e11 0.96e11 1.04e11
 measured "$tmp/run2.json" 0.95e11 0.93e11 0.99e11
-expect 0 "a drop within the spread is not a regression" -- "$rafter" compare "$tmp/run1.json" "$tmp/run2.json" \
+expect 1 "a drop within the spread is inconclusive and fails the gate" -- "$rafter" compare "$tmp/run1.json" "$tmp/run2.json" \
   --fail-on 'memory.dram.read:-2%' --json "$tmp/noise.json" --junit "$tmp/noise.xml" --html "$tmp/noise.html" --markdown "$tmp/noise.md"
-grep_in "$tmp/noise.json" '"status": "within_noise"' "the rule is reported as within noise"
-grep_in "$tmp/noise.md" "within noise" "Markdown says within noise"
+grep_in "$tmp/noise.json" '"status": "inconclusive"' "the rule is reported as inconclusive"
+grep_in "$tmp/noise.json" '"result": "fail"' "an inconclusive rule fails the JSON result"
+grep_in "$tmp/noise.md" "INCONCLUSIVE" "Markdown says inconclusive"
+grep_in "$tmp/noise.xml" '<failure type="inconclusive"' "JUnit carries an inconclusive failure"
+grep_in "$tmp/err" "1 inconclusive" "stderr counts the inconclusive rule"
 xml_ok "$tmp/noise.xml" "noise comparison with markup in the device name"
 if grep -q "<b>&amp;</b>" "$tmp/noise.html"; then echo "FAIL: device name markup reached the HTML unescaped"; failures=$((failures + 1)); fi
 grep_in "$tmp/noise.html" "host &lt;b&gt;&amp;amp;&lt;/b&gt;" "device name is escaped in HTML"
 measured "$tmp/run3.json" 0.90e11 0.89e11 0.92e11
+expect 2 "a trailing comma leaves an empty rule" -- "$rafter" compare "$tmp/run1.json" "$tmp/run3.json" --fail-on 'memory.dram.read:-2%,'
+grep_in "$tmp/err" "is empty" "the empty rule is named"
+expect 1 "a CPU against a GPU is compared, with a warning" -- "$rafter" compare "$tmp/run1.json" "$hw/h100_sxm5.json" \
+  --fail-on 'memory.main.read:+0%' --json "$tmp/kinds.json" --junit "$tmp/kinds.xml"
+grep_in "$tmp/err" "warning: A is a cpu" "stderr warns about a cross-kind comparison"
+grep_in "$tmp/kinds.json" '"warnings"' "JSON carries the warning"
+grep_in "$tmp/kinds.xml" 'property name="warning"' "JUnit carries the warning"
 expect 1 "a drop beyond both spreads fails" -- "$rafter" compare "$tmp/run1.json" "$tmp/run3.json" --fail-on 'memory.dram.read:-2%'
 
 # Two real traces (same model on A100 and V100), when the shared fixtures are present.

@@ -44,6 +44,28 @@ TEST(ComparisonJson, SchemaResultMetricsAndRules) {
   EXPECT_EQ(j["rules"][0]["metric"], "memory.hbm.read");
 }
 
+TEST(ComparisonJson, InconclusiveFailsTheResultAndWarningsAreListed) {
+  comparison c;
+  c.subject = "machine";
+  c.warnings = {"A is a cpu (host) and B a gpu (H100)"};
+  metric_delta m;
+  m.name = "compute.fp32.vector";
+  m.section = "compute";
+  m.unit = "FLOP/s";
+  set_a(m, 102e9, 40e9, 197e9);
+  set_b(m, 51e9, 20e9, 98.5e9);
+  c.metrics = {m};
+  c.rules = evaluate_rules(parse_rules("compute.fp32.vector:-2%"), c.metrics);
+  const json j = comparison_to_json(c);
+  EXPECT_EQ(j["result"], "fail");
+  ASSERT_EQ(j["rules"].size(), 1u);
+  EXPECT_EQ(j["rules"][0]["status"], "inconclusive");
+  EXPECT_DOUBLE_EQ(j["rules"][0]["a_min"].get<double>(), 40e9);
+  EXPECT_DOUBLE_EQ(j["rules"][0]["b_max"].get<double>(), 98.5e9);
+  ASSERT_EQ(j["warnings"].size(), 1u);
+  EXPECT_EQ(j["warnings"][0], "A is a cpu (host) and B a gpu (H100)");
+}
+
 TEST(ComparisonJson, InfiniteChangeIsNull) {
   comparison c;
   metric_delta m;

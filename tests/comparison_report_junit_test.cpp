@@ -60,6 +60,32 @@ TEST(ComparisonJunit, EveryStringIsEscaped) {
   EXPECT_NE(xml.find("GPU &apos;B&apos;"), std::string::npos);
 }
 
+TEST(ComparisonJunit, AnInconclusiveOutcomeIsAFailureWithTheSpreads) {
+  comparison c = sample();
+  metric_delta fp32;
+  fp32.name = "compute.fp32.vector";
+  fp32.unit = "FLOP/s";
+  set_a(fp32, 102e9, 40e9, 197e9);
+  set_b(fp32, 51e9, 20e9, 98.5e9);
+  c.metrics = {fp32};
+  c.rules = evaluate_rules(parse_rules("compute.fp32.vector:-2%"), c.metrics);
+  ASSERT_EQ(c.rules.size(), 1u);
+  const std::string xml = render_comparison_junit(c);
+  EXPECT_NE(xml.find("tests=\"1\" failures=\"1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<failure type=\"inconclusive\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("spread 40000000000 to 197000000000"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("spread 20000000000 to 98500000000"), std::string::npos) << xml;
+}
+
+TEST(ComparisonJunit, WarningsAreAPropertyAndInTheSuiteOutput) {
+  comparison c = sample();
+  c.warnings = {"A is a cpu (host) and B a gpu (H100)"};
+  const std::string xml = render_comparison_junit(c);
+  EXPECT_NE(xml.find("<property name=\"warning\" value=\"A is a cpu (host) and B a gpu (H100)\"/>"),
+            std::string::npos);
+  EXPECT_NE(xml.find("<system-out>warning: A is a cpu (host) and B a gpu (H100)"), std::string::npos) << xml;
+}
+
 TEST(ComparisonJunit, NoRulesIsAnEmptyButValidSuite) {
   comparison c = sample();
   c.rules.clear();

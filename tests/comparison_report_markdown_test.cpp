@@ -87,5 +87,26 @@ TEST(ComparisonMarkdown, SpreadsAndNoiseAreShown) {
   EXPECT_NE(md.find("no rules checked"), std::string::npos);
 }
 
+TEST(ComparisonMarkdown, InconclusiveRulesFailAndWarningsComeFirst) {
+  comparison c;
+  c.subject = "machine";
+  c.warnings = {"A is a cpu (host) and B a gpu (H100)"};
+  metric_delta m;
+  m.name = "compute.fp32.vector";
+  m.section = "compute";
+  m.unit = "FLOP/s";
+  set_a(m, 102e9, 40e9, 197e9);
+  set_b(m, 51e9, 20e9, 98.5e9);
+  c.metrics = {m};
+  c.rules = evaluate_rules(parse_rules("compute.fp32.vector:-2%"), c.metrics);
+  const std::string md = render_comparison_markdown(c);
+  EXPECT_NE(md.find("- **Result**: **FAIL**"), std::string::npos) << md;
+  EXPECT_NE(md.find("1 of 1 rule checks failed; 1 of them inconclusive"), std::string::npos) << md;
+  EXPECT_NE(md.find("**INCONCLUSIVE**"), std::string::npos) << md;
+  const auto warning = md.find("- **Warning**: A is a cpu");
+  ASSERT_NE(warning, std::string::npos) << md;
+  EXPECT_LT(warning, md.find("## Rules"));
+}
+
 }  // namespace
 }  // namespace rafter

@@ -49,12 +49,31 @@ TEST(ParseRule, BadRulesAreUsageErrors) {
   }
 }
 
-TEST(ParseRules, CommaSeparatedListSkipsEmptyItems) {
-  const auto rules = parse_rules("busy_time:+5%, class.gemm.time:+3%,,memory.hbm.read:-2%");
+TEST(ParseRules, CommaSeparatedList) {
+  const auto rules = parse_rules("busy_time:+5%, class.gemm.time:+3%,memory.hbm.read:-2%");
   ASSERT_EQ(rules.size(), 3u);
   EXPECT_EQ(rules[1].pattern, "class.gemm.time");
-  EXPECT_TRUE(parse_rules("").empty());
   EXPECT_THROW((void)parse_rules("busy_time:+5%,oops"), usage_error);
+}
+
+TEST(ParseRules, AnEmptyRuleIsAUsageErrorNamingIt) {
+  // RULES := RULE ("," RULE)*: a trailing, leading or doubled comma leaves an empty RULE.
+  for (const char* bad : {"memory.hbm.read:-2%,", ",memory.hbm.read:-2%", "busy_time:+5%,,memory.hbm.read:-2%", "",
+                          " , "}) {
+    try {
+      (void)parse_rules(bad);
+      ADD_FAILURE() << "accepted: '" << bad << "'";
+    } catch (const usage_error& e) {
+      EXPECT_EQ(e.code(), exit_code::usage);
+      EXPECT_NE(std::string(e.what()).find("is empty"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(std::string("'") + bad + "'"), std::string::npos) << e.what();
+    }
+  }
+  try {
+    (void)parse_rules("memory.hbm.read:-2%,");
+  } catch (const usage_error& e) {
+    EXPECT_NE(std::string(e.what()).find("rule 2 of 2"), std::string::npos) << e.what();
+  }
 }
 
 TEST(RuleMatches, NameAliasAndWildcardSegments) {
@@ -103,14 +122,18 @@ TEST(EvaluateRule, ZeroBaseline) {
             rule_status::pass);
 }
 
-TEST(EvaluateRule, NoiseTurnsABreakIntoWithinNoise) {
+TEST(EvaluateRule, OverlappingSpreadsMakeABreakInconclusiveAndFailTheGate) {
   const auto rule = parse_rule("memory.dram.read:-2%");
   metric_delta m = metric("memory.dram.read", 100.0, 95.0);  // -5 % on the medians.
   set_a(m, 100.0, 96.0, 104.0);
   set_b(m, 95.0, 93.0, 99.0);  // b_hi 99 >= a_lo 96 x 0.98: the spreads explain the drop.
   const auto o = evaluate_rule(rule, m);
-  EXPECT_EQ(o.status, rule_status::within_noise);
-  EXPECT_NE(o.message.find("within the spread"), std::string::npos);
+  EXPECT_EQ(o.status, rule_status::inconclusive);
+  EXPECT_TRUE(fails_gate(o.status));
+  EXPECT_NE(o.message.find("INCONCLUSIVE"), std::string::npos) << o.message;
+  EXPECT_NE(o.message.find("too noisy to decide"), std::string::npos) << o.message;
+  EXPECT_DOUBLE_EQ(o.a_lo, 96.0);
+  EXPECT_DOUBLE_EQ(o.b_hi, 99.0);
   set_b(m, 93.5, 93.0, 94.0);  // b_hi 94 < 94.08: broken even at the favourable ends.
   EXPECT_EQ(evaluate_rule(rule, m).status, rule_status::fail);
   set_b(m, 99.0, 97.0, 101.0);  // Within the threshold on the medians: pass, noise or not.
@@ -122,9 +145,27 @@ TEST(EvaluateRule, NoiseOnAnIncreaseRule) {
   metric_delta m = metric("busy_time", 1.0, 1.1);
   set_a(m, 1.0, 0.9, 1.2);
   set_b(m, 1.1, 1.05, 1.3);  // b_lo 1.05 <= a_hi 1.2 x 1.03.
-  EXPECT_EQ(evaluate_rule(rule, m).status, rule_status::within_noise);
+  EXPECT_EQ(evaluate_rule(rule, m).status, rule_status::inconclusive);
   set_a(m, 1.0, 0.98, 1.01);  // b_lo 1.05 > 1.01 x 1.03 = 1.0403.
   EXPECT_EQ(evaluate_rule(rule, m).status, rule_status::fail);
+}
+
+TEST(EvaluateRule, AHalvedHostSweepIsNeverAPass) {
+  // /tmp/critique2: fp32.vector of a host sweep, 10 unsettled repetitions, and the same profile with
+  // every rate halved. The min-max spreads overlap, so the old rule passed a 50 % drop.
+  const auto rule = parse_rule("compute.fp32.vector:-2%");
+  metric_delta m;
+  m.name = "compute.fp32.vector";
+  m.unit = "FLOP/s";
+  set_a(m, 102.1e9, 39.9e9, 196.9e9);
+  set_b(m, 51.05e9, 19.95e9, 98.46e9);
+  const auto o = evaluate_rule(rule, m);
+  EXPECT_NE(o.status, rule_status::pass);
+  EXPECT_EQ(o.status, rule_status::inconclusive);
+  EXPECT_TRUE(fails_gate(o.status));
+  EXPECT_NE(o.message.find("-50.00 %"), std::string::npos) << o.message;
+  EXPECT_NE(o.message.find("3.99e+10 to 1.969e+11"), std::string::npos) << o.message;
+  EXPECT_EQ(std::string(to_string(o.status)), "inconclusive");
 }
 
 TEST(EvaluateRules, EveryMatchGetsAnOutcome) {

@@ -16,13 +16,17 @@ TEST(Comparison, FindByNameOrAlias) {
   EXPECT_EQ(c.find("memory.l2.read"), nullptr);
 }
 
-TEST(Comparison, OnlyAFailedOutcomeFailsTheComparison) {
+TEST(Comparison, FailedAndInconclusiveOutcomesFailTheComparison) {
   comparison c;
   EXPECT_FALSE(c.any_rule_failed());
-  rule_outcome noise;
-  noise.status = rule_status::within_noise;
-  c.rules = {noise};
+  rule_outcome pass;
+  c.rules = {pass};
   EXPECT_FALSE(c.any_rule_failed());
+  rule_outcome noise;
+  noise.status = rule_status::inconclusive;
+  c.rules.push_back(noise);
+  EXPECT_TRUE(c.any_rule_failed());  // Too noisy to decide is not a pass.
+  c.rules = {pass};
   rule_outcome fail;
   fail.status = rule_status::fail;
   c.rules.push_back(fail);

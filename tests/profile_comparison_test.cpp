@@ -67,10 +67,14 @@ TEST(CompareProfiles, A100AgainstH100Datasheets) {
   ASSERT_NE(nvlink, nullptr);
   EXPECT_TRUE(nvlink->both());
 
-  // Ridge of HBM against each machine's top compute roof (int8 tensor on A100, fp8/int8 on H100).
+  // Ridge of HBM at the fastest floating-point precision both have: bf16 tensor (never A100's int8
+  // TOP/s, never H100's fp8, which A100 lacks).
   const auto* ridge = c.find("ridge.hbm");
   ASSERT_NE(ridge, nullptr);
-  EXPECT_DOUBLE_EQ(*ridge->a, a.find_compute("int8.tensor")->flop_per_s / *a.find_memory("hbm")->read_bytes_per_s);
+  EXPECT_DOUBLE_EQ(*ridge->a, a.find_compute("bf16.tensor")->flop_per_s / *a.find_memory("hbm")->read_bytes_per_s);
+  EXPECT_DOUBLE_EQ(*ridge->b, b.find_compute("bf16.tensor")->flop_per_s / *b.find_memory("hbm")->read_bytes_per_s);
+  EXPECT_NE(ridge->note.find("bf16.tensor"), std::string::npos) << ridge->note;
+  EXPECT_TRUE(c.warnings.empty());  // Both GPUs.
 
   // LLM balance: bf16 FLOP per byte of HBM on each side.
   const auto* balance = c.find("balance.bf16");
@@ -78,6 +82,44 @@ TEST(CompareProfiles, A100AgainstH100Datasheets) {
   EXPECT_DOUBLE_EQ(*balance->a, a.find_compute("bf16.tensor")->flop_per_s / *a.find_memory("hbm")->read_bytes_per_s);
   EXPECT_DOUBLE_EQ(*balance->b, b.find_compute("bf16.tensor")->flop_per_s / *b.find_memory("hbm")->read_bytes_per_s);
   EXPECT_GT(*ratio(*balance), 1.0);  // H100 gained more FLOP/s than bandwidth.
+}
+
+TEST(CompareProfiles, RidgeUsesOnePrecisionOnBothSides) {
+  // H100 tops out at fp8, B200 at fp4: the ridge compares fp8 with fp8, and it falls.
+  const auto a = datasheet("h100_sxm5");
+  const auto b = datasheet("b200");
+  const auto c = compare_profiles(a, b, "h100.json", "b200.json");
+  const auto* ridge = c.find("ridge.hbm");
+  ASSERT_NE(ridge, nullptr);
+  EXPECT_DOUBLE_EQ(*ridge->a, a.find_compute("fp8.tensor")->flop_per_s / *a.find_memory("hbm")->read_bytes_per_s);
+  EXPECT_DOUBLE_EQ(*ridge->b, b.find_compute("fp8.tensor")->flop_per_s / *b.find_memory("hbm")->read_bytes_per_s);
+  EXPECT_LT(*ratio(*ridge), 1.0);
+  EXPECT_NE(ridge->note.find("fp8.tensor"), std::string::npos) << ridge->note;
+}
+
+TEST(CompareProfiles, NoCommonFloatingPointCeilingMeansNoRidge) {
+  auto a = measured("int only a");
+  a.memory.push_back(level("dram", 1e11));
+  a.compute.push_back(ceiling("int8.vector", "int8", "vector", 1e12));
+  auto b = measured("int only b");
+  b.memory.push_back(level("dram", 1e11));
+  b.compute.push_back(ceiling("int8.vector", "int8", "vector", 2e12));
+  const auto c = compare_profiles(a, b, "a.json", "b.json");
+  EXPECT_EQ(c.find("ridge.dram"), nullptr);
+  bool noted = false;
+  for (const auto& n : c.notes) noted = noted || n.find("no ridge points") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
+TEST(CompareProfiles, ACpuAgainstAGpuIsWarnedAbout) {
+  auto a = measured("host cpu");
+  a.device.kind = device_kind::cpu;
+  a.memory.push_back(level("dram", 1e11));
+  a.compute.push_back(ceiling("fp64.vector.fma", "fp64", "vector", 4e10));
+  const auto c = compare_profiles(a, datasheet("h100_sxm5"), "host.json", "h100.json");
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_NE(c.warnings[0].find("A is a cpu"), std::string::npos) << c.warnings[0];
+  EXPECT_NE(c.warnings[0].find("B a gpu"), std::string::npos) << c.warnings[0];
 }
 
 TEST(CompareProfiles, NamesAreUnique) {
