@@ -434,15 +434,23 @@ void summarize_ranges(const trace& t, const std::vector<double>& kernel_s, analy
   for (auto& [dev, list] : by_device) {
     std::sort(list.begin(), list.end(), [&](std::size_t a, std::size_t b) { return t.kernels[a].start_ns < t.kernels[b].start_ns; });
   }
-  // Per op: its kernels' time and count; ops per thread sorted by start.
+  // CPU side, a kernel belongs where it was launched: by its launching call (thread, start) when
+  // the trace records one, else by its op (the op's thread and start). Launches per thread and,
+  // for kernels without one, per op: their kernels' time and count; both sorted by start.
+  const bool cpu_ranges = std::any_of(t.ranges.begin(), t.ranges.end(), [](const trace_range& r) { return !r.device; });
+  std::map<std::int64_t, std::vector<std::pair<std::int64_t, std::size_t>>> launches_by_thread;  // (start, kernel)
   std::unordered_map<std::int64_t, std::pair<double, std::int64_t>> op_kernels;
-  for (std::size_t k = 0; k < t.kernels.size(); ++k) {
-    if (t.kernels[k].op_id) {
-      auto& e = op_kernels[*t.kernels[k].op_id];
+  for (std::size_t k = 0; cpu_ranges && k < t.kernels.size(); ++k) {
+    const auto& kern = t.kernels[k];
+    if (kern.launch) {
+      launches_by_thread[kern.launch->thread].emplace_back(kern.launch->start_ns, k);
+    } else if (kern.op_id) {
+      auto& e = op_kernels[*kern.op_id];
       e.first += kernel_s[k];
       ++e.second;
     }
   }
+  for (auto& [thread, list] : launches_by_thread) std::sort(list.begin(), list.end());
   std::map<std::int64_t, std::vector<std::pair<std::int64_t, std::int64_t>>> ops_by_thread;  // (start, op id)
   if (!op_kernels.empty()) {
     for (const auto& op : t.ops) {
@@ -483,13 +491,21 @@ void summarize_ranges(const trace& t, const std::vector<double>& kernel_s, analy
         }
       }
     } else {
-      const auto it = ops_by_thread.find(lane);
-      if (it == ops_by_thread.end()) return;
-      auto op = std::lower_bound(it->second.begin(), it->second.end(), std::make_pair(start_ns, std::numeric_limits<std::int64_t>::min()));
-      for (; op != it->second.end() && op->first < end_ns; ++op) {
-        const auto& e = op_kernels[op->second];
-        row.kernels += e.second;
-        row.kernel_time_s += e.first;
+      // Launches and ops that started in [start_ns, end_ns) on this thread: full kernel time.
+      if (const auto it = launches_by_thread.find(lane); it != launches_by_thread.end()) {
+        auto l = std::lower_bound(it->second.begin(), it->second.end(), std::make_pair(start_ns, std::size_t{0}));
+        for (; l != it->second.end() && l->first < end_ns; ++l) {
+          ++row.kernels;
+          row.kernel_time_s += kernel_s[l->second];
+        }
+      }
+      if (const auto it = ops_by_thread.find(lane); it != ops_by_thread.end()) {
+        auto op = std::lower_bound(it->second.begin(), it->second.end(), std::make_pair(start_ns, std::numeric_limits<std::int64_t>::min()));
+        for (; op != it->second.end() && op->first < end_ns; ++op) {
+          const auto& e = op_kernels[op->second];
+          row.kernels += e.second;
+          row.kernel_time_s += e.first;
+        }
       }
     }
   };

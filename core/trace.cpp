@@ -104,6 +104,7 @@ json kernel_json(const trace_kernel& k) {
   put_if(j, "graph_id", k.graph_id);
   put_if(j, "graph_node_id", k.graph_node_id);
   put_if(j, "op_id", k.op_id);
+  if (k.launch) j["launch"] = json{{"thread", k.launch->thread}, {"start_ns", k.launch->start_ns}};
   if (k.metrics) j["metrics"] = metrics_json(*k.metrics);
   if (k.estimate) j["estimate"] = estimate_json(*k.estimate);
   if (k.collective) j["collective"] = collective_json(*k.collective);
@@ -140,6 +141,12 @@ public:
     field(out, "graph_id", k.graph_id);
     field(out, "graph_node_id", k.graph_node_id);
     field(out, "op_id", k.op_id);
+    if (k.launch) {
+      out += ",\"launch\":{\"thread\":";
+      number(out, k.launch->thread);
+      field(out, "start_ns", k.launch->start_ns);
+      out += '}';
+    }
     if (k.metrics) nested(out, "metrics", metrics_json(*k.metrics));
     if (k.estimate) nested(out, "estimate", estimate_json(*k.estimate));
     if (k.collective) nested(out, "collective", collective_json(*k.collective));
@@ -361,6 +368,7 @@ trace_kernel read_kernel(const json_reader& r) {
   k.graph_id = opt_int64(r, "graph_id");
   k.graph_node_id = opt_int64(r, "graph_node_id");
   k.op_id = opt_int64(r, "op_id");
+  if (const auto l = r.opt_object("launch")) k.launch = kernel_launch{req_int64(*l, "thread"), req_int64(*l, "start_ns")};
   if (const auto m = r.opt_object("metrics")) k.metrics = read_metrics(*m);
   if (const auto e = r.opt_object("estimate")) k.estimate = read_estimate(*e);
   if (const auto c = r.opt_object("collective")) k.collective = read_collective(*c);

@@ -90,6 +90,13 @@ struct kernel_collective {
   int ranks = 0;           ///< Ranks in the group.
 };
 
+/// The host API call that launched a kernel (cudaLaunchKernel, cuLaunchKernel, ...), as the
+/// recording tool matched it by correlation id.
+struct kernel_launch {
+  std::int64_t thread = -1;  ///< CPU thread of the call, numbered as `trace_range::thread` is.
+  std::int64_t start_ns = 0;  ///< When the call began, on the trace's clock.
+};
+
 struct trace_kernel {
   std::int64_t id = 0;  ///< Unique in the trace.
   /// As recorded (possibly mangled). Interned: every launch of a kernel shares one copy.
@@ -113,6 +120,9 @@ struct trace_kernel {
   std::optional<std::int64_t> graph_id;
   std::optional<std::int64_t> graph_node_id;
   std::optional<std::int64_t> op_id;  ///< The framework op that launched it (`trace_op::id`).
+  /// The launching call, when the recording holds it (24 bytes inline: nearly every kernel of a
+  /// Kineto or Nsight Systems trace has one, so a heap box would cost more).
+  std::optional<kernel_launch> launch;
   /// Optional, on the heap (`boxed`, an optional-like pointer): most kernels have neither, and
   /// inline they would be most of the record's size.
   boxed<kernel_metrics> metrics;

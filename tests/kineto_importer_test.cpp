@@ -120,6 +120,15 @@ TEST(kineto_importer, reads_kernels_copies_ranges_ops_and_devices) {
   EXPECT_EQ(kernel_named(t, "relu").op_id, 12);    // correlation -> driver call inside aten::relu
   EXPECT_EQ(kernel_named(t, "flowonly").correlation_id, 503);  // from the ac2g flow
   EXPECT_FALSE(kernel_named(t, "flowonly").op_id.has_value());  // its launch is outside every op
+  // Each kernel's launch: the runtime or driver call of its correlation id (thread, start).
+  const auto step = std::find_if(t.ranges.begin(), t.ranges.end(), [](const trace_range& r) { return r.name == "ProfilerStep#1" && !r.device; });
+  ASSERT_NE(step, t.ranges.end());
+  for (const auto& [name, ts_us] : {std::pair<const char*, std::int64_t>{"gemm", 210}, {"add", 310}, {"relu", 410}, {"flowonly", 460}}) {
+    const trace_kernel& k = kernel_named(t, name);
+    ASSERT_TRUE(k.launch.has_value()) << name;
+    EXPECT_EQ(k.launch->thread, 5) << name;
+    EXPECT_EQ(k.launch->start_ns - step->start_ns, (ts_us - 100) * 1'000) << name;  // same clock as the ranges
+  }
   ASSERT_TRUE(gemm.estimate.has_value());
   EXPECT_EQ(gemm.estimate->formula, "gemm");
   EXPECT_EQ(gemm.estimate->flop, 2.0 * 64 * 16 * 32);

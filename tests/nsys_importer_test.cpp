@@ -149,6 +149,13 @@ TEST(nsys_importer, reads_a_schema_2_7_export) {
   EXPECT_EQ(t.kernels[2].graph_node_id, 17);
   // Correlation 99 has no runtime call in the same process.
   EXPECT_EQ(t.source.counters.at("kernels_without_runtime_call"), 1);
+  // The launch: the runtime call of the kernel's correlation id, its thread numbered as NVTX ranges'.
+  ASSERT_TRUE(g.launch.has_value());
+  EXPECT_EQ(g.launch->thread, 6014);
+  EXPECT_EQ(g.launch->start_ns, 900);
+  ASSERT_TRUE(t.kernels[1].launch.has_value());
+  EXPECT_EQ(t.kernels[1].launch->start_ns, 1900);
+  EXPECT_FALSE(t.kernels[2].launch.has_value());
   std::set<std::int64_t> ids;
   for (const auto& k : t.kernels) ids.insert(k.id);
   EXPECT_EQ(ids.size(), t.kernels.size());

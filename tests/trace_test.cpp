@@ -65,6 +65,7 @@ trace sample_trace() {
   k.shared_bytes = 213000;
   k.correlation_id = 675771;
   k.op_id = 18434;
+  k.launch = kernel_launch{3113936, 1752839462371731990};
   kernel_estimate e;
   e.formula = "gemm";
   e.precision = "bf16";
@@ -80,6 +81,7 @@ trace sample_trace() {
   trace_kernel k2 = k;
   k2.id = 2;
   k2.op_id.reset();
+  k2.launch.reset();
   k2.estimate.reset();
   k2.metrics.reset();
   k2.measured_times = false;
@@ -122,6 +124,10 @@ TEST(trace, round_trips_through_json) {
   ASSERT_EQ(back.kernels.size(), 2u);
   EXPECT_EQ(back.kernels[0].start_ns, 1752839462371732001);  // int64 kept exactly, not via double
   EXPECT_EQ(back.kernels[0].grid, (dim3_value{70, 22, 1}));
+  ASSERT_TRUE(back.kernels[0].launch);
+  EXPECT_EQ(back.kernels[0].launch->thread, 3113936);
+  EXPECT_EQ(back.kernels[0].launch->start_ns, 1752839462371731990);
+  EXPECT_FALSE(back.kernels[1].launch);
   EXPECT_FALSE(back.kernels[1].measured_times);
   EXPECT_EQ(back.ops[0].inputs->dims[1][1], 2816);
   EXPECT_EQ(back.kernels[0].estimate->flop, 2.0 * 8944 * 2816 * 1024);
@@ -216,6 +222,7 @@ TEST(trace, save_writes_each_kernel_as_its_json_value_dumps) {
   k.dynamic_shared_bytes = 0;
   k.graph_id = 3;
   k.graph_node_id = std::numeric_limits<std::int64_t>::max();
+  k.launch = kernel_launch{-1, std::numeric_limits<std::int64_t>::min()};
   k.start_ns = -5;
   k.measured_times = false;
   k.collective = kernel_collective{"allreduce", 1e9, 1e9, 8};

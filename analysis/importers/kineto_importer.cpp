@@ -1286,6 +1286,12 @@ void finish(kineto_state& s, trace& t) {
     for (const auto& f : s.flow_ends) flow_at.emplace(std::make_tuple(f.pid, f.tid, f.ts), f.id);
   }
 
+  // The runtime call of a correlation id; null when none was recorded.
+  auto runtime_for = [&](const std::optional<std::int64_t>& correlation) -> const runtime_call* {
+    if (!correlation) return nullptr;
+    const auto r = std::lower_bound(runtime_by_corr.begin(), runtime_by_corr.end(), std::make_pair(*correlation, std::size_t{0}));
+    return r != runtime_by_corr.end() && r->first == *correlation ? &s.runtime[r->second] : nullptr;
+  };
   std::int64_t linked_by_external = 0, linked_by_runtime = 0, linked_by_time = 0, correlation_from_flow = 0;
   auto op_for = [&](const std::optional<std::int64_t>& external, const std::optional<std::int64_t>& correlation)
       -> std::optional<std::int64_t> {
@@ -1293,22 +1299,26 @@ void finish(kineto_state& s, trace& t) {
       ++linked_by_external;
       return external;
     }
-    if (correlation) {
-      const auto r = std::lower_bound(runtime_by_corr.begin(), runtime_by_corr.end(),
-                                      std::make_pair(*correlation, std::size_t{0}));
-      if (r != runtime_by_corr.end() && r->first == *correlation) {
-        const runtime_call& call = s.runtime[r->second];
-        if (call.external_id && known_op(*call.external_id)) {
-          ++linked_by_runtime;
-          return call.external_id;
-        }
-        if (const auto id = locate->find(call.thread, call.start_ns)) {
-          ++linked_by_time;
-          return id;
-        }
+    if (const runtime_call* call = runtime_for(correlation)) {
+      if (call->external_id && known_op(*call->external_id)) {
+        ++linked_by_runtime;
+        return call->external_id;
+      }
+      if (const auto id = locate->find(call->thread, call->start_ns)) {
+        ++linked_by_time;
+        return id;
       }
     }
     return std::nullopt;
+  };
+  // The call that launched a kernel: the runtime call of its correlation id (CUPTI gives a kernel
+  // the id of the API call that launched it: cudaLaunchKernel, cudaGraphLaunch, ...).
+  std::int64_t launches_recorded = 0;
+  auto launch_for = [&](const std::optional<std::int64_t>& correlation) -> std::optional<kernel_launch> {
+    const runtime_call* call = runtime_for(correlation);
+    if (call == nullptr) return std::nullopt;
+    ++launches_recorded;
+    return kernel_launch{call->thread, call->start_ns};
   };
 
   t.kernels = std::move(s.kernels);
@@ -1324,6 +1334,7 @@ void finish(kineto_state& s, trace& t) {
     shift(k.start_ns);
     shift(k.end_ns);
     k.op_id = op_for(s.kernel_external[i], k.correlation_id);
+    k.launch = launch_for(k.correlation_id);
   }
   s.kernel_external = {};
   s.kernel_pid = {};
@@ -1364,6 +1375,8 @@ void finish(kineto_state& s, trace& t) {
         if (by_order) {
           k.correlation_id = launches[i]->correlation;
           k.op_id = op_for(launches[i]->external_id, k.correlation_id);
+          k.launch = kernel_launch{launches[i]->thread, launches[i]->start_ns};
+          ++launches_recorded;
           ++ranges_linked_to_launch;
         }
         t.kernels.push_back(std::move(k));
@@ -1528,6 +1541,7 @@ void finish(kineto_state& s, trace& t) {
   s.counters["kernels_linked_by_runtime_correlation"] = linked_by_runtime;
   s.counters["kernels_linked_by_enclosing_op"] = linked_by_time;
   s.counters["kernel_correlations_from_flows"] = correlation_from_flow;
+  s.counters["kernels_with_launch_call"] = launches_recorded;
   s.counters["profiler_ranges_attached_to_kernels"] = ranges_attached;
   s.counters["profiler_ranges_as_kernels"] = ranges_alone;
   src.counters = std::move(s.counters);

@@ -397,17 +397,32 @@ private:
     const table_columns cols(m_db, *name);
     const int corr = cols.index("correlationId");
     const int tid = cols.index("globalTid");
+    const int start = cols.index("start");
     if (corr < 0) return;
     statement s(m_db, cols.select_all(""), *name);
     while (s.step()) {
       const auto c = s.integer(corr);
-      if (c) m_runtime_calls.insert({tid >= 0 ? pid_of(s.integer_or(tid, 0)) : 0, *c});
+      if (!c) continue;
+      const bool has_tid = tid >= 0 && !s.null(tid);
+      const std::int64_t global_tid = has_tid ? s.integer_or(tid, 0) : 0;
+      std::optional<kernel_launch> call;
+      if (has_tid && start >= 0 && !s.null(start)) {
+        call = kernel_launch{tid_of(global_tid), s.integer_or(start, 0)};  // numbered as NVTX ranges' threads
+      }
+      m_runtime_calls.emplace(std::make_pair(pid_of(global_tid), *c), call);
     }
   }
 
-  void check_correlation(std::int64_t pid, const std::optional<std::int64_t>& corr, const char* counter) {
-    if (!m_has_runtime || !corr) return;
-    if (m_runtime_calls.count({pid, *corr}) == 0) ++m_counters[counter];
+  /// Counts `counter` when the correlation id has no runtime call in the process; returns the
+  /// call, when one with a thread and start time was recorded.
+  std::optional<kernel_launch> check_correlation(std::int64_t pid, const std::optional<std::int64_t>& corr, const char* counter) {
+    if (!m_has_runtime || !corr) return std::nullopt;
+    const auto it = m_runtime_calls.find({pid, *corr});
+    if (it == m_runtime_calls.end()) {
+      ++m_counters[counter];
+      return std::nullopt;
+    }
+    return it->second;
   }
 
   [[nodiscard]] int device_index(const statement& s, int column, const std::string& field) const {
@@ -462,8 +477,8 @@ private:
       k.device = device_index(s, cols.index("deviceId"), *name + ".deviceId");
       k.stream = s.integer_or(cols.index("streamId"), -1);
       k.correlation_id = s.integer(cols.index("correlationId"));
-      check_correlation(pid_of(s.integer_or(cols.index("globalPid"), 0)), k.correlation_id,
-                        "kernels_without_runtime_call");
+      k.launch = check_correlation(pid_of(s.integer_or(cols.index("globalPid"), 0)), k.correlation_id,
+                                   "kernels_without_runtime_call");
       auto dims = [&](const int (&c)[3]) -> std::optional<dim3_value> {
         std::array<std::int64_t, 3> v{};
         for (int i = 0; i < 3; ++i) {
@@ -681,7 +696,8 @@ private:
   std::set<std::string> m_tables;
   std::unordered_map<std::int64_t, std::string> m_strings;
   std::map<std::int64_t, std::string> m_memory_kinds;
-  std::set<std::pair<std::int64_t, std::int64_t>> m_runtime_calls;
+  // (pid, correlation id) -> the call's thread and start, when recorded.
+  std::map<std::pair<std::int64_t, std::int64_t>, std::optional<kernel_launch>> m_runtime_calls;
   std::map<std::string, std::int64_t> m_counters;
   bool m_has_kernels = false;
   bool m_has_memcpy = false;
