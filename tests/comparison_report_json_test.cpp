@@ -6,6 +6,7 @@
 
 #include "analysis/comparison.hpp"
 #include "analysis/comparison_rules.hpp"
+#include "inconclusive_comparison.hpp"
 
 namespace rafter {
 namespace {
@@ -45,17 +46,7 @@ TEST(ComparisonJson, SchemaResultMetricsAndRules) {
 }
 
 TEST(ComparisonJson, InconclusiveFailsTheResultAndWarningsAreListed) {
-  comparison c;
-  c.subject = "machine";
-  c.warnings = {"A is a cpu (host) and B a gpu (H100)"};
-  metric_delta m;
-  m.name = "compute.fp32.vector";
-  m.section = "compute";
-  m.unit = "FLOP/s";
-  set_a(m, 102e9, 40e9, 197e9);
-  set_b(m, 51e9, 20e9, 98.5e9);
-  c.metrics = {m};
-  c.rules = evaluate_rules(parse_rules("compute.fp32.vector:-2%"), c.metrics);
+  const comparison c = testing::inconclusive_cpu_vs_gpu_comparison();
   const json j = comparison_to_json(c);
   EXPECT_EQ(j["result"], "fail");
   ASSERT_EQ(j["rules"].size(), 1u);

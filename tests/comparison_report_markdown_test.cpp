@@ -4,6 +4,7 @@
 
 #include "analysis/comparison.hpp"
 #include "analysis/comparison_rules.hpp"
+#include "inconclusive_comparison.hpp"
 
 namespace rafter {
 namespace {
@@ -88,17 +89,7 @@ TEST(ComparisonMarkdown, SpreadsAndNoiseAreShown) {
 }
 
 TEST(ComparisonMarkdown, InconclusiveRulesFailAndWarningsComeFirst) {
-  comparison c;
-  c.subject = "machine";
-  c.warnings = {"A is a cpu (host) and B a gpu (H100)"};
-  metric_delta m;
-  m.name = "compute.fp32.vector";
-  m.section = "compute";
-  m.unit = "FLOP/s";
-  set_a(m, 102e9, 40e9, 197e9);
-  set_b(m, 51e9, 20e9, 98.5e9);
-  c.metrics = {m};
-  c.rules = evaluate_rules(parse_rules("compute.fp32.vector:-2%"), c.metrics);
+  const comparison c = testing::inconclusive_cpu_vs_gpu_comparison();
   const std::string md = render_comparison_markdown(c);
   EXPECT_NE(md.find("- **Result**: **FAIL**"), std::string::npos) << md;
   EXPECT_NE(md.find("1 of 1 rule checks failed; 1 of them inconclusive"), std::string::npos) << md;
