@@ -11,6 +11,8 @@
 #include <utility>
 #include <string_view>
 
+#include <cupti_driver_cbid.h>
+#include <cupti_runtime_cbid.h>
 #include <fmt/format.h>
 
 namespace rafter::profiler {
@@ -58,6 +60,51 @@ std::string overhead_kind_name(CUpti_ActivityOverheadKind kind) {
     case CUPTI_ACTIVITY_OVERHEAD_ACTIVITY_BUFFER_REQUEST: return "activity_buffer_request";
     default: return "other";
   }
+}
+
+enum class launch_kind { none, kernel, graph };
+
+/// Whether a runtime or driver API call launches kernels: only these calls are kept.
+launch_kind launch_call_kind(CUpti_ActivityKind kind, CUpti_CallbackId cbid) {
+  if (kind == CUPTI_ACTIVITY_KIND_RUNTIME) {
+    switch (cbid) {
+      case CUPTI_RUNTIME_TRACE_CBID_cudaLaunch_v3020:
+      case CUPTI_RUNTIME_TRACE_CBID_cudaLaunch_ptsz_v7000:
+      case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_v7000:
+      case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_ptsz_v7000:
+      case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_v11060:
+      case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_ptsz_v11060:
+      case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchCooperativeKernel_v9000:
+      case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchCooperativeKernel_ptsz_v9000:
+      case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchCooperativeKernelMultiDevice_v9000:
+#if CUPTI_API_VERSION >= 130000
+      case CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_v13000:
+      case CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_ptsz_v13000:
+#endif
+        return launch_kind::kernel;
+      case CUPTI_RUNTIME_TRACE_CBID_cudaGraphLaunch_v10000:
+      case CUPTI_RUNTIME_TRACE_CBID_cudaGraphLaunch_ptsz_v10000: return launch_kind::graph;
+      default: return launch_kind::none;
+    }
+  }
+  if (kind == CUPTI_ACTIVITY_KIND_DRIVER) {
+    switch (cbid) {
+      case CUPTI_DRIVER_TRACE_CBID_cuLaunch:
+      case CUPTI_DRIVER_TRACE_CBID_cuLaunchGrid:
+      case CUPTI_DRIVER_TRACE_CBID_cuLaunchGridAsync:
+      case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel:
+      case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel_ptsz:
+      case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx:
+      case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx_ptsz:
+      case CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel:
+      case CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel_ptsz:
+      case CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernelMultiDevice: return launch_kind::kernel;
+      case CUPTI_DRIVER_TRACE_CBID_cuGraphLaunch:
+      case CUPTI_DRIVER_TRACE_CBID_cuGraphLaunch_ptsz: return launch_kind::graph;
+      default: return launch_kind::none;
+    }
+  }
+  return launch_kind::none;
 }
 
 std::string demangle(const std::string& name) {
@@ -147,6 +194,8 @@ void basic_activity_decoder<Versions>::add(const CUpti_Activity& record) {
     case CUPTI_ACTIVITY_KIND_SYNCHRONIZATION:
       add_synchronization(reinterpret_cast<const typename Versions::synchronization&>(record));
       break;
+    case CUPTI_ACTIVITY_KIND_RUNTIME:
+    case CUPTI_ACTIVITY_KIND_DRIVER: add_api(reinterpret_cast<const typename Versions::api&>(record)); break;
     case CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION: {
       const auto& r = reinterpret_cast<const typename Versions::external_correlation&>(record);
       m_external_ids[r.correlationId] = r.externalId;
@@ -188,7 +237,35 @@ void basic_activity_decoder<Versions>::add_kernel(const typename Versions::kerne
   if (r.graphId != 0) k.graph_id = r.graphId;
   if (r.graphNodeId != 0) k.graph_node_id = static_cast<std::int64_t>(r.graphNodeId);
   if (k.name.empty()) ++m_counters["kernels_without_name"];
+  // Its launch call, when that record came first; else the kernel waits for it (add_api).
+  if (const auto it = m_launch_calls.find(r.correlationId); it != m_launch_calls.end()) {
+    k.launch = it->second.launch;
+    if (!it->second.graph) m_launch_calls.erase(it);
+  } else if (r.correlationId != 0) {
+    m_kernels_without_call.emplace(r.correlationId, m_kernels.size());
+  }
   m_kernels.push_back(std::move(k));
+}
+
+/// A runtime or driver API call. Only launch calls are kept, as the `launch` of the kernel records
+/// with their correlation id: those already decoded get it now, later ones in add_kernel.
+template <class Versions>
+void basic_activity_decoder<Versions>::add_api(const typename Versions::api& r) {
+  ++m_counters["api_records"];
+  const launch_kind kind = launch_call_kind(r.kind, r.cbid);
+  if (kind == launch_kind::none || r.correlationId == 0) return;
+  if (!valid_interval(r.start, r.end, "api")) return;
+  ++m_counters["launch_calls"];
+  // The thread as CUPTI numbers it, as MARKER records name theirs (objectId.pt.threadId).
+  const kernel_launch launch{static_cast<std::int64_t>(r.threadId), static_cast<std::int64_t>(r.start)};
+  const auto [first, last] = m_kernels_without_call.equal_range(r.correlationId);
+  const bool joined = first != last;
+  for (auto it = first; it != last; ++it) m_kernels[it->second].launch = launch;
+  m_kernels_without_call.erase(first, last);
+  // A graph launch's later kernels still need it; another launch's kernel has joined it.
+  if (kind == launch_kind::graph || !joined) {
+    m_launch_calls[r.correlationId] = launch_call{launch, kind == launch_kind::graph};
+  }
 }
 
 template <class Versions>
@@ -347,6 +424,8 @@ trace basic_activity_decoder<Versions>::build() const {
       return t.kernels[a].start_ns < t.kernels[b].start_ns;
     });
     for (const std::size_t i : records) {
+      // The launch call joined whichever record came first, not necessarily the earliest.
+      if (!t.kernels[earliest].launch && t.kernels[i].launch) t.kernels[earliest].launch = t.kernels[i].launch;
       if (i != earliest) {
         duplicate[i] = true;
         ++replay_duplicates;
@@ -420,6 +499,12 @@ trace basic_activity_decoder<Versions>::build() const {
   if (!ambiguous.empty()) counters["metrics_with_ambiguous_kernel"] = static_cast<std::int64_t>(ambiguous.size());
   if (!m_open_markers.empty()) counters["open_ranges"] = static_cast<std::int64_t>(m_open_markers.size());
   if (unknown_devices > 0) counters["devices_without_record"] = unknown_devices;
+  const auto without_launch =
+      std::count_if(t.kernels.begin(), t.kernels.end(), [](const trace_kernel& k) { return !k.launch; });
+  if (counter("launch_calls") > 0 || without_launch < static_cast<std::int64_t>(t.kernels.size())) {
+    counters["kernels_with_launch"] = static_cast<std::int64_t>(t.kernels.size()) - without_launch;
+  }
+  if (without_launch > 0) counters["kernels_without_launch"] = without_launch;
 
   auto& warnings = t.source.warnings;
   if (const auto it = counters.find("dropped_records"); it != counters.end()) {
@@ -427,7 +512,7 @@ trace basic_activity_decoder<Versions>::build() const {
                        " dropped by CUPTI (no free host activity buffer): the trace is incomplete; larger "
                        "buffers (RAFTER_TRACE_BUFFER_BYTES) may keep them");
   }
-  for (const char* kind : {"kernel", "memcpy", "memset", "marker", "overhead", "synchronization"}) {
+  for (const char* kind : {"kernel", "memcpy", "memset", "marker", "overhead", "synchronization", "api"}) {
     const auto it = counters.find(std::string("invalid_timestamps.") + kind);
     if (it != counters.end()) {
       // CUPTI writes GPU timestamps into device buffers first; when they overflow it drops the
@@ -469,6 +554,12 @@ trace basic_activity_decoder<Versions>::build() const {
   }
   if (unknown_devices > 0) {
     warnings.push_back(plural(unknown_devices, "device", "devices") + " named by records had no CUPTI device record");
+  }
+  if (without_launch > 0) {
+    warnings.push_back(fmt::format(
+        "{} no launching API call record (not launched by a CUDA runtime launch call, e.g. through the driver API "
+        "as Triton does, or the record was lost): {} in no CPU-side (NVTX) range",
+        plural(without_launch, "kernel has", "kernels have"), without_launch == 1 ? "it counts" : "they count"));
   }
   return t;
 }

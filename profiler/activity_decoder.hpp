@@ -17,6 +17,12 @@ namespace rafter::profiler {
 /// (overhead, synchronization and external-correlation records, records with invalid timestamps,
 /// records CUPTI dropped) into `source.counters` and explains them in `source.warnings`.
 ///
+/// Runtime and driver API records (CUpti_ActivityAPI) are not written: a launch call's thread and
+/// start become the `launch` of the kernel records with its correlation id, whichever of the two
+/// arrives first (they come in different buffers). Only launch calls are kept, each until a kernel
+/// joins it (a graph launch's until the trace is built: all its kernels share its id), and a kernel
+/// waits only for its own call, so a million launches cost no more than the kernels themselves.
+///
 /// Timestamps are CUPTI's nanoseconds, written as they are. A timed record is written only when
 /// `start > 0` and `end >= start`; others are counted (`invalid_timestamps.<kind>`), never written.
 /// `Versions` names the record structs (cupti_record_versions.hpp); the collector uses
@@ -72,6 +78,7 @@ private:
   void add_overhead(const typename Versions::overhead& r);
   void add_device(const typename Versions::device& r);
   void add_synchronization(const typename Versions::synchronization& r);
+  void add_api(const typename Versions::api& r);
   bool valid_interval(std::uint64_t start, std::uint64_t end, const char* kind);
 
   std::vector<trace_kernel> m_kernels;
@@ -82,6 +89,12 @@ private:
   std::unordered_map<std::uint32_t, std::uint64_t> m_external_ids;  // correlation id -> external id
   std::unordered_map<std::uint32_t, kernel_metrics> m_metrics;       // correlation id -> counters
   std::unordered_map<std::uint32_t, std::uint32_t> m_metric_aliases;  // runtime id -> key of m_metrics
+  struct launch_call {
+    kernel_launch launch;
+    bool graph = false;  // a graph launch: every kernel of the graph carries its correlation id
+  };
+  std::unordered_map<std::uint32_t, launch_call> m_launch_calls;  // correlation id -> launch call not yet joined
+  std::unordered_multimap<std::uint32_t, std::size_t> m_kernels_without_call;  // correlation id -> m_kernels index
   std::map<std::string, std::int64_t> m_counters;
 };
 

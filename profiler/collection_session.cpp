@@ -45,6 +45,11 @@ constexpr kind_to_enable k_kinds[] = {
     {CUPTI_ACTIVITY_KIND_MEMSET, "MEMSET", "memsets"},
     {CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, "SYNCHRONIZATION", "synchronization counts"},
     {CUPTI_ACTIVITY_KIND_MARKER, "MARKER", "NVTX ranges"},
+    // Runtime API calls: only launch calls are kept, as kernels' `launch` (thread and start), which
+    // puts kernels into CPU-side (NVTX) ranges. DRIVER is not enabled: it records every driver call
+    // (the runtime's own included), costs as much again per launch, and its launch records of
+    // runtime launches would never join a kernel; driver-API launches (Triton) go without `launch`.
+    {CUPTI_ACTIVITY_KIND_RUNTIME, "RUNTIME", "kernel launch calls: kernels count in no NVTX range"},
     {CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION, "EXTERNAL_CORRELATION", "external correlation counts"},
     {CUPTI_ACTIVITY_KIND_OVERHEAD, "OVERHEAD", "CUPTI overhead counts"},
     {CUPTI_ACTIVITY_KIND_DEVICE, "DEVICE", "device properties"},
@@ -233,6 +238,14 @@ void collection_session::enable_kinds() {
     } else {
       const std::string why = describe_cupti_error(status, (std::string("cuptiActivityEnable(CUPTI_ACTIVITY_KIND_") +
                                                             k.name + ")").c_str(), __FILE__, __LINE__);
+      if (k.kind == CUPTI_ACTIVITY_KIND_RUNTIME) {
+        // Only launches are lost: kernels are still traced, but fall in no CPU-side range.
+        const std::string message =
+            "kernel launch calls are not recorded (" + why + "): kernels count in no NVTX range";
+        warn(message);
+        std::lock_guard data(m_data_mutex);
+        m_warnings.push_back(message);
+      }
       std::lock_guard data(m_data_mutex);
       m_not_recorded.push_back(std::string(k.missing) + " (" + why + ")");
     }
@@ -614,7 +627,14 @@ trace collection_session::build_trace() {
   }
   t.source.recorded = {"kernels", "copies", "devices"};
   if (m_config.nvtx) t.source.recorded.emplace_back("ranges");
-  t.source.not_recorded = {"CUDA runtime and driver API calls", "framework ops",
+  if (const auto it = t.source.counters.find("kernels_with_launch"); it != t.source.counters.end() && it->second > 0) {
+    t.source.recorded.emplace_back("kernel launches");
+  }
+  t.source.not_recorded = {"CUDA runtime and driver API calls (only each kernel's launching runtime call: its "
+                           "thread and start, kernels[].launch)",
+                           "launches through the driver API (cuLaunchKernel, as Triton launches): such kernels have no "
+                           "launch and count in no NVTX range",
+                           "framework ops",
                            "external correlation ids, synchronization and CUPTI overhead intervals (counted only)"};
   if (!m_config.nvtx) t.source.not_recorded.emplace_back("NVTX ranges (trace with --nvtx)");
   if (m_config.roofline_metrics) {

@@ -24,6 +24,7 @@ struct record_versions_12 {
   using context = CUpti_ActivityContext2;
   using synchronization = CUpti_ActivitySynchronization;
   using external_correlation = CUpti_ActivityExternalCorrelation;
+  using api = CUpti_ActivityAPI;  // RUNTIME and DRIVER: one version since CUDA 5.5
 };
 
 #if CUPTI_API_VERSION >= 130000
@@ -43,6 +44,7 @@ struct record_versions_13_0 {
   using context = CUpti_ActivityContext3;
   using synchronization = CUpti_ActivitySynchronization2;
   using external_correlation = CUpti_ActivityExternalCorrelation;
+  using api = CUpti_ActivityAPI;  // RUNTIME and DRIVER: one version since CUDA 5.5
 };
 /// The versions this build's collector decodes: chosen at compile time from the CUPTI headers.
 using current_record_versions = record_versions_13_0;

@@ -117,6 +117,21 @@ Marker make_marker(unsigned flags, std::uint32_t id, std::uint64_t timestamp, co
   return m;
 }
 
+/// A runtime (or driver) API record: the call `cbid` on `thread`, from `start` to `end`.
+template <class Api = CUpti_ActivityAPI>
+Api make_api(CUpti_CallbackId cbid, std::uint64_t start, std::uint64_t end, std::uint32_t correlation,
+             std::uint32_t thread, CUpti_ActivityKind kind = CUPTI_ACTIVITY_KIND_RUNTIME) {
+  Api a{};
+  a.kind = kind;
+  a.cbid = cbid;
+  a.start = start;
+  a.end = end;
+  a.processId = 100;
+  a.threadId = thread;
+  a.correlationId = correlation;
+  return a;
+}
+
 template <class Device>
 Device make_device(std::uint32_t id, const char* name) {
   Device d{};

@@ -8,9 +8,15 @@ TEST(activity_decoder, needs_cupti) { GTEST_SKIP() << "built without CUDA/CUPTI:
 #include <unistd.h>
 
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 
+#include <cupti_driver_cbid.h>
+#include <cupti_runtime_cbid.h>
+
 #include "activity_buffer.hpp"
+#include "analysis/analyzer.hpp"
+#include "core/machine_profile.hpp"
 #include "core/trace.hpp"
 #include "profiler/activity_decoder.hpp"
 
@@ -301,8 +307,14 @@ TEST(activity_decoder, counts_overhead_synchronization_and_external_correlation)
   c.kind = CUPTI_ACTIVITY_KIND_CONTEXT;
   b.append(c);
   CUpti_ActivityAPI api{};
-  api.kind = CUPTI_ACTIVITY_KIND_RUNTIME;  // a kind the collector does not enable
+  api.kind = CUPTI_ACTIVITY_KIND_RUNTIME;  // not a launch call: counted only
+  api.cbid = CUPTI_RUNTIME_TRACE_CBID_cudaGetDevice_v3020;
+  api.start = 10;
+  api.end = 20;
   b.append(api);
+  CUpti_ActivityAPI other{};
+  other.kind = CUPTI_ACTIVITY_KIND_NAME;  // a kind the collector does not enable
+  b.append(other);
   activity_decoder d;
   d.decode(b);
   const trace t = d.build();
@@ -314,6 +326,8 @@ TEST(activity_decoder, counts_overhead_synchronization_and_external_correlation)
   EXPECT_EQ(counter(t, "external_correlation_records"), 1);
   EXPECT_EQ(counter(t, "context_records"), 1);
   EXPECT_EQ(counter(t, "unhandled_records"), 1);
+  EXPECT_EQ(counter(t, "api_records"), 1);
+  EXPECT_EQ(counter(t, "launch_calls"), 0);
 }
 
 TEST(activity_decoder, decodes_device_records_and_lists_unknown_devices) {
@@ -500,6 +514,153 @@ TEST(activity_decoder, writes_a_trace_that_reads_back) {
   std::filesystem::remove(path);
   EXPECT_EQ(rafter::to_json(back), rafter::to_json(t));
   EXPECT_EQ(back.kernels.size(), 2u);
+}
+
+// Launch calls (RUNTIME records) join kernel records by correlation id, in either order.
+
+constexpr CUpti_CallbackId k_launch_kernel = CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_v7000;
+
+const rafter::trace_kernel& kernel_named(const trace& t, const std::string& name) {
+  for (const auto& k : t.kernels) {
+    if (k.name == name) return k;
+  }
+  throw std::runtime_error("no kernel " + name);
+}
+
+TEST(activity_decoder, a_launch_call_before_its_kernel_gives_it_thread_and_start) {
+  activity_buffer b;
+  b.append(make_api(k_launch_kernel, 1000, 1200, 21, 42));
+  b.append(make_api(CUPTI_RUNTIME_TRACE_CBID_cudaGetDevice_v3020, 1300, 1310, 22, 42));  // not a launch: not kept
+  b.append(make_kernel<current_record_versions::kernel>("relu_kernel", 2000, 2500, 21));
+  activity_decoder d;
+  d.decode(b);
+  const trace t = d.build();
+  ASSERT_EQ(t.kernels.size(), 1u);
+  ASSERT_TRUE(t.kernels[0].launch);
+  EXPECT_EQ(t.kernels[0].launch->thread, 42);
+  EXPECT_EQ(t.kernels[0].launch->start_ns, 1000);
+  EXPECT_EQ(counter(t, "api_records"), 2);
+  EXPECT_EQ(counter(t, "launch_calls"), 1);
+  EXPECT_EQ(counter(t, "kernels_with_launch"), 1);
+  EXPECT_EQ(counter(t, "kernels_without_launch"), 0);
+  EXPECT_FALSE(has_warning(t, "no launching API call"));
+}
+
+TEST(activity_decoder, a_launch_call_after_its_kernel_in_a_later_buffer_joins_it) {
+  activity_decoder d;
+  activity_buffer kernels;  // the kernel's buffer completes first
+  kernels.append(make_kernel<current_record_versions::kernel>("late_call", 5000, 6000, 31));
+  kernels.append(make_kernel<current_record_versions::kernel>("early_call", 7000, 8000, 32));
+  activity_buffer calls;
+  calls.append(make_api(k_launch_kernel, 4000, 4100, 32, 7));
+  d.decode(calls);  // early_call's call came in an earlier flush than its kernel
+  d.decode(kernels);
+  activity_buffer later;
+  later.append(make_api(CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_ptsz_v7000, 3000, 3100, 31, 9));
+  d.decode(later);
+  const trace t = d.build();
+  ASSERT_EQ(t.kernels.size(), 2u);
+  const auto& late = kernel_named(t, "late_call");
+  ASSERT_TRUE(late.launch);
+  EXPECT_EQ(late.launch->thread, 9);
+  EXPECT_EQ(late.launch->start_ns, 3000);
+  const auto& early = kernel_named(t, "early_call");
+  ASSERT_TRUE(early.launch);
+  EXPECT_EQ(early.launch->thread, 7);
+  EXPECT_EQ(early.launch->start_ns, 4000);
+  EXPECT_EQ(counter(t, "kernels_with_launch"), 2);
+}
+
+TEST(activity_decoder, a_graph_launch_gives_every_kernel_of_the_graph_its_call) {
+  activity_buffer b;
+  auto first = make_kernel<current_record_versions::kernel>("node_a", 2000, 2100, 40);
+  first.graphId = 1;
+  b.append(first);  // before the call
+  b.append(make_api(CUPTI_RUNTIME_TRACE_CBID_cudaGraphLaunch_v10000, 1000, 1500, 40, 3));
+  auto second = make_kernel<current_record_versions::kernel>("node_b", 2200, 2300, 40);
+  second.graphId = 1;
+  b.append(second);  // after it
+  activity_decoder d;
+  d.decode(b);
+  const trace t = d.build();
+  ASSERT_EQ(t.kernels.size(), 2u);
+  for (const auto& k : t.kernels) {
+    ASSERT_TRUE(k.launch) << k.name.str();
+    EXPECT_EQ(k.launch->thread, 3);
+    EXPECT_EQ(k.launch->start_ns, 1000);
+  }
+}
+
+TEST(activity_decoder, a_kernel_without_a_launch_call_is_counted_and_warned) {
+  activity_buffer b;
+  b.append(make_api(k_launch_kernel, 1000, 1200, 51, 42));
+  b.append(make_kernel<current_record_versions::kernel>("launched", 2000, 2500, 51));
+  // Launched through the driver API with DRIVER not enabled: no call record.
+  b.append(make_kernel<current_record_versions::kernel>("triton_kernel", 3000, 3500, 52));
+  activity_decoder d;
+  d.decode(b);
+  const trace t = d.build();
+  ASSERT_EQ(t.kernels.size(), 2u);
+  EXPECT_TRUE(kernel_named(t, "launched").launch);
+  EXPECT_FALSE(kernel_named(t, "triton_kernel").launch);
+  EXPECT_EQ(counter(t, "kernels_with_launch"), 1);
+  EXPECT_EQ(counter(t, "kernels_without_launch"), 1);
+  EXPECT_TRUE(has_warning(t, "1 kernel has no launching API call record"));
+}
+
+TEST(activity_decoder, a_driver_launch_call_joins_its_kernel) {
+  activity_buffer b;
+  b.append(make_kernel<current_record_versions::kernel>("triton_kernel", 3000, 3500, 61));
+  b.append(make_api(CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel, 1000, 1200, 61, 5, CUPTI_ACTIVITY_KIND_DRIVER));
+  // A driver call whose cbid is a runtime launch's number is not a launch.
+  b.append(make_api(static_cast<CUpti_CallbackId>(k_launch_kernel), 1300, 1400, 62, 5, CUPTI_ACTIVITY_KIND_DRIVER));
+  activity_decoder d;
+  d.decode(b);
+  const trace t = d.build();
+  ASSERT_TRUE(t.kernels.at(0).launch);
+  EXPECT_EQ(t.kernels[0].launch->thread, 5);
+  EXPECT_EQ(counter(t, "launch_calls"), 1);
+}
+
+TEST(activity_decoder, an_nvtx_range_holds_the_kernels_launched_in_it_on_its_thread) {
+  // As the collector records a `--nvtx` run: a range on thread 42, a kernel launched inside it
+  // (it runs after the range ended), one launched on thread 43 at the same time, one after it.
+  activity_buffer b;
+  b.append(make_device<current_record_versions::device>(0, "NVIDIA H200"));
+  using marker = current_record_versions::marker;
+  b.append(make_marker<marker>(CUPTI_ACTIVITY_FLAG_MARKER_START, 1, 1000, "layer.0", "llm", 42));
+  b.append(make_api(k_launch_kernel, 1100, 1150, 71, 42));
+  b.append(make_api(k_launch_kernel, 1100, 1150, 72, 43));
+  b.append(make_marker<marker>(CUPTI_ACTIVITY_FLAG_MARKER_END, 1, 1500, nullptr, nullptr, 42));
+  b.append(make_api(k_launch_kernel, 1600, 1650, 73, 42));
+  activity_buffer kernels;  // later flush
+  kernels.append(make_kernel<current_record_versions::kernel>("in_range", 2000, 3000, 71));
+  kernels.append(make_kernel<current_record_versions::kernel>("other_thread", 3000, 4000, 72));
+  kernels.append(make_kernel<current_record_versions::kernel>("after_range", 4000, 6000, 73));
+  activity_decoder d;
+  d.decode(b);
+  d.decode(kernels);
+  const trace t = d.build();
+  ASSERT_EQ(t.ranges.size(), 1u);
+
+  rafter::machine_profile p;
+  p.device.name = "Test GPU";
+  p.device.kind = rafter::device_kind::gpu;
+  rafter::memory_level hbm;
+  hbm.level = "hbm";
+  hbm.read_bytes_per_s = 3e12;
+  hbm.source = rafter::figure_source::measured;
+  p.memory = {hbm};
+  rafter::analyze_options o;
+  o.trace_file = "t.json";
+  o.machine_file = "p.json";
+  const auto classes = rafter::kernel_classifier::load(RAFTER_SOURCE_DIR "/configs/kernel_classes.json");
+  const auto a = rafter::analyze(t, p, classes, o);
+  ASSERT_EQ(a.ranges.size(), 1u);
+  EXPECT_EQ(a.ranges[0].name, "layer.0");
+  EXPECT_FALSE(a.ranges[0].gpu_side);
+  EXPECT_EQ(a.ranges[0].kernels, 1);
+  EXPECT_DOUBLE_EQ(a.ranges[0].kernel_time_s, 1000e-9);
 }
 
 }  // namespace
