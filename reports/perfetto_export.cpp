@@ -240,6 +240,7 @@ public:
     m_out += "{\"traceEvents\":[\n";
     write_metadata();
     write_slices();
+    write_launch_flows();
     write_counters();
     m_out += "\n],\n\"otherData\":";
     write_other_data();
@@ -253,7 +254,10 @@ private:
   void find_origin() {
     std::optional<std::int64_t> origin;
     const auto see = [&](std::int64_t t) { origin = origin ? std::min(*origin, t) : t; };
-    for (const auto& k : m_t.kernels) see(k.start_ns);
+    for (const auto& k : m_t.kernels) {
+      see(k.start_ns);
+      if (k.launch) see(k.launch->start_ns);
+    }
     for (const auto& c : m_t.copies) see(c.start_ns);
     for (const auto& r : m_t.ranges) see(r.start_ns);
     for (const auto& o : m_t.ops) see(o.start_ns);
@@ -444,6 +448,11 @@ private:
     a.integer("stream", k.stream);
     if (!k.measured_times) a.boolean("times measured", false);
     if (k.correlation_id) a.integer("correlation", *k.correlation_id);
+    if (k.launch) {
+      object_writer l(a.key("launch"));
+      l.integer("thread", k.launch->thread);
+      append_microseconds(l.key("ts"), since_origin(k.launch->start_ns));
+    }
     if (k.grid) append_dim3(a.key("grid"), *k.grid);
     if (k.block) append_dim3(a.key("block"), *k.block);
     if (k.registers_per_thread) a.integer("registers per thread", *k.registers_per_thread);
@@ -551,6 +560,35 @@ private:
         case slice_ref::what::op: write_op(s); break;
       }
     }
+  }
+
+  /// One flow per kernel with a launch ("launch" category, id = kernel id): from the launching
+  /// call's start on its CPU thread ("ph":"s") to the kernel's start ("ph":"f", bound to the kernel's
+  /// slice). Viewers bind the start to the slice enclosing it on that thread (a range or op), so a
+  /// kernel launched on a thread without ranges or ops gets no flow: its `args.launch` remains.
+  void write_launch_flows() {
+    for (const auto& s : m_slices) {
+      if (s.kind != slice_ref::what::kernel) continue;
+      const auto& k = m_t.kernels[s.index];
+      if (!k.launch) continue;
+      const auto host = m_lane_index.find(lane_key{host_pid, k.launch->thread, lane_kind::cpu_thread});
+      if (host == m_lane_index.end()) continue;
+      flow_event("s", host_pid, m_tid[host->second], k.launch->start_ns, k.id);
+      flow_event("f", m_lanes[s.lane].pid, m_tid[s.lane], k.start_ns, k.id);
+    }
+  }
+
+  void flow_event(std::string_view ph, std::uint32_t pid, std::uint32_t tid, std::int64_t t_ns, std::int64_t id) {
+    begin_event();
+    object_writer e(m_out);
+    e.string("ph", ph);
+    if (ph == "f") e.string("bp", "e");
+    e.integer("id", id);
+    append_microseconds(e.key("ts"), since_origin(t_ns));
+    e.integer("pid", pid);
+    e.integer("tid", tid);
+    e.string("cat", "launch");
+    e.string("name", "launch");
   }
 
   void write_counters() {

@@ -16,7 +16,9 @@ namespace rafter {
 /// - kernels with measured counters or shape estimates add counter events ("ph":"C") per device:
 ///   the device's FLOP/s and bytes/s summed over the kernels running at each instant;
 /// - names via "M" metadata events; grid, block, registers, shared memory, correlation, graph and
-///   op ids, metrics and estimates in `args`.
+///   op ids, metrics and estimates in `args`;
+/// - a kernel's launching call (`kernels[].launch`) in its `args.launch` and as a flow from the
+///   call's CPU thread to the kernel.
 /// `ts` and `dur` are microseconds written as decimals with exactly three fractional digits, so
 /// nanoseconds survive; `ts` counts from the earliest record (written as `baseTimeNanoseconds`,
 /// in the trace's own clock), which keeps every value exact in a double. pids and tids are small

@@ -228,6 +228,41 @@ TEST(perfetto_export, kernel_args_carry_launch_configuration_and_ids) {
   EXPECT_EQ(op.at("Input type"), json::parse("[\"float\",\"float\"]"));
 }
 
+TEST(perfetto_export, launches_are_args_and_flows_from_the_launching_thread) {
+  trace t = sample_trace();
+  const std::int64_t t0 = 1'700'000'000'000'000'000;
+  t.kernels[0].launch = kernel_launch{321, t0 + 200};  // inside aten::mm on thread 321
+  t.kernels[1].launch = kernel_launch{999, t0};        // a thread without ranges or ops; the earliest record
+  const json doc = json::parse(perfetto_trace_json(t));
+  EXPECT_EQ(doc.at("baseTimeNanoseconds"), t0);  // the launch call is the earliest record now
+
+  const json gemm = events(doc, "X", "gemm()").at(0);
+  EXPECT_EQ(gemm.at("args").at("launch").at("thread"), 321);
+  EXPECT_DOUBLE_EQ(gemm.at("args").at("launch").at("ts").get<double>(), 0.2);
+  const json evil = events(doc, "X", std::string("<script>\"\\") + "\n" + "&").at(0);
+  EXPECT_EQ(evil.at("args").at("launch").at("thread"), 999);
+
+  // One flow, gemm's: its start on the op's thread at the launch, its end bound to the kernel.
+  const auto starts = events(doc, "s", "launch");
+  const auto ends = events(doc, "f", "launch");
+  ASSERT_EQ(starts.size(), 1u);
+  ASSERT_EQ(ends.size(), 1u);
+  const json op = events(doc, "X", "aten::mm").at(0);
+  EXPECT_EQ(starts[0].at("id"), 10);
+  EXPECT_EQ(starts[0].at("tid"), op.at("tid"));
+  EXPECT_EQ(starts[0].at("pid"), op.at("pid"));
+  EXPECT_DOUBLE_EQ(starts[0].at("ts").get<double>(), 0.2);
+  EXPECT_EQ(ends[0].at("id"), 10);
+  EXPECT_EQ(ends[0].at("bp"), "e");
+  EXPECT_EQ(ends[0].at("tid"), gemm.at("tid"));
+  EXPECT_EQ(ends[0].at("pid"), gemm.at("pid"));
+  EXPECT_EQ(ends[0].at("ts"), gemm.at("ts"));
+  // No launch anywhere: no flow events.
+  const json plain = json::parse(perfetto_trace_json(sample_trace()));
+  EXPECT_TRUE(events(plain, "s").empty());
+  EXPECT_TRUE(events(plain, "f").empty());
+}
+
 TEST(perfetto_export, ranges_nest_on_their_threads_outermost_first) {
   const json doc = json::parse(perfetto_trace_json(sample_trace()));
   const json step = events(doc, "X", "ProfilerStep#3").at(0);
