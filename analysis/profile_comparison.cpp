@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/ridge_ceilings.hpp"
 #include "core/error.hpp"
 #include "core/machine_profile.hpp"
 
@@ -32,8 +33,6 @@ figure with_spread(double value, const std::optional<sample_stats>& s) {
 figure quotient(const figure& num, const figure& den) {
   return {num.value / den.value, num.lo / den.hi, num.hi / den.lo};
 }
-
-std::string unit_family(const std::string& unit) { return unit == "matrix" ? "tensor" : unit; }
 
 std::string main_level(const machine_profile& p) {
   if (p.find_memory("hbm")) return "hbm";
@@ -67,41 +66,11 @@ std::optional<figure> memory_quantity(const memory_level& m, const std::string& 
   return with_spread(**value, s == m.samples.end() ? std::nullopt : std::optional<sample_stats>(s->second));
 }
 
-/// True for a floating-point precision (fp64 ... fp4, tf32, bf16); false for integer ones, whose
-/// "FLOP" are integer operations and do not belong in a FLOP/byte ridge.
-bool floating_point(const std::string& precision) {
-  return precision.starts_with("fp") || precision == "tf32" || precision == "bf16";
-}
-
-/// The highest ceiling of each precision and kind of unit ("bf16.tensor"; matrix counts as tensor).
-std::map<std::string, const compute_ceiling*> best_by_key(const machine_profile& p) {
-  std::map<std::string, const compute_ceiling*> best;
+const compute_ceiling* ceiling_with_id(const machine_profile& p, const std::string& id) {
   for (const auto& c : p.compute) {
-    const compute_ceiling*& slot = best[c.precision + "." + unit_family(c.unit)];
-    if (!slot || c.flop_per_s > slot->flop_per_s) slot = &c;
+    if (c.id == id) return &c;
   }
-  return best;
-}
-
-/// The ceilings a ridge compares: of one floating-point precision and kind of unit that both
-/// sides have, the one with the highest geometric mean of the two ceilings (symmetric in A and B).
-/// Both null when the sides share no floating-point precision and unit.
-std::pair<const compute_ceiling*, const compute_ceiling*> ridge_compute(const machine_profile& a,
-                                                                          const machine_profile& b) {
-  const auto best_a = best_by_key(a);
-  const auto best_b = best_by_key(b);
-  std::pair<const compute_ceiling*, const compute_ceiling*> out{nullptr, nullptr};
-  double top = 0.0;
-  for (const auto& [key, ca] : best_a) {
-    const auto cb = best_b.find(key);
-    if (cb == best_b.end() || !floating_point(ca->precision)) continue;
-    const double mean = std::sqrt(ca->flop_per_s * cb->second->flop_per_s);
-    if (mean > top) {
-      top = mean;
-      out = {ca, cb->second};
-    }
-  }
-  return out;
+  return nullptr;
 }
 
 void put_a(metric_delta& m, const figure& f, std::string label) {
@@ -270,8 +239,10 @@ void add_links(const machine_profile& a, const machine_profile& b, comparison& o
 
 void add_ridges(const machine_profile& a, const machine_profile& b, const std::vector<level_pair>& pairs,
                 comparison& out) {
-  const auto [ta, tb] = ridge_compute(a, b);
-  if (!ta) {
+  const auto ids = ridge_ceilings(out.a, out.b);
+  const compute_ceiling* ta = ids ? ceiling_with_id(a, ids->first) : nullptr;
+  const compute_ceiling* tb = ids ? ceiling_with_id(b, ids->second) : nullptr;
+  if (!ta || !tb) {
     out.notes.push_back("no ridge points: A and B have no floating-point precision and kind of unit in common");
     return;
   }

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "analysis/comparison.hpp"
+#include "analysis/ridge_ceilings.hpp"
 #include "analysis/roofline.hpp"
 #include "core/units.hpp"
 #include "core/version.hpp"
@@ -120,8 +121,10 @@ roof_set sorted_roofs(const comparison_side& s) {
   return r;
 }
 
-void draw_side(svg_chart& chart, const roof_set& r, const std::string& tag, const char* color, line_dash dash,
-               double x_min, double x_max, double y_min, bool labels_right) {
+/// `ridge_id`: the compute ceiling the ridge dots are taken at (`ridge_ceilings`); the top roof when
+/// empty or absent.
+void draw_side(svg_chart& chart, const roof_set& r, const std::string& ridge_id, const std::string& tag,
+               const char* color, line_dash dash, double x_min, double x_max, double y_min, bool labels_right) {
   // Compute roofs within 5 % of each other share one label.
   for (std::size_t first = 0; first < r.compute.size();) {
     std::size_t last = first;
@@ -145,18 +148,22 @@ void draw_side(svg_chart& chart, const roof_set& r, const std::string& tag, cons
     }
     first = last + 1;
   }
+  const ceiling_entry* at = r.compute.empty() ? nullptr : &r.compute.front();
+  for (const auto& c : r.compute) {
+    if (c.id == ridge_id) at = &c;
+  }
   for (const auto& roof : r.memory) {
     const double end = r.compute.empty() ? x_max : ridge_point(r.compute.front().per_s, roof.per_s);
     const std::string text = tag + " " + roof.id + (roof.note.empty() ? "" : " " + roof.note) + " · " +
                              format_bandwidth(roof.per_s);
     chart.add_line({{x_min, x_min * roof.per_s}, {end, end * roof.per_s}}, color, 2.0, dash, text);
     chart.add_legend_entry(text, color, dash);
-    if (r.compute.empty()) continue;
-    chart.add_line({{end, y_min}, {end, r.compute.front().per_s}}, color, 1.0, line_dash::dotted, {}, 0.7);
-    chart.add_marker({end, r.compute.front().per_s}, color,
-                     tag + " ridge of " + roof.id + ": " + fmt::format("{:.3g}", end) + " FLOP/byte = " +
-                         format_flops(r.compute.front().per_s) + " (" + r.compute.front().id + ") / " +
-                         format_bandwidth(roof.per_s),
+    if (!at) continue;
+    const double ridge = ridge_point(at->per_s, roof.per_s);
+    chart.add_line({{ridge, y_min}, {ridge, at->per_s}}, color, 1.0, line_dash::dotted, {}, 0.7);
+    chart.add_marker({ridge, at->per_s}, color,
+                     tag + " ridge of " + roof.id + ": " + fmt::format("{:.3g}", ridge) + " FLOP/byte = " +
+                         format_flops(at->per_s) + " (" + at->id + ") / " + format_bandwidth(roof.per_s),
                      4.0);
   }
 }
@@ -209,12 +216,16 @@ std::string roofline_section(const comparison& c) {
   chart.set_x_axis({"Arithmetic intensity (FLOP/byte)", axis_scale::log, tick_style::plain, "", x_min, x_max});
   chart.set_y_axis({"Attainable performance (FLOP/s)", axis_scale::log, tick_style::decimal_si, "FLOP/s", y_min, y_max});
   chart.set_legend_position(legend_position::below);
-  draw_side(chart, a, "A", k_color_a, line_dash::solid, x_min, x_max, y_min, true);
-  draw_side(chart, b, "B", k_color_b, line_dash::dashed, x_min, x_max, y_min, false);
+  const auto ridge_ids = ridge_ceilings(c.a, c.b);
+  draw_side(chart, a, ridge_ids ? ridge_ids->first : "", "A", k_color_a, line_dash::solid, x_min, x_max, y_min, true);
+  draw_side(chart, b, ridge_ids ? ridge_ids->second : "", "B", k_color_b, line_dash::dashed, x_min, x_max, y_min, false);
   out += R"(<p class="lede">Attainable performance = min(compute roof, arithmetic intensity × bandwidth) for each )"
          R"(machine: <span class="side-a">A</span> solid, <span class="side-b">B</span> dashed. Dots mark each )"
-         R"(memory level's ridge point against that machine's top compute roof; a kernel left of its machine's )"
-         R"(ridge is bandwidth-bound there.</p>)";
+         R"(memory level's ridge point against )";
+  out += ridge_ids ? esc("the compute roof both machines have at the fastest floating-point precision and kind of "
+                         "unit (A: " + ridge_ids->first + ", B: " + ridge_ids->second + "), as the ridge rows do")
+                   : std::string("that machine's top compute roof (the two share no floating-point precision)");
+  out += R"(; a kernel of that precision left of its machine's ridge is bandwidth-bound there.</p>)";
   out += "<figure>" + chart.render() + "</figure>";
   return out + "</section>";
 }

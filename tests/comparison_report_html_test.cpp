@@ -1,6 +1,9 @@
 #include "reports/comparison_report_html.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include "analysis/ridge_ceilings.hpp"
 
 #include "analysis/comparison_rules.hpp"
 #include "analysis/profile_comparison.hpp"
@@ -25,6 +28,22 @@ TEST(ComparisonHtml, OverlaysBothRooflinesAndListsRules) {
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("src="), std::string::npos);
   EXPECT_EQ(html.find("<link"), std::string::npos);
+}
+
+TEST(ComparisonHtml, RidgeDotsUseTheCommonFloatPrecisionOfTheRidgeRows) {
+  // B200's top roof is fp4, which the A100 lacks: the dots, like the ridge rows, use the
+  // compute roof both have.
+  const comparison c =
+      compare_profiles(datasheet("a100_sxm4_80gb"), datasheet("b200"), "a100.json", "b200.json");
+  const metric_delta* ridge = c.find("ridge.main");
+  ASSERT_NE(ridge, nullptr);
+  const std::string html = render_comparison_html(c);
+  const auto ids = ridge_ceilings(c.a, c.b);
+  ASSERT_TRUE(ids);
+  EXPECT_EQ(ids->second, "bf16.tensor");  // ties with fp16 on both: the first key wins
+  EXPECT_NE(html.find("B ridge of hbm: " + fmt::format("{:.3g}", *ridge->b) + " FLOP/byte"), std::string::npos) << ridge->label_b;
+  EXPECT_NE(html.find("A ridge of hbm: " + fmt::format("{:.3g}", *ridge->a) + " FLOP/byte"), std::string::npos) << ridge->label_a;
+  EXPECT_NE(html.find("(A: " + ids->first + ", B: " + ids->second + ")"), std::string::npos);
 }
 
 TEST(ComparisonHtml, EscapesEveryName) {
