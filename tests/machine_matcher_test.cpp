@@ -21,7 +21,8 @@ TEST(machine_matcher, device_names_from_real_traces) {
   EXPECT_EQ(ds("NVIDIA A100-SXM4-80GB"), "a100_sxm4_80gb");
   EXPECT_EQ(ds("NVIDIA A100-SXM4-40GB"), "a100_sxm4_40gb");
   EXPECT_EQ(ds("NVIDIA A100-PG509-200"), "a100_sxm4_40gb");  // the 40 GB SXM4 module (HTA's A100 traces)
-  EXPECT_EQ(ds("Tesla V100-SXM2-16GB"), "v100_sxm2");
+  EXPECT_EQ(ds("Tesla V100-SXM2-16GB"), "v100_sxm2_16gb");  // same figures as the 32 GB module, half the memory
+  EXPECT_EQ(ds("Tesla V100-SXM2-32GB"), "v100_sxm2");
   EXPECT_EQ(ds("AMD Instinct MI300X"), "mi300x");
   EXPECT_EQ(ds("NVIDIA A100-PCIE-40GB"), "a100_pcie_40gb");  // the Nsight Systems NeRF fixture's TARGET_INFO_GPU name
   EXPECT_EQ(ds("NVIDIA A100 80GB PCIe"), "a100_pcie_80gb");    // nvidia-smi's name of the 80 GB card
