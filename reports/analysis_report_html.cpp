@@ -466,7 +466,9 @@ std::string render_ranges(const analysis_document& a) {
   std::string out = R"(<section id="ranges"><h2>Time by range</h2>)";
   if (a.ranges.empty()) return out + R"(<p class="empty">The trace has no NVTX ranges or annotations.</p></section>)";
   out += R"(<p class="lede">GPU-side annotations get the kernel time overlapping them on their device; CPU-side ranges get the )"
-         R"(time of the kernels launched by ops that started inside them. Nested ranges each count their kernels.</p>)";
+         R"(time of the kernels launched inside them on their own thread (by the launch call where the trace has it, else )"
+         R"(by the op that launched the kernel). Kernels launched from another thread, such as autograd's backward )"
+         R"(thread, count in none of this thread's ranges. Nested ranges each count their kernels.</p>)";
   out += R"(<div class="table-wrap"><table class="sortable"><thead><tr><th>Range</th><th>Domain</th><th>Side</th><th class="num">Instances</th>)"
          R"(<th class="num">Wall time</th><th class="num">Kernels</th><th class="num">Kernel time</th></tr></thead><tbody>)";
   for (const auto& r : a.ranges) {

@@ -112,7 +112,9 @@ std::string render_analysis_markdown(const analysis_document& a, std::size_t row
   }
 
   if (!a.ranges.empty()) {
-    md += "\n## Time by range\n\n| Range | Domain | Side | Instances | Wall time | Kernels | Kernel time |\n|---|---|---|---:|---:|---:|---:|\n";
+    md += "\n## Time by range\n\nCPU-side ranges count the kernels launched inside them on their own thread; kernels "
+          "launched from another thread (autograd's backward thread) count in none of them. GPU-side annotations get the "
+          "kernel time overlapping them.\n\n| Range | Domain | Side | Instances | Wall time | Kernels | Kernel time |\n|---|---|---|---:|---:|---:|---:|\n";
     for (std::size_t i = 0; i < a.ranges.size() && i < rows; ++i) {
       const auto& r = a.ranges[i];
       md += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", markdown_code(r.name, 80), r.domain.empty() ? "-" : markdown_code(r.domain, 40),

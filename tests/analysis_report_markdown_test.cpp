@@ -59,6 +59,16 @@ TEST(analysis_report_markdown, the_headline_says_how_much_time_was_extrapolated)
   EXPECT_NE(md.find("unknown 0.0%); 30.0% of kernel time is launches with no work of their own"), std::string::npos) << md;
 }
 
+TEST(analysis_report_markdown, the_range_table_says_ranges_count_their_own_threads_launches) {
+  analysis_document a = small_analysis("sm90_gemm");
+  EXPECT_EQ(render_analysis_markdown(a).find("## Time by range"), std::string::npos);
+  a.ranges = {range_time{"ProfilerStep#3", "user_annotation", false, 1, 0.1, 3, 3e-3}};
+  const std::string md = render_analysis_markdown(a);
+  EXPECT_NE(md.find("## Time by range"), std::string::npos) << md;
+  EXPECT_NE(md.find("launched from another thread (autograd's backward thread) count in none of them"), std::string::npos) << md;
+  EXPECT_NE(md.find("| `ProfilerStep#3` |"), std::string::npos) << md;
+}
+
 TEST(analysis_report_markdown, names_cannot_break_tables_or_inject_markup) {
   const std::string md = render_analysis_markdown(small_analysis("a|b`<script>alert(1)</script>\nnext"));
   EXPECT_EQ(md.find("a|b"), std::string::npos);
