@@ -158,7 +158,8 @@ void add_analyze_command(CLI::App& app, command_action& action) {
   cmd->add_option("--top", options->top, "Length of the top-opportunities list")->capture_default_str();
   cmd->add_option("--classes", options->classes, "A rafter.kernel_classes/1 rule table tried before configs/kernel_classes.json");
   cmd->add_option("--assume-arch", options->assume_arch,
-                  "GPU architecture (sm_70, 9.0) of an Nsight Compute CSV that names none (per-kernel summaries): "
+                  "GPU architecture (sm_70, 9.0) of an Nsight Compute CSV that names none (per-kernel summaries), or of a "
+                  "trace imported from one without it: "
                   "architecture-specific counter weights, such as the V100 tensor pipe's, need it. "
                   "Default: the one --machine's profile names");
   cmd->footer(exit_codes_help);

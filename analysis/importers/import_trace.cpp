@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "analysis/importers/assumed_architecture_weights.hpp"
 #include "analysis/importers/kineto_importer.hpp"
 #include "analysis/importers/ncu_importer.hpp"
 #include "analysis/importers/nsys_importer.hpp"
@@ -55,7 +56,11 @@ trace_format detect_trace_format(const std::filesystem::path& path) {
 trace import_trace(const std::filesystem::path& path, std::optional<trace_format> format, const ncu_import_options& ncu) {
   const trace_format f = format ? *format : detect_trace_format(path);
   switch (f) {
-    case trace_format::rafter: return load_trace(path);
+    case trace_format::rafter: {
+      trace t = load_trace(path);
+      weigh_with_assumed_architecture(t, ncu);
+      return t;
+    }
     case trace_format::kineto: return import_kineto(path);
     case trace_format::nsys: return import_nsys(path);
     case trace_format::ncu: return import_ncu(path, ncu);

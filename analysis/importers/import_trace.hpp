@@ -16,8 +16,9 @@ namespace rafter {
 [[nodiscard]] trace_format detect_trace_format(const std::filesystem::path& path);
 
 /// Reads `path` with the importer for `format`, or for the detected format when `format` is empty.
-/// `ncu` applies to Nsight Compute files only (the architecture to assume when the file names
-/// none). Throws `input_error` naming the file and the position for bad input.
+/// `ncu` applies to Nsight Compute files (the architecture to assume when the file names none) and
+/// to rafter traces whose kernels hold counters left unweighed for want of an architecture (an
+/// Nsight Compute summary imported without one: `weigh_with_assumed_architecture`). Throws `input_error` naming the file and the position for bad input.
 [[nodiscard]] trace import_trace(const std::filesystem::path& path, std::optional<trace_format> format,
                                  const ncu_import_options& ncu = {});
 
