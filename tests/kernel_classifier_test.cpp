@@ -109,6 +109,23 @@ TEST(kernel_classifier, default_table_classifies_real_kernel_names) {
        kernel_class::gemm},
       {"void splitKreduce_kernel<float, float, float, float, true, false, false>(cublasSplitKParams<float>, float const*)",
        kernel_class::gemm},  // cuBLAS split-K: the GEMM's partial sums
+      // FBGEMM GPU's index shuffles (V100 trace-diff fixture) are not GEMMs; its GEMMs still are.
+      {"void fbgemm_gpu::permute_2D_lengths_kernel<int>(int, int, int const*, int const*, int*)", kernel_class::elementwise},
+      {"void fbgemm_gpu::permute_indices_weights_kernel<true, int, float>(int, int, int, int const*, float const*)",
+       kernel_class::elementwise},
+      {"void fbgemm_gpu::_offsets_range_cuda_kernel<long>(long, long, long const*, long*)", kernel_class::other},
+      {"void fbgemm_gpu::bf16_gemm_kernel<128>(float const*)", kernel_class::gemm},
+      {"fbgemm", kernel_class::other},
+      {"sgemm_128x64_nn", kernel_class::gemm},
+      {"bgemm", kernel_class::gemm},
+      // cuDNN's implicit-GEMM convolutions (A100 DDP fixture; V100 deepcam) and a GEMM's index setup.
+      {"cudnn_infer_ampere_scudnn_128x64_relu_xregs_large_nn_v1", kernel_class::gemm},
+      {"volta_fp16_scudnn_fp16_128x64_relu_interior_nn_v1", kernel_class::gemm},
+      {"cudnn::gemm::computeOffsetsKernel(cudnn::gemm::ComputeOffsetsParams)", kernel_class::other},
+      {"void cask_cudnn_infer::computeOffsetsKernel<false, false>(cask_cudnn_infer::ComputeOffsetsParams)", kernel_class::other},
+      // reduction='none': one loss per element (V100 deepcam fixture).
+      {"void SpatialClassNLLCriterion_updateOutput_no_reduce_kernel<float>(long, THCDeviceTensor<float, 4, int, DefaultPtrTraits>)",
+       kernel_class::elementwise},
       // Template arguments still count: a generic launcher's functor names the work.
       {"void cutlass::device_kernel<flash::FlashAttnFwdSm90<flash::CollectiveMainloopFwd<128, 64> > >(flash::Params)",
        kernel_class::attention},
