@@ -1,5 +1,6 @@
 // Every datasheet profile in configs/hardware/ loads, validates and round-trips, and its figures
 // are mutually consistent (dense tensor peaks at or above the vector peaks of the same chip).
+#include <cmath>
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -27,6 +28,22 @@ TEST(datasheets, the_eight_promised_devices_are_present) {
   for (const auto& f : datasheets()) stems.insert(f.stem().string());
   for (const char* want : {"v100_sxm2", "a100_sxm4_80gb", "h100_sxm5", "h100_pcie", "h200_sxm", "b200", "mi300x", "maia100"}) {
     EXPECT_TRUE(stems.count(want)) << want;
+  }
+}
+
+// GPU memory "GB" are GiB (80 GB = 80 x 2^30 bytes): a decimal figure would sit below what the
+// device itself reports (an "80 GB" H100 reports 85018279936 bytes).
+TEST(datasheets, device_memory_is_whole_gib_and_the_main_level_holds_it) {
+  for (const auto& f : datasheets()) {
+    SCOPED_TRACE(f.filename().string());
+    const machine_profile p = load_machine_profile(f);
+    ASSERT_TRUE(p.device.memory_bytes);
+    const double gib = *p.device.memory_bytes / 1073741824.0;
+    EXPECT_EQ(gib, std::round(gib));
+    const memory_level* main = p.find_memory("hbm");
+    ASSERT_NE(main, nullptr);
+    ASSERT_TRUE(main->capacity_bytes);
+    EXPECT_EQ(*main->capacity_bytes, *p.device.memory_bytes);
   }
 }
 
