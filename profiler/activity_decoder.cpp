@@ -64,6 +64,24 @@ std::string overhead_kind_name(CUpti_ActivityOverheadKind kind) {
 
 enum class launch_kind { none, kernel, graph };
 
+constexpr CUpti_CallbackId k_runtime_launch_calls[] = {
+    CUPTI_RUNTIME_TRACE_CBID_cudaLaunch_v3020,
+    CUPTI_RUNTIME_TRACE_CBID_cudaLaunch_ptsz_v7000,
+    CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_v7000,
+    CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_ptsz_v7000,
+    CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_v11060,
+    CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_ptsz_v11060,
+    CUPTI_RUNTIME_TRACE_CBID_cudaLaunchCooperativeKernel_v9000,
+    CUPTI_RUNTIME_TRACE_CBID_cudaLaunchCooperativeKernel_ptsz_v9000,
+    CUPTI_RUNTIME_TRACE_CBID_cudaLaunchCooperativeKernelMultiDevice_v9000,
+#if CUPTI_API_VERSION >= 130000
+    CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_v13000,
+    CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_ptsz_v13000,
+#endif
+    CUPTI_RUNTIME_TRACE_CBID_cudaGraphLaunch_v10000,
+    CUPTI_RUNTIME_TRACE_CBID_cudaGraphLaunch_ptsz_v10000,
+};
+
 /// Whether a runtime or driver API call launches kernels: only these calls are kept.
 launch_kind launch_call_kind(CUpti_ActivityKind kind, CUpti_CallbackId cbid) {
   if (kind == CUPTI_ACTIVITY_KIND_RUNTIME) {
@@ -196,12 +214,7 @@ void basic_activity_decoder<Versions>::add(const CUpti_Activity& record) {
       break;
     case CUPTI_ACTIVITY_KIND_RUNTIME:
     case CUPTI_ACTIVITY_KIND_DRIVER: add_api(reinterpret_cast<const typename Versions::api&>(record)); break;
-    case CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION: {
-      const auto& r = reinterpret_cast<const typename Versions::external_correlation&>(record);
-      m_external_ids[r.correlationId] = r.externalId;
-      ++m_counters["external_correlation_records"];
-      break;
-    }
+    case CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION: ++m_counters["external_correlation_records"]; break;
     default: ++m_counters["unhandled_records"]; break;
   }
 }
@@ -215,7 +228,15 @@ bool basic_activity_decoder<Versions>::valid_interval(std::uint64_t start, std::
 
 template <class Versions>
 void basic_activity_decoder<Versions>::add_kernel(const typename Versions::kernel& r) {
-  if (!valid_interval(r.start, r.end, "kernel")) return;
+  if (!valid_interval(r.start, r.end, "kernel")) {
+    // Its launch call, decoded or still to come, would wait for it forever.
+    if (const auto it = m_launch_calls.find(r.correlationId); it != m_launch_calls.end()) {
+      if (!it->second.graph) m_launch_calls.erase(it);
+    } else if (r.correlationId != 0) {
+      m_skipped_kernels.insert(r.correlationId);
+    }
+    return;
+  }
   trace_kernel k;
   k.name = r.name != nullptr ? r.name : "";
   k.device = static_cast<int>(r.deviceId);
@@ -258,6 +279,7 @@ void basic_activity_decoder<Versions>::add_api(const typename Versions::api& r) 
   ++m_counters["launch_calls"];
   // The thread as CUPTI numbers it, as MARKER records name theirs (objectId.pt.threadId).
   const kernel_launch launch{static_cast<std::int64_t>(r.threadId), static_cast<std::int64_t>(r.start)};
+  if (kind == launch_kind::kernel && m_skipped_kernels.erase(r.correlationId) != 0) return;  // its kernel was skipped
   const auto [first, last] = m_kernels_without_call.equal_range(r.correlationId);
   const bool joined = first != last;
   for (auto it = first; it != last; ++it) m_kernels[it->second].launch = launch;
@@ -304,26 +326,38 @@ void basic_activity_decoder<Versions>::add_marker(const typename Versions::marke
     m_ranges.push_back(std::move(range));
   } else if ((flags & CUPTI_ACTIVITY_FLAG_MARKER_START) != 0) {
     if (!valid_interval(r.timestamp, r.timestamp, "marker")) return;
-    m_open_markers[r.id] = open_marker{r.name != nullptr ? r.name : "", r.domain != nullptr ? r.domain : "", thread_of(r), ts};
+    open_marker start{r.name != nullptr ? r.name : "", r.domain != nullptr ? r.domain : "", thread_of(r), ts};
+    if (const auto end = m_early_marker_ends.find(r.id); end != m_early_marker_ends.end()) {
+      const std::int64_t end_ns = end->second;
+      m_early_marker_ends.erase(end);
+      close_marker(std::move(start), end_ns);
+    } else {
+      m_open_markers[r.id] = std::move(start);
+    }
   } else if ((flags & CUPTI_ACTIVITY_FLAG_MARKER_END) != 0) {
     const auto it = m_open_markers.find(r.id);
     if (it == m_open_markers.end()) {
-      ++m_counters["marker_ends_without_start"];
+      m_early_marker_ends[r.id] = ts;  // its start may be in a buffer still to come
       return;
     }
     open_marker start = std::move(it->second);
     m_open_markers.erase(it);
-    if (!valid_interval(static_cast<std::uint64_t>(start.start_ns), r.timestamp, "marker")) return;
-    trace_range range;
-    range.name = std::move(start.name);
-    range.domain = std::move(start.domain);
-    range.thread = start.thread;
-    range.start_ns = start.start_ns;
-    range.end_ns = ts;
-    m_ranges.push_back(std::move(range));
+    close_marker(std::move(start), ts);
   } else {
     ++m_counters["unhandled_records"];  // NVTX synchronization markers
   }
+}
+
+template <class Versions>
+void basic_activity_decoder<Versions>::close_marker(open_marker start, std::int64_t end_ns) {
+  if (!valid_interval(static_cast<std::uint64_t>(start.start_ns), static_cast<std::uint64_t>(end_ns), "marker")) return;
+  trace_range range;
+  range.name = std::move(start.name);
+  range.domain = std::move(start.domain);
+  range.thread = start.thread;
+  range.start_ns = start.start_ns;
+  range.end_ns = end_ns;
+  m_ranges.push_back(std::move(range));
 }
 
 template <class Versions>
@@ -498,6 +532,12 @@ trace basic_activity_decoder<Versions>::build() const {
   if (replay_duplicates > 0) counters["replay_duplicate_kernel_records"] = replay_duplicates;
   if (!ambiguous.empty()) counters["metrics_with_ambiguous_kernel"] = static_cast<std::int64_t>(ambiguous.size());
   if (!m_open_markers.empty()) counters["open_ranges"] = static_cast<std::int64_t>(m_open_markers.size());
+  if (!m_early_marker_ends.empty()) {
+    counters["marker_ends_without_start"] = static_cast<std::int64_t>(m_early_marker_ends.size());
+  }
+  const auto unjoined_calls = std::count_if(m_launch_calls.begin(), m_launch_calls.end(),
+                                            [](const auto& call) { return !call.second.graph; });
+  if (unjoined_calls > 0) counters["launch_calls_without_kernel"] = unjoined_calls;
   if (unknown_devices > 0) counters["devices_without_record"] = unknown_devices;
   const auto without_launch =
       std::count_if(t.kernels.begin(), t.kernels.end(), [](const trace_kernel& k) { return !k.launch; });
@@ -568,5 +608,7 @@ template class basic_activity_decoder<record_versions_12>;
 #if CUPTI_API_VERSION >= 130000
 template class basic_activity_decoder<record_versions_13_0>;
 #endif
+
+std::span<const CUpti_CallbackId> runtime_launch_calls() noexcept { return k_runtime_launch_calls; }
 
 }  // namespace rafter::profiler

@@ -2,8 +2,10 @@
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/trace.hpp"
@@ -22,6 +24,11 @@ namespace rafter::profiler {
 /// arrives first (they come in different buffers). Only launch calls are kept, each until a kernel
 /// joins it (a graph launch's until the trace is built: all its kernels share its id), and a kernel
 /// waits only for its own call, so a million launches cost no more than the kernels themselves.
+/// Launch calls no kernel joined by the time the trace is built (a launch into a stream being
+/// captured, a failed launch) are counted (`launch_calls_without_kernel`).
+///
+/// NVTX ranges: a start and its end join by marker id in either order (a range ended on another
+/// thread than it started on comes in another buffer); the range belongs to the starting thread.
 ///
 /// Timestamps are CUPTI's nanoseconds, written as they are. A timed record is written only when
 /// `start > 0` and `end >= start`; others are counted (`invalid_timestamps.<kind>`), never written.
@@ -75,6 +82,8 @@ private:
   void add_memcpy_peer(const typename Versions::memcpy_peer& r);
   void add_memset(const typename Versions::memset& r);
   void add_marker(const typename Versions::marker& r);
+  /// Writes the range `start` opened, ending at `end_ns` (invalid intervals counted, not written).
+  void close_marker(open_marker start, std::int64_t end_ns);
   void add_overhead(const typename Versions::overhead& r);
   void add_device(const typename Versions::device& r);
   void add_synchronization(const typename Versions::synchronization& r);
@@ -86,7 +95,10 @@ private:
   std::vector<trace_range> m_ranges;
   std::map<int, trace_device> m_devices;
   std::unordered_map<std::uint32_t, open_marker> m_open_markers;
-  std::unordered_map<std::uint32_t, std::uint64_t> m_external_ids;  // correlation id -> external id
+  // Range ends decoded before their start (marker id -> end timestamp, ns): a range started on one
+  // thread and ended on another has its two records in different per-thread buffers, which CUPTI
+  // delivers in either order.
+  std::unordered_map<std::uint32_t, std::int64_t> m_early_marker_ends;
   std::unordered_map<std::uint32_t, kernel_metrics> m_metrics;       // correlation id -> counters
   std::unordered_map<std::uint32_t, std::uint32_t> m_metric_aliases;  // runtime id -> key of m_metrics
   struct launch_call {
@@ -95,9 +107,17 @@ private:
   };
   std::unordered_map<std::uint32_t, launch_call> m_launch_calls;  // correlation id -> launch call not yet joined
   std::unordered_multimap<std::uint32_t, std::size_t> m_kernels_without_call;  // correlation id -> m_kernels index
+  // Correlation ids of kernel records skipped for invalid timestamps: their launch calls, whichever
+  // comes first, are dropped rather than kept waiting for a kernel that will never be written.
+  std::unordered_set<std::uint32_t> m_skipped_kernels;
   std::map<std::string, std::int64_t> m_counters;
 };
 
 using activity_decoder = basic_activity_decoder<current_record_versions>;
+
+/// The CUDA runtime API calls whose RUNTIME records the decoder keeps: kernel and graph launches.
+/// The collector asks CUPTI for records of these calls alone (cuptiActivityEnableRuntimeApi), not
+/// of every runtime call.
+[[nodiscard]] std::span<const CUpti_CallbackId> runtime_launch_calls() noexcept;
 
 }  // namespace rafter::profiler

@@ -45,16 +45,48 @@ constexpr kind_to_enable k_kinds[] = {
     {CUPTI_ACTIVITY_KIND_MEMSET, "MEMSET", "memsets"},
     {CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, "SYNCHRONIZATION", "synchronization counts"},
     {CUPTI_ACTIVITY_KIND_MARKER, "MARKER", "NVTX ranges"},
-    // Runtime API calls: only launch calls are kept, as kernels' `launch` (thread and start), which
-    // puts kernels into CPU-side (NVTX) ranges. DRIVER is not enabled: it records every driver call
-    // (the runtime's own included), costs as much again per launch, and its launch records of
-    // runtime launches would never join a kernel; driver-API launches (Triton) go without `launch`.
+    // Runtime API calls: records of the launch calls only (enable_kind), kept as kernels' `launch`
+    // (thread and start), which puts kernels into CPU-side (NVTX) ranges. DRIVER is not enabled:
+    // the runtime's launches make driver launch calls too, whose records would never join a kernel;
+    // driver-API launches (Triton) go without `launch`.
     {CUPTI_ACTIVITY_KIND_RUNTIME, "RUNTIME", "kernel launch calls: kernels count in no NVTX range"},
     {CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION, "EXTERNAL_CORRELATION", "external correlation counts"},
     {CUPTI_ACTIVITY_KIND_OVERHEAD, "OVERHEAD", "CUPTI overhead counts"},
     {CUPTI_ACTIVITY_KIND_DEVICE, "DEVICE", "device properties"},
     {CUPTI_ACTIVITY_KIND_CONTEXT, "CONTEXT", "context counts"},
 };
+
+/// Enables `kind`; RUNTIME for the launch calls alone (`runtime_launch_calls`), since the decoder
+/// keeps nothing else and every other runtime call (cudaEventQuery polling, cudaGetDevice) would
+/// cost a record. On failure, leaves nothing of `kind` enabled.
+CUptiResult enable_kind(CUpti_ActivityKind kind) noexcept {
+  if (kind != CUPTI_ACTIVITY_KIND_RUNTIME) return cuptiActivityEnable(kind);
+#if CUPTI_API_VERSION >= 130000
+  std::size_t enabled = 0;
+  for (const CUpti_CallbackId id : runtime_launch_calls()) {
+    const CUptiResult status = cuptiActivityEnableRuntimeApi(id, 1);
+    if (status != CUPTI_SUCCESS) {
+      for (std::size_t i = 0; i < enabled; ++i) (void)cuptiActivityEnableRuntimeApi(runtime_launch_calls()[i], 0);
+      return status;
+    }
+    ++enabled;
+  }
+  return CUPTI_SUCCESS;
+#else
+  return cuptiActivityEnable(kind);
+#endif
+}
+
+/// Undoes `enable_kind`.
+void disable_kind(CUpti_ActivityKind kind) noexcept {
+#if CUPTI_API_VERSION >= 130000
+  if (kind == CUPTI_ACTIVITY_KIND_RUNTIME) {
+    for (const CUpti_CallbackId id : runtime_launch_calls()) (void)cuptiActivityEnableRuntimeApi(id, 0);
+    return;
+  }
+#endif
+  (void)cuptiActivityDisable(kind);
+}
 
 constexpr CUpti_CallbackId k_launch_callbacks[] = {
     CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel,           CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel_ptsz,
@@ -70,7 +102,9 @@ constexpr CUpti_CallbackId k_runtime_launch_callbacks[] = {
     CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_v11060,      CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_ptsz_v11060,
     CUPTI_RUNTIME_TRACE_CBID_cudaLaunchCooperativeKernel_v9000,
     CUPTI_RUNTIME_TRACE_CBID_cudaLaunchCooperativeKernel_ptsz_v9000,
+#if CUPTI_API_VERSION >= 130000
     CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_v13000,       CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_ptsz_v13000,
+#endif
 };
 
 // The context whose selected launch this thread is inside (between API entry and exit).
@@ -123,7 +157,7 @@ void collection_session::warn(const std::string& message) {
 }
 
 void collection_session::fail(const std::string& reason) {
-  for (auto it = m_enabled.rbegin(); it != m_enabled.rend(); ++it) (void)cuptiActivityDisable(*it);
+  for (auto it = m_enabled.rbegin(); it != m_enabled.rend(); ++it) disable_kind(*it);
   m_enabled.clear();
   m_tracing = false;
   m_failed = true;
@@ -229,8 +263,18 @@ void collection_session::enable_kinds() {
     std::lock_guard data(m_data_mutex);
     m_not_recorded.clear();  // a start after a stop lists what this start could not enable
   }
+  // Thread ids as the OS numbers them (gettid on Linux), unique for the process's lifetime and the
+  // ones Kineto, Nsight Systems and /proc use; CUPTI's default is pthread_self() cut to 32 bits.
+  // Where the platform refuses, CUPTI's default stays: ids are then only consistent within the trace.
+  if (const CUptiResult status = cuptiSetThreadIdType(CUPTI_ACTIVITY_THREAD_ID_TYPE_SYSTEM); status != CUPTI_SUCCESS) {
+    std::lock_guard data(m_data_mutex);
+    m_not_recorded.push_back("OS thread ids (" +
+                             describe_cupti_error(status, "cuptiSetThreadIdType(CUPTI_ACTIVITY_THREAD_ID_TYPE_SYSTEM)",
+                                                  __FILE__, __LINE__) +
+                             "): threads are CUPTI's default ids (pthread_self)");
+  }
   for (const auto& k : k_kinds) {
-    const CUptiResult status = cuptiActivityEnable(k.kind);
+    const CUptiResult status = enable_kind(k.kind);
     if (status == CUPTI_SUCCESS) {
       m_enabled.push_back(k.kind);
     } else if (k.kind == CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL) {
@@ -667,7 +711,7 @@ void collection_session::stop() {
   if (m_tracing) {
     if (std::unique_lock profile(m_gate.mutex(), std::defer_lock); lock_out_replay(profile, "stop")) release_counters();
     flush_cupti(true);
-    for (auto it = m_enabled.rbegin(); it != m_enabled.rend(); ++it) (void)cuptiActivityDisable(*it);
+    for (auto it = m_enabled.rbegin(); it != m_enabled.rend(); ++it) disable_kind(*it);
     m_enabled.clear();
     flush_cupti(true);
     m_tracing = false;

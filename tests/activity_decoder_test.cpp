@@ -666,3 +666,65 @@ TEST(activity_decoder, an_nvtx_range_holds_the_kernels_launched_in_it_on_its_thr
 }  // namespace
 
 #endif  // RAFTER_HAVE_CUPTI
+
+namespace {
+
+using rafter::profiler::runtime_launch_calls;
+
+// A range started on one thread and ended on another: per-thread buffers can deliver the end first.
+TEST(activity_decoder, a_range_end_before_its_start_joins_it) {
+  using marker = current_record_versions::marker;
+  activity_decoder d;
+  activity_buffer ending_thread;
+  ending_thread.append(make_marker<marker>(CUPTI_ACTIVITY_FLAG_MARKER_END, 7, 900, nullptr, nullptr, 43));
+  d.decode(ending_thread);
+  EXPECT_EQ(counter(d.build(), "marker_ends_without_start"), 1);  // for now
+  activity_buffer starting_thread;
+  starting_thread.append(make_marker<marker>(CUPTI_ACTIVITY_FLAG_MARKER_START, 7, 100, "request", "serve", 42));
+  d.decode(starting_thread);
+  const trace t = d.build();
+  ASSERT_EQ(t.ranges.size(), 1u);
+  EXPECT_EQ(t.ranges[0].name, "request");
+  EXPECT_EQ(t.ranges[0].domain, "serve");
+  EXPECT_EQ(t.ranges[0].thread, 42);  // the starting thread's range
+  EXPECT_EQ(t.ranges[0].start_ns, 100);
+  EXPECT_EQ(t.ranges[0].end_ns, 900);
+  EXPECT_EQ(counter(t, "marker_ends_without_start"), 0);
+  EXPECT_EQ(counter(t, "open_ranges"), 0);
+  EXPECT_FALSE(has_warning(t, "without a start"));
+}
+
+// A kernel record skipped for its timestamps leaves no launch call waiting, whichever came first;
+// a launch call no kernel joined (a captured or failed launch) is counted.
+TEST(activity_decoder, launch_calls_of_skipped_kernels_are_dropped_and_unjoined_calls_counted) {
+  activity_decoder d;
+  activity_buffer b;
+  b.append(make_api(k_launch_kernel, 1000, 1100, 61, 42));
+  b.append(make_kernel<current_record_versions::kernel>("never_ended", 2000, 0, 61));  // end < start: skipped
+  b.append(make_kernel<current_record_versions::kernel>("also_skipped", 0, 10, 62));   // call comes later
+  b.append(make_api(k_launch_kernel, 1200, 1300, 62, 42));
+  b.append(make_api(k_launch_kernel, 1400, 1500, 63, 42));  // captured into a graph: no kernel now
+  d.decode(b);
+  const trace t = d.build();
+  EXPECT_TRUE(t.kernels.empty());
+  EXPECT_EQ(counter(t, "invalid_timestamps.kernel"), 2);
+  EXPECT_EQ(counter(t, "launch_calls_without_kernel"), 1);
+}
+
+TEST(activity_decoder, every_runtime_call_the_collector_records_is_a_launch_call) {
+  activity_decoder d;
+  activity_buffer b;
+  std::uint32_t correlation = 100;
+  for (const CUpti_CallbackId id : runtime_launch_calls()) {
+    b.append(make_api(id, 1000, 1100, correlation, 42));
+    b.append(make_kernel<current_record_versions::kernel>("k", 2000, 2100, correlation));
+    ++correlation;
+  }
+  d.decode(b);
+  const trace t = d.build();
+  EXPECT_GE(runtime_launch_calls().size(), 10u);
+  EXPECT_EQ(counter(t, "launch_calls"), static_cast<std::int64_t>(runtime_launch_calls().size()));
+  EXPECT_EQ(counter(t, "kernels_with_launch"), static_cast<std::int64_t>(runtime_launch_calls().size()));
+}
+
+}  // namespace
