@@ -94,6 +94,21 @@ constexpr CUpti_CallbackId k_launch_callbacks[] = {
     CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel, CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel_ptsz,
 };
 
+// Other launches: graph launches (their kernels run without a launch callback of their own) and
+// the legacy and multi-device launch calls. Never selected (their kernels get no counters), but
+// held back like any launch while a selected launch's replay is open in their context: CUPTI would
+// count and replay their kernels in that launch's range.
+constexpr CUpti_CallbackId k_wait_only_launch_callbacks[] = {
+    CUPTI_DRIVER_TRACE_CBID_cuGraphLaunch,       CUPTI_DRIVER_TRACE_CBID_cuGraphLaunch_ptsz,
+    CUPTI_DRIVER_TRACE_CBID_cuLaunch,            CUPTI_DRIVER_TRACE_CBID_cuLaunchGrid,
+    CUPTI_DRIVER_TRACE_CBID_cuLaunchGridAsync,   CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernelMultiDevice,
+};
+
+bool wait_only_launch(CUpti_CallbackId id) noexcept {
+  return std::find(std::begin(k_wait_only_launch_callbacks), std::end(k_wait_only_launch_callbacks), id) !=
+         std::end(k_wait_only_launch_callbacks);
+}
+
 // Runtime launches: a kernel record carries the correlation id of "the driver or runtime API"
 // call that launched it (cupti_activity.h), so counters, measured in the driver launch callback,
 // are also filed under the ids of the runtime launches around it.
@@ -308,6 +323,9 @@ void collection_session::start_counters() {
     for (const CUpti_CallbackId id : k_launch_callbacks) {
       RAFTER_CUPTI_CALL(cuptiEnableCallback(1, m_subscriber, CUPTI_CB_DOMAIN_DRIVER_API, id));
     }
+    for (const CUpti_CallbackId id : k_wait_only_launch_callbacks) {
+      RAFTER_CUPTI_CALL(cuptiEnableCallback(1, m_subscriber, CUPTI_CB_DOMAIN_DRIVER_API, id));
+    }
     g_runtime_generation.fetch_add(1);
     for (const CUpti_CallbackId id : k_runtime_launch_callbacks) {
       RAFTER_CUPTI_CALL(cuptiEnableCallback(1, m_subscriber, CUPTI_CB_DOMAIN_RUNTIME_API, id));
@@ -467,7 +485,9 @@ void CUPTIAPI collection_session::on_callback(void* self, CUpti_CallbackDomain d
 void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData& data) {
   if (data.callbackSite == CUPTI_API_ENTER) {
     // Captured launches are not selected (nor counted by --skip / --max-kernels): they get no counters.
-    if (!m_counters_active.load() || captured(m_stream_is_capturing.load(), id, data)) return;
+    // Graph and legacy launches are never selected: they only wait for a replay in their context.
+    const bool wait_only = wait_only_launch(id);
+    if (!m_counters_active.load() || (!wait_only && captured(m_stream_is_capturing.load(), id, data))) return;
     // Nested inside this thread's selected launch, or no context to profile: never selected.
     if (t_profiled_context != nullptr || data.context == nullptr) return;
     // Another thread's selected launch may be in replay. One in another context cannot take this
@@ -494,6 +514,7 @@ void collection_session::on_launch(CUpti_CallbackId id, const CUpti_CallbackData
         return;
       }
     }
+    if (wait_only) return;  // no replay open in its context now; the lock is released here
     forget_destroyed_contexts();  // before a destroyed context's handle could be taken for this one's
     try {
       if (!m_counters_active) return;
