@@ -567,6 +567,11 @@ trace basic_activity_decoder<Versions>::build() const {
                                                : ""));
     }
   }
+  if (const auto it = counters.find("unreadable_buffers"); it != counters.end()) {
+    warnings.push_back(plural(it->second, "activity buffer", "activity buffers") +
+                       " could not be read to the end (CUPTI reported an incomplete or invalid record): the "
+                       "records after it are lost and the trace is incomplete");
+  }
   if (const auto it = counters.find("open_ranges"); it != counters.end()) {
     warnings.push_back(plural(it->second, "NVTX range was", "NVTX ranges were") +
                        " still open when the trace was written (not written)");

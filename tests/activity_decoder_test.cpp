@@ -727,4 +727,13 @@ TEST(activity_decoder, every_runtime_call_the_collector_records_is_a_launch_call
   EXPECT_EQ(counter(t, "kernels_with_launch"), static_cast<std::int64_t>(runtime_launch_calls().size()));
 }
 
+TEST(activity_decoder, an_unreadable_buffer_is_warned) {
+  activity_decoder d;
+  EXPECT_FALSE(has_warning(d.build(), "could not be read to the end"));
+  d.count("unreadable_buffers", 2);
+  const trace t = d.build();
+  EXPECT_EQ(counter(t, "unreadable_buffers"), 2);
+  EXPECT_TRUE(has_warning(t, "2 activity buffers could not be read to the end"));
+}
+
 }  // namespace
