@@ -405,6 +405,11 @@ std::string of_roof(const kernel_group& g) {
   if (g.achieved_flop_per_s && g.attainable_flop_per_s && *g.attainable_flop_per_s > 0.0) {
     return num_cell(*g.achieved_flop_per_s / *g.attainable_flop_per_s, pct);
   }
+  if (g.memory_fraction) {  // no FLOP: the busiest level's bandwidth against its roof, as the Markdown report says
+    return fmt::format(R"(<td class="num" data-sort="{:.17g}" title="achieved bandwidth at {} over its roof">)",
+                       *g.memory_fraction, esc(g.memory_level)) +
+           esc(pct(*g.memory_fraction) + " of " + g.memory_level + " BW") + "</td>";
+  }
   if (g.link_fraction) {  // communication: bus bandwidth of the recorded collectives against the link that measures them
     return fmt::format(R"x(<td class="num" data-sort="{:.17g}" title="bus bandwidth {} of {} ({})">)x", *g.link_fraction,
                        esc(format_bandwidth(g.bus_bytes_per_s.value_or(0.0))), esc(g.link_ceiling),

@@ -120,6 +120,26 @@ TEST(analysis_report_html, one_point_per_placed_group_with_a_tooltip) {
   EXPECT_EQ(points, drawable);
 }
 
+// A group with traffic but no FLOP (a copy) shows its bandwidth share in "Of roof", as the
+// Markdown report does, not a dash.
+TEST(analysis_report_html, a_group_without_flop_shows_its_share_of_bandwidth) {
+  trace t;
+  t.devices = {trace_device{}};
+  t.devices[0].name = "NVIDIA H100 80GB HBM3";
+  trace_kernel k;
+  k.name = "copy_kernel";
+  k.start_ns = 0;
+  k.end_ns = 1'000'000;  // 1 ms
+  k.metrics = kernel_metrics{};
+  k.metrics->bytes["dram"] = 1.675e9;  // 1.675 TB/s: 50% of the H100's 3.35 TB/s
+  t.kernels.push_back(k);
+  const analysis_document a = analyze_trace(t);
+  ASSERT_EQ(a.groups.size(), 1u);
+  ASSERT_TRUE(a.groups[0].memory_fraction);
+  const std::string html = render_analysis_html(a);
+  EXPECT_TRUE(contains(html, ">50.0% of hbm BW</td>")) << a.groups[0].memory_level;
+}
+
 TEST(analysis_report_html, kernel_names_stay_text) {
   const std::string evil = "<script>alert(1)</script>&\"'";
   const analysis_document a = analyze_trace(synthetic_trace(200, 8, evil));
