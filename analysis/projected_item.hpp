@@ -21,6 +21,9 @@ struct projected_item {
   /// "compute" (fp32 vector ratio), "link" (link ceiling ratio), "kept" (as measured).
   std::string method;
   std::string detail;  ///< The figures used, in words: "hbm 2.04 TB/s -> 900 GB/s".
+  /// True when the ratios put `low_s` (and maybe `time_b_s`) below what B allows, and both were
+  /// raised to it: the group's work at B's roof, or `count` launches at the launch floor.
+  bool floored = false;
 };
 
 }  // namespace rafter

@@ -1,6 +1,7 @@
 #include "analysis/projection.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <optional>
 
@@ -48,15 +49,20 @@ const compute_ceiling* best_ceiling(const machine_profile& p, const std::string&
 }
 
 /// The ceiling a kernel of `precision` on `pipe` ("tensor", "cuda_core") runs against on `p`:
-/// the same precision on the same kind of unit; else the same precision on any unit; else the
-/// next wider precision the machine has (tf32 -> fp32, bf16 -> fp16 -> fp32, fp8 -> fp16, ...).
-/// `fallback` says what was used when it is not an exact match.
+/// the same precision on the same kind of unit; for tensor work, else the same precision on the
+/// CUDA cores (a machine without tensor cores for it); else the next wider precision the machine
+/// has (tf32 -> fp32, bf16 -> fp16 -> fp32, fp8 -> fp16, ...), on the same kind of unit first.
+/// CUDA-core work never takes a tensor ceiling: it does not run on tensor cores, whose rate is
+/// many times the CUDA cores'. `fallback` says what was used when it is not an exact match.
 const compute_ceiling* ceiling_for(const machine_profile& p, const std::string& precision, const std::string& pipe,
                                    std::string& fallback) {
   if (const auto* c = best_ceiling(p, precision, &pipe)) return c;
-  if (const auto* c = best_ceiling(p, precision, nullptr)) {
-    fallback = precision + " on " + pipe + " -> " + c->id;
-    return c;
+  const std::string vector_pipe = "cuda_core";
+  if (pipe == "tensor") {
+    if (const auto* c = best_ceiling(p, precision, &vector_pipe)) {
+      fallback = precision + " on " + pipe + " -> " + c->id + " (the machine has no " + precision + " tensor ceiling)";
+      return c;
+    }
   }
   static const std::map<std::string, std::vector<std::string>> wider{
       {"tf32", {"fp32"}}, {"bf16", {"fp16", "fp32"}}, {"fp16", {"fp32"}}, {"fp8", {"fp16", "bf16", "fp32"}},
@@ -66,7 +72,7 @@ const compute_ceiling* ceiling_for(const machine_profile& p, const std::string& 
   if (it == wider.end()) return nullptr;
   for (const auto& w : it->second) {
     const compute_ceiling* c = best_ceiling(p, w, &pipe);
-    if (!c) c = best_ceiling(p, w, nullptr);
+    if (!c && pipe == "tensor") c = best_ceiling(p, w, &vector_pipe);
     if (c) {
       fallback = precision + "." + pipe + " -> " + c->id + " (the machine has no " + precision + " ceiling)";
       return c;
@@ -104,6 +110,9 @@ struct machines {
   double fp32_ratio = 1.0;     ///< t_B / t_A for an fp32-vector-bound kernel.
   std::string memory_detail;
   std::string fp32_detail;
+  /// No launch is projected faster than this (s): the analysis's floor, min(min_launch_s, the
+  /// trace's shortest kernel), as `analyze` floors time at the roof.
+  double launch_floor_s = 0.0;
 };
 
 /// The machine that lacks a figure, for a detail or warning: "A (name)", "B (name)" or "either machine".
@@ -120,6 +129,7 @@ projected_item project_group(const kernel_group& g, const machines& m, projectio
   projected_item item;
   item.kind = "kernels";
   item.group = g.id;
+  double item_floor_ratio = 0.0;  // t_B / t_A below which no projection goes
   item.name = g.display_name();
   item.cls = to_string(g.cls);
   item.count = g.count;
@@ -216,6 +226,9 @@ projected_item project_group(const kernel_group& g, const machines& m, projectio
       const bool below_every_roof = g.limiter.kind == limiter_kind::latency;
       r = below_every_roof ? spanning(ratio, {compute_ratio.value_or(ratio), memory_only, 1.0})
                            : spanning(ratio, {compute_ratio.value_or(ratio), memory_only});
+      // Nothing runs faster than B's roof: the time of the group's work at B's roof, scaled to all
+      // its launches as `analyze` scales roof time.
+      item_floor_ratio = roof_b * (g.total_s / g.work_time_s) / g.total_s;
       item.method = "roofline";
       item.detail = detail + fmt::format("; roof time x{:.3g}; limiter on A: {}", ratio, to_string(g.limiter.kind));
     } else {
@@ -232,9 +245,18 @@ projected_item project_group(const kernel_group& g, const machines& m, projectio
     item.method = "bandwidth";
     item.detail = "no work recorded; " + m.memory_detail;
   }
+  // Floors: B's roof for the work (above), and no launch faster than the launch floor.
+  double floor_s = g.total_s * item_floor_ratio;
+  if (item.method != "kept") floor_s = std::max(floor_s, static_cast<double>(g.count) * m.launch_floor_s);
   item.time_b_s = g.total_s * r.central;
   item.low_s = g.total_s * r.low;
   item.high_s = g.total_s * r.high;
+  if (floor_s > item.low_s) {
+    item.floored = true;
+    item.low_s = floor_s;
+    item.time_b_s = std::max(item.time_b_s, floor_s);
+    item.high_s = std::max(item.high_s, item.time_b_s);
+  }
   return item;
 }
 
@@ -313,7 +335,28 @@ projection project_workload(const analysis_document& on_a, const machine_profile
     warn_once(out, "no fp32 ceiling on " + where + ": kernels without work scale by main memory bandwidth");
   }
 
+  m.launch_floor_s = on_a.thresholds.min_launch_s;
+  for (const auto& g : on_a.groups) {
+    if (g.min_s > 0.0) m.launch_floor_s = std::min(m.launch_floor_s, g.min_s);
+  }
+  // What the analysis of A could not do weighs on every projection made from it (what the trace
+  // format never records, "not in the trace: ...", is in the analysis itself).
+  for (const auto& w : on_a.warnings) {
+    if (!w.starts_with("not in the trace:")) warn_once(out, "analysis of A: " + w);
+  }
+  if (on_a.totals.kernels > 0 && !(on_a.totals.kernel_time_s > 0.0)) {
+    warn_once(out, "A's kernels have no recorded time (the trace holds counters without durations): there is no time to "
+                   "project");
+  }
   for (const auto& g : on_a.groups) out.items.push_back(project_group(g, m, out));
+  const bool any_by_work = std::any_of(out.items.begin(), out.items.end(), [](const projected_item& i) {
+    return i.method == "roofline" && i.time_a_s > 0.0;
+  });
+  if (!any_by_work && on_a.totals.kernel_time_s > 0.0) {
+    warn_once(out, "no kernel group of A has its own work (counters or shape estimates) to project by: every group "
+                   "scales by class ratios (gemm and attention by the fp32 ceiling, the rest by main memory, "
+                   "communication by links)");
+  }
   for (const auto& c : on_a.copies) out.items.push_back(project_copy(c, m, out));
 
   for (const kernel_class cls : all_kernel_classes) {
@@ -375,6 +418,17 @@ projection project_workload(const analysis_document& on_a, const machine_profile
 
 void attach_measurement(projection& p, const analysis_document& measured, const std::string& file) {
   p.measured_file = file;
+  std::int64_t launches_a = 0;
+  for (const auto& i : p.items) {
+    if (i.kind == "kernels") launches_a += i.count;
+  }
+  const std::int64_t launches_b = measured.totals.kernels;
+  if (launches_a > 0 && std::abs(static_cast<double>(launches_b - launches_a)) > 0.1 * static_cast<double>(launches_a)) {
+    warn_once(p, fmt::format("the measured run on B has {} kernel launches against {} on A ({:+.0f}%): it may not be "
+                             "the same work, and the errors below then mix the two runs' differences with the model's",
+                             launches_b, launches_a,
+                             100.0 * static_cast<double>(launches_b - launches_a) / static_cast<double>(launches_a)));
+  }
   for (auto& t : p.classes) {
     double time = 0.0;
     if (t.name == "copies") {

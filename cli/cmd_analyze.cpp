@@ -10,6 +10,7 @@
 #include "analysis/analyzer.hpp"
 #include "analysis/kernel_classifier.hpp"
 #include "analysis/machine_matcher.hpp"
+#include "analysis/profile_fit.hpp"
 #include "analysis/importers/import_trace.hpp"
 #include "cli/assumed_architecture.hpp"
 #include "cli/commands.hpp"
@@ -120,7 +121,13 @@ exit_code run_analyze(const analyze_cli_options& o) {
   options.generator.version = version_string;
   options.generator.command = o.command_line;
   options.generator.created_utc = utc_now();
-  const analysis_document analysis = analyze(t, profile, classifier, options);
+  analysis_document analysis = analyze(t, profile, classifier, options);
+  if (given) {
+    const machine_matcher matcher = machine_matcher::load(configs / "device_datasheets.json");
+    if (const auto mismatch = profile_mismatch(t, profile, given->path.string(), matcher, "--machine")) {
+      analysis.warnings.insert(analysis.warnings.begin(), *mismatch);
+    }
+  }
 
   // Render everything first, then write: a rendering failure leaves no partial set of files.
   const std::string json_text = o.output.empty() ? "" : to_json(analysis).dump(2) + "\n";

@@ -1,5 +1,6 @@
 #include <filesystem>
 #include <memory>
+#include <vector>
 #include <string>
 
 #include <fmt/format.h>
@@ -8,6 +9,8 @@
 #include "analysis/analyzer.hpp"
 #include "analysis/importers/import_trace.hpp"
 #include "analysis/kernel_classifier.hpp"
+#include "analysis/machine_matcher.hpp"
+#include "analysis/profile_fit.hpp"
 #include "analysis/projection.hpp"
 #include "cli/assumed_architecture.hpp"
 #include "cli/commands.hpp"
@@ -48,9 +51,14 @@ std::filesystem::path resolve_profile(const std::string& given, const char* opti
 }
 
 /// `file` placed on `profile`; `ncu` says what to assume of an Nsight Compute file's architecture.
+/// A profile that is not the machine the trace names is said in `warnings` (`role`: "--from").
 analysis_document analyze_on(const std::string& file, const machine_profile& profile, const std::string& profile_file,
-                             const kernel_classifier& classifier, const ncu_import_options& ncu) {
+                             const kernel_classifier& classifier, const ncu_import_options& ncu,
+                             const machine_matcher& matcher, const std::string& role, std::vector<std::string>& warnings) {
   const trace t = import_trace(file, std::nullopt, ncu);
+  if (const auto mismatch = profile_mismatch(t, profile, profile_file, matcher, role)) {
+    warnings.push_back(file + ": " + *mismatch);
+  }
   analyze_options options;
   options.trace_file = file;
   options.machine_file = profile_file;
@@ -70,13 +78,18 @@ exit_code run_project(const project_options& o) {
   const kernel_classifier classifier = kernel_classifier::load(*configs / "kernel_classes.json");
 
   // TRACE ran on A, --measured on B: each profile's architecture for its own file.
+  const machine_matcher matcher = machine_matcher::load(*configs / "device_datasheets.json");
+  std::vector<std::string> mismatches;
   const ncu_import_options ncu_a = ncu_assumptions(o.assume_arch, &from, from_path.string(), "rafter project: --assume-arch");
-  const analysis_document on_a = analyze_on(o.trace, from, from_path.string(), classifier, ncu_a);
+  const analysis_document on_a =
+      analyze_on(o.trace, from, from_path.string(), classifier, ncu_a, matcher, "--from", mismatches);
   projection p = project_workload(on_a, from, to, from_path.string(), to_path.string());
   if (!o.measured.empty()) {
     const ncu_import_options ncu_b = ncu_assumptions("", &to, to_path.string(), "rafter project: --to");
-    attach_measurement(p, analyze_on(o.measured, to, to_path.string(), classifier, ncu_b), o.measured);
+    attach_measurement(p, analyze_on(o.measured, to, to_path.string(), classifier, ncu_b, matcher, "--to", mismatches),
+                       o.measured);
   }
+  p.warnings.insert(p.warnings.begin(), mismatches.begin(), mismatches.end());
 
   const std::string markdown = render_projection_markdown(p);
   const std::string json_text = o.output.empty() ? "" : projection_to_json(p).dump(2) + "\n";

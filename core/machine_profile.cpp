@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "core/file_reader.hpp"
 #include "core/json_file.hpp"
 #include "core/json_reader.hpp"
 
@@ -407,6 +408,9 @@ json to_json(const machine_profile& p) {
 
 machine_profile machine_profile_from_json(const json& document, const std::string& file) {
   const json_reader root(document, file, "");
+  if (document.is_object() && !document.contains("schema") && document.contains("traceEvents")) {
+    root.fail("schema", "missing: this is a Chrome/Kineto trace (traceEvents), not a machine profile (rafter.machine/1)");
+  }
   const schema_tag tag = parse_schema_tag(root.req_string("schema"), file);
   if (tag.kind != machine_profile::schema_kind) {
     root.fail("schema", "this is a \"" + tag.kind + "\" document, not a machine profile (rafter.machine/1)");
@@ -445,7 +449,14 @@ machine_profile machine_profile_from_json(const json& document, const std::strin
 }
 
 machine_profile load_machine_profile(const std::filesystem::path& path) {
-  return machine_profile_from_json(read_json_file(path), path.string());
+  // Read as traces are (gzip decompressed), so a trace given as a profile is recognised and said.
+  json document;
+  try {
+    document = json::parse(read_file_content(path));
+  } catch (const json::parse_error& e) {
+    throw input_error(path.string(), "", "not valid JSON (byte " + std::to_string(e.byte) + ")");
+  }
+  return machine_profile_from_json(document, path.string());
 }
 
 void save_machine_profile(const std::filesystem::path& path, const machine_profile& profile) {

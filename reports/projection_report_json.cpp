@@ -50,7 +50,8 @@ json projection_to_json(const projection& p) {
                      {"low_s", number(i.low_s)},
                      {"high_s", number(i.high_s)},
                      {"method", i.method},
-                     {"detail", i.detail}});
+                     {"detail", i.detail},
+                     {"floored", i.floored}});
   }
   out["items"] = std::move(items);
   return out;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "core/file_reader.hpp"
 #include "core/json_file.hpp"
 
 namespace rafter {
@@ -100,6 +101,25 @@ TEST(machine_profile, round_trips_through_a_file) {
   save_machine_profile(path, sample_profile());
   EXPECT_EQ(to_json(load_machine_profile(path)), to_json(sample_profile()));
   std::filesystem::remove(path);
+}
+
+// A trace given where a profile goes is named as one, compressed or not; a gzip profile reads.
+TEST(machine_profile, a_trace_is_named_and_gzip_is_read) {
+  json trace_doc = {{"traceEvents", json::array()}, {"deviceProperties", json::array()}};
+  EXPECT_EQ(error_of(trace_doc),
+            "p.json: field 'schema': missing: this is a Chrome/Kineto trace (traceEvents), not a machine profile "
+            "(rafter.machine/1)");
+  const auto gz = std::filesystem::temp_directory_path() / "rafter_machine_profile_test.json.gz";
+  std::ofstream(gz, std::ios::binary) << gzip_compress(to_json(sample_profile()).dump());
+  EXPECT_EQ(to_json(load_machine_profile(gz)), to_json(sample_profile()));
+  std::ofstream(gz, std::ios::binary) << gzip_compress(trace_doc.dump());
+  try {
+    (void)load_machine_profile(gz);
+    FAIL();
+  } catch (const input_error& e) {
+    EXPECT_NE(std::string(e.what()).find("this is a Chrome/Kineto trace"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(gz);
 }
 
 TEST(machine_profile, missing_field_is_named) {

@@ -111,6 +111,73 @@ TEST(Projection, BF16OnAMachineWithoutItFallsBackAndSaysSo) {
   EXPECT_GT(p.items[0].time_b_s, 5e-3);
 }
 
+// Work on the CUDA cores never takes a tensor ceiling: a machine without an fp16 vector ceiling
+// falls back to its fp32 vector ceiling, not to fp16.tensor (many times faster).
+TEST(Projection, CudaCoreWorkNeverFallsBackToATensorCeiling) {
+  const auto v100 = datasheet("v100_sxm2");
+  machine_profile b = datasheet("h100_sxm5");
+  std::erase_if(b.compute, [](const compute_ceiling& c) { return c.precision == "fp16" && c.unit == "vector"; });
+  auto g = placed_gemm(1e9, 1e3, 1e-3);  // compute-bound: AI 1e6
+  g.flop_by_kind = {{"fp16.cuda_core", 1e9}};
+  g.pipe = "cuda_core";
+  g.cls = kernel_class::elementwise;
+  const projection p = project_workload(one_device({g}, 0.0), v100, b, "a", "b");
+  bool fp32_fallback = false;
+  for (const auto& w : p.warnings) {
+    EXPECT_EQ(w.find("-> fp16.tensor"), std::string::npos) << w;
+    fp32_fallback = fp32_fallback || w.find("fp16.cuda_core -> fp32.vector") != std::string::npos;
+  }
+  EXPECT_TRUE(fp32_fallback);
+  const double ratio = v100.find_compute("fp16.vector")->flop_per_s / b.find_compute("fp32.vector")->flop_per_s;
+  EXPECT_NEAR(p.items[0].time_b_s, 1e-3 * ratio, 1e-12);
+}
+
+// No projection, nor the low end of its range, goes below B's roof for the group's work, or below
+// the launch floor.
+TEST(Projection, NothingIsProjectedBelowTheRoofOfBOrTheLaunchFloor) {
+  const auto a100 = datasheet("a100_sxm4_80gb");
+  const auto h100 = datasheet("h100_sxm5");
+  // Memory-bound (AI 1), at its roof on A: its compute-ratio low end would be far below B's HBM roof.
+  auto g = placed_gemm(1e9, 1e9, 1e9 / *a100.find_memory("hbm")->read_bytes_per_s);
+  g.limiter.kind = limiter_kind::memory;
+  const projection p = project_workload(one_device({g}, 0.0), a100, h100, "a", "b");
+  const double roof_b = 1e9 / *h100.find_memory("hbm")->read_bytes_per_s;
+  EXPECT_NEAR(p.items[0].time_b_s, roof_b, 1e-12);
+  EXPECT_NEAR(p.items[0].low_s, roof_b, 1e-12);
+  EXPECT_TRUE(p.items[0].floored);
+  EXPECT_GE(p.items[0].high_s, p.items[0].time_b_s);
+
+  // 1000 launches of 1.5 us (the shortest kernel: the floor) on a faster B: kept at 1.5 ms at least.
+  auto tiny = placed_gemm(1e3, 1e3, 1.5e-3);
+  tiny.count = 1000;
+  tiny.min_s = 1.5e-6;
+  tiny.limiter.kind = limiter_kind::latency;
+  const projection q = project_workload(one_device({tiny}, 0.0), a100, h100, "a", "b");
+  EXPECT_NEAR(q.items[0].low_s, 1.5e-3, 1e-12);
+  EXPECT_GE(q.items[0].time_b_s, 1.5e-3 - 1e-15);
+  EXPECT_TRUE(q.items[0].floored);
+}
+
+TEST(Projection, AnalysisWarningsAndGroupsWithoutWorkAreSaid) {
+  const auto a100 = datasheet("a100_sxm4_80gb");
+  const auto h100 = datasheet("h100_sxm5");
+  kernel_group e;
+  e.name = "add";
+  e.cls = kernel_class::elementwise;
+  e.count = 10;
+  e.total_s = 1e-3;
+  auto d = one_device({e}, 0.0);
+  d.warnings = {"10 groups: compute roof unknown"};
+  const projection p = project_workload(d, a100, h100, "a", "b");
+  const auto said = [&](const std::string& part) {
+    return std::any_of(p.warnings.begin(), p.warnings.end(), [&](const std::string& w) { return w.find(part) != std::string::npos; });
+  };
+  EXPECT_TRUE(said("analysis of A: 10 groups: compute roof unknown"));
+  EXPECT_TRUE(said("no kernel group of A has its own work"));
+  const projection placed = project_workload(one_device({placed_gemm(1e12, 1e9, 5e-3)}, 0.0), a100, h100, "a", "b");
+  EXPECT_TRUE(placed.warnings.empty());
+}
+
 TEST(Projection, UnplacedGroupsUseBandwidthOrFp32) {
   const auto a100 = datasheet("a100_sxm4_80gb");
   const auto v100 = datasheet("v100_sxm2");
@@ -209,6 +276,23 @@ TEST(Projection, MeasurementGivesTheError) {
   EXPECT_NEAR(*p.kernel_time.error(), (p.kernel_time.time_b_s - 2e-3) / 2e-3, 1e-12);
   ASSERT_TRUE(p.classes[0].measured_b_s.has_value());
   EXPECT_DOUBLE_EQ(*p.classes[0].measured_b_s, 2e-3);
+}
+
+TEST(Projection, AMeasuredRunOfOtherWorkIsSaid) {
+  const auto a100 = datasheet("a100_sxm4_80gb");
+  const auto h100 = datasheet("h100_sxm5");
+  auto g = placed_gemm(1e12, 1e9, 5e-3);
+  g.count = 100;
+  projection p = project_workload(one_device({g}, 0.0), a100, h100, "a", "b");
+  analysis_document same = one_device({g}, 0.0);
+  same.totals.kernels = 105;  // within 10%
+  attach_measurement(p, same, "b.json");
+  EXPECT_TRUE(p.warnings.empty());
+  analysis_document other = same;
+  other.totals.kernels = 60;
+  attach_measurement(p, other, "b.json");
+  ASSERT_EQ(p.warnings.size(), 1u);
+  EXPECT_NE(p.warnings[0].find("60 kernel launches against 100 on A (-40%)"), std::string::npos) << p.warnings[0];
 }
 
 TEST(Projection, TargetWithoutMainMemoryIsAnInputError) {
