@@ -135,6 +135,18 @@ def main():
             # peak only when loop overhead takes under 2% of the slots.
             check(len(bound) >= 128 and share >= 0.98,
                   f"{arch}: {name} main loop is {label(pattern)}-bound ({len(bound)} of {len(work)} instructions, {share:.1%})")
+        if "rafter_chase_kernel" in fns:
+            # One 64-bit load per hop (the next line's address) and nothing between two hops: an
+            # index would put an IMAD.WIDE into every hop's latency.
+            body = [i[1] for i in loop_body(fns["rafter_chase_kernel"]) if not i[1].startswith("NOP")]
+            loads = [o for o in body if o.startswith("LDG")]
+            runs, run = [], 0
+            for o in body:
+                run = run + 1 if o.startswith("LDG") else 0
+                runs.append(run)
+            check(len(loads) >= 8 and all(re.match(r"^LDG\.E\.64$", o) for o in loads) and max(runs, default=0) >= 6,
+                  f"{arch}: rafter_chase_kernel main loop chases 64-bit addresses back to back "
+                  f"({len(loads)} LDG.E.64 of {len(body)} instructions, longest run {max(runs, default=0)})")
         for name, pattern in MMA.items():
             if name not in fns:
                 continue

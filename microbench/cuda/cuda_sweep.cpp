@@ -222,7 +222,10 @@ void measure_tensor_instructions(sweep_state& st, int& step, std::span<const Inf
       st.session.reset_probe();
       const sample_stats t = measure_with_gbench(std::string("cuda/") + i.id, [&] { return bench->time(outer); }, st.preset.timing);
       const auto clock = st.session.probed_clock_hz();
-      require_correct("the kernel", bench->check_output(outer));
+      // The timed launches' own output is no check: after thousands of steps the rounding bound
+      // (async_mma_tolerance) exceeds the values themselves (fp8: any finite output would pass).
+      // The same kernel is checked again, at a step count the bound is tight for.
+      require_correct("the kernel after timing", bench->run_and_check(2));
       compute_ceiling c = ceiling(i.id, i.precision, "tensor", t, bench->flop(outer), clock, method(i, *bench));
       st.count(*c.samples);
       st.check_clock(i.id, clock);

@@ -551,7 +551,7 @@ std::array<std::uint32_t, 4> lane_sums(const std::uint32_t* words, std::size_t v
 }
 
 std::vector<std::uint32_t> make_chase_cycle(std::size_t lines, std::uint64_t seed) {
-  // The chase kernel holds word indices (line * chase_line_bytes / 4) in 32 bits.
+  // Lines are numbered in 32 bits (the compact cycle); footprints stay under 16 GiB.
   constexpr std::size_t max_lines = chase_max_footprint_bytes / chase_line_bytes;
   if (lines < 2 || lines > max_lines) {
     throw std::invalid_argument(fmt::format("make_chase_cycle: {} lines (need 2 .. {}: a footprint under 16 GiB)", lines, max_lines));

@@ -175,7 +175,7 @@ struct smem_tiles {
 [[nodiscard]] std::array<std::uint32_t, 4> lane_sums(const std::uint32_t* words, std::size_t vectors) noexcept;
 
 /// A random single cycle through `lines` lines (Sattolo's algorithm): next[i] is the line after i.
-/// `lines` from 2 to 2^27 (the chase kernel's 32-bit word index: a footprint under 16 GiB).
+/// `lines` from 2 to 2^27 (a footprint under 16 GiB).
 [[nodiscard]] std::vector<std::uint32_t> make_chase_cycle(std::size_t lines, std::uint64_t seed);
 /// The line reached after `hops` steps from `start`.
 [[nodiscard]] std::uint32_t chase_end(const std::vector<std::uint32_t>& next, std::uint32_t start,

@@ -50,9 +50,9 @@ inline constexpr int stream_vector_bytes = 16;  ///< One int4/float4 per access.
 inline constexpr int smem_threads_per_block = 128;
 inline constexpr int smem_loads = 8;
 
-// Pointer chase: one index per 128-byte line.
+// Pointer chase: one next-line address per 128-byte line.
 inline constexpr std::size_t chase_line_bytes = 128;
-/// The chase kernel's word indices (line * chase_line_bytes / 4) are 32-bit: 16 GiB of lines.
+/// The largest chase footprint: 2^27 lines (16 GiB), numbered in 32 bits with room to spare.
 inline constexpr std::size_t chase_max_footprint_bytes = (std::size_t{1} << 32) * 4;
 
 /// Blocks that fill the GPU: one full wave, `blocks_per_sm` resident blocks on each SM.

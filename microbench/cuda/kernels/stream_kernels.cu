@@ -130,31 +130,42 @@ __global__ void __launch_bounds__(rafter::cuda::smem_threads_per_block)
   out[static_cast<std::size_t>(blockIdx.x) * width + t] = acc;
 }
 
+// Each line's first 8 bytes hold the address of the next line: one load per hop, no address
+// arithmetic between loads (an index would add an IMAD.WIDE to every hop's latency).
 __global__ void rafter_chase_expand_kernel(const unsigned* __restrict__ compact, unsigned* __restrict__ lines_array,
                                            std::size_t lines) {
-  constexpr unsigned words_per_line = rafter::cuda::chase_line_bytes / 4;
+  constexpr std::size_t line = rafter::cuda::chase_line_bytes;
+  char* const base = reinterpret_cast<char*>(lines_array);
   const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
   for (std::size_t i = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < lines; i += stride) {
-    lines_array[i * words_per_line] = compact[i] * words_per_line;
+    *reinterpret_cast<const char**>(base + i * line) = base + static_cast<std::size_t>(compact[i]) * line;
   }
 }
 
-// Deliberately no __restrict__/const: an ordinary, L1-cacheable global load per hop.
+/// The next line's address, an ordinary global load (ld.global: weak, cached in L1; LDG.E.64): volatile, so
+/// the loads stay in order and none is dropped.
+__device__ __forceinline__ const char* chase_next(const char* p) {
+  const char* next;
+  asm volatile("ld.global.u64 %0, [%1];" : "=l"(next) : "l"(p) : "memory");
+  return next;
+}
+
 __global__ void __launch_bounds__(32)
     rafter_chase_kernel(const unsigned* lines_array, unsigned start, unsigned warm, unsigned hops,
                         rafter::cuda::chase_result* out) {
-  constexpr unsigned words_per_line = rafter::cuda::chase_line_bytes / 4;
+  constexpr std::size_t line = rafter::cuda::chase_line_bytes;
   if (threadIdx.x != 0 || blockIdx.x != 0) return;
-  unsigned p = start * words_per_line;
-  for (unsigned i = 0; i < warm; ++i) p = lines_array[p];
+  const char* const base = reinterpret_cast<const char*>(lines_array);
+  const char* p = base + static_cast<std::size_t>(start) * line;
+  for (unsigned i = 0; i < warm; ++i) p = chase_next(p);
   const std::uint64_t t0 = rafter::cuda::global_ns();
   const auto c0 = static_cast<std::uint64_t>(clock64());
   unsigned i = 0;
   for (; i + 8 <= hops; i += 8) {
 #pragma unroll
-    for (int u = 0; u < 8; ++u) p = lines_array[p];
+    for (int u = 0; u < 8; ++u) p = chase_next(p);
   }
-  for (; i < hops; ++i) p = lines_array[p];
+  for (; i < hops; ++i) p = chase_next(p);
   // The clock reads (CS2R) do not wait for a load in flight: each is taken just after the last
   // load before it was issued. So the interval runs from the issue of the last warm load (or, with
   // no warm hops, of the first timed one) to the issue of the last timed load: `hops` hop latencies
@@ -163,7 +174,7 @@ __global__ void __launch_bounds__(32)
   const std::uint64_t t1 = rafter::cuda::global_ns();
   out->cycles = c1 - c0;
   out->nanoseconds = t1 - t0;
-  out->end = p / words_per_line;
+  out->end = static_cast<unsigned>(static_cast<std::size_t>(p - base) / line);
 }
 
 }  // extern "C"

@@ -53,8 +53,8 @@ struct chase_result {
   std::uint32_t pad = 0;
 };
 
-/// Spreads a compact cycle (next line of each line) over `lines` 128-byte lines: word 0 of line i
-/// holds next[i] * 32, the word index of the next line's word 0.
+/// Spreads a compact cycle (next line of each line) over `lines` 128-byte lines: the first 8 bytes
+/// of line i hold the address of line next[i] (`lines_array` is only the buffer's start).
 cudaError_t launch_chase_expand(const std::uint32_t* compact, std::uint32_t* lines_array, std::size_t lines,
                                 cudaStream_t stream);
 /// One thread follows the cycle from line `start`: `warm` untimed hops, then `hops` timed ones.
