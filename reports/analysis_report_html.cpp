@@ -335,7 +335,7 @@ std::string render_timeline(const analysis_document& a) {
          R"(kernel time in it; its opacity is the fraction of the bin during which at least one kernel ran. White is idle.</p>)";
   const int width = 900, row = 26, label = 18;
   for (const auto& d : a.devices) {
-    out += "<h3>" + esc(fmt::format("Device {}{}", d.device, d.name.empty() ? "" : ": " + d.name)) + "</h3>";
+    out += "<h3>" + esc(fmt::format("Device {}{}", d.device, d.name.empty() ? " (unnamed: the trace has no device record)" : ": " + d.name)) + "</h3>";
     out += "<p class=\"hint\">" +
            esc(fmt::format("span {}, busy {} ({}), idle {}, {} idle gaps totalling {}, two or more kernels at once for {} (max {})",
                            format_seconds(d.span_s), format_seconds(d.busy_s), pct(d.span_s > 0 ? d.busy_s / d.span_s : 0.0),

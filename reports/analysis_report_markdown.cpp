@@ -76,7 +76,7 @@ std::string render_analysis_markdown(const analysis_document& a, std::size_t row
 
   md += "## Devices\n\n| Device | Kernels | Span | Busy | Idle | Kernel time | Concurrent | Idle gaps |\n|---|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& d : a.devices) {
-    md += fmt::format("| {} {} | {} | {} | {} ({}) | {} | {} | {} | {} ({}) |\n", d.device, d.name.empty() ? "" : markdown_code(d.name, 60),
+    md += fmt::format("| {} {} | {} | {} | {} ({}) | {} | {} | {} | {} ({}) |\n", d.device, d.name.empty() ? "(unnamed)" : markdown_code(d.name, 60),
                       d.kernels, format_seconds(d.span_s), format_seconds(d.busy_s), pct(d.span_s > 0 ? d.busy_s / d.span_s : 0.0),
                       format_seconds(d.idle_s), format_seconds(d.kernel_time_s), format_seconds(d.concurrent_s), d.gaps,
                       format_seconds(d.gap_total_s));
