@@ -82,6 +82,16 @@ constexpr CUpti_CallbackId k_runtime_launch_calls[] = {
     CUPTI_RUNTIME_TRACE_CBID_cudaGraphLaunch_ptsz_v10000,
 };
 
+constexpr CUpti_CallbackId k_driver_launch_calls[] = {
+    CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel,            CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel_ptsz,
+    CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx,          CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx_ptsz,
+    CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel, CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel_ptsz,
+};
+
+/// Driver launch calls remembered per thread, to drop those a runtime launch made: enough for the
+/// driver calls of one runtime call (a few), with room for direct launches between.
+constexpr std::size_t k_recent_driver_calls = 64;
+
 /// Whether a runtime or driver API call launches kernels: only these calls are kept.
 launch_kind launch_call_kind(CUpti_ActivityKind kind, CUpti_CallbackId cbid) {
   if (kind == CUPTI_ACTIVITY_KIND_RUNTIME) {
@@ -287,6 +297,24 @@ void basic_activity_decoder<Versions>::add_api(const typename Versions::api& r) 
   // A graph launch's later kernels still need it; another launch's kernel has joined it.
   if (kind == launch_kind::graph || !joined) {
     m_launch_calls[r.correlationId] = launch_call{launch, kind == launch_kind::graph};
+  }
+  if (r.kind == CUPTI_ACTIVITY_KIND_DRIVER && kind == launch_kind::kernel && !joined) {
+    // Possibly the driver call of a runtime launch (whose kernel carries the runtime call's id):
+    // dropped when that runtime call's record comes (same thread, same buffer, later).
+    auto& recent = m_recent_driver_calls[launch.thread];
+    recent.emplace_back(launch.start_ns, r.correlationId);
+    if (recent.size() > k_recent_driver_calls) recent.pop_front();
+  } else if (r.kind == CUPTI_ACTIVITY_KIND_RUNTIME) {
+    const auto it = m_recent_driver_calls.find(launch.thread);
+    if (it != m_recent_driver_calls.end()) {
+      auto& recent = it->second;
+      while (!recent.empty() && recent.back().first >= launch.start_ns) {
+        if (recent.back().first <= static_cast<std::int64_t>(r.end) && m_launch_calls.erase(recent.back().second) != 0) {
+          ++m_counters["driver_calls_inside_runtime_launches"];
+        }
+        recent.pop_back();
+      }
+    }
   }
 }
 
@@ -602,8 +630,8 @@ trace basic_activity_decoder<Versions>::build() const {
   }
   if (without_launch > 0) {
     warnings.push_back(fmt::format(
-        "{} no launching API call record (not launched by a CUDA runtime launch call, e.g. through the driver API "
-        "as Triton does, or the record was lost): {} in no CPU-side (NVTX) range",
+        "{} no launching API call record (launched by a call rafter does not record, such as a legacy cuLaunch or a "
+        "graph launched through the driver API, or the record was lost): {} in no CPU-side (NVTX) range",
         plural(without_launch, "kernel has", "kernels have"), without_launch == 1 ? "it counts" : "they count"));
   }
   return t;
@@ -615,5 +643,7 @@ template class basic_activity_decoder<record_versions_13_0>;
 #endif
 
 std::span<const CUpti_CallbackId> runtime_launch_calls() noexcept { return k_runtime_launch_calls; }
+
+std::span<const CUpti_CallbackId> driver_launch_calls() noexcept { return k_driver_launch_calls; }
 
 }  // namespace rafter::profiler

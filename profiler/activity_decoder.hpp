@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <span>
 #include <string>
@@ -110,6 +111,8 @@ private:
   // Correlation ids of kernel records skipped for invalid timestamps: their launch calls, whichever
   // comes first, are dropped rather than kept waiting for a kernel that will never be written.
   std::unordered_set<std::uint32_t> m_skipped_kernels;
+  // Per CUPTI thread id: (start, correlation id) of the latest driver launch calls no kernel joined.
+  std::unordered_map<std::int64_t, std::deque<std::pair<std::int64_t, std::uint32_t>>> m_recent_driver_calls;
   std::map<std::string, std::int64_t> m_counters;
 };
 
@@ -119,5 +122,11 @@ using activity_decoder = basic_activity_decoder<current_record_versions>;
 /// The collector asks CUPTI for records of these calls alone (cuptiActivityEnableRuntimeApi), not
 /// of every runtime call.
 [[nodiscard]] std::span<const CUpti_CallbackId> runtime_launch_calls() noexcept;
+
+/// The CUDA driver API calls whose DRIVER records the collector asks for: the kernel launches a
+/// program makes through the driver API (Triton, CUTLASS's Python launcher). A driver call a
+/// runtime launch makes on the way, should CUPTI record it, is dropped once that runtime call's
+/// record comes (same thread, within its interval; `driver_calls_inside_runtime_launches`).
+[[nodiscard]] std::span<const CUpti_CallbackId> driver_launch_calls() noexcept;
 
 }  // namespace rafter::profiler

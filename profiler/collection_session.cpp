@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <exception>
 #include <map>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -45,43 +46,53 @@ constexpr kind_to_enable k_kinds[] = {
     {CUPTI_ACTIVITY_KIND_MEMSET, "MEMSET", "memsets"},
     {CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, "SYNCHRONIZATION", "synchronization counts"},
     {CUPTI_ACTIVITY_KIND_MARKER, "MARKER", "NVTX ranges"},
-    // Runtime API calls: records of the launch calls only (enable_kind), kept as kernels' `launch`
-    // (thread and start), which puts kernels into CPU-side (NVTX) ranges. DRIVER is not enabled:
-    // the runtime's launches make driver launch calls too, whose records would never join a kernel;
-    // driver-API launches (Triton) go without `launch`.
+    // Runtime and driver API calls: records of the launch calls only (enable_kind), kept as kernels'
+    // `launch` (thread and start), which puts kernels into CPU-side (NVTX) ranges. Driver launches
+    // are Triton's and other driver-API launchers'.
     {CUPTI_ACTIVITY_KIND_RUNTIME, "RUNTIME", "kernel launch calls: kernels count in no NVTX range"},
+    {CUPTI_ACTIVITY_KIND_DRIVER, "DRIVER", "driver-API kernel launch calls (Triton): those kernels count in no NVTX range"},
     {CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION, "EXTERNAL_CORRELATION", "external correlation counts"},
     {CUPTI_ACTIVITY_KIND_OVERHEAD, "OVERHEAD", "CUPTI overhead counts"},
     {CUPTI_ACTIVITY_KIND_DEVICE, "DEVICE", "device properties"},
     {CUPTI_ACTIVITY_KIND_CONTEXT, "CONTEXT", "context counts"},
 };
 
-/// Enables `kind`; RUNTIME for the launch calls alone (`runtime_launch_calls`), since the decoder
-/// keeps nothing else and every other runtime call (cudaEventQuery polling, cudaGetDevice) would
-/// cost a record. On failure, leaves nothing of `kind` enabled.
-CUptiResult enable_kind(CUpti_ActivityKind kind) noexcept {
-  if (kind != CUPTI_ACTIVITY_KIND_RUNTIME) return cuptiActivityEnable(kind);
 #if CUPTI_API_VERSION >= 130000
-  std::size_t enabled = 0;
-  for (const CUpti_CallbackId id : runtime_launch_calls()) {
-    const CUptiResult status = cuptiActivityEnableRuntimeApi(id, 1);
-    if (status != CUPTI_SUCCESS) {
-      for (std::size_t i = 0; i < enabled; ++i) (void)cuptiActivityEnableRuntimeApi(runtime_launch_calls()[i], 0);
+/// Records of the API calls `ids` alone, through `enable_api` (cuptiActivityEnableRuntimeApi or
+/// ...DriverApi); on failure none stays enabled.
+CUptiResult enable_calls(std::span<const CUpti_CallbackId> ids, CUptiResult (*enable_api)(CUpti_CallbackId, uint8_t)) noexcept {
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (const CUptiResult status = enable_api(ids[i], 1); status != CUPTI_SUCCESS) {
+      for (std::size_t j = 0; j < i; ++j) (void)enable_api(ids[j], 0);
       return status;
     }
-    ++enabled;
   }
   return CUPTI_SUCCESS;
-#else
-  return cuptiActivityEnable(kind);
+}
 #endif
+
+/// Enables `kind`; RUNTIME and DRIVER for the launch calls alone (`runtime_launch_calls`,
+/// `driver_launch_calls`), since the decoder keeps nothing else and every other call (cudaEventQuery
+/// polling, cudaGetDevice, the driver calls the runtime makes) would cost a record. On failure,
+/// leaves nothing of `kind` enabled. Before CUDA 13 headers, DRIVER is not enabled at all (it
+/// would record every driver call).
+CUptiResult enable_kind(CUpti_ActivityKind kind) noexcept {
+#if CUPTI_API_VERSION >= 130000
+  if (kind == CUPTI_ACTIVITY_KIND_RUNTIME) return enable_calls(runtime_launch_calls(), cuptiActivityEnableRuntimeApi);
+  if (kind == CUPTI_ACTIVITY_KIND_DRIVER) return enable_calls(driver_launch_calls(), cuptiActivityEnableDriverApi);
+#else
+  if (kind == CUPTI_ACTIVITY_KIND_DRIVER) return CUPTI_ERROR_NOT_SUPPORTED;
+#endif
+  return cuptiActivityEnable(kind);
 }
 
 /// Undoes `enable_kind`.
 void disable_kind(CUpti_ActivityKind kind) noexcept {
 #if CUPTI_API_VERSION >= 130000
-  if (kind == CUPTI_ACTIVITY_KIND_RUNTIME) {
-    for (const CUpti_CallbackId id : runtime_launch_calls()) (void)cuptiActivityEnableRuntimeApi(id, 0);
+  if (kind == CUPTI_ACTIVITY_KIND_RUNTIME || kind == CUPTI_ACTIVITY_KIND_DRIVER) {
+    const auto ids = kind == CUPTI_ACTIVITY_KIND_RUNTIME ? runtime_launch_calls() : driver_launch_calls();
+    const auto enable_api = kind == CUPTI_ACTIVITY_KIND_RUNTIME ? cuptiActivityEnableRuntimeApi : cuptiActivityEnableDriverApi;
+    for (const CUpti_CallbackId id : ids) (void)enable_api(id, 0);
     return;
   }
 #endif
@@ -297,10 +308,10 @@ void collection_session::enable_kinds() {
     } else {
       const std::string why = describe_cupti_error(status, (std::string("cuptiActivityEnable(CUPTI_ACTIVITY_KIND_") +
                                                             k.name + ")").c_str(), __FILE__, __LINE__);
-      if (k.kind == CUPTI_ACTIVITY_KIND_RUNTIME) {
+      if (k.kind == CUPTI_ACTIVITY_KIND_RUNTIME || k.kind == CUPTI_ACTIVITY_KIND_DRIVER) {
         // Only launches are lost: kernels are still traced, but fall in no CPU-side range.
-        const std::string message =
-            "kernel launch calls are not recorded (" + why + "): kernels count in no NVTX range";
+        const std::string message = std::string(k.kind == CUPTI_ACTIVITY_KIND_DRIVER ? "driver-API " : "") +
+                                    "kernel launch calls are not recorded (" + why + "): those kernels count in no NVTX range";
         warn(message);
         std::lock_guard data(m_data_mutex);
         m_warnings.push_back(message);

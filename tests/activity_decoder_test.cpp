@@ -595,7 +595,7 @@ TEST(activity_decoder, a_kernel_without_a_launch_call_is_counted_and_warned) {
   activity_buffer b;
   b.append(make_api(k_launch_kernel, 1000, 1200, 51, 42));
   b.append(make_kernel<current_record_versions::kernel>("launched", 2000, 2500, 51));
-  // Launched through the driver API with DRIVER not enabled: no call record.
+  // Its call was not recorded (a legacy cuLaunch, or the record was lost).
   b.append(make_kernel<current_record_versions::kernel>("triton_kernel", 3000, 3500, 52));
   activity_decoder d;
   d.decode(b);
@@ -734,6 +734,55 @@ TEST(activity_decoder, an_unreadable_buffer_is_warned) {
   const trace t = d.build();
   EXPECT_EQ(counter(t, "unreadable_buffers"), 2);
   EXPECT_TRUE(has_warning(t, "2 activity buffers could not be read to the end"));
+}
+
+// Triton launches through the driver API: its kernel joins the driver call.
+TEST(activity_decoder, a_driver_api_launch_gives_its_kernel_a_launch) {
+  activity_decoder d;
+  activity_buffer b;
+  b.append(make_api(CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel, 1000, 1040, 71, 42, CUPTI_ACTIVITY_KIND_DRIVER));
+  b.append(make_kernel<current_record_versions::kernel>("triton_poi_fused_add_0", 2000, 2100, 71));
+  d.decode(b);
+  const trace t = d.build();
+  ASSERT_EQ(t.kernels.size(), 1u);
+  ASSERT_TRUE(t.kernels[0].launch);
+  EXPECT_EQ(t.kernels[0].launch->thread, 42);
+  EXPECT_EQ(t.kernels[0].launch->start_ns, 1000);
+  EXPECT_EQ(counter(t, "kernels_without_launch"), 0);
+}
+
+// Should CUPTI record the driver call a runtime launch makes, that call (its record comes first,
+// same thread) is dropped when the runtime call's record comes; a driver call outside it stays.
+TEST(activity_decoder, driver_calls_inside_a_runtime_launch_are_dropped) {
+  activity_decoder d;
+  activity_buffer b;
+  b.append(make_api(CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel, 900, 950, 80, 42, CUPTI_ACTIVITY_KIND_DRIVER));  // captured: no kernel
+  b.append(make_api(CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel, 1010, 1090, 82, 42, CUPTI_ACTIVITY_KIND_DRIVER));
+  b.append(make_api(CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel, 1020, 1080, 83, 7, CUPTI_ACTIVITY_KIND_DRIVER));  // other thread
+  b.append(make_api(k_launch_kernel, 1000, 1100, 81, 42));
+  b.append(make_kernel<current_record_versions::kernel>("relu_kernel", 2000, 2100, 81));
+  d.decode(b);
+  const trace t = d.build();
+  ASSERT_EQ(t.kernels.size(), 1u);
+  ASSERT_TRUE(t.kernels[0].launch);
+  EXPECT_EQ(t.kernels[0].launch->start_ns, 1000);  // the runtime call's
+  EXPECT_EQ(counter(t, "driver_calls_inside_runtime_launches"), 1);
+  EXPECT_EQ(counter(t, "launch_calls_without_kernel"), 2);  // 80 (before the runtime call) and 83 (another thread)
+}
+
+TEST(activity_decoder, every_driver_call_the_collector_records_is_a_launch_call) {
+  activity_decoder d;
+  activity_buffer b;
+  std::uint32_t correlation = 300;
+  for (const CUpti_CallbackId id : rafter::profiler::driver_launch_calls()) {
+    b.append(make_api(id, 1000, 1100, correlation, 42, CUPTI_ACTIVITY_KIND_DRIVER));
+    b.append(make_kernel<current_record_versions::kernel>("k", 2000, 2100, correlation));
+    ++correlation;
+  }
+  d.decode(b);
+  const trace t = d.build();
+  EXPECT_EQ(rafter::profiler::driver_launch_calls().size(), 6u);
+  EXPECT_EQ(counter(t, "kernels_with_launch"), 6);
 }
 
 }  // namespace
