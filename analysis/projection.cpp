@@ -245,9 +245,9 @@ projected_item project_group(const kernel_group& g, const machines& m, projectio
     item.method = "bandwidth";
     item.detail = "no work recorded; " + m.memory_detail;
   }
-  // Floors: B's roof for the work (above), and no launch faster than the launch floor.
-  double floor_s = g.total_s * item_floor_ratio;
-  if (item.method != "kept") floor_s = std::max(floor_s, static_cast<double>(g.count) * m.launch_floor_s);
+  // Floors: B's roof for the work (above), and no launch faster than the launch floor (never
+  // above t_A: every launch on A took at least the shortest kernel).
+  const double floor_s = std::max(g.total_s * item_floor_ratio, static_cast<double>(g.count) * m.launch_floor_s);
   item.time_b_s = g.total_s * r.central;
   item.low_s = g.total_s * r.low;
   item.high_s = g.total_s * r.high;

@@ -156,6 +156,13 @@ TEST(Projection, NothingIsProjectedBelowTheRoofOfBOrTheLaunchFloor) {
   EXPECT_NEAR(q.items[0].low_s, 1.5e-3, 1e-12);
   EXPECT_GE(q.items[0].time_b_s, 1.5e-3 - 1e-15);
   EXPECT_TRUE(q.items[0].floored);
+
+  // Launch-bound, kept as measured: its range's low end (the memory ratio) stops at the floor too.
+  tiny.limiter.kind = limiter_kind::launch_overhead;
+  const projection k = project_workload(one_device({tiny}, 0.0), a100, h100, "a", "b");
+  EXPECT_EQ(k.items[0].method, "kept");
+  EXPECT_NEAR(k.items[0].time_b_s, 1.5e-3, 1e-15);
+  EXPECT_NEAR(k.items[0].low_s, 1.5e-3, 1e-12);
 }
 
 TEST(Projection, AnalysisWarningsAndGroupsWithoutWorkAreSaid) {
