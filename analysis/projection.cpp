@@ -1,6 +1,7 @@
 #include "analysis/projection.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -121,6 +122,14 @@ std::string lacking(bool on_a, bool on_b, const machines& m) {
   return on_a ? "B (" + m.b.device.name + ")" : "A (" + m.a.device.name + ")";
 }
 
+/// An attention kernel whose name says it decodes (one query token per sequence over a KV cache:
+/// FlashInfer's BatchDecode*, vLLM's paged_attention_v1/v2, "decode" kernels generally).
+bool decode_attention(const kernel_group& g) {
+  std::string name = g.display_name();
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return name.find("decode") != std::string::npos || name.find("paged_attention") != std::string::npos;
+}
+
 void warn_once(projection& out, const std::string& text) {
   if (std::find(out.warnings.begin(), out.warnings.end(), text) == out.warnings.end()) out.warnings.push_back(text);
 }
@@ -236,10 +245,16 @@ projected_item project_group(const kernel_group& g, const machines& m, projectio
       item.method = "bandwidth";
       item.detail = "work known but no roof on both machines; " + m.memory_detail;
     }
-  } else if (g.cls == kernel_class::gemm || g.cls == kernel_class::attention) {
+  } else if ((g.cls == kernel_class::gemm || g.cls == kernel_class::attention) && !decode_attention(g)) {
     r = spanning(m.fp32_ratio, {m.memory_ratio});
     item.method = "compute";
     item.detail = "no work recorded; " + m.fp32_detail;
+  } else if (g.cls == kernel_class::attention) {
+    // Decode attention reads the KV cache once per token: about 2 x (query heads per KV head)
+    // FLOP per byte, far below any GPU's ridge, so main memory bandwidth bounds it.
+    r = spanning(m.memory_ratio, {m.fp32_ratio});
+    item.method = "bandwidth";
+    item.detail = "no work recorded; decode attention (reads the KV cache: memory-bound); " + m.memory_detail;
   } else {
     r = spanning(m.memory_ratio, {m.fp32_ratio});
     item.method = "bandwidth";
@@ -354,8 +369,8 @@ projection project_workload(const analysis_document& on_a, const machine_profile
   });
   if (!any_by_work && on_a.totals.kernel_time_s > 0.0) {
     warn_once(out, "no kernel group of A has its own work (counters or shape estimates) to project by: every group "
-                   "scales by class ratios (gemm and attention by the fp32 ceiling, the rest by main memory, "
-                   "communication by links)");
+                   "scales by class ratios (gemm and attention by the fp32 ceiling, decode attention and the rest by "
+                   "main memory, communication by links)");
   }
   for (const auto& c : on_a.copies) out.items.push_back(project_copy(c, m, out));
 
@@ -402,7 +417,7 @@ projection project_workload(const analysis_document& on_a, const machine_profile
       "compute ceilings alone and by the binding memory level alone; for a group far below every roof on A (limiter "
       "latency), to kept as measured (up to it when B is faster, down to it when B is slower).",
       "A kernel group without recorded work scales by main memory bandwidth (gemm and attention: by the fp32 vector "
-      "ceiling); range: between the two ratios.",
+      "ceiling, but decode attention, which reads a KV cache, by main memory); range: between the two ratios.",
       "Launch-bound groups are kept as measured (range up to the main memory ratio); communication kernels scale by "
       "the link that measures their recorded collective (nccl_allreduce, ...) when both profiles have it, else by the "
       "fastest link both machines have (range down to kept as measured).",

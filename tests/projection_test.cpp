@@ -209,6 +209,33 @@ TEST(Projection, UnplacedGroupsUseBandwidthOrFp32) {
   EXPECT_NEAR(p.items[1].high_s, 1e-3 * std::max(mem, fp32), 1e-12);
 }
 
+// Decode attention without work (FlashInfer, vLLM paged attention) reads the KV cache: memory-bound.
+TEST(Projection, DecodeAttentionWithoutWorkScalesByMemory) {
+  const auto b200 = datasheet("b200");
+  const auto h100 = datasheet("h100_sxm5");
+  kernel_group decode;
+  decode.name = "void flashinfer::BatchDecodeWithPagedKVCacheKernel<128u>(flashinfer::Params)";
+  decode.cls = kernel_class::attention;
+  decode.count = 10;
+  decode.total_s = 1e-3;
+  kernel_group paged = decode;
+  paged.id = 1;
+  paged.name = "void vllm::paged_attention_v2_kernel<__nv_bfloat16, 128>(float*)";
+  kernel_group prefill = decode;
+  prefill.id = 2;
+  prefill.name = "void flash_fwd_kernel<Flash_fwd_kernel_traits<128>>(Flash_fwd_params)";
+  const projection p = project_workload(one_device({decode, paged, prefill}, 0.0), b200, h100, "a", "b");
+  const double mem = *b200.find_memory("hbm")->read_bytes_per_s / *h100.find_memory("hbm")->read_bytes_per_s;
+  const double fp32 = b200.find_compute("fp32.vector")->flop_per_s / h100.find_compute("fp32.vector")->flop_per_s;
+  for (int i : {0, 1}) {
+    EXPECT_EQ(p.items[i].method, "bandwidth") << p.items[i].name;
+    EXPECT_NEAR(p.items[i].time_b_s, 1e-3 * mem, 1e-12);
+    EXPECT_NEAR(p.items[i].high_s, 1e-3 * std::max(mem, fp32), 1e-12);
+  }
+  EXPECT_EQ(p.items[2].method, "compute");
+  EXPECT_NEAR(p.items[2].time_b_s, 1e-3 * fp32, 1e-12);
+}
+
 TEST(Projection, CommunicationScalesByTheLinkOfItsCollectiveElseTheFastestShared) {
   machine_profile a = datasheet("a100_sxm4_80gb");
   machine_profile b = datasheet("h100_sxm5");
