@@ -8,12 +8,7 @@ namespace rafter {
 std::optional<std::string> profile_mismatch(const trace& t, const machine_profile& profile,
                                             const std::string& profile_file, const machine_matcher& matcher,
                                             const std::string& role) {
-  std::set<int> used;
-  for (const auto& k : t.kernels) used.insert(k.device);
-  std::set<std::string> names;
-  for (const auto& d : t.devices) {
-    if (used.count(d.id) != 0 && !d.name.empty()) names.insert(d.name);
-  }
+  const std::set<std::string> names = kernel_device_names(t);
   if (names.empty()) return std::nullopt;
   const std::string stem = std::filesystem::path(profile_file).stem().string();
   std::string list;

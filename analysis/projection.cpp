@@ -1,7 +1,6 @@
 #include "analysis/projection.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -9,6 +8,8 @@
 #include <fmt/format.h>
 
 #include "analysis/analysis_document.hpp"
+#include "analysis/analysis_metrics.hpp"
+#include "analysis/posix_regex.hpp"
 #include "core/error.hpp"
 #include "core/machine_profile.hpp"
 #include "core/units.hpp"
@@ -125,9 +126,8 @@ std::string lacking(bool on_a, bool on_b, const machines& m) {
 /// An attention kernel whose name says it decodes (one query token per sequence over a KV cache:
 /// FlashInfer's BatchDecode*, vLLM's paged_attention_v1/v2, "decode" kernels generally).
 bool decode_attention(const kernel_group& g) {
-  std::string name = g.display_name();
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return name.find("decode") != std::string::npos || name.find("paged_attention") != std::string::npos;
+  static const posix_regex decode("decode|paged_attention");  // case-insensitive, as class rules are
+  return decode.search(g.display_name());
 }
 
 void warn_once(projection& out, const std::string& text) {
@@ -138,7 +138,7 @@ projected_item project_group(const kernel_group& g, const machines& m, projectio
   projected_item item;
   item.kind = "kernels";
   item.group = g.id;
-  double item_floor_ratio = 0.0;  // t_B / t_A below which no projection goes
+  double roof_floor_s = 0.0;  // the group's work at B's roof, for all its launches (placed groups)
   item.name = g.display_name();
   item.cls = to_string(g.cls);
   item.count = g.count;
@@ -237,7 +237,7 @@ projected_item project_group(const kernel_group& g, const machines& m, projectio
                            : spanning(ratio, {compute_ratio.value_or(ratio), memory_only});
       // Nothing runs faster than B's roof: the time of the group's work at B's roof, scaled to all
       // its launches as `analyze` scales roof time.
-      item_floor_ratio = roof_b * (g.total_s / g.work_time_s) / g.total_s;
+      roof_floor_s = roof_b * g.total_s / g.work_time_s;
       item.method = "roofline";
       item.detail = detail + fmt::format("; roof time x{:.3g}; limiter on A: {}", ratio, to_string(g.limiter.kind));
     } else {
@@ -261,8 +261,8 @@ projected_item project_group(const kernel_group& g, const machines& m, projectio
     item.detail = "no work recorded; " + m.memory_detail;
   }
   // Floors: B's roof for the work (above), and no launch faster than the launch floor (never
-  // above t_A: every launch on A took at least the shortest kernel).
-  const double floor_s = std::max(g.total_s * item_floor_ratio, static_cast<double>(g.count) * m.launch_floor_s);
+  // above t_A: every launch on A took at least the shortest kernel), as `analyze` floors roof time.
+  const double floor_s = floored_roof_time_s(roof_floor_s, g.count, m.launch_floor_s);
   item.time_b_s = g.total_s * r.central;
   item.low_s = g.total_s * r.low;
   item.high_s = g.total_s * r.high;

@@ -64,12 +64,7 @@ chosen_machine given_machine(const analyze_cli_options& o, const std::filesystem
 /// The datasheet matching the trace's device (when no --machine is given).
 chosen_machine choose_machine(const analyze_cli_options& o, const trace& t, const std::filesystem::path& configs) {
   namespace fs = std::filesystem;
-  std::set<int> used;
-  for (const auto& k : t.kernels) used.insert(k.device);
-  std::set<std::string> names;
-  for (const auto& d : t.devices) {
-    if (used.count(d.id) && !d.name.empty()) names.insert(d.name);
-  }
+  const std::set<std::string> names = kernel_device_names(t);
   if (names.empty()) {
     throw input_error(o.trace, "devices", "the trace names no device, so no datasheet can be chosen: pass --machine PROFILE");
   }

@@ -87,12 +87,7 @@ analysis_document analyze_trace(const std::string& file, const trace& t, const s
     options.machine_choice = option_name;
     return analyze(t, *machine, classifier, options);
   }
-  std::set<int> used;
-  for (const auto& k : t.kernels) used.insert(k.device);
-  std::set<std::string> names;
-  for (const auto& d : t.devices) {
-    if (used.count(d.id) && !d.name.empty()) names.insert(d.name);
-  }
+  const std::set<std::string> names = kernel_device_names(t);
   if (names.size() != 1) {
     throw input_error(file, "devices",
                       names.empty() ? "the trace names no device: pass --machine-a / --machine-b PROFILE"

@@ -594,4 +594,14 @@ void save_trace(const std::filesystem::path& path, const trace& t) {
   out.commit();
 }
 
+std::set<std::string> kernel_device_names(const trace& t) {
+  std::set<int> used;
+  for (const auto& k : t.kernels) used.insert(k.device);
+  std::set<std::string> names;
+  for (const auto& d : t.devices) {
+    if (used.count(d.id) != 0 && !d.name.empty()) names.insert(d.name);
+  }
+  return names;
+}
+
 }  // namespace rafter

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -186,5 +187,8 @@ struct trace {
 [[nodiscard]] trace load_trace(const std::filesystem::path& path);
 /// Writes atomically; gzip when the name ends in `.gz`.
 void save_trace(const std::filesystem::path& path, const trace& t);
+
+/// The names of the devices `t`'s kernels ran on (devices with a record and a name), sorted.
+[[nodiscard]] std::set<std::string> kernel_device_names(const trace& t);
 
 }  // namespace rafter

@@ -289,7 +289,9 @@ void basic_activity_decoder<Versions>::add_api(const typename Versions::api& r) 
   ++m_counters["launch_calls"];
   // The thread as CUPTI numbers it, as MARKER records name theirs (objectId.pt.threadId).
   const kernel_launch launch{static_cast<std::int64_t>(r.threadId), static_cast<std::int64_t>(r.start)};
-  if (kind == launch_kind::kernel && m_skipped_kernels.erase(r.correlationId) != 0) return;  // its kernel was skipped
+  if (kind == launch_kind::kernel && !m_skipped_kernels.empty() && m_skipped_kernels.erase(r.correlationId) != 0) {
+    return;  // its kernel was skipped
+  }
   const auto [first, last] = m_kernels_without_call.equal_range(r.correlationId);
   const bool joined = first != last;
   for (auto it = first; it != last; ++it) m_kernels[it->second].launch = launch;

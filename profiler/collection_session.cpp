@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <exception>
 #include <map>
+#include <optional>
 #include <span>
 
 #include <fmt/format.h>
@@ -57,46 +58,45 @@ constexpr kind_to_enable k_kinds[] = {
     {CUPTI_ACTIVITY_KIND_CONTEXT, "CONTEXT", "context counts"},
 };
 
+/// The API calls whose records RUNTIME and DRIVER are enabled for, one at a time
+/// (`runtime_launch_calls`, `driver_launch_calls`): the decoder keeps nothing else, and every other
+/// call (cudaEventQuery polling, cudaGetDevice, the driver calls the runtime makes) would cost a
+/// record. nullopt for other kinds, enabled whole.
+struct per_call_kind {
+  std::span<const CUpti_CallbackId> ids;
+  CUptiResult (*enable_api)(CUpti_CallbackId, uint8_t);
+};
+std::optional<per_call_kind> per_call(CUpti_ActivityKind kind) noexcept {
 #if CUPTI_API_VERSION >= 130000
-/// Records of the API calls `ids` alone, through `enable_api` (cuptiActivityEnableRuntimeApi or
-/// ...DriverApi); on failure none stays enabled.
-CUptiResult enable_calls(std::span<const CUpti_CallbackId> ids, CUptiResult (*enable_api)(CUpti_CallbackId, uint8_t)) noexcept {
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (const CUptiResult status = enable_api(ids[i], 1); status != CUPTI_SUCCESS) {
-      for (std::size_t j = 0; j < i; ++j) (void)enable_api(ids[j], 0);
+  if (kind == CUPTI_ACTIVITY_KIND_RUNTIME) return per_call_kind{runtime_launch_calls(), cuptiActivityEnableRuntimeApi};
+  if (kind == CUPTI_ACTIVITY_KIND_DRIVER) return per_call_kind{driver_launch_calls(), cuptiActivityEnableDriverApi};
+#endif
+  (void)kind;
+  return std::nullopt;
+}
+
+/// Enables `kind` (RUNTIME and DRIVER for their launch calls alone); on failure nothing of `kind`
+/// stays enabled. Before CUDA 13 headers (no per-call enabling) DRIVER is not enabled at all: it
+/// would record every driver call.
+CUptiResult enable_kind(CUpti_ActivityKind kind) noexcept {
+  const auto calls = per_call(kind);
+  if (!calls) return kind == CUPTI_ACTIVITY_KIND_DRIVER ? CUPTI_ERROR_NOT_SUPPORTED : cuptiActivityEnable(kind);
+  for (std::size_t i = 0; i < calls->ids.size(); ++i) {
+    if (const CUptiResult status = calls->enable_api(calls->ids[i], 1); status != CUPTI_SUCCESS) {
+      for (std::size_t j = 0; j < i; ++j) (void)calls->enable_api(calls->ids[j], 0);
       return status;
     }
   }
   return CUPTI_SUCCESS;
 }
-#endif
-
-/// Enables `kind`; RUNTIME and DRIVER for the launch calls alone (`runtime_launch_calls`,
-/// `driver_launch_calls`), since the decoder keeps nothing else and every other call (cudaEventQuery
-/// polling, cudaGetDevice, the driver calls the runtime makes) would cost a record. On failure,
-/// leaves nothing of `kind` enabled. Before CUDA 13 headers, DRIVER is not enabled at all (it
-/// would record every driver call).
-CUptiResult enable_kind(CUpti_ActivityKind kind) noexcept {
-#if CUPTI_API_VERSION >= 130000
-  if (kind == CUPTI_ACTIVITY_KIND_RUNTIME) return enable_calls(runtime_launch_calls(), cuptiActivityEnableRuntimeApi);
-  if (kind == CUPTI_ACTIVITY_KIND_DRIVER) return enable_calls(driver_launch_calls(), cuptiActivityEnableDriverApi);
-#else
-  if (kind == CUPTI_ACTIVITY_KIND_DRIVER) return CUPTI_ERROR_NOT_SUPPORTED;
-#endif
-  return cuptiActivityEnable(kind);
-}
 
 /// Undoes `enable_kind`.
 void disable_kind(CUpti_ActivityKind kind) noexcept {
-#if CUPTI_API_VERSION >= 130000
-  if (kind == CUPTI_ACTIVITY_KIND_RUNTIME || kind == CUPTI_ACTIVITY_KIND_DRIVER) {
-    const auto ids = kind == CUPTI_ACTIVITY_KIND_RUNTIME ? runtime_launch_calls() : driver_launch_calls();
-    const auto enable_api = kind == CUPTI_ACTIVITY_KIND_RUNTIME ? cuptiActivityEnableRuntimeApi : cuptiActivityEnableDriverApi;
-    for (const CUpti_CallbackId id : ids) (void)enable_api(id, 0);
-    return;
+  if (const auto calls = per_call(kind)) {
+    for (const CUpti_CallbackId id : calls->ids) (void)calls->enable_api(id, 0);
+  } else {
+    (void)cuptiActivityDisable(kind);
   }
-#endif
-  (void)cuptiActivityDisable(kind);
 }
 
 constexpr CUpti_CallbackId k_launch_callbacks[] = {

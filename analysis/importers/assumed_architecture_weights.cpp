@@ -10,13 +10,6 @@
 
 namespace rafter {
 
-namespace {
-
-/// The phrase `ncu_metric_table::apply` ends its architecture notes with.
-constexpr const char* k_unnamed_architecture = "depends on the GPU architecture, which the file does not name";
-
-}  // namespace
-
 std::size_t weigh_with_assumed_architecture(trace& t, const ncu_import_options& options) {
   if (!options.assumed_cc) return 0;
   std::set<int> named;  // devices whose compute capability the trace records
@@ -40,17 +33,12 @@ std::size_t weigh_with_assumed_architecture(trace& t, const ncu_import_options& 
   }
   auto& nr = t.source.not_recorded;
   nr.erase(std::remove_if(nr.begin(), nr.end(),
-                          [](const std::string& s) { return s.find(k_unnamed_architecture) != std::string::npos; }),
+                          [](const std::string& s) { return s.find(k_architecture_not_named) != std::string::npos; }),
            nr.end());
-  for (const auto& [note, n] : notes) {
-    nr.push_back(note + " (" + std::to_string(n) + (n == 1 ? " kernel)" : " kernels)"));
-  }
-  const auto& cc = *options.assumed_cc;
-  t.source.warnings.push_back("compute capability " + std::to_string(cc.major) + "." + std::to_string(cc.minor) +
-                              " (sm_" + std::to_string(cc.major) + std::to_string(cc.minor) + ") assumed from " +
-                              (options.assumed_cc_origin.empty() ? std::string("the caller") : options.assumed_cc_origin) +
-                              " to weigh the counters of " + std::to_string(weighed) +
-                              (weighed == 1 ? " kernel" : " kernels") + "; the trace does not name the architecture");
+  for (const auto& [note, n] : notes) nr.push_back(note_for_kernels(note, n));
+  t.source.warnings.push_back(assumed_architecture_text(options) + " to weigh the counters of " +
+                              std::to_string(weighed) + (weighed == 1 ? " kernel" : " kernels") +
+                              "; the trace does not name the architecture");
   return weighed;
 }
 

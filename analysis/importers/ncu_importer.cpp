@@ -597,17 +597,13 @@ private:
     }
     if (!m_any_flop) s.not_recorded.push_back("no FLOP counters (no SASS FP instruction or weighted tensor-pipe counters)");
     if (m_assumed_cc) {
-      const auto& cc = *m_options.assumed_cc;
-      s.warnings.push_back("compute capability " + std::to_string(cc.major) + "." + std::to_string(cc.minor) + " (sm_" +
-                           std::to_string(cc.major) + std::to_string(cc.minor) + ") assumed from " +
-                           (m_options.assumed_cc_origin.empty() ? std::string("the caller") : m_options.assumed_cc_origin) +
-                           "; the file does not name the architecture");
+      s.warnings.push_back(assumed_architecture_text(m_options) + "; the file does not name the architecture");
     }
     if (!m_seen_cc) s.not_recorded.push_back("GPU architecture (no CC column or compute capability attributes)");
     if (t.devices.empty()) s.not_recorded.push_back("device properties");
     s.not_recorded.push_back("copies, NVTX ranges, framework ops (Nsight Compute profiles kernels only)");
     for (const auto& [note, n] : m_notes) {
-      s.not_recorded.push_back(note + " (" + std::to_string(n) + (n == 1 ? " kernel)" : " kernels)"));
+      s.not_recorded.push_back(note_for_kernels(note, n));
     }
     if (m_preamble_lines > 0) {
       s.warnings.push_back(std::to_string(m_preamble_lines) + " lines of program output before the CSV header skipped");
@@ -693,6 +689,17 @@ trace import_ncu(const std::filesystem::path& path) { return import_ncu(path, nc
 
 trace import_ncu(const std::filesystem::path& path, const ncu_import_options& options) {
   return ncu_reader(path, options).run();
+}
+
+std::string assumed_architecture_text(const ncu_import_options& options) {
+  const auto& cc = options.assumed_cc.value();
+  return "compute capability " + std::to_string(cc.major) + "." + std::to_string(cc.minor) + " (sm_" +
+         std::to_string(cc.major) + std::to_string(cc.minor) + ") assumed from " +
+         (options.assumed_cc_origin.empty() ? std::string("the caller") : options.assumed_cc_origin);
+}
+
+std::string note_for_kernels(const std::string& note, std::int64_t kernels) {
+  return note + " (" + std::to_string(kernels) + (kernels == 1 ? " kernel)" : " kernels)");
 }
 
 }  // namespace rafter

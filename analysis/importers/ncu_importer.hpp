@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -45,5 +46,12 @@ struct ncu_import_options {
 
 /// As above, with `options`.
 [[nodiscard]] trace import_ncu(const std::filesystem::path& path, const ncu_import_options& options);
+
+/// "compute capability 7.0 (sm_70) assumed from <origin>" for `options.assumed_cc` (set), the
+/// start of the warning every use of the assumption writes.
+[[nodiscard]] std::string assumed_architecture_text(const ncu_import_options& options);
+
+/// `note` with the number of kernels it concerns: "<note> (3 kernels)".
+[[nodiscard]] std::string note_for_kernels(const std::string& note, std::int64_t kernels);
 
 }  // namespace rafter

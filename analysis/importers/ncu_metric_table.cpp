@@ -246,7 +246,7 @@ std::vector<std::string> ncu_metric_table::apply(kernel_metrics& metrics,
         }
         if (!present.empty()) {
           notes.push_back(e.key + " " + what + ": the weight of " + join(present) +
-                          " depends on the GPU architecture, which the file does not name");
+                          " " + k_architecture_not_named);
         }
         if (work) uncounted(flop, e.key);
         continue;

@@ -96,6 +96,10 @@ private:
   std::vector<std::string> m_unit_words;
 };
 
+/// How `ncu_metric_table::apply` ends a note on a weight it could not apply for want of an
+/// architecture ("fp16.tensor FLOP: the weight of ... <this>").
+inline constexpr const char* k_architecture_not_named = "depends on the GPU architecture, which the file does not name";
+
 /// "7.0" -> {7, 0}; nothing when `text` is not "<int>.<int>".
 [[nodiscard]] std::optional<compute_capability> parse_compute_capability(const std::string& text);
 
