@@ -84,16 +84,13 @@ int level_rank(const std::string& level) {
   return static_cast<int>(it - order.begin());
 }
 
-bool is_tensor_unit(const std::string& unit) { return unit == "tensor" || unit == "matrix" || unit == "matrix_library"; }
-bool is_core_unit(const std::string& unit) { return unit == "vector" || unit == "scalar"; }
-
 /// The machine's fastest ceiling for `precision` on `pipe` ("tensor": tensor/matrix units,
 /// "cuda_core": vector/scalar units).
 const compute_ceiling* find_ceiling(const machine_profile& p, const std::string& precision, const std::string& pipe) {
   const compute_ceiling* best = nullptr;
   for (const auto& c : p.compute) {
     if (c.precision != precision) continue;
-    const bool fits = pipe == "tensor" ? is_tensor_unit(c.unit) : pipe == "cuda_core" ? is_core_unit(c.unit) : false;
+    const bool fits = pipe == "tensor" ? c.on_matrix_units() : pipe == "cuda_core" ? c.on_vector_units() : false;
     if (fits && (best == nullptr || c.flop_per_s > best->flop_per_s)) best = &c;
   }
   return best;

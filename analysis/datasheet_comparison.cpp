@@ -8,7 +8,6 @@ namespace rafter {
 
 namespace {
 
-bool tensor_like(const std::string& unit) { return unit == "tensor" || unit == "matrix" || unit == "matrix_library"; }
 
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
@@ -20,7 +19,7 @@ const link_ceiling* find_link(const machine_profile& p, const std::string& id) {
 }
 
 std::string rate_of(const datasheet_ratio& r) {
-  return r.kind == "compute" ? format_flops(r.datasheet) : format_bandwidth(r.datasheet);
+  return r.kind == "compute" ? format_compute_rate(r.datasheet, r.id) : format_bandwidth(r.datasheet);
 }
 
 std::string percent_text(double percent) { return fmt::format("{:.1f}%", percent); }
@@ -38,7 +37,7 @@ std::vector<datasheet_ratio> compare_with_datasheet(const machine_profile& measu
   for (const auto& c : measured.compute) {
     const compute_ceiling* best = nullptr;
     for (const auto& d : datasheet.compute) {
-      if (d.precision != c.precision || tensor_like(d.unit) != tensor_like(c.unit)) continue;
+      if (d.precision != c.precision || d.on_matrix_units() != c.on_matrix_units()) continue;
       if (best == nullptr || d.flop_per_s > best->flop_per_s) best = &d;
     }
     if (best != nullptr) add(out, "compute", c.id, c.flop_per_s, best->id, best->flop_per_s);
@@ -104,7 +103,7 @@ std::string format_datasheet_ratios(const std::vector<datasheet_ratio>& ratios, 
   std::string out = fmt::format("\n  vs datasheet {}\n  {:<30} {:>16} {:>16} {:>8}  {}\n", datasheet_name, "ceiling", "measured",
                                 "datasheet", "%", "compared with");
   for (const auto& r : ratios) {
-    const std::string measured = r.kind == "compute" ? format_flops(r.measured) : format_bandwidth(r.measured);
+    const std::string measured = r.kind == "compute" ? format_compute_rate(r.measured, r.id) : format_bandwidth(r.measured);
     out += fmt::format("  {:<30} {:>16} {:>16} {:>8}  {}\n", r.id, measured, rate_of(r), percent_text(r.percent), r.datasheet_id);
   }
   return out;

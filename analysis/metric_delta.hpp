@@ -17,7 +17,7 @@ struct metric_delta {
   /// matrix-core ceiling on the other, HBM matched with DRAM as each device's main memory.
   std::vector<std::string> aliases;
   std::string section;  ///< "compute", "memory", "link", "ridge", "balance", "time", "class", "group", "range".
-  std::string unit;     ///< "FLOP/s", "B/s", "s", "FLOP/byte", "count".
+  std::string unit;     ///< "FLOP/s", "OP/s" (integer compute), "B/s", "s", "FLOP/byte", "count".
   std::string label_a;  ///< What this row is on A, in words or ids ("bf16.tensor, datasheet").
   std::string label_b;
   std::optional<double> a;  ///< Nothing when A has no such quantity.

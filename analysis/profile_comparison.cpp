@@ -124,7 +124,7 @@ void add_compute(const machine_profile& a, const machine_profile& b, comparison&
     const compute_ceiling* any = ca ? ca : cb;
     metric_delta m;
     m.section = "compute";
-    m.unit = "FLOP/s";
+    m.unit = any->precision.starts_with("int") ? "OP/s" : "FLOP/s";
     m.name = "compute." + any->precision + "." + any->unit;
     if (ca) put_a(m, with_spread(ca->flop_per_s, ca->samples), label_of(*ca));
     if (cb) put_b(m, with_spread(cb->flop_per_s, cb->samples), label_of(*cb));
@@ -140,7 +140,7 @@ void add_compute(const machine_profile& a, const machine_profile& b, comparison&
     if (!cb || out.find("compute." + ca.id)) continue;
     metric_delta m;
     m.section = "compute";
-    m.unit = "FLOP/s";
+    m.unit = ca.precision.starts_with("int") ? "OP/s" : "FLOP/s";
     m.name = "compute." + ca.id;
     put_a(m, with_spread(ca.flop_per_s, ca.samples), label_of(ca));
     put_b(m, with_spread(cb->flop_per_s, cb->samples), label_of(*cb));
@@ -219,8 +219,17 @@ void add_links(const machine_profile& a, const machine_profile& b, comparison& o
     m.section = "link";
     m.unit = "B/s";
     m.name = "link." + id;
-    if (la) put_a(m, with_spread(la->bytes_per_s, la->samples), id + " (" + to_string(la->source) + ")");
-    if (lb) put_b(m, with_spread(lb->bytes_per_s, lb->samples), id + " (" + to_string(lb->source) + ")");
+    // One figure counting both directions and the other one: both compared one way.
+    const auto both_ways = [](const link_ceiling& l) { return l.one_direction_bytes_per_s() != l.bytes_per_s; };
+    const bool one_way = la && lb && both_ways(*la) != both_ways(*lb);
+    const auto shown = [&](const link_ceiling& l) {
+      const std::string label = id + " (" + to_string(l.source) + (one_way && both_ways(l) ? ", one direction: half the aggregate)" : ")");
+      const figure f = one_way && both_ways(l) ? with_spread(l.one_direction_bytes_per_s(), std::nullopt)
+                                                : with_spread(l.bytes_per_s, l.samples);
+      return std::pair{f, label};
+    };
+    if (la) put_a(m, shown(*la).first, shown(*la).second);
+    if (lb) put_b(m, shown(*lb).first, shown(*lb).second);
     if (la && lb && la->note != lb->note && !la->note.empty() && !lb->note.empty()) {
       m.note = "A: " + la->note + "; B: " + lb->note;
     }

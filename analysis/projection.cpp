@@ -36,15 +36,14 @@ std::optional<double> level_bandwidth(const machine_profile& p, const std::strin
   return std::nullopt;
 }
 
-bool unit_fits(const std::string& pipe, const std::string& unit) {
-  if (pipe == "tensor") return unit == "tensor" || unit == "matrix";
-  return unit == "vector" || unit == "scalar";
+bool unit_fits(const std::string& pipe, const compute_ceiling& c) {
+  return pipe == "tensor" ? c.on_matrix_units() : c.on_vector_units();
 }
 
 const compute_ceiling* best_ceiling(const machine_profile& p, const std::string& precision, const std::string* pipe) {
   const compute_ceiling* best = nullptr;
   for (const auto& c : p.compute) {
-    if (c.precision != precision || (pipe && !unit_fits(*pipe, c.unit))) continue;
+    if (c.precision != precision || (pipe && !unit_fits(*pipe, c))) continue;
     if (!best || c.flop_per_s > best->flop_per_s) best = &c;
   }
   return best;

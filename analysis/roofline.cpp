@@ -39,7 +39,9 @@ roofline::roofline(std::vector<compute_roof> compute, std::vector<memory_roof> m
 
 roofline roofline::from_profile(const machine_profile& profile) {
   std::vector<compute_roof> compute;
-  for (const auto& c : profile.compute) compute.push_back({c.id, c.flop_per_s});
+  for (const auto& c : profile.compute) {
+    if (!c.precision.starts_with("int")) compute.push_back({c.id, c.flop_per_s});  // integer ops are not FLOP
+  }
   std::vector<memory_roof> memory;
   for (const auto& m : profile.memory) {
     if (const auto bw = m.roofline_bytes_per_s(); bw && *bw > 0.0) memory.push_back({m.level, *bw});

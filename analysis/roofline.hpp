@@ -59,7 +59,8 @@ class roofline {
 public:
   roofline(std::vector<compute_roof> compute, std::vector<memory_roof> memory);
 
-  /// All compute ceilings and all memory levels with a bandwidth from `profile`.
+  /// All floating-point compute ceilings (integer ones count operations, not FLOP, and have no
+  /// place on a FLOP/byte axis) and all memory levels with a bandwidth from `profile`.
   [[nodiscard]] static roofline from_profile(const machine_profile& profile);
 
   [[nodiscard]] const std::vector<compute_roof>& compute() const noexcept { return m_compute; }

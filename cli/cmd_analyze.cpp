@@ -14,6 +14,8 @@
 #include "analysis/importers/import_trace.hpp"
 #include "cli/assumed_architecture.hpp"
 #include "cli/commands.hpp"
+#include "cli/option_checks.hpp"
+#include "cli/profile_option.hpp"
 #include "core/atomic_file.hpp"
 #include "core/config_paths.hpp"
 #include "core/error.hpp"
@@ -53,12 +55,9 @@ struct chosen_machine {
 };
 
 /// --machine as given (a file, else a datasheet name); `o.machine` must not be empty.
-chosen_machine given_machine(const analyze_cli_options& o, const std::filesystem::path& configs) {
-  namespace fs = std::filesystem;
-  if (fs::exists(o.machine)) return {o.machine, "--machine"};
-  const fs::path datasheet = configs / "hardware" / (o.machine + ".json");
-  if (fs::exists(datasheet)) return {datasheet, "--machine (datasheet " + o.machine + ")"};
-  throw usage_error("rafter analyze: --machine " + o.machine + ": no such file, and no datasheet " + datasheet.string());
+chosen_machine given_machine(const analyze_cli_options& o) {
+  const std::filesystem::path path = profile_option_path(o.machine, "rafter analyze: --machine");
+  return {path, named_datasheet(o.machine, path) ? "--machine (datasheet " + o.machine + ")" : "--machine"};
 }
 
 /// The datasheet matching the trace's device (when no --machine is given).
@@ -86,7 +85,7 @@ chosen_machine choose_machine(const analyze_cli_options& o, const trace& t, cons
 }
 
 exit_code run_analyze(const analyze_cli_options& o) {
-  check_writable_outputs({o.output, o.html, o.markdown});
+  check_writable_outputs({o.output, o.html, o.markdown}, {o.trace, o.machine, o.classes});
   if (o.top < 1) throw usage_error("rafter analyze: --top must be at least 1");
   const std::filesystem::path configs = config_dir_or_throw();
   kernel_classifier classifier = kernel_classifier::load(configs / "kernel_classes.json");
@@ -96,7 +95,7 @@ exit_code run_analyze(const analyze_cli_options& o) {
   std::optional<chosen_machine> given;
   std::optional<machine_profile> given_profile;
   if (!o.machine.empty()) {
-    given = given_machine(o, configs);
+    given = given_machine(o);
     given_profile = load_machine_profile(given->path);
   }
   const ncu_import_options ncu = ncu_assumptions(o.assume_arch, given_profile ? &*given_profile : nullptr,
@@ -128,9 +127,7 @@ exit_code run_analyze(const analyze_cli_options& o) {
   const std::string json_text = o.output.empty() ? "" : to_json(analysis).dump(2) + "\n";
   const std::string html = o.html.empty() ? "" : render_analysis_html(analysis);
   const std::string markdown = render_analysis_markdown(analysis, std::max<std::size_t>(15, o.top));
-  if (!o.output.empty()) write_file_atomically(o.output, json_text);
-  if (!o.html.empty()) write_file_atomically(o.html, html);
-  if (!o.markdown.empty()) write_file_atomically(o.markdown, markdown);
+  write_files_atomically({{o.output, json_text}, {o.html, html}, {o.markdown, markdown}});
 
   if (o.output.empty() && o.html.empty() && o.markdown.empty()) {
     fmt::print("{}", markdown);
@@ -157,7 +154,8 @@ void add_analyze_command(CLI::App& app, command_action& action) {
   cmd->add_option("-o,--output", options->output, "Write the rafter.analysis/1 JSON here");
   cmd->add_option("--html", options->html, "Write a self-contained HTML report here");
   cmd->add_option("--markdown", options->markdown, "Write a Markdown summary here (printed to stdout when no output is given)");
-  cmd->add_option("--top", options->top, "Length of the top-opportunities list")->capture_default_str();
+  cmd->add_option("--top", options->top, "Length of the top-opportunities list")
+      ->check(whole_number(1, 100000))->capture_default_str();
   cmd->add_option("--classes", options->classes, "A rafter.kernel_classes/1 rule table tried before configs/kernel_classes.json");
   cmd->add_option("--assume-arch", options->assume_arch,
                   "GPU architecture (sm_70, 9.0) of an Nsight Compute CSV that names none (per-kernel summaries), or of a "

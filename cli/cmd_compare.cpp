@@ -17,6 +17,7 @@
 #include "analysis/profile_comparison.hpp"
 #include "cli/assumed_architecture.hpp"
 #include "cli/commands.hpp"
+#include "cli/profile_option.hpp"
 #include "core/atomic_file.hpp"
 #include "core/config_paths.hpp"
 #include "core/error.hpp"
@@ -60,17 +61,6 @@ std::filesystem::path config_dir_or_throw() {
   const auto dir = find_config_dir();
   if (!dir) throw usage_error("rafter compare: cannot find the configs/ directory (set RAFTER_CONFIG_DIR)");
   return *dir;
-}
-
-/// The profile a --machine-a/-b option names: a file, else a datasheet name in configs/hardware/.
-std::filesystem::path machine_option_path(const std::string& machine_option, const char* option_name) {
-  std::filesystem::path path = machine_option;
-  if (!std::filesystem::exists(path)) path = config_dir_or_throw() / "hardware" / (machine_option + ".json");
-  if (!std::filesystem::exists(path)) {
-    throw usage_error(std::string("rafter compare: ") + option_name + " " + machine_option +
-                      ": no such file, and no datasheet " + path.string());
-  }
-  return path;
 }
 
 /// A trace placed on `machine` (read from `machine_file`, the --machine-a/-b option), or, when
@@ -139,7 +129,7 @@ loaded_input load_input(const std::string& file, const std::optional<schema_tag>
   std::optional<machine_profile> profile;
   std::string profile_file;
   if (!machine.empty()) {
-    profile_file = machine_option_path(machine, option_name).string();
+    profile_file = profile_option_path(machine, std::string("rafter compare: ") + option_name).string();
     profile = load_machine_profile(profile_file);
   }
   const trace t = document ? trace_from_json(*document, file)
@@ -164,7 +154,7 @@ exit_code run_compare(const compare_options& o) {
   for (const auto& text : o.fail_on) {
     for (auto& r : parse_rules(text)) rules.push_back(std::move(r));
   }
-  check_writable_outputs({o.markdown, o.junit, o.json, o.html});
+  check_writable_outputs({o.markdown, o.junit, o.json, o.html}, {o.a, o.b, o.machine_a, o.machine_b});
 
   std::optional<json> doc_a;
   std::optional<json> doc_b;
@@ -194,10 +184,7 @@ exit_code run_compare(const compare_options& o) {
   const std::string junit = o.junit.empty() ? "" : render_comparison_junit(c);
   const std::string json_text = o.json.empty() ? "" : comparison_to_json(c).dump(2) + "\n";
   const std::string html = o.html.empty() ? "" : render_comparison_html(c);
-  if (!o.markdown.empty()) write_file_atomically(o.markdown, markdown);
-  if (!o.junit.empty()) write_file_atomically(o.junit, junit);
-  if (!o.json.empty()) write_file_atomically(o.json, json_text);
-  if (!o.html.empty()) write_file_atomically(o.html, html);
+  write_files_atomically({{o.markdown, markdown}, {o.junit, junit}, {o.json, json_text}, {o.html, html}});
 
   if (o.markdown.empty() && o.junit.empty() && o.json.empty() && o.html.empty()) {
     fmt::print("{}", markdown);

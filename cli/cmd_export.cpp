@@ -26,7 +26,7 @@ exit_code run_export(const export_options& options) {
     throw usage_error(
         "export: no output format given; supported formats: --perfetto (Chrome/Perfetto trace-event JSON)");
   }
-  check_writable_output(options.output);
+  check_writable_outputs({options.output}, {options.input});
   const trace t = import_trace(options.input, std::nullopt);
   const std::string text = perfetto_trace_json(t);
   output_file::write(options.output, text);  // gzip-compressed for .gz

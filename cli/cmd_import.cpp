@@ -54,7 +54,7 @@ std::string summary(const trace& t, const std::string& output) {
 
 exit_code run_import(const import_options& options) {
   const std::optional<trace_format> format = trace_format_from_name(options.format);
-  check_writable_output(options.output);
+  check_writable_outputs({options.output}, {options.input});
   const ncu_import_options ncu = ncu_assumptions(options.assume_arch, nullptr, "", "rafter import: --assume-arch");
   const trace t = import_trace(options.input, format, ncu);
   save_trace(options.output, t);

@@ -14,6 +14,7 @@
 #include "analysis/projection.hpp"
 #include "cli/assumed_architecture.hpp"
 #include "cli/commands.hpp"
+#include "cli/profile_option.hpp"
 #include "core/atomic_file.hpp"
 #include "core/config_paths.hpp"
 #include "core/error.hpp"
@@ -42,14 +43,6 @@ struct project_options {
   std::string assume_arch;  ///< --assume-arch for TRACE; empty: --from's architecture, if any.
 };
 
-std::filesystem::path resolve_profile(const std::string& given, const char* option, const std::filesystem::path& configs) {
-  if (std::filesystem::exists(given)) return given;
-  const std::filesystem::path datasheet = configs / "hardware" / (given + ".json");
-  if (std::filesystem::exists(datasheet)) return datasheet;
-  throw usage_error(std::string("rafter project: ") + option + " " + given + ": no such file, and no datasheet " +
-                    datasheet.string());
-}
-
 /// `file` placed on `profile`; `ncu` says what to assume of an Nsight Compute file's architecture.
 /// A profile that is not the machine the trace names is said in `warnings` (`role`: "--from").
 analysis_document analyze_on(const std::string& file, const machine_profile& profile, const std::string& profile_file,
@@ -68,11 +61,11 @@ analysis_document analyze_on(const std::string& file, const machine_profile& pro
 }
 
 exit_code run_project(const project_options& o) {
-  check_writable_outputs({o.output, o.html, o.markdown});
+  check_writable_outputs({o.output, o.html, o.markdown}, {o.trace, o.measured, o.from, o.to});
   const auto configs = find_config_dir();
   if (!configs) throw usage_error("rafter project: cannot find the configs/ directory (set RAFTER_CONFIG_DIR)");
-  const std::filesystem::path from_path = resolve_profile(o.from, "--from", *configs);
-  const std::filesystem::path to_path = resolve_profile(o.to, "--to", *configs);
+  const std::filesystem::path from_path = profile_option_path(o.from, "rafter project: --from");
+  const std::filesystem::path to_path = profile_option_path(o.to, "rafter project: --to");
   const machine_profile from = load_machine_profile(from_path);
   const machine_profile to = load_machine_profile(to_path);
   const kernel_classifier classifier = kernel_classifier::load(*configs / "kernel_classes.json");
@@ -94,9 +87,7 @@ exit_code run_project(const project_options& o) {
   const std::string markdown = render_projection_markdown(p);
   const std::string json_text = o.output.empty() ? "" : projection_to_json(p).dump(2) + "\n";
   const std::string html = o.html.empty() ? "" : render_projection_html(p);
-  if (!o.output.empty()) write_file_atomically(o.output, json_text);
-  if (!o.html.empty()) write_file_atomically(o.html, html);
-  if (!o.markdown.empty()) write_file_atomically(o.markdown, markdown);
+  write_files_atomically({{o.output, json_text}, {o.html, html}, {o.markdown, markdown}});
   if (o.output.empty() && o.html.empty() && o.markdown.empty()) {
     fmt::print("{}", markdown);
   } else {

@@ -16,6 +16,7 @@ namespace rafter::cli {
 namespace {
 
 exit_code run_report(const report_options& options) {
+  check_writable_outputs({options.html}, {options.input});
   const json document = read_json_file(options.input);
   const json_reader root(document, options.input, "");
   const schema_tag tag = parse_schema_tag(root.req_string("schema"), options.input);

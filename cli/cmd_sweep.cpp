@@ -9,7 +9,9 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/option_checks.hpp"
 #include "cli/options.hpp"
+#include "cli/profile_option.hpp"
 #include "cli/profile_summary.hpp"
 #include "analysis/datasheet_comparison.hpp"
 #include "analysis/machine_matcher.hpp"
@@ -55,7 +57,7 @@ chosen_datasheet choose_datasheet(const sweep_options& options, const gpu_invent
   chosen_datasheet c;
   std::filesystem::path path;
   if (!options.datasheet.empty()) {
-    path = options.datasheet;
+    path = profile_option_path(options.datasheet, "rafter sweep: --datasheet");
   } else if (gpus != nullptr && options.device < static_cast<int>(gpus->devices.size())) {
     const auto configs = find_config_dir();
     if (!configs || !std::filesystem::exists(*configs / "device_datasheets.json")) return c;
@@ -104,7 +106,7 @@ exit_code run_sweep_under_mpi(const sweep_options& options, const mpi::launcher_
         }
       }
       if (root) {
-        check_writable_outputs({options.output, options.html});
+        check_writable_outputs({options.output, options.html}, {options.datasheet});
       }
     } catch (const error& e) {
       failure = e.what();
@@ -194,7 +196,7 @@ exit_code run_sweep(const sweep_options& options) {
     if (!gpus->unavailable_reason.empty()) throw unsupported_error("--backend cuda: " + gpus->unavailable_reason);
   }
   const chosen_datasheet datasheet = choose_datasheet(options, gpus ? &*gpus : nullptr);
-  check_writable_outputs({options.output, options.html});
+  check_writable_outputs({options.output, options.html}, {options.datasheet});
   host.threads = options.threads;
   host.command = options.command_line;
 
@@ -251,8 +253,8 @@ void add_sweep_command(CLI::App& app, command_action& action) {
   cmd->add_option("--datasheet", options->datasheet,
                   "Compare with this datasheet (configs/hardware/<gpu>.json); cuda: picked by device name when omitted");
   cmd->add_option("--threads", options->threads, "host: threads for bandwidth and compute (0 = one per core)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
-  cmd->add_option("--device", options->device, "cuda: device index")->check(CLI::NonNegativeNumber);
+      ->check(whole_number(0, 4096))->capture_default_str();
+  cmd->add_option("--device", options->device, "cuda: device index")->check(whole_number(0, 1023));
   cmd->add_option("-o,--output", options->output, "Write the machine profile (JSON) here")->required();
   cmd->add_option("--html", options->html, "Also write a self-contained HTML report here");
   cmd->add_option("--progress", options->progress, "Progress on stderr: auto, live, plain or quiet")

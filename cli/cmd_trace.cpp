@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <string_view>
 #include <optional>
@@ -18,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/option_checks.hpp"
 #include "core/atomic_file.hpp"
 #include "core/config_paths.hpp"
 #include "core/error.hpp"
@@ -264,9 +266,9 @@ void add_trace_command(CLI::App& app, command_action& action) {
       ->check(CLI::IsMember({"none", "roofline"}));
   cmd->add_option("--kernels", options->kernels, "Counters only for kernels whose name matches this regex");
   cmd->add_option("--max-kernels", options->max_kernels, "Counters for at most N kernel launches")
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole_number(0, std::numeric_limits<std::int64_t>::max()));
   cmd->add_option("--skip", options->skip, "Pass over the first N matching launches before counting")
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole_number(0, std::numeric_limits<std::int64_t>::max()));
   cmd->add_flag("--nvtx", options->nvtx, "Record NVTX ranges (sets NVTX_INJECTION64_PATH)");
   cmd->add_option("command", options->command, "The program and its arguments, after --")->required();
   cmd->footer(std::string("Example: rafter trace -o decode.json --nvtx -- ./llm --decode 128\n"

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/option_checks.hpp"
 #include "core/error.hpp"
 #include "core/version.hpp"
 
@@ -40,7 +41,9 @@ int main(int argc, char** argv) {
   rafter::cli::add_project_command(app, action);
 
   try {
+    rafter::cli::refuse_unknown_command(app, argc, argv);
     app.parse(argc, argv);
+    rafter::cli::refuse_empty_option_values(app);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

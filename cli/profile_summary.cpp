@@ -29,7 +29,7 @@ std::string profile_summary(const machine_profile& p) {
   if (!p.compute.empty()) {
     out += fmt::format("\n  {:<22} {:>16}\n", "compute", "peak");
     for (const auto& c : p.compute) {
-      out += fmt::format("  {:<22} {:>16}{}\n", c.id, format_flops(c.flop_per_s),
+      out += fmt::format("  {:<22} {:>16}{}\n", c.id, format_compute_rate(c.flop_per_s, c.precision),
                          c.samples && !c.samples->settled ? "  (not settled)" : "");
     }
   }

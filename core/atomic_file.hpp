@@ -4,6 +4,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace rafter {
 
@@ -11,6 +12,10 @@ namespace rafter {
 /// directory, which `commit()` flushes and renames over `path`. Destroyed uncommitted (an error
 /// partway), the temporary file is removed and `path` is untouched. For outputs written a piece
 /// at a time (a trace of a million kernels) without holding them whole.
+///
+/// A `path` that is a symbolic link is followed: the file it points to is replaced, the link kept.
+/// A `path` that exists and is not a regular file (/dev/null, /dev/stdout, a named pipe) is written
+/// in place, as it comes: it cannot be replaced, and renaming over it would put a file in its stead.
 class atomic_file {
 public:
   /// Creates the temporary file; throws `input_error` naming `path` when the directory is not writable.
@@ -21,15 +26,21 @@ public:
 
   /// Appends `bytes`; throws `input_error` naming the path when the write fails (a full disk).
   void write(std::string_view bytes);
-  /// Flushes, closes and renames the file over `path`; throws `input_error` naming the path.
+  /// Flushes and closes the temporary file, the last step that can run out of space; throws
+  /// `input_error` naming the path. `path` is still untouched.
+  void finish();
+  /// Renames the finished file over `path` (finishing it first if needed); throws `input_error`
+  /// naming the path.
   void commit();
 
 private:
   [[noreturn]] void fail(int err);
 
-  std::filesystem::path m_path;
-  std::string m_temporary;
+  std::filesystem::path m_path;    // as given, for messages
+  std::filesystem::path m_target;  // what is replaced: `m_path` with symbolic links followed
+  std::string m_temporary;         // empty when written in place
   int m_fd = -1;
+  enum class state { open, finished, committed, failed } m_state = state::open;
 };
 
 /// Writes `contents` to `path` so that readers see either the old file or the whole new one
@@ -37,9 +48,10 @@ private:
 /// writable.
 void write_file_atomically(const std::filesystem::path& path, std::string_view contents);
 
-}  // namespace rafter
-
-namespace rafter {
+/// Writes one command's outputs, all or none: each non-empty path's contents are written and
+/// flushed to their temporary files before any is renamed into place, so a full disk partway
+/// leaves every earlier output as it was. Empty paths are skipped.
+void write_files_atomically(std::initializer_list<std::pair<std::filesystem::path, std::string_view>> files);
 
 /// Checks, before long work starts, that `path` can be written later: its directory exists and is
 /// writable and the path is not a directory, nor "-" (which would be a file named "-", not
@@ -47,8 +59,11 @@ namespace rafter {
 /// otherwise.
 void check_writable_output(const std::filesystem::path& path);
 
-/// check_writable_output for each non-empty path of one command's outputs, and no two of them the
-/// same file (the later write would silently replace the earlier). Throws `input_error` naming it.
-void check_writable_outputs(std::initializer_list<std::filesystem::path> paths);
+/// check_writable_output for each non-empty path of one command's outputs, no two of them the
+/// same file (the later write would silently replace the earlier), and none of them one of the
+/// command's `inputs` (the output would replace what it was made from). Throws `input_error`
+/// naming it.
+void check_writable_outputs(std::initializer_list<std::filesystem::path> paths,
+                            std::initializer_list<std::filesystem::path> inputs = {});
 
 }  // namespace rafter

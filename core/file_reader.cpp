@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/gzip_stream.hpp"
+#include "core/rereadable_input.hpp"
 
 namespace rafter {
 
@@ -29,6 +30,7 @@ struct file_reader::impl {
   std::vector<unsigned char> in;
   std::uint64_t compressed_consumed = 0;  // compressed bytes handed to zlib and consumed
   std::uint64_t position = 0;
+  std::string pending;  // plain files: bytes read while sniffing for gzip, returned first
 
   [[noreturn]] void fail(const std::string& message) const { throw input_error(name, "", message); }
 
@@ -78,19 +80,28 @@ struct file_reader::impl {
 file_reader::file_reader(const std::filesystem::path& path) : m_impl(std::make_unique<impl>()) {
   impl& d = *m_impl;
   d.name = path.string();
+  make_rereadable(path);  // a piped /dev/stdin can then be read again by the next reader
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) d.fail("is a directory, not a file");
   d.file = std::fopen(path.c_str(), "rb");
   if (d.file == nullptr) d.fail(std::string("cannot open file: ") + std::strerror(errno));
-  d.file_size = static_cast<std::uint64_t>(std::filesystem::file_size(path, ec));
+  // 0 for what has no size on disk (a pipe, /dev/stdin); file_size() then reports it so.
+  const auto size = std::filesystem::file_size(path, ec);
+  d.file_size = ec ? 0 : static_cast<std::uint64_t>(size);
+  // The sniffed bytes are kept, not re-read: a pipe or character device cannot rewind.
   unsigned char magic[2] = {0, 0};
   const std::size_t n = std::fread(magic, 1, 2, d.file);
-  std::rewind(d.file);
+  if (n < 2 && std::ferror(d.file)) d.fail(std::string("cannot read file: ") + std::strerror(errno));
   d.gzip = n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
   if (d.gzip) {
     d.in.resize(k_compressed_chunk);
     if (inflateInit2(&d.z, 16 + MAX_WBITS) != Z_OK) d.fail("cannot initialise zlib");
     d.z_open = true;
+    std::copy(magic, magic + n, d.in.begin());
+    d.z.next_in = d.in.data();
+    d.z.avail_in = static_cast<uInt>(n);
+  } else {
+    d.pending.assign(magic, magic + n);
   }
 }
 
@@ -108,7 +119,10 @@ std::size_t file_reader::read(char* out, std::size_t size) {
     const std::size_t cap = std::size_t{1} << 30;
     while (n < size && !d.eof) n += d.read_gzip(out + n, std::min(size - n, cap));
   } else {
-    n = std::fread(out, 1, size, d.file);
+    n = std::min(size, d.pending.size());
+    std::copy_n(d.pending.data(), n, out);
+    d.pending.erase(0, n);
+    if (n < size) n += std::fread(out + n, 1, size - n, d.file);
     if (n < size) {
       if (std::ferror(d.file)) d.fail(std::string("cannot read file: ") + std::strerror(errno));
       d.eof = true;
@@ -126,7 +140,7 @@ const std::string& file_reader::name() const noexcept { return m_impl->name; }
 std::string read_file_content(const std::filesystem::path& path) {
   file_reader reader(path);
   std::string out;
-  out.resize(reader.gzip() ? reader.file_size() * 4 + 4096 : reader.file_size() + 1);
+  out.resize(reader.gzip() ? reader.file_size() * 4 + 4096 : reader.file_size() + 4096);
   std::size_t used = 0;
   for (;;) {
     if (used == out.size()) out.resize(out.size() * 2);

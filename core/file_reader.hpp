@@ -8,7 +8,8 @@
 
 namespace rafter {
 
-/// Reads a file sequentially in chunks, decompressing it on the fly when it starts with the gzip
+/// Reads a file sequentially in chunks (a pipe named by a descriptor, such as a piped /dev/stdin, is
+/// first made rereadable: `make_rereadable`), decompressing it on the fly when it starts with the gzip
 /// magic bytes (1f 8b; concatenated gzip members are read in turn). Memory use is bounded by the
 /// chunk sizes, not the file size. Errors throw `input_error` naming the file and the position:
 /// "truncated gzip stream (ends at compressed byte N)", "corrupt gzip data at compressed byte N".
@@ -25,7 +26,7 @@ public:
   [[nodiscard]] bool gzip() const noexcept;
   /// Content bytes returned so far (decompressed bytes for gzip).
   [[nodiscard]] std::uint64_t position() const noexcept;
-  /// The file's size on disk.
+  /// The file's size on disk (of the copy, for a pipe made rereadable); 0 for a character device.
   [[nodiscard]] std::uint64_t file_size() const noexcept;
   [[nodiscard]] const std::string& name() const noexcept;
 

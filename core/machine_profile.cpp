@@ -7,7 +7,6 @@
 #include <string_view>
 
 #include "core/error.hpp"
-#include "core/file_reader.hpp"
 #include "core/json_file.hpp"
 #include "core/json_reader.hpp"
 
@@ -262,6 +261,12 @@ const char* to_string(figure_source source) noexcept {
   return source == figure_source::measured ? "measured" : "datasheet";
 }
 
+bool compute_ceiling::on_matrix_units() const noexcept {
+  return unit == "tensor" || unit == "matrix" || unit == "matrix_library";
+}
+
+bool compute_ceiling::on_vector_units() const noexcept { return unit == "vector" || unit == "scalar"; }
+
 std::optional<double> memory_level::roofline_bytes_per_s() const noexcept {
   if (read_bytes_per_s) return read_bytes_per_s;
   if (copy_bytes_per_s) return copy_bytes_per_s;
@@ -270,7 +275,7 @@ std::optional<double> memory_level::roofline_bytes_per_s() const noexcept {
 }
 
 double link_ceiling::one_direction_bytes_per_s() const noexcept {
-  return note.find("bidirectional") != std::string::npos ? bytes_per_s / 2 : bytes_per_s;
+  return note.rfind(k_bidirectional_aggregate, 0) == 0 ? bytes_per_s / 2 : bytes_per_s;
 }
 
 const memory_level* machine_profile::find_memory(const std::string& level) const noexcept {
@@ -449,14 +454,8 @@ machine_profile machine_profile_from_json(const json& document, const std::strin
 }
 
 machine_profile load_machine_profile(const std::filesystem::path& path) {
-  // Read as traces are (gzip decompressed), so a trace given as a profile is recognised and said.
-  json document;
-  try {
-    document = json::parse(read_file_content(path));
-  } catch (const json::parse_error& e) {
-    throw input_error(path.string(), "", "not valid JSON (byte " + std::to_string(e.byte) + ")");
-  }
-  return machine_profile_from_json(document, path.string());
+  // gzip decompressed as traces are, so a trace given as a profile is recognised and said.
+  return machine_profile_from_json(read_json_file(path), path.string());
 }
 
 void save_machine_profile(const std::filesystem::path& path, const machine_profile& profile) {

@@ -60,6 +60,13 @@ struct compute_ceiling {
   std::optional<double> clock_hz;       ///< The clock the figure assumes or was measured at.
   std::string source_url;
   std::string note;
+
+  /// On tensor or matrix units: `unit` is tensor, matrix or matrix_library (a GEMM library's
+  /// ceiling, such as cuBLASLt's, runs there too). The one test of "a tensor ceiling" that
+  /// analyze, project and the datasheet comparison share.
+  [[nodiscard]] bool on_matrix_units() const noexcept;
+  /// On the CUDA cores or a CPU's SIMD/scalar units: `unit` is vector or scalar.
+  [[nodiscard]] bool on_vector_units() const noexcept;
 };
 
 /// One level of the memory hierarchy.
@@ -98,8 +105,13 @@ struct link_ceiling {
   std::string source_url;
   std::string note;
 
-  /// One direction, B/s: half of `bytes_per_s` when `note` says the figure is a "bidirectional"
-  /// aggregate (datasheets quote PCIe and NVLink so), else `bytes_per_s` (measured links are one-way).
+  /// A datasheet link whose `note` starts with this phrase quotes both directions together (as
+  /// NVIDIA and AMD quote PCIe and NVLink); one that starts "per direction" quotes one way. Only the
+  /// start counts: "unlike the bidirectional aggregates of other profiles" later in a note does not.
+  static constexpr const char* k_bidirectional_aggregate = "bidirectional aggregate";
+
+  /// One direction, B/s: half of `bytes_per_s` when `note` starts with `k_bidirectional_aggregate`,
+  /// else `bytes_per_s` (measured links are one-way).
   [[nodiscard]] double one_direction_bytes_per_s() const noexcept;
 };
 

@@ -8,7 +8,7 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
-#include "core/file_reader.hpp"
+#include "core/json_file.hpp"
 #include "core/json_reader.hpp"
 #include "core/machine_profile.hpp"
 #include "core/output_file.hpp"
@@ -249,6 +249,10 @@ std::optional<std::int64_t> opt_non_negative_int64(const json_reader& r, const s
 void read_times(const json_reader& r, std::int64_t& start, std::int64_t& end) {
   start = req_int64(r, "start_ns");
   end = req_int64(r, "end_ns");
+  const std::int64_t limit = trace::max_abs_timestamp_ns;
+  for (const auto& [key, v] : {std::pair{"start_ns", start}, std::pair{"end_ns", end}}) {
+    if (v < -limit || v > limit) r.fail(key, "out of range: timestamps must lie within +-2^62 ns (146 years), got " + std::to_string(v));
+  }
   if (end < start) r.fail("end_ns", "end before start (" + std::to_string(end) + " < " + std::to_string(start) + ")");
 }
 
@@ -563,16 +567,7 @@ trace trace_from_json(const json& document, const std::string& file) {
   return t;
 }
 
-trace load_trace(const std::filesystem::path& path) {
-  const std::string content = read_file_content(path);
-  json document;
-  try {
-    document = json::parse(content);
-  } catch (const json::parse_error& e) {
-    throw input_error(path.string(), "", "not valid JSON (byte " + std::to_string(e.byte) + ")");
-  }
-  return trace_from_json(document, path.string());
-}
+trace load_trace(const std::filesystem::path& path) { return trace_from_json(read_json_file(path), path.string()); }
 
 void save_trace(const std::filesystem::path& path, const trace& t) {
   output_file out(path);  // streamed a megabyte at a time, compressed for .gz

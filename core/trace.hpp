@@ -171,6 +171,9 @@ struct trace_op {
 struct trace {
   static constexpr const char* schema_kind = "rafter.trace";
   static constexpr int schema_major = 1;
+  /// Every timestamp lies within +-2^62 ns (+-146 years of the trace's clock zero), so the
+  /// difference of any two fits in an int64: spans and gaps never overflow.
+  static constexpr std::int64_t max_abs_timestamp_ns = std::int64_t{1} << 62;
 
   trace_source source;
   std::vector<trace_device> devices;

@@ -14,8 +14,16 @@ namespace rafter {
 /// then `unit`: format_si(8.28e10, "B/s") == "82.8 GB/s". Non-finite values print as "n/a".
 [[nodiscard]] std::string format_si(double value, std::string_view unit, int significant = 3);
 
+/// The unit convention in one sentence, said once in every report (Markdown; HTML escapes nothing in it).
+inline constexpr const char* k_units_sentence =
+    "Units: rates use decimal prefixes (1 GB/s = 10^9 B/s, 1 TFLOP/s = 10^12 FLOP/s, integer ceilings in OP/s); "
+    "capacities use binary prefixes (1 KiB = 1024 B).";
+
 [[nodiscard]] std::string format_bandwidth(double bytes_per_s);  ///< "82.8 GB/s"
 [[nodiscard]] std::string format_flops(double flop_per_s);       ///< "1.23 TFLOP/s"
+/// A compute rate of `precision`: integer precisions ("int8", "int32") count operations, not
+/// floating-point operations: "624 TOP/s"; every other precision as format_flops.
+[[nodiscard]] std::string format_compute_rate(double per_s, std::string_view precision);
 [[nodiscard]] std::string format_seconds(double seconds);        ///< "85.2 ns", "1.50 µs"
 [[nodiscard]] std::string format_hertz(double hertz);            ///< "2.60 GHz"
 [[nodiscard]] std::string format_capacity(double bytes);         ///< "48 KiB", "1.5 MiB", "80 GiB"

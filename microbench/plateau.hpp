@@ -90,8 +90,9 @@ struct level_match {
                                        const std::string& beyond_level, const std::string& y_unit,
                                        plateau_naming naming = plateau_naming::one_per_level);
 
-/// The point of `c` inside plateau `p` (x_min <= x <= x_max) whose median is the middle one: its
-/// statistics represent the plateau's value. nullptr when no point lies inside.
+/// The point of `c` inside plateau `p` (x_min <= x <= x_max) whose median is the middle one (the
+/// upper middle one of an even count): a level's latency is its median, with its statistics.
+/// nullptr when no point lies inside.
 [[nodiscard]] const curve_point* median_point(const curve& c, const plateau& p);
 
 /// The point of `c` inside plateau `p` with the highest median: a bandwidth ceiling is the best

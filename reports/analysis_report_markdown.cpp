@@ -139,9 +139,9 @@ std::string render_analysis_markdown(const analysis_document& a, std::size_t row
       "\nLimiter rules (docs/metrics.md): communication kernels by class; launch overhead when the mean time is < {} and the "
       "mean idle gap before each launch is >= {:.3g} x the mean time; else Nsight Compute's SOL rule on the fractions of the "
       "compute and memory roofs: either >= {} names it, both < {} is latency, a difference >= {} names the higher. "
-      "Achieved above a roof by more than {} is flagged.\n",
+      "Achieved above a roof by more than {} is flagged.\n\n{}\n",
       format_seconds(th.short_kernel_s), th.launch_gap_ratio, pct(th.high_throughput), pct(th.latency_bound), pct(th.balanced),
-      pct(th.noise));
+      pct(th.noise), k_units_sentence);
   return md;
 }
 

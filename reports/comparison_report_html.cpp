@@ -349,7 +349,7 @@ std::string render_comparison_html(const comparison& c) {
     for (const auto& n : c.notes) html += "<li>" + esc(n) + "</li>";
     html += "</ul></section>\n";
   }
-  html += "<footer>Rendered by rafter " + esc(version_string) +
+  html += "<footer>" + esc(k_units_sentence) + " Rendered by rafter " + esc(version_string) +
           " from a rafter.comparison/1. Self-contained: no scripts, no external resources.</footer>\n";
   html += "</main>\n</body>\n</html>\n";
   return html;

@@ -163,7 +163,8 @@ std::string render_comparison_markdown(const comparison& c, std::size_t rows) {
     out += "\n";
   }
   out += "Verdict \"within noise\": the two values differ but the spreads of repeated measurements (shown in "
-         "brackets) overlap. Formulas: docs/metrics.md, \"Comparisons\".\n";
+         "brackets) overlap. Formulas: docs/metrics.md, \"Comparisons\".\n\n";
+  out += std::string(k_units_sentence) + "\n";
   return out;
 }
 

@@ -573,6 +573,11 @@ std::string render_curves(const machine_profile& p, const curve_chart_spec& spec
 
 // ---- tables ----
 
+/// FLOP/s, or OP/s for an integer precision (format_compute_rate).
+std::string (*rate_format(const compute_ceiling& c))(double) {
+  return c.precision.starts_with("int") ? +[](double v) { return format_si(v, "OP/s"); } : format_flops;
+}
+
 std::string render_compute_table(const machine_profile& p) {
   std::string out = R"(<section id="compute"><h2>Compute ceilings</h2>)";
   if (p.compute.empty()) return out + R"(<p class="empty">No compute ceilings in this profile.</p></section>)";
@@ -583,12 +588,12 @@ std::string render_compute_table(const machine_profile& p) {
       {"ID", [](const row& c) { return id_cell(c.id); }},
       {"Precision", [](const row& c) { return text_cell(c.precision); }},
       {"Unit", [](const row& c) { return text_cell(c.unit); }},
-      {"Peak", [](const row& c) { return figure_cell(c.flop_per_s, format_flops); }, true, true},
+      {"Peak", [](const row& c) { return figure_cell(c.flop_per_s, rate_format(c)); }, true, true},
       {"Source", [](const row& c) { return source_cell(c.source, c.source_url); }},
   };
   const std::array<const char*, 5> stat_names{"Median", "Min", "Max", "n", "Settled"};
   for (int k = 0; k < 5; ++k) {
-    columns.push_back({stat_names[k], [k](const row& c) { return stat_cell(c.samples, format_flops, k); }, samples, k < 4});
+    columns.push_back({stat_names[k], [k](const row& c) { return stat_cell(c.samples, rate_format(c), k); }, samples, k < 4});
   }
   columns.push_back({"Clock", [](const row& c) { return figure_cell(c.clock_hz, format_hertz); },
                      any_row(rows, [](const row& c) { return c.clock_hz.has_value(); }), true});

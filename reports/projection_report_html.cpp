@@ -150,7 +150,7 @@ std::string render_projection_html(const projection& p) {
   }
   html += "</tbody></table></div>";
   if (items.size() > 300) html += "<p>" + std::to_string(items.size() - 300) + " more in the JSON output.</p>";
-  html += "</section>\n<footer>Rendered by rafter " + esc(version_string) +
+  html += "</section>\n<footer>" + esc(k_units_sentence) + " Rendered by rafter " + esc(version_string) +
           " from a rafter.projection/1. Self-contained: no scripts, no external resources.</footer>\n</main>\n</body>\n</html>\n";
   return html;
 }

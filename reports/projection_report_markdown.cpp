@@ -63,7 +63,7 @@ std::string render_projection_markdown(const projection& p, std::size_t rows) {
                        format_seconds(it.time_a_s), format_seconds(it.time_b_s), format_seconds(it.low_s),
                        format_seconds(it.high_s), markdown_text(it.detail));
   }
-  return out;
+  return out + "\n" + k_units_sentence + "\n";
 }
 
 }  // namespace rafter

@@ -463,10 +463,13 @@ if sms and (clock or mem.get("smem", {}).get("clock_hz")):
     smem_peak = 128 * sms * smem_clock
     bar("shared memory vs 128 B/clk/SM x SMs x clock", mem.get("smem", {}).get("read_bytes_per_s"), smem_peak, 0.97,
         si(smem_peak, "B/s") + f" at {si(smem_clock, 'Hz')}")
-if sms and clock:
+# FP32 lanes per SM by compute capability: 64 on sm_70 and sm_80 (V100, A100), 128 on sm_86 and later.
+arch = re.search(r"sm_(\d+)", dev.get("architecture", ""))
+fp32_lanes = (64 if int(arch.group(1)) in (70, 72, 75, 80) else 128) if arch else None
+if sms and clock and fp32_lanes:
     f = comp.get("fp32.vector.fma")
-    fp32_peak = sms * 128 * 2 * (f.get("clock_hz") or clock) if f else None
-    bar("FP32 FMA vs SMs x 128 x 2 x clock", f["flop_per_s"] if f else None, fp32_peak, 0.95, si(fp32_peak, "FLOP/s") if fp32_peak else "-")
+    fp32_peak = sms * fp32_lanes * 2 * (f.get("clock_hz") or clock) if f else None
+    bar(f"FP32 FMA vs SMs x {fp32_lanes} x 2 x clock", f["flop_per_s"] if f else None, fp32_peak, 0.95, si(fp32_peak, "FLOP/s") if fp32_peak else "-")
 # The tensor-core instruction ceiling of the GPU's generation: wgmma (Hopper) or tcgen05 (B200, B300).
 w = comp.get("bf16.tensor.wgmma") or comp.get("bf16.tensor.tcgen05")
 instruction = w["id"].rsplit(".", 1)[1] if w else "wgmma/tcgen05"
@@ -480,7 +483,8 @@ g = comp.get("bf16.matrix_library.cublaslt")
 bar("BF16 cuBLASLt GEMM vs 780 TFLOP/s (H100 SXM bar)", g["flop_per_s"] if g else None, 780e12, 1.0, "780 TFLOP/s")
 ds_links = {l["id"]: l for l in (ds or {}).get("links", [])}
 pcie = ds_links.get("pcie")
-pcie_dir = (pcie["bytes_per_s"] / 2 if "bidirectional" in pcie.get("note", "") else pcie["bytes_per_s"]) if pcie else None
+# link_ceiling::one_direction_bytes_per_s: a note starting "bidirectional aggregate" quotes both ways.
+pcie_dir = (pcie["bytes_per_s"] / 2 if pcie.get("note", "").startswith("bidirectional aggregate") else pcie["bytes_per_s"]) if pcie else None
 h2d = next((l for l in p.get("links", []) if l["id"] == "h2d_pinned"), None)
 negotiated = dev.get("environment", {}).get("pcie_link")  # NVML's link at the sweep, "Gen5 x16 (max Gen5 x16)"
 

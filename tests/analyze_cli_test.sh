@@ -117,5 +117,38 @@ expect 2 "a fractional Count" -- "$rafter" analyze "$tmp/badcount.csv" --machine
 one_line_stderr "fractional Count"
 grep_in "$tmp/err" "badcount.csv: field 'line 2, column 'Count''" "bad Count names file, row and field"
 
+# Input through a pipe: /dev/stdin is read whole once, then read again by the importer.
+expect 0 "a trace piped to /dev/stdin" -- "$rafter" analyze /dev/stdin -o "$tmp/piped.json" < <(gzip -c "$tmp/h100.json")
+grep_in "$tmp/piped.json" '"trace_file": "/dev/stdin"' "the piped input keeps its name"
+mkfifo "$tmp/fifo"
+(cat "$tmp/h100.json" >"$tmp/fifo" &)
+expect 2 "a named pipe" -- "$rafter" analyze "$tmp/fifo" -o "$tmp/x.json"
+grep_in "$tmp/err" 'save it to a file first' "a named pipe is refused with a reason"
+exec 3<>"$tmp/fifo"  # lets the writer above finish
+exec 3>&-
+absent "$tmp/x.json" "named pipe refused"
+
+# Outputs: never the input, never two at once unless all are written; links followed, devices kept.
+cp "$tmp/h100.json" "$tmp/keep.json"
+expect 2 "the input given as output" -- "$rafter" analyze "$tmp/keep.json" -o "$tmp/keep.json"
+grep_in "$tmp/err" 'is also an input' "input as output is refused"
+cmp -s "$tmp/h100.json" "$tmp/keep.json" || { echo "FAIL: the input was changed"; failures=$((failures + 1)); }
+mkdir "$tmp/reports"
+ln -s reports/latest.html "$tmp/latest.html"
+expect 0 "an output that is a symbolic link" -- "$rafter" analyze "$tmp/h100.json" --html "$tmp/latest.html"
+[ -L "$tmp/latest.html" ] && [ -s "$tmp/reports/latest.html" ] || { echo "FAIL: the link was replaced or not followed"; failures=$((failures + 1)); }
+expect 0 "an output that is /dev/null" -- "$rafter" analyze "$tmp/h100.json" --html /dev/null -o /dev/null
+[ -c /dev/null ] || { echo "FAIL: /dev/null is no longer a device"; failures=$((failures + 1)); }
+
+# Option values: one line naming the option.
+expect 2 "--top -5" -- "$rafter" analyze "$tmp/h100.json" --top -5
+grep_in "$tmp/err" 'expected a whole number from 1 to 100000, got "-5"' "--top range is said"
+expect 2 "an empty --html" -- "$rafter" analyze "$tmp/h100.json" --html ""
+grep_in "$tmp/err" '\-\-html: an empty value' "an empty value is named"
+one_line_stderr "empty --html"
+expect 2 "an unknown command" -- "$rafter" analyse "$tmp/h100.json"
+grep_in "$tmp/err" 'unknown command "analyse"; the commands are' "an unknown command is named"
+one_line_stderr "unknown command"
+
 echo "analyze_cli_test: $failures failure(s)"
 [ "$failures" -eq 0 ]

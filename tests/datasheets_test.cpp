@@ -67,6 +67,25 @@ TEST(datasheets, each_loads_round_trips_and_cites_its_sources) {
   }
 }
 
+// Every link says which way its figure runs, by the note's first words: one_direction_bytes_per_s
+// halves exactly the "bidirectional aggregate" ones (Maia 100's per-direction notes mention the
+// other profiles' aggregates later on and must not be halved).
+TEST(datasheets, each_link_says_whether_it_is_per_direction_or_both) {
+  std::size_t halved = 0;
+  for (const auto& f : datasheets()) {
+    SCOPED_TRACE(f.filename().string());
+    for (const auto& l : load_machine_profile(f).links) {
+      const bool both = l.note.rfind(link_ceiling::k_bidirectional_aggregate, 0) == 0;
+      EXPECT_TRUE(both || l.note.rfind("per direction", 0) == 0) << l.id << ": " << l.note;
+      EXPECT_EQ(l.one_direction_bytes_per_s(), both ? l.bytes_per_s / 2 : l.bytes_per_s) << l.id;
+      halved += both ? 1 : 0;
+    }
+  }
+  EXPECT_GT(halved, 0u);
+  const machine_profile maia = load_machine_profile(fs::path(RAFTER_SOURCE_DIR) / "configs" / "hardware" / "maia100.json");
+  for (const auto& l : maia.links) EXPECT_EQ(l.one_direction_bytes_per_s(), l.bytes_per_s) << l.id;
+}
+
 TEST(datasheets, h100_sxm_figures_match_the_published_dense_peaks) {
   const machine_profile p = load_machine_profile(fs::path(RAFTER_SOURCE_DIR) / "configs/hardware/h100_sxm5.json");
   ASSERT_NE(p.find_compute("bf16.tensor"), nullptr);

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "pipe_feed.hpp"
 
 namespace rafter {
 namespace {
@@ -44,6 +45,33 @@ TEST(file_reader, decompresses_gzip_including_concatenated_members) {
   EXPECT_EQ(read_file_content(path), data + "tail\n");
   EXPECT_EQ(read_file_prefix(path, 7), "line 0\n");
   std::filesystem::remove(path);
+}
+
+TEST(file_reader, reads_pipes_once_plain_and_gzip) {
+  const std::string data = big_text();
+  {
+    const testing::pipe_feed pipe(data);
+    file_reader reader(pipe.path());
+    EXPECT_FALSE(reader.gzip());
+    EXPECT_EQ(reader.file_size(), data.size());  // read whole into a temporary copy first
+    EXPECT_EQ(read_file_content(pipe.path()), data);  // and the same name reads it again
+  }
+  {
+    const testing::pipe_feed pipe(data);
+    EXPECT_EQ(read_file_content(pipe.path()), data);  // the two sniffed bytes are not lost
+  }
+  {
+    const testing::pipe_feed pipe(gzip_compress(data));
+    EXPECT_EQ(read_file_content(pipe.path()), data);
+  }
+  {
+    const testing::pipe_feed pipe("x");  // shorter than the gzip magic
+    EXPECT_EQ(read_file_content(pipe.path()), "x");
+  }
+  {
+    const testing::pipe_feed pipe("");
+    EXPECT_EQ(read_file_content(pipe.path()), "");
+  }
 }
 
 std::string error_reading(const std::filesystem::path& p) {

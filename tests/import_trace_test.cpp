@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/file_reader.hpp"
+#include "pipe_feed.hpp"
 
 namespace rafter {
 namespace {
@@ -55,6 +56,29 @@ TEST(import_trace, unknown_content_names_the_file) {
   std::filesystem::remove(p);
 }
 
+TEST(import_trace, a_metric_csv_without_kernel_names_says_which_column_is_missing) {
+  const auto p = write_file("nokernel.csv", "ID,Count,dram__bytes.sum\n1,2,3\n");
+  try {
+    (void)detect_trace_format(p);
+    ADD_FAILURE() << "detected a format";
+  } catch (const input_error& e) {
+    EXPECT_NE(std::string(e.what()).find("no \"Kernel Name\" column"), std::string::npos) << e.what();
+    EXPECT_EQ(e.file(), p.string());
+  }
+  std::filesystem::remove(p);
+}
+
+TEST(import_trace, a_kineto_field_of_the_wrong_type_is_named) {
+  const auto p = write_file("ph.json", R"({"schemaVersion": 1, "traceEvents": [{"ph": 5, "cat": "kernel", "name": "k"}]})");
+  try {
+    (void)import_trace(p, std::nullopt);
+    ADD_FAILURE() << "imported a numeric ph";
+  } catch (const input_error& e) {
+    EXPECT_EQ(std::string(e.what()), p.string() + ": field 'traceEvents[0].ph': expected a string");
+  }
+  std::filesystem::remove(p);
+}
+
 TEST(import_trace, imports_kineto_and_round_trips_rafter_traces) {
   const auto k = write_file("k.json", k_kineto);
   const trace t = import_trace(k, std::nullopt);
@@ -67,6 +91,22 @@ TEST(import_trace, imports_kineto_and_round_trips_rafter_traces) {
   EXPECT_THROW((void)import_trace(k, trace_format::rafter), input_error);
   std::filesystem::remove(k);
   std::filesystem::remove(r);
+}
+
+TEST(import_trace, reads_a_pipe_under_its_own_name) {
+  // Detection and import each open the file: the pipe is made rereadable.
+  const testing::pipe_feed pipe(gzip_compress(k_kineto));
+  const trace t = import_trace(pipe.path(), std::nullopt);
+  EXPECT_EQ(t.kernels.size(), 1u);
+  EXPECT_EQ(t.source.file, pipe.path().string());
+
+  const testing::pipe_feed bad(R"({"schemaVersion": 1, "traceEvents": [{"ph": "X", "cat": "kernel", "ts": )");
+  try {
+    (void)import_trace(bad.path(), std::nullopt);
+    ADD_FAILURE() << "imported a truncated trace";
+  } catch (const input_error& e) {
+    EXPECT_EQ(e.file(), bad.path().string()) << e.what();
+  }
 }
 
 }  // namespace

@@ -102,6 +102,16 @@ TEST(ncu_metric_table, incomplete_counter_sets_are_reported_not_summed) {
   EXPECT_TRUE(mentions(notes, "dram bytes: incomplete counters (missing dram__bytes_write.sum)"));
 }
 
+TEST(ncu_metric_table, negative_counters_are_reported_not_counted) {
+  const auto t = ncu_metric_table::load_default();
+  kernel_metrics m;
+  m.raw["dram__bytes_read.sum"] = -5;
+  m.raw["dram__bytes_write.sum"] = 10;
+  const auto notes = t.apply(m, compute_capability{9, 0});
+  EXPECT_EQ(m.bytes.count("dram"), 0u);
+  EXPECT_TRUE(mentions(notes, "dram bytes: negative counter values (dram__bytes_read.sum = -5), not counted")) << notes.size();
+}
+
 TEST(ncu_metric_table, rejects_a_bad_table_naming_file_and_field) {
   const fs::path dir = fs::temp_directory_path() / ("rafter_ncu_table_test_" + std::to_string(::getpid()));
   fs::create_directories(dir);

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "pipe_feed.hpp"
 
 namespace rafter {
 namespace {
@@ -103,6 +104,24 @@ INSERT INTO NVTX_EVENTS (start, end, eventType, text, globalTid, textId, domainI
   (950, NULL, 59, 'never popped', 281575874893694, NULL, 0),
   (960, NULL, 34, 'a mark', 281575874893694, NULL, 0);
 )sql";
+
+// SQLite opens by name and follows /dev/stdin to the anonymous copy of the pipe: it is given a
+// named copy, removed again once open.
+TEST(nsys_importer, reads_a_piped_export) {
+  const fs::path db = scratch("piped.sqlite");
+  make_db(db, k_schema_2_7);
+  std::ifstream in(db, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const testing::pipe_feed pipe(bytes);
+  const trace piped = import_nsys(pipe.path());
+  const trace direct = import_nsys(db);
+  EXPECT_EQ(piped.source.file, pipe.path().string());
+  EXPECT_EQ(piped.kernels.size(), direct.kernels.size());
+  EXPECT_EQ(piped.devices.size(), direct.devices.size());
+  for (const auto& e : fs::directory_iterator(fs::temp_directory_path())) {
+    EXPECT_EQ(e.path().filename().string().rfind("rafter-input-", 0), std::string::npos) << "copy left behind: " << e.path();
+  }
+}
 
 TEST(nsys_importer, reads_a_schema_2_7_export) {
   const fs::path db = scratch("schema27.sqlite");

@@ -163,6 +163,23 @@ TEST(CompareProfiles, HbmAndDramMatchAsMainMemory) {
   EXPECT_TRUE(noted);
 }
 
+TEST(CompareProfiles, ALinkQuotedBothWaysIsHalvedAgainstOneQuotedOneWay) {
+  const auto maia = datasheet("maia100");     // pcie: per direction
+  const auto h100 = datasheet("h100_sxm5");  // pcie: bidirectional aggregate
+  const auto c = compare_profiles(maia, h100, "maia.json", "h100.json");
+  const auto* pcie = c.find("link.pcie");
+  ASSERT_NE(pcie, nullptr);
+  ASSERT_TRUE(pcie->both());
+  EXPECT_DOUBLE_EQ(*pcie->a, maia.links.back().bytes_per_s);
+  double h100_pcie = 0;
+  for (const auto& l : h100.links) h100_pcie = l.id == "pcie" ? l.bytes_per_s : h100_pcie;
+  EXPECT_DOUBLE_EQ(*pcie->b, h100_pcie / 2);
+  EXPECT_NE(pcie->label_b.find("one direction"), std::string::npos) << pcie->label_b;
+  // Two aggregates are compared as quoted.
+  const auto same = compare_profiles(datasheet("a100_sxm4_80gb"), h100, "a100.json", "h100.json");
+  EXPECT_DOUBLE_EQ(*same.find("link.pcie")->b, h100_pcie);
+}
+
 TEST(CompareProfiles, SeveralCeilingsOfOneKindUseTheHighestAndKeepTheirOwnRows) {
   auto a = measured("host a");
   a.compute.push_back(ceiling("fp64.vector.fma", "fp64", "vector", 1.0e12));

@@ -111,6 +111,37 @@ TEST(Projection, BF16OnAMachineWithoutItFallsBackAndSaysSo) {
   EXPECT_GT(p.items[0].time_b_s, 5e-3);
 }
 
+// A profile whose bf16 tensor ceiling was measured through cuBLASLt (unit matrix_library), projected
+// onto itself, changes nothing: the library ceiling is the tensor ceiling on both sides.
+TEST(Projection, OntoItselfALibraryTensorCeilingProjectsUnchanged) {
+  machine_profile p;
+  p.device.name = "measured";
+  compute_ceiling gemm;
+  gemm.id = "bf16.matrix_library.cublaslt";
+  gemm.precision = "bf16";
+  gemm.unit = "matrix_library";
+  gemm.flop_per_s = 700e12;
+  compute_ceiling fp32;
+  fp32.id = "fp32.vector.fma";
+  fp32.precision = "fp32";
+  fp32.unit = "vector";
+  fp32.flop_per_s = 60e12;
+  p.compute = {gemm, fp32};
+  memory_level hbm;
+  hbm.level = "hbm";
+  hbm.read_bytes_per_s = 3e12;
+  p.memory = {hbm};
+  auto g = placed_gemm(1e12, 1e9, 5e-3);
+  g.flop_by_kind = {{"bf16.tensor", 1e12}};
+  g.precision = "bf16";
+  g.binding = "bf16.tensor";
+  const projection out = project_workload(one_device({g}, 1e-3), p, p, "p.json", "p.json");
+  ASSERT_EQ(out.items.size(), 1u);
+  EXPECT_DOUBLE_EQ(out.items[0].time_b_s, 5e-3);
+  EXPECT_DOUBLE_EQ(out.span_time.time_b_s, out.span_time.time_a_s);
+  for (const auto& w : out.warnings) EXPECT_EQ(w.find("bf16.tensor ->"), std::string::npos) << w;
+}
+
 // Work on the CUDA cores never takes a tensor ceiling: a machine without an fp16 vector ceiling
 // falls back to its fp32 vector ceiling, not to fp16.tensor (many times faster).
 TEST(Projection, CudaCoreWorkNeverFallsBackToATensorCeiling) {

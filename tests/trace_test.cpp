@@ -283,6 +283,12 @@ TEST(trace, validation_names_file_and_field) {
   }
   {
     json j = good;
+    j["kernels"][0]["start_ns"] = -9000000000000000000LL;  // its span to the other kernels would overflow int64
+    EXPECT_NE(error_of(j).find("field 'kernels[0].start_ns': out of range: timestamps must lie within +-2^62 ns"),
+              std::string::npos) << error_of(j);
+  }
+  {
+    json j = good;
     j["kernels"][1]["id"] = 1;
     EXPECT_NE(error_of(j).find("field 'kernels[1].id': duplicate id 1"), std::string::npos) << error_of(j);
   }

@@ -48,6 +48,11 @@ trace_format detect_trace_format(const std::filesystem::path& path) {
     // Raw ncu exports carry "ID"; per-kernel summaries carry metric columns (`dram__bytes.sum`).
     return trace_format::ncu;
   }
+  if (first_line.find("__") != std::string::npos && first_line.find(',') != std::string::npos) {
+    throw input_error(path.string(), "line 1",
+                      "a CSV with Nsight Compute metric columns but no \"Kernel Name\" column, which names the kernels: "
+                      "export with `ncu --csv --page raw` or `ncu --csv --print-summary per-kernel`");
+  }
   throw input_error(path.string(), "",
                     "unknown format at byte " + std::to_string(i) +
                         ": not a Kineto JSON, rafter trace, Nsight Systems SQLite export or Nsight Compute CSV");

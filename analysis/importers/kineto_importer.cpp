@@ -63,13 +63,13 @@ std::optional<std::int64_t> microseconds_text_to_ns(std::string_view text) {
     const long double us = std::strtold(copy.c_str(), &end);
     if (end != copy.c_str() + copy.size() || !std::isfinite(us)) return std::nullopt;
     const long double ns = std::round(us * 1000.0L);
-    if (std::fabs(ns) > 9.2e18L) return std::nullopt;
+    if (std::fabs(ns) > static_cast<long double>(trace::max_abs_timestamp_ns)) return std::nullopt;
     return static_cast<std::int64_t>(ns);
   }
   if (int_end - int_begin > 16) return std::nullopt;
   std::int64_t value = 0;
   for (std::size_t k = int_begin; k < int_end; ++k) value = value * 10 + (text[k] - '0');
-  if (value > 9000000000000000) return std::nullopt;  // beyond int64 nanoseconds (year 2255)
+  if (value > trace::max_abs_timestamp_ns / 1000 - 1) return std::nullopt;  // beyond +-2^62 ns (146 years)
   // Up to 3 fractional digits are nanoseconds; beyond that, round half away from zero.
   std::int64_t frac = 0;
   for (std::size_t k = 0; k < 3; ++k) {
@@ -603,6 +603,10 @@ public:
       err = m_parser.iterate(m_sanitized.data(), m_sanitized.size() - simdjson::SIMDJSON_PADDING, m_sanitized.size()).get(doc);
       if (err == simdjson::SUCCESS) err = handle(doc);
     }
+    if (err == simdjson::INCORRECT_TYPE && !m_string_field.empty()) {
+      throw input_error(m_state.file, "traceEvents[" + std::to_string(index) + "]." + std::string(m_string_field),
+                        "expected a string");
+    }
     if (err != simdjson::SUCCESS) {
       throw input_error(m_state.file, "", "not valid JSON in traceEvents[" + std::to_string(index) + "] at byte " +
                                               std::to_string(where) + ": " + simdjson::error_message(err));
@@ -619,6 +623,7 @@ private:
     std::optional<std::int64_t> ts, dur, pid, tid, id;
     bool bad_ts = false, bad_dur = false;
     m_args.reset();
+    m_string_field = {};
     for (auto field : obj) {
       od::field f;
       SIMDJSON_TRY(std::move(field).get(f));
@@ -626,10 +631,14 @@ private:
       SIMDJSON_TRY(field_key(f, key));
       od::value v = f.value();
       if (is(key, "ph")) {
+        m_string_field = "ph";
         SIMDJSON_TRY(v.get_string().get(ph));
+        m_string_field = {};
         if (is(ph, "M") || is(ph, "i") || is(ph, "I") || is(ph, "C")) return simdjson::SUCCESS;  // metadata, instants, counters
       } else if (is(key, "cat")) {
+        m_string_field = "cat";
         SIMDJSON_TRY(v.get_string().get(cat));
+        m_string_field = {};
         kind = category_of(cat);
         if (kind == category::other) return simdjson::SUCCESS;
       } else if (is(key, "name")) {
@@ -817,6 +826,7 @@ private:
     k.name = interned_string(name);
     k.demangled = demangled(k.name);
     k.device = device_of(pid);
+    if (!m_args.device) ++m_state.counters["kernels_device_from_pid"];
     k.stream = m_args.stream.value_or(tid.value_or(-1));
     k.start_ns = start;
     k.end_ns = end;
@@ -950,6 +960,7 @@ private:
   kineto_state& m_state;
   od::parser m_parser;
   event_args m_args;
+  std::string_view m_string_field;  ///< The string field being read, named when it is not a string.
   std::string m_sanitized;
   std::unordered_map<interned_string, interned_string> m_demangled;
 };
@@ -1210,8 +1221,9 @@ void finish(kineto_state& s, trace& t) {
   // Timestamps: baseTimeNanoseconds-relative -> epoch ns.
   const std::int64_t base = s.base_time_ns.value_or(0);
   auto shift = [&s, base](std::int64_t& v) {
-    if (__builtin_add_overflow(v, base, &v)) {
-      throw input_error(s.file, "baseTimeNanoseconds", "timestamps overflow 64-bit nanoseconds once shifted by it");
+    if (__builtin_add_overflow(v, base, &v) || v > trace::max_abs_timestamp_ns || v < -trace::max_abs_timestamp_ns) {
+      throw input_error(s.file, "baseTimeNanoseconds",
+                        "timestamps leave +-2^62 ns (146 years, where spans could overflow 64 bits) once shifted by it");
     }
   };
 
@@ -1524,6 +1536,10 @@ void finish(kineto_state& s, trace& t) {
   if (const auto it = s.counters.find("collectives_incomplete"); it != s.counters.end()) {
     src.warnings.push_back(plural(it->second, "kernel names a collective", "kernels name a collective") +
                            " without its sizes, dtype or group size (no bus bandwidth for them)");
+  }
+  if (const auto it = s.counters.find("kernels_device_from_pid"); it != s.counters.end()) {
+    src.warnings.push_back(plural(it->second, "kernel has", "kernels have") +
+                           " no args.device: the event's pid is taken as the device (Kineto writes GPU events with pid = device)");
   }
   if (const auto it = s.counters.find("invalid_utf8_events"); it != s.counters.end()) {
     src.warnings.push_back(plural(it->second, "event has", "events have") + " invalid UTF-8 (bytes replaced by U+FFFD)");

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "core/config_paths.hpp"
 #include "core/error.hpp"
 #include "core/json_file.hpp"
@@ -68,6 +70,8 @@ std::string join(const std::vector<std::string>& items) {
   for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
   return out;
 }
+
+std::string format_counter(double v) { return fmt::format("{:g}", v); }
 
 }  // namespace
 
@@ -259,18 +263,25 @@ std::vector<std::string> ncu_metric_table::apply(kernel_metrics& metrics,
       for (const auto& alt : e.alternatives) {
         double sum = 0.0;
         std::vector<std::string> absent;
+        std::vector<std::string> negative;  // counters count events: below zero, the file is wrong
         for (const auto& t : alt.terms) {
           const auto it = metrics.raw.find(t.counter);
           if (it == metrics.raw.end()) {
             absent.push_back(t.counter);
           } else {
+            if (it->second < 0.0) negative.push_back(t.counter + " = " + format_counter(it->second));
             sum += t.weight * it->second;
           }
         }
         if (absent.empty()) {
-          out[e.key] = sum;
           for (const auto& t : alt.terms) accounted.insert(t.counter);
           done = true;
+          if (!negative.empty()) {
+            notes.push_back(e.key + " " + what + ": negative counter values (" + join(negative) + "), not counted");
+            uncounted(flop, e.key);
+            break;
+          }
+          out[e.key] = sum;
           break;
         }
         if (partial == nullptr && absent.size() < alt.terms.size()) {

@@ -7,11 +7,13 @@
 #include <cctype>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <system_error>
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "core/rereadable_input.hpp"
 
 namespace rafter {
 
@@ -139,11 +141,16 @@ private:
 class database {
 public:
   explicit database(const std::filesystem::path& path) : m_file(path.string()) {
+    // A piped /dev/stdin: SQLite opens files by name, so it gets a named copy, removed once open
+    // (immutable=1: SQLite never reopens it).
+    const std::optional<std::filesystem::path> copy = named_copy_of_descriptor(path);
+    const std::filesystem::path& opened = copy ? *copy : path;
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
-      throw input_error(m_file, "", ec || !std::filesystem::exists(path) ? "no such file" : "not a regular file");
+    if (!std::filesystem::is_regular_file(opened, ec)) {
+      throw input_error(m_file, "", ec || !std::filesystem::exists(opened) ? "no such file" : "not a regular file");
     }
-    const int rc = sqlite3_open_v2(file_uri(path).c_str(), &m_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
+    const int rc = sqlite3_open_v2(file_uri(opened).c_str(), &m_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
+    if (copy) std::filesystem::remove(*copy, ec);
     if (rc != SQLITE_OK) {
       const std::string message = m_db != nullptr ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
       sqlite3_close(m_db);

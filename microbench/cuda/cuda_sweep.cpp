@@ -194,7 +194,7 @@ void measure_core(sweep_state& st, int& step) {
                                               core_chains, i.instruction, bench.threads(), bench.blocks()));
       st.count(*c.samples);
       st.check_clock(i.id, clock);
-      st.prog.step(++step, fmt::format("{}: {}{}", i.id, format_flops(c.flop_per_s), c.samples->settled ? "" : " (not settled)"));
+      st.prog.step(++step, fmt::format("{}: {}{}", i.id, format_compute_rate(c.flop_per_s, c.precision), c.samples->settled ? "" : " (not settled)"));
       st.profile.compute.push_back(std::move(c));
     });
   }
@@ -229,7 +229,7 @@ void measure_tensor_instructions(sweep_state& st, int& step, std::span<const Inf
       compute_ceiling c = ceiling(i.id, i.precision, "tensor", t, bench->flop(outer), clock, method(i, *bench));
       st.count(*c.samples);
       st.check_clock(i.id, clock);
-      st.prog.step(++step, fmt::format("{}: {}{}", i.id, format_flops(c.flop_per_s), c.samples->settled ? "" : " (not settled)"));
+      st.prog.step(++step, fmt::format("{}: {}{}", i.id, format_compute_rate(c.flop_per_s, c.precision), c.samples->settled ? "" : " (not settled)"));
       st.profile.compute.push_back(std::move(c));
     });
   }
@@ -567,9 +567,11 @@ void measure_latency(sweep_state& st, std::map<std::string, memory_level>& level
   for (const auto& p : c.plateaus) {
     if (p.level.empty()) continue;
     memory_level& m = levels[p.level];
-    m.latency_s = p.value;
-    if (clock_hz > 0.0) m.latency_cycles = p.value * clock_hz;
-    if (const curve_point* rep = median_point(c, p)) m.samples["latency"] = rep->y;
+    // The level's latency is its median point's, so it and its sample statistics are one measurement.
+    const curve_point* rep = median_point(c, p);
+    m.latency_s = rep ? rep->y.median : p.value;
+    if (clock_hz > 0.0) m.latency_cycles = *m.latency_s * clock_hz;
+    if (rep) m.samples["latency"] = rep->y;
     const std::string latency_method = fmt::format(
         "latency: one thread chasing a random single cycle of 128-byte lines, {} hops per launch, %globaltimer and "
         "clock64 (SM clock during the chase {})", st.preset.chase_hops, clock_hz > 0.0 ? format_hertz(clock_hz) : "unknown");

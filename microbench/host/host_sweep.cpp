@@ -231,7 +231,7 @@ std::vector<compute_ceiling> compute_ceilings(sweep_context& ctx, std::optional<
     ctx.unsettled += c.samples->settled ? 0 : 1;
     ++ctx.points;
     out.push_back(c);
-    ctx.prog.step(++step, fmt::format("{}: {}{}", k.id, format_flops(c.flop_per_s), c.samples->settled ? "" : " (not settled)"));
+    ctx.prog.step(++step, fmt::format("{}: {}{}", k.id, format_compute_rate(c.flop_per_s, c.precision), c.samples->settled ? "" : " (not settled)"));
   }
   return out;
 }
@@ -404,9 +404,11 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
         m.note = fmt::format("a later latency plateau than {}'s first, footprints {} .. {}: TLB reach, or a cache "
                              "level smaller than the OS reports", of, format_capacity(p.x_min), format_capacity(p.x_max));
       }
-      m.latency_s = p.value;
-      if (clock_hz) m.latency_cycles = p.value * *clock_hz;
-      if (const curve_point* rep = median_point(c, p)) m.samples["latency"] = rep->y;
+      // The level's latency is its median point's, so it and its sample statistics are one measurement.
+      const curve_point* rep = median_point(c, p);
+      m.latency_s = rep ? rep->y.median : p.value;
+      if (clock_hz) m.latency_cycles = *m.latency_s * *clock_hz;
+      if (rep) m.samples["latency"] = rep->y;
     }
     if (!has_level(c, "dram")) {
       if (const auto beyond = median_between(c, 4.0 * llc, INFINITY)) {

@@ -1,0 +1,148 @@
+#include "core/rereadable_input.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "core/error.hpp"
+
+namespace rafter {
+
+namespace {
+
+/// N when `p` is /proc/self/fd/N or /dev/fd/N.
+std::optional<int> descriptor_of(const std::string& p) {
+  for (const std::string_view prefix : {"/proc/self/fd/", "/dev/fd/"}) {
+    if (p.compare(0, prefix.size(), prefix) != 0) continue;
+    int fd = -1;
+    const char* first = p.data() + prefix.size();
+    const char* last = p.data() + p.size();
+    const auto [end, ec] = std::from_chars(first, last, fd);
+    if (ec == std::errc() && end == last && first != last) return fd;
+  }
+  return std::nullopt;
+}
+
+/// The descriptor `path` names, following ordinary symlinks (/dev/stdin -> /proc/self/fd/0).
+std::optional<int> named_descriptor(std::filesystem::path path) {
+  for (int hops = 0; hops < 8; ++hops) {
+    if (const auto fd = descriptor_of(path.lexically_normal().string())) return fd;
+    std::error_code ec;
+    if (!std::filesystem::is_symlink(path, ec)) return std::nullopt;
+    const std::filesystem::path target = std::filesystem::read_symlink(path, ec);
+    if (ec) return std::nullopt;
+    path = target.is_absolute() ? target : path.parent_path() / target;
+  }
+  return std::nullopt;
+}
+
+[[noreturn]] void fail(const std::filesystem::path& path, const std::string& what, int err) {
+  throw input_error(path.string(), "", what + ": " + std::strerror(err));
+}
+
+/// An unlinked temporary file open for reading and writing.
+int anonymous_file() {
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
+  if (ec) dir = "/tmp";
+  const int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd >= 0) return fd;
+  std::string name = (dir / "rafter-input-XXXXXX").string();  // file systems without O_TMPFILE
+  const int named = ::mkstemp(name.data());
+  if (named >= 0) ::unlink(name.c_str());
+  return named;
+}
+
+}  // namespace
+
+void make_rereadable(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !(std::filesystem::is_fifo(status) || std::filesystem::is_socket(status))) return;
+  const auto fd = named_descriptor(path);
+  if (!fd) {
+    throw input_error(path.string(), "",
+                      "a named pipe can be read only once and rafter reads its input twice: save it to a file first");
+  }
+  const int copy = anonymous_file();
+  if (copy < 0) fail(path, "cannot create a temporary copy of the pipe", errno);
+  std::vector<char> buffer(std::size_t{1} << 20);
+  for (;;) {
+    const ssize_t n = ::read(*fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(copy);
+      fail(path, "cannot read file", err);
+    }
+    if (n == 0) break;
+    for (ssize_t done = 0; done < n;) {
+      const ssize_t w = ::write(copy, buffer.data() + done, static_cast<std::size_t>(n - done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) {
+        const int err = errno;
+        ::close(copy);
+        fail(path, "cannot write a temporary copy of the pipe", err);
+      }
+      done += w;
+    }
+  }
+  // The descriptor keeps its number and loses close-on-exec as dup2 does; opens of
+  // /proc/self/fd/N now reopen the copy from its start.
+  if (::dup2(copy, *fd) < 0) {
+    const int err = errno;
+    ::close(copy);
+    fail(path, "cannot replace the pipe with its copy", err);
+  }
+  ::close(copy);
+}
+
+std::optional<std::filesystem::path> named_copy_of_descriptor(const std::filesystem::path& path) {
+  if (!named_descriptor(path)) return std::nullopt;
+  make_rereadable(path);
+  const int in = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);  // reopens the content from its start
+  if (in < 0) fail(path, "cannot open file", errno);
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
+  if (ec) dir = "/tmp";
+  std::string name = (dir / "rafter-input-XXXXXX").string();
+  const int out = ::mkostemp(name.data(), O_CLOEXEC);
+  if (out < 0) {
+    const int err = errno;
+    ::close(in);
+    fail(path, "cannot create a temporary copy", err);
+  }
+  std::vector<char> buffer(std::size_t{1} << 20);
+  int err = 0;
+  for (;;) {
+    const ssize_t n = ::read(in, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      err = n < 0 ? errno : 0;
+      break;
+    }
+    for (ssize_t done = 0; done < n && err == 0;) {
+      const ssize_t w = ::write(out, buffer.data() + done, static_cast<std::size_t>(n - done));
+      if (w < 0 && errno != EINTR) err = errno;
+      if (w > 0) done += w;
+    }
+    if (err != 0) break;
+  }
+  ::close(in);
+  if (::close(out) != 0 && err == 0) err = errno;
+  if (err != 0) {
+    ::unlink(name.c_str());
+    fail(path, "cannot make a temporary copy", err);
+  }
+  return std::filesystem::path(name);
+}
+
+}  // namespace rafter

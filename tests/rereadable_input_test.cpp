@@ -1,0 +1,56 @@
+#include "core/rereadable_input.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+#include "core/file_reader.hpp"
+#include "pipe_feed.hpp"
+
+namespace rafter {
+namespace {
+
+TEST(rereadable_input, a_piped_descriptor_reads_whole_again_and_again_under_its_name) {
+  std::string data;
+  for (int i = 0; i < 3000000; ++i) data += static_cast<char>(i * 7);  // binary, several chunks
+  const testing::pipe_feed pipe(gzip_compress(data));
+  make_rereadable(pipe.path());
+  EXPECT_TRUE(std::filesystem::is_regular_file(pipe.path()));
+  EXPECT_EQ(read_file_content(pipe.path()), data);
+  EXPECT_EQ(read_file_content(pipe.path()), data);
+  make_rereadable(pipe.path());  // now a file: left alone
+  EXPECT_EQ(read_file_prefix(pipe.path(), 3), data.substr(0, 3));
+}
+
+TEST(rereadable_input, files_and_devices_are_left_alone) {
+  const auto readme = std::filesystem::path(RAFTER_SOURCE_DIR) / "README.md";
+  make_rereadable(readme);
+  EXPECT_TRUE(std::filesystem::is_regular_file(readme));
+  make_rereadable("/dev/zero");  // may never end: never copied
+  EXPECT_TRUE(std::filesystem::is_character_file("/dev/zero"));
+  make_rereadable("/no/such/file");  // the reader says it is missing
+}
+
+TEST(rereadable_input, an_empty_pipe_becomes_an_empty_file) {
+  const testing::pipe_feed pipe("");
+  make_rereadable(pipe.path());
+  EXPECT_EQ(std::filesystem::file_size(pipe.path()), 0u);
+}
+
+TEST(rereadable_input, a_named_pipe_is_refused_with_its_name) {
+  const auto fifo = std::filesystem::temp_directory_path() / ("rafter_rereadable_" + std::to_string(::getpid()));
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  try {
+    make_rereadable(fifo);
+    ADD_FAILURE() << "a named pipe was accepted";
+  } catch (const input_error& e) {
+    EXPECT_EQ(e.file(), fifo.string());
+    EXPECT_NE(std::string(e.what()).find("named pipe"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(fifo);
+}
+
+}  // namespace
+}  // namespace rafter
