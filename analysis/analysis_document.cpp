@@ -333,6 +333,7 @@ json to_json(const analysis_document& a) {
   tj["communication_time_s"] = t.communication_time_s;
   tj["collective_time_s"] = t.collective_time_s;
   tj["flagged_groups"] = t.flagged_groups;
+  if (t.launch_floor_s) tj["launch_floor_s"] = *t.launch_floor_s;
   j["totals"] = std::move(tj);
   j["devices"] = json::array();
   for (const auto& d : a.devices) j["devices"].push_back(device_json(d));
@@ -430,6 +431,7 @@ analysis_document analysis_from_json(const json& document, const std::string& fi
   a.totals.opportunity_s = t.req_non_negative("opportunity_s");
   a.totals.communication_time_s = t.opt_non_negative("communication_time_s").value_or(0.0);  // absent before 2026-12
   a.totals.collective_time_s = t.opt_non_negative("collective_time_s").value_or(0.0);
+  a.totals.launch_floor_s = t.opt_non_negative("launch_floor_s");  // absent before 2026-12
   a.totals.flagged_groups = t.req_integer("flagged_groups");
   for (const auto& d : root.opt_object_array("devices")) a.devices.push_back(read_device(d));
   for (const auto& c : root.opt_object_array("classes")) {

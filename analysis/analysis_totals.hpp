@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 namespace rafter {
 
@@ -25,6 +26,10 @@ struct analysis_totals {
   double communication_time_s = 0.0;
   double collective_time_s = 0.0;
   std::int64_t flagged_groups = 0;  ///< Groups with impossible or suspicious numbers.
+  /// No launch runs at its roof faster than this (s): min(min_launch_s, the trace's shortest
+  /// kernel of non-zero length). Every group's roof time is floored by it; a projection from
+  /// this analysis uses the same floor. Absent in older documents: nothing.
+  std::optional<double> launch_floor_s;
 };
 
 }  // namespace rafter

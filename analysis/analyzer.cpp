@@ -601,6 +601,7 @@ analysis_document analyze(const trace& t, const machine_profile& profile, const 
   for (const double s : kernel_s) {
     if (s > 0.0) launch_floor_s = std::min(launch_floor_s, s);
   }
+  out.totals.launch_floor_s = launch_floor_s;
   if (placeholder_times > 0) {
     out.warnings.push_back(fmt::format(
         "{} kernels have placeholder start/end times (not measured): left out of the device timelines; {} of them have no "

@@ -349,9 +349,15 @@ projection project_workload(const analysis_document& on_a, const machine_profile
     warn_once(out, "no fp32 ceiling on " + where + ": kernels without work scale by main memory bandwidth");
   }
 
+  // The analysis's own floor; an analysis document from before it was recorded: derived alike
+  // from its groups' shortest launches.
   m.launch_floor_s = on_a.thresholds.min_launch_s;
-  for (const auto& g : on_a.groups) {
-    if (g.min_s > 0.0) m.launch_floor_s = std::min(m.launch_floor_s, g.min_s);
+  if (on_a.totals.launch_floor_s) {
+    m.launch_floor_s = *on_a.totals.launch_floor_s;
+  } else {
+    for (const auto& g : on_a.groups) {
+      if (g.min_s > 0.0) m.launch_floor_s = std::min(m.launch_floor_s, g.min_s);
+    }
   }
   // What the analysis of A could not do weighs on every projection made from it (what the trace
   // format never records, "not in the trace: ...", is in the analysis itself).

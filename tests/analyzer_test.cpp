@@ -177,10 +177,14 @@ TEST(analyzer, no_launch_is_assumed_faster_at_its_roof_than_the_launch_floor) {
   EXPECT_NE(g.limiter.kind, limiter_kind::launch_overhead);  // no idle gaps
   EXPECT_DOUBLE_EQ(*g.roof_time_s, 100 * 2e-6);
   EXPECT_NEAR(*g.opportunity_s, 100 * 6e-6, 1e-15);
+  EXPECT_EQ(a.totals.launch_floor_s, 2e-6);  // recorded for the projection
   // A trace whose shortest kernel is shorter lowers the floor to it.
   auto quick = kernel(1'000, "quick", 2'000'000, 1'000);
   t.kernels.push_back(quick);
-  EXPECT_DOUBLE_EQ(*group_named(run(t), "mul_kernel").roof_time_s, 100 * 1e-6);
+  const auto lowered = run(t);
+  EXPECT_DOUBLE_EQ(*group_named(lowered, "mul_kernel").roof_time_s, 100 * 1e-6);
+  ASSERT_TRUE(lowered.totals.launch_floor_s);
+  EXPECT_DOUBLE_EQ(*lowered.totals.launch_floor_s, 1e-6);
 }
 
 TEST(analyzer, an_estimate_above_the_dram_roof_says_operands_came_from_l2) {

@@ -194,6 +194,15 @@ TEST(Projection, NothingIsProjectedBelowTheRoofOfBOrTheLaunchFloor) {
   EXPECT_EQ(k.items[0].method, "kept");
   EXPECT_NEAR(k.items[0].time_b_s, 1.5e-3, 1e-15);
   EXPECT_NEAR(k.items[0].low_s, 1.5e-3, 1e-12);
+
+  // The analysis's recorded floor is the one used (a zero-length launch made this group's min_s 0,
+  // which the derivation from groups would skip).
+  tiny.limiter.kind = limiter_kind::latency;
+  tiny.min_s = 0.0;
+  auto recorded = one_device({tiny}, 0.0);
+  recorded.totals.launch_floor_s = 1.2e-6;
+  const projection r = project_workload(recorded, a100, h100, "a", "b");
+  EXPECT_NEAR(r.items[0].low_s, 1.2e-3, 1e-12);
 }
 
 TEST(Projection, AnalysisWarningsAndGroupsWithoutWorkAreSaid) {
