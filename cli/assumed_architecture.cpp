@@ -12,6 +12,12 @@ ncu_import_options ncu_assumptions(const std::string& assume_arch, const machine
     if (!o.assumed_cc) {
       throw usage_error(option + " " + assume_arch + ": expected an architecture such as sm_70, sm_90a or 8.6");
     }
+    // Compute capabilities run from 3.0 (Kepler) to 12.x (Blackwell) so far; 99.9 is a typo.
+    if (o.assumed_cc->major < 3 || o.assumed_cc->major > 15 || o.assumed_cc->minor > 9) {
+      throw usage_error(option + " " + assume_arch + ": no NVIDIA GPU has compute capability " +
+                        std::to_string(o.assumed_cc->major) + "." + std::to_string(o.assumed_cc->minor) +
+                        " (expected 3.0 to 15.9, such as 7.0, 8.6, 9.0 or 10.0)");
+    }
     o.assumed_cc_origin = "--assume-arch " + assume_arch;
     return o;
   }

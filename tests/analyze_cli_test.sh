@@ -109,6 +109,9 @@ grep_in "$tmp/err" "assumed from --assume-arch 7.0" "--assume-arch is said"
 expect 0 "analyze an ncu summary on a profile without an architecture" -- "$rafter" analyze "$tmp/summary.csv" --machine mi300x --markdown "$tmp/s3.md"
 grep_in "$tmp/s3.md" "work from counters 0.0%" "unweighted tensor work is not claimed as counted"
 grep_in "$tmp/err" "not in the trace: fp16.tensor FLOP" "the importer's note reaches the analysis"
+expect 2 "an --assume-arch no GPU has" -- "$rafter" analyze "$tmp/summary.csv" --machine v100_sxm2 --assume-arch 99.9
+grep_in "$tmp/err" "no NVIDIA GPU has compute capability 99.9" "an impossible --assume-arch is refused"
+one_line_stderr "impossible --assume-arch"
 expect 2 "a bad --assume-arch" -- "$rafter" analyze "$tmp/summary.csv" --machine v100_sxm2 --assume-arch volta
 one_line_stderr "bad --assume-arch"
 grep_in "$tmp/err" "assume-arch volta" "bad --assume-arch is named"
