@@ -14,8 +14,8 @@ namespace rafter {
 ///  - memory: same level; each measured bandwidth (read, write, copy, triad) against the
 ///    datasheet's same quantity, else its read bandwidth;
 ///  - links: h2d_*, d2h_* against `pcie`, bidir_* against `pcie` both ways; p2p_* and nccl_*
-///    (bus bandwidth) against `nvlink`, else `pcie`. A datasheet link whose note says
-///    "bidirectional" is an aggregate of both directions: one direction is half of it.
+///    (bus bandwidth) against `nvlink`, else `pcie`. A datasheet link whose note starts
+///    "bidirectional aggregate" is the sum of both directions: one direction is half of it.
 struct datasheet_ratio {
   std::string kind;          ///< "compute", "memory" or "link".
   std::string id;            ///< Measured ceiling: "bf16.matrix_library.cublaslt", "hbm.read", "h2d_pinned".

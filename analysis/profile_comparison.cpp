@@ -12,6 +12,7 @@
 #include "analysis/ridge_ceilings.hpp"
 #include "core/error.hpp"
 #include "core/machine_profile.hpp"
+#include "core/units.hpp"
 
 namespace rafter {
 
@@ -124,7 +125,7 @@ void add_compute(const machine_profile& a, const machine_profile& b, comparison&
     const compute_ceiling* any = ca ? ca : cb;
     metric_delta m;
     m.section = "compute";
-    m.unit = any->precision.starts_with("int") ? "OP/s" : "FLOP/s";
+    m.unit = compute_rate_unit(any->precision);
     m.name = "compute." + any->precision + "." + any->unit;
     if (ca) put_a(m, with_spread(ca->flop_per_s, ca->samples), label_of(*ca));
     if (cb) put_b(m, with_spread(cb->flop_per_s, cb->samples), label_of(*cb));
@@ -140,7 +141,7 @@ void add_compute(const machine_profile& a, const machine_profile& b, comparison&
     if (!cb || out.find("compute." + ca.id)) continue;
     metric_delta m;
     m.section = "compute";
-    m.unit = ca.precision.starts_with("int") ? "OP/s" : "FLOP/s";
+    m.unit = compute_rate_unit(ca.precision);
     m.name = "compute." + ca.id;
     put_a(m, with_spread(ca.flop_per_s, ca.samples), label_of(ca));
     put_b(m, with_spread(cb->flop_per_s, cb->samples), label_of(*cb));
@@ -296,10 +297,12 @@ void add_balance(const machine_profile& a, const machine_profile& b, const std::
   std::map<std::string, const compute_ceiling*> best_a;
   std::map<std::string, const compute_ceiling*> best_b;
   for (const auto& c : a.compute) {
+    if (is_integer_precision(c.precision)) continue;  // OP/byte is no FLOP/byte balance
     remember(precisions, c.precision);
     if (!best_a[c.precision] || c.flop_per_s > best_a[c.precision]->flop_per_s) best_a[c.precision] = &c;
   }
   for (const auto& c : b.compute) {
+    if (is_integer_precision(c.precision)) continue;
     remember(precisions, c.precision);
     if (!best_b[c.precision] || c.flop_per_s > best_b[c.precision]->flop_per_s) best_b[c.precision] = &c;
   }

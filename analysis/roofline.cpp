@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/machine_profile.hpp"
+#include "core/units.hpp"
 
 namespace rafter {
 
@@ -40,7 +41,7 @@ roofline::roofline(std::vector<compute_roof> compute, std::vector<memory_roof> m
 roofline roofline::from_profile(const machine_profile& profile) {
   std::vector<compute_roof> compute;
   for (const auto& c : profile.compute) {
-    if (!c.precision.starts_with("int")) compute.push_back({c.id, c.flop_per_s});  // integer ops are not FLOP
+    if (!is_integer_precision(c.precision)) compute.push_back({c.id, c.flop_per_s});  // integer ops are not FLOP
   }
   std::vector<memory_roof> memory;
   for (const auto& m : profile.memory) {

@@ -85,7 +85,7 @@ chosen_machine choose_machine(const analyze_cli_options& o, const trace& t, cons
 }
 
 exit_code run_analyze(const analyze_cli_options& o) {
-  check_writable_outputs({o.output, o.html, o.markdown}, {o.trace, o.machine, o.classes});
+  check_writable_outputs({o.output, o.html, o.markdown}, {o.trace, profile_option_input(o.machine), o.classes});
   if (o.top < 1) throw usage_error("rafter analyze: --top must be at least 1");
   const std::filesystem::path configs = config_dir_or_throw();
   kernel_classifier classifier = kernel_classifier::load(configs / "kernel_classes.json");

@@ -154,7 +154,7 @@ exit_code run_compare(const compare_options& o) {
   for (const auto& text : o.fail_on) {
     for (auto& r : parse_rules(text)) rules.push_back(std::move(r));
   }
-  check_writable_outputs({o.markdown, o.junit, o.json, o.html}, {o.a, o.b, o.machine_a, o.machine_b});
+  check_writable_outputs({o.markdown, o.junit, o.json, o.html}, {o.a, o.b, profile_option_input(o.machine_a), profile_option_input(o.machine_b)});
 
   std::optional<json> doc_a;
   std::optional<json> doc_b;

@@ -61,7 +61,7 @@ analysis_document analyze_on(const std::string& file, const machine_profile& pro
 }
 
 exit_code run_project(const project_options& o) {
-  check_writable_outputs({o.output, o.html, o.markdown}, {o.trace, o.measured, o.from, o.to});
+  check_writable_outputs({o.output, o.html, o.markdown}, {o.trace, o.measured, profile_option_input(o.from), profile_option_input(o.to)});
   const auto configs = find_config_dir();
   if (!configs) throw usage_error("rafter project: cannot find the configs/ directory (set RAFTER_CONFIG_DIR)");
   const std::filesystem::path from_path = profile_option_path(o.from, "rafter project: --from");

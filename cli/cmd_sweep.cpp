@@ -106,7 +106,7 @@ exit_code run_sweep_under_mpi(const sweep_options& options, const mpi::launcher_
         }
       }
       if (root) {
-        check_writable_outputs({options.output, options.html}, {options.datasheet});
+        check_writable_outputs({options.output, options.html}, {profile_option_input(options.datasheet)});
       }
     } catch (const error& e) {
       failure = e.what();
@@ -196,7 +196,7 @@ exit_code run_sweep(const sweep_options& options) {
     if (!gpus->unavailable_reason.empty()) throw unsupported_error("--backend cuda: " + gpus->unavailable_reason);
   }
   const chosen_datasheet datasheet = choose_datasheet(options, gpus ? &*gpus : nullptr);
-  check_writable_outputs({options.output, options.html}, {options.datasheet});
+  check_writable_outputs({options.output, options.html}, {profile_option_input(options.datasheet)});
   host.threads = options.threads;
   host.command = options.command_line;
 

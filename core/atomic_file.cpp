@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/descriptor_path.hpp"
 #include "core/error.hpp"
 
 namespace rafter {
@@ -41,9 +42,28 @@ bool written_in_place(const fs::path& path) {
   return !ec && fs::exists(status) && !fs::is_regular_file(status) && !fs::is_directory(status);
 }
 
+/// Checks that descriptor `fd` is open for writing; throws `input_error` naming `path` otherwise.
+void check_writable_descriptor(const fs::path& path, int fd) {
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0) throw input_error(path.string(), "", "names descriptor " + std::to_string(fd) + ", which is not open");
+  if ((flags & O_ACCMODE) == O_RDONLY) {
+    throw input_error(path.string(), "", "names descriptor " + std::to_string(fd) + ", which is open for reading only");
+  }
+}
+
 }  // namespace
 
-atomic_file::atomic_file(fs::path path) : m_path(std::move(path)), m_target(resolved_output(m_path)) {
+atomic_file::atomic_file(fs::path path) : m_path(std::move(path)) {
+  if (const auto fd = descriptor_named_by(m_path)) {
+    // /dev/stdout, /dev/fd/N, >(cmd): write to what this process has open as N (a pipe, a
+    // terminal, a file opened with `>>`), at its offset; its target by name may be "pipe:[123]".
+    check_writable_descriptor(m_path, *fd);
+    m_fd = ::fcntl(*fd, F_DUPFD_CLOEXEC, 0);
+    if (m_fd < 0) throw input_error(m_path.string(), "", std::string("cannot open output file: ") + std::strerror(errno));
+    m_target = m_path;
+    return;
+  }
+  m_target = resolved_output(m_path);
   if (written_in_place(m_target)) {
     m_fd = ::open(m_target.c_str(), O_WRONLY | O_CLOEXEC);
     if (m_fd < 0) {
@@ -137,6 +157,10 @@ void check_writable_output(const fs::path& path) {
     throw input_error(path.string(), "", "'-' is not taken for stdout: leave the output options out to print to stdout");
   }
   if (path.empty()) throw input_error("<empty output path>", "", "an output option was given an empty file name");
+  if (const auto fd = descriptor_named_by(path)) {
+    check_writable_descriptor(path, *fd);
+    return;
+  }
   const fs::path target = resolved_output(path);
   std::error_code ec;
   if (fs::is_directory(target, ec)) throw input_error(path.string(), "", "is a directory, not a file");
@@ -162,9 +186,13 @@ void check_writable_outputs(std::initializer_list<fs::path> paths, std::initiali
         throw input_error(path.string(), "", "is also an input (" + input.string() + "): the output would replace it");
       }
     }
-    if (written_in_place(resolved_output(path))) continue;  // /dev/null may take two outputs
-    fs::path same = fs::weakly_canonical(fs::absolute(path), ec);
-    if (ec) same = fs::absolute(path).lexically_normal();
+    // /dev/null and /dev/stdout may take two outputs, one after the other.
+    if (descriptor_named_by(path) || written_in_place(resolved_output(path))) continue;
+    // The file a rename would replace, so that two names meeting through a link (a dangling one
+    // included) are one output.
+    const fs::path target = fs::absolute(resolved_output(path));
+    fs::path same = fs::weakly_canonical(target, ec);
+    if (ec) same = target.lexically_normal();
     if (std::find(seen.begin(), seen.end(), same) != seen.end()) {
       throw input_error(path.string(), "", "given for two outputs: one would overwrite the other");
     }

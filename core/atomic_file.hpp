@@ -14,8 +14,10 @@ namespace rafter {
 /// at a time (a trace of a million kernels) without holding them whole.
 ///
 /// A `path` that is a symbolic link is followed: the file it points to is replaced, the link kept.
-/// A `path` that exists and is not a regular file (/dev/null, /dev/stdout, a named pipe) is written
-/// in place, as it comes: it cannot be replaced, and renaming over it would put a file in its stead.
+/// A `path` that exists and is not a regular file (/dev/null, a named pipe) is written in place, as
+/// it comes: it cannot be replaced, and renaming over it would put a file in its stead. So is a
+/// `path` naming a descriptor (/dev/stdout, /dev/fd/N, `>(cmd)`): what this process has open as N
+/// is written, at its offset (a pipe, or the file of a shell's `> f` or `>> f`).
 class atomic_file {
 public:
   /// Creates the temporary file; throws `input_error` naming `path` when the directory is not writable.
@@ -54,7 +56,7 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
 void write_files_atomically(std::initializer_list<std::pair<std::filesystem::path, std::string_view>> files);
 
 /// Checks, before long work starts, that `path` can be written later: its directory exists and is
-/// writable and the path is not a directory, nor "-" (which would be a file named "-", not
+/// writable (a descriptor it names is open for writing) and the path is not a directory, nor "-" (which would be a file named "-", not
 /// stdout: rafter prints to stdout when no output is given). Throws `input_error` naming the path
 /// otherwise.
 void check_writable_output(const std::filesystem::path& path);

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <vector>
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "core/error.hpp"
@@ -15,6 +17,15 @@
 namespace rafter {
 
 namespace {
+
+/// True when `path` opens as a terminal (a user typing the input, ended with Ctrl-D).
+bool is_terminal(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool tty = ::isatty(fd) != 0;
+  ::close(fd);
+  return tty;
+}
 constexpr std::size_t k_compressed_chunk = std::size_t{1} << 20;
 }  // namespace
 
@@ -139,6 +150,9 @@ const std::string& file_reader::name() const noexcept { return m_impl->name; }
 
 std::string read_file_content(const std::filesystem::path& path) {
   file_reader reader(path);
+  if (std::error_code ec; std::filesystem::is_character_file(path, ec) && !is_terminal(path)) {
+    throw input_error(path.string(), "", "is a character device, not a file: it may never end (give a file or a pipe)");
+  }
   std::string out;
   out.resize(reader.gzip() ? reader.file_size() * 4 + 4096 : reader.file_size() + 4096);
   std::size_t used = 0;

@@ -35,7 +35,9 @@ private:
   std::unique_ptr<impl> m_impl;
 };
 
-/// The whole (decompressed) content of `path`; see `file_reader`.
+/// The whole (decompressed) content of `path`; see `file_reader`. A character device other than a
+/// terminal (/dev/zero, /dev/urandom) is refused with an `input_error` naming it rather than read
+/// until memory runs out.
 [[nodiscard]] std::string read_file_content(const std::filesystem::path& path);
 
 /// Up to `size` bytes from the start of the (decompressed) content: enough to recognise a format.

@@ -1,48 +1,21 @@
 #include "core/rereadable_input.hpp"
 
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "core/descriptor_path.hpp"
 #include "core/error.hpp"
 
 namespace rafter {
 
 namespace {
-
-/// N when `p` is /proc/self/fd/N or /dev/fd/N.
-std::optional<int> descriptor_of(const std::string& p) {
-  for (const std::string_view prefix : {"/proc/self/fd/", "/dev/fd/"}) {
-    if (p.compare(0, prefix.size(), prefix) != 0) continue;
-    int fd = -1;
-    const char* first = p.data() + prefix.size();
-    const char* last = p.data() + p.size();
-    const auto [end, ec] = std::from_chars(first, last, fd);
-    if (ec == std::errc() && end == last && first != last) return fd;
-  }
-  return std::nullopt;
-}
-
-/// The descriptor `path` names, following ordinary symlinks (/dev/stdin -> /proc/self/fd/0).
-std::optional<int> named_descriptor(std::filesystem::path path) {
-  for (int hops = 0; hops < 8; ++hops) {
-    if (const auto fd = descriptor_of(path.lexically_normal().string())) return fd;
-    std::error_code ec;
-    if (!std::filesystem::is_symlink(path, ec)) return std::nullopt;
-    const std::filesystem::path target = std::filesystem::read_symlink(path, ec);
-    if (ec) return std::nullopt;
-    path = target.is_absolute() ? target : path.parent_path() / target;
-  }
-  return std::nullopt;
-}
 
 [[noreturn]] void fail(const std::filesystem::path& path, const std::string& what, int err) {
   throw input_error(path.string(), "", what + ": " + std::strerror(err));
@@ -67,7 +40,7 @@ void make_rereadable(const std::filesystem::path& path) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (ec || !(std::filesystem::is_fifo(status) || std::filesystem::is_socket(status))) return;
-  const auto fd = named_descriptor(path);
+  const auto fd = descriptor_named_by(path);
   if (!fd) {
     throw input_error(path.string(), "",
                       "a named pipe can be read only once and rafter reads its input twice: save it to a file first");
@@ -106,7 +79,7 @@ void make_rereadable(const std::filesystem::path& path) {
 }
 
 std::optional<std::filesystem::path> named_copy_of_descriptor(const std::filesystem::path& path) {
-  if (!named_descriptor(path)) return std::nullopt;
+  if (!descriptor_named_by(path)) return std::nullopt;
   make_rereadable(path);
   const int in = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);  // reopens the content from its start
   if (in < 0) fail(path, "cannot open file", errno);

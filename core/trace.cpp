@@ -246,13 +246,17 @@ std::optional<std::int64_t> opt_non_negative_int64(const json_reader& r, const s
   return v;
 }
 
-void read_times(const json_reader& r, std::int64_t& start, std::int64_t& end) {
-  start = req_int64(r, "start_ns");
-  end = req_int64(r, "end_ns");
+/// `key` of `r`, a timestamp within +-trace::max_abs_timestamp_ns.
+std::int64_t req_timestamp(const json_reader& r, const std::string& key) {
+  const std::int64_t v = req_int64(r, key);
   const std::int64_t limit = trace::max_abs_timestamp_ns;
-  for (const auto& [key, v] : {std::pair{"start_ns", start}, std::pair{"end_ns", end}}) {
-    if (v < -limit || v > limit) r.fail(key, "out of range: timestamps must lie within +-2^62 ns (146 years), got " + std::to_string(v));
-  }
+  if (v < -limit || v > limit) r.fail(key, "out of range: timestamps must lie within +-2^62 ns (146 years), got " + std::to_string(v));
+  return v;
+}
+
+void read_times(const json_reader& r, std::int64_t& start, std::int64_t& end) {
+  start = req_timestamp(r, "start_ns");
+  end = req_timestamp(r, "end_ns");
   if (end < start) r.fail("end_ns", "end before start (" + std::to_string(end) + " < " + std::to_string(start) + ")");
 }
 
@@ -372,7 +376,7 @@ trace_kernel read_kernel(const json_reader& r) {
   k.graph_id = opt_int64(r, "graph_id");
   k.graph_node_id = opt_int64(r, "graph_node_id");
   k.op_id = opt_int64(r, "op_id");
-  if (const auto l = r.opt_object("launch")) k.launch = kernel_launch{req_int64(*l, "thread"), req_int64(*l, "start_ns")};
+  if (const auto l = r.opt_object("launch")) k.launch = kernel_launch{req_int64(*l, "thread"), req_timestamp(*l, "start_ns")};
   if (const auto m = r.opt_object("metrics")) k.metrics = read_metrics(*m);
   if (const auto e = r.opt_object("estimate")) k.estimate = read_estimate(*e);
   if (const auto c = r.opt_object("collective")) k.collective = read_collective(*c);

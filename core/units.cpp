@@ -37,8 +37,10 @@ std::string format_si(double value, std::string_view unit, int significant) {
 
 std::string format_bandwidth(double bytes_per_s) { return format_si(bytes_per_s, "B/s"); }
 std::string format_flops(double flop_per_s) { return format_si(flop_per_s, "FLOP/s"); }
+bool is_integer_precision(std::string_view precision) { return precision.starts_with("int"); }
+std::string_view compute_rate_unit(std::string_view precision) { return is_integer_precision(precision) ? "OP/s" : "FLOP/s"; }
 std::string format_compute_rate(double per_s, std::string_view precision) {
-  return format_si(per_s, precision.starts_with("int") ? "OP/s" : "FLOP/s");
+  return format_si(per_s, compute_rate_unit(precision));
 }
 std::string format_seconds(double seconds) { return format_si(seconds, "s"); }
 std::string format_hertz(double hertz) { return format_si(hertz, "Hz"); }

@@ -21,6 +21,11 @@ inline constexpr const char* k_units_sentence =
 
 [[nodiscard]] std::string format_bandwidth(double bytes_per_s);  ///< "82.8 GB/s"
 [[nodiscard]] std::string format_flops(double flop_per_s);       ///< "1.23 TFLOP/s"
+/// True for integer precisions ("int8", "int32"), whose ceilings count operations, not FLOP: they
+/// have no place on a roofline in FLOP/s nor in a FLOP/byte balance.
+[[nodiscard]] bool is_integer_precision(std::string_view precision);
+/// "OP/s" for integer precisions, else "FLOP/s".
+[[nodiscard]] std::string_view compute_rate_unit(std::string_view precision);
 /// A compute rate of `precision`: integer precisions ("int8", "int32") count operations, not
 /// floating-point operations: "624 TOP/s"; every other precision as format_flops.
 [[nodiscard]] std::string format_compute_rate(double per_s, std::string_view precision);

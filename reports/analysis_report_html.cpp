@@ -187,13 +187,14 @@ std::string render_roofline(const analysis_document& a, const analysis_html_limi
   for (const auto* g : points) {
     if (!g->compute_ceiling.empty()) used.insert(g->compute_ceiling);
   }
+  // Integer ceilings count operations, not FLOP: no roof on a FLOP/s axis.
   const ceiling_entry* top = nullptr;
   for (const auto& c : a.compute) {
-    if (top == nullptr || c.per_s > top->per_s) top = &c;
+    if (!is_integer_precision(c.precision) && (top == nullptr || c.per_s > top->per_s)) top = &c;
   }
   std::vector<const ceiling_entry*> computes;
   for (const auto& c : a.compute) {
-    if (used.count(c.id) || &c == top) computes.push_back(&c);
+    if (!is_integer_precision(c.precision) && (used.count(c.id) || &c == top)) computes.push_back(&c);
   }
   std::stable_sort(computes.begin(), computes.end(), [](const auto* x, const auto* y) { return x->per_s > y->per_s; });
   std::vector<const ceiling_entry*> memories;
@@ -509,7 +510,7 @@ std::string render_ceilings(const analysis_document& a) {
     out += "<tr>" + text_cell(kind) + "<td><code>" + esc(c.id) + "</code></td>" + num_cell(c.per_s, format) + "<td><span class=\"badge " +
            esc(to_string(c.source)) + "\">" + esc(to_string(c.source)) + "</span></td>" + text_cell(c.note) + "</tr>";
   };
-  for (const auto& c : a.compute) row("compute", c, format_flops);
+  for (const auto& c : a.compute) row("compute", c, [&](double v) { return format_compute_rate(v, c.precision); });
   for (const auto& c : a.memory) row("memory", c, format_bandwidth);
   for (const auto& c : a.links) row("link", c, format_bandwidth);
   return out + "</tbody></table></div></section>";

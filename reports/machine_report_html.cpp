@@ -575,7 +575,7 @@ std::string render_curves(const machine_profile& p, const curve_chart_spec& spec
 
 /// FLOP/s, or OP/s for an integer precision (format_compute_rate).
 std::string (*rate_format(const compute_ceiling& c))(double) {
-  return c.precision.starts_with("int") ? +[](double v) { return format_si(v, "OP/s"); } : format_flops;
+  return is_integer_precision(c.precision) ? +[](double v) { return format_si(v, "OP/s"); } : format_flops;
 }
 
 std::string render_compute_table(const machine_profile& p) {

@@ -10,6 +10,7 @@
 #include "analysis/analyzer.hpp"
 #include "core/machine_profile.hpp"
 #include "core/trace.hpp"
+#include "core/units.hpp"
 
 namespace rafter {
 namespace {
@@ -24,12 +25,12 @@ std::size_t count(const std::string& text, const std::string& part) {
 
 machine_profile h100() { return load_machine_profile(RAFTER_SOURCE_DIR "/configs/hardware/h100_sxm5.json"); }
 
-analysis_document analyze_trace(const trace& t) {
+analysis_document analyze_trace(const trace& t, const machine_profile& machine = h100()) {
   analyze_options o;
   o.trace_file = "trace.json";
   o.machine_file = "h100_sxm5.json";
   o.machine_choice = "--machine";
-  return analyze(t, h100(), kernel_classifier::load(RAFTER_SOURCE_DIR "/configs/kernel_classes.json"), o);
+  return analyze(t, machine, kernel_classifier::load(RAFTER_SOURCE_DIR "/configs/kernel_classes.json"), o);
 }
 
 /// `n` kernels over `distinct` (name, shape) groups, every fourth group with counters, long
@@ -94,6 +95,21 @@ TEST(analysis_report_html, is_one_complete_self_contained_document) {
   EXPECT_TRUE(contains(html, "fp32.vector · 66.9 TFLOP/s · datasheet"));
   // Two devices, two timeline strips.
   EXPECT_EQ(count(html, "class=\"strip\""), 2u);
+}
+
+TEST(analysis_report_html, an_integer_ceiling_is_no_roof_and_counts_operations) {
+  machine_profile m = h100();
+  compute_ceiling int8;
+  int8.id = "int8.tensor.fastest";
+  int8.precision = "int8";
+  int8.unit = "tensor";
+  int8.flop_per_s = 9e15;  // above every floating-point ceiling: it would be the top roof
+  m.compute.push_back(int8);
+  const std::string html = render_analysis_html(analyze_trace(synthetic_trace(200, 8), m));
+  EXPECT_FALSE(contains(html, "int8.tensor.fastest · ")) << "an OP/s ceiling drawn on the FLOP/s axis";
+  EXPECT_TRUE(contains(html, "fp8.tensor · ")) << "the top floating-point roof is drawn";
+  EXPECT_TRUE(contains(html, format_compute_rate(9e15, "int8"))) << "the ceilings table gives OP/s";
+  EXPECT_FALSE(contains(html, format_flops(9e15)));
 }
 
 TEST(analysis_report_html, one_point_per_placed_group_with_a_tooltip) {

@@ -143,6 +143,29 @@ expect 0 "an output that is a symbolic link" -- "$rafter" analyze "$tmp/h100.jso
 expect 0 "an output that is /dev/null" -- "$rafter" analyze "$tmp/h100.json" --html /dev/null -o /dev/null
 [ -c /dev/null ] || { echo "FAIL: /dev/null is no longer a device"; failures=$((failures + 1)); }
 
+# Outputs through descriptors: a pipe's writing end (its name resolves to "pipe:[N]") and a file
+# opened for appending are written where they point, not replaced.
+"$rafter" analyze "$tmp/h100.json" -o /dev/stdout 2>"$tmp/err" | grep -q '"schema": "rafter.analysis/1"' ||
+  { echo "FAIL: -o /dev/stdout into a pipe"; cat "$tmp/err"; failures=$((failures + 1)); }
+echo "earlier line" >"$tmp/appended.log"
+expect 0 "-o /dev/stdout appended to a file" -- bash -c '"$1" analyze "$2" -o /dev/stdout >>"$3"' _ "$rafter" "$tmp/h100.json" "$tmp/appended.log"
+[ "$(head -1 "$tmp/appended.log")" = "earlier line" ] || { echo "FAIL: >> lost what the file held"; failures=$((failures + 1)); }
+grep_in "$tmp/appended.log" '"schema": "rafter.analysis/1"' "the analysis is appended"
+
+# A datasheet given by name is an input too: no output may replace it.
+mkdir -p "$tmp/configs"
+cp -r "$src/configs/." "$tmp/configs/"
+cp "$tmp/configs/hardware/h100_sxm5.json" "$tmp/h100_sxm5.before"
+expect 2 "an output over the datasheet named by --machine" -- env RAFTER_CONFIG_DIR="$tmp/configs" \
+  "$rafter" analyze "$tmp/h100.json" --machine h100_sxm5 -o "$tmp/configs/hardware/h100_sxm5.json"
+grep_in "$tmp/err" "is also an input" "an output over a named datasheet is refused"
+cmp -s "$tmp/configs/hardware/h100_sxm5.json" "$tmp/h100_sxm5.before" ||
+  { echo "FAIL: the datasheet was overwritten"; failures=$((failures + 1)); }
+ln -s loop "$tmp/loop"  # points at itself
+expect 2 "a --machine that is a loop of links" -- "$rafter" analyze "$tmp/h100.json" --machine "$tmp/loop"
+one_line_stderr "--machine loop"
+grep_in "$tmp/err" "machine $tmp/loop" "the looping --machine is named"
+
 # Option values: one line naming the option.
 expect 2 "--top -5" -- "$rafter" analyze "$tmp/h100.json" --top -5
 grep_in "$tmp/err" 'expected a whole number from 1 to 100000, got "-5"' "--top range is said"

@@ -8,7 +8,9 @@
 #include <sstream>
 
 #include <sys/resource.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -203,6 +205,51 @@ TEST(atomic_file, several_outputs_appear_together_or_not_at_all) {
   int entries = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++entries;
   EXPECT_EQ(entries, 2);  // both temporary files removed
+  fs::remove_all(dir);
+}
+
+TEST(atomic_file, a_descriptor_is_written_where_it_points_not_replaced) {
+  // A pipe's writing end, as `rafter ... -o /dev/stdout | jq` or `-o >(gzip > t.gz)` give it: its
+  // name resolves to "pipe:[N]", which cannot be created, so the descriptor itself is written.
+  int ends[2];
+  ASSERT_EQ(::pipe(ends), 0);
+  const fs::path through_pipe = "/dev/fd/" + std::to_string(ends[1]);
+  EXPECT_NO_THROW(check_writable_outputs({through_pipe, through_pipe}));  // one stream may take two outputs
+  write_file_atomically(through_pipe, "to the reader");
+  ::close(ends[1]);
+  char got[64] = {};
+  EXPECT_EQ(::read(ends[0], got, sizeof got), 13);
+  EXPECT_EQ(std::string(got), "to the reader");
+  EXPECT_EQ(error_of([&] { check_writable_output("/dev/fd/" + std::to_string(ends[0])); }),
+            "/dev/fd/" + std::to_string(ends[0]) + ": names descriptor " + std::to_string(ends[0]) +
+                ", which is open for reading only");
+  ::close(ends[0]);
+  EXPECT_EQ(error_of([&] { check_writable_output(through_pipe); }),
+            through_pipe.string() + ": names descriptor " + std::to_string(ends[1]) + ", which is not open");
+
+  // A file the shell opened for appending (`-o /dev/stdout >> log`): appended to, the same file kept.
+  const fs::path dir = fresh_dir("rafter_atomic_descriptor_test");
+  write_file_atomically(dir / "log", "earlier\n");
+  const auto inode = [](const fs::path& p) {
+    struct stat st {};
+    ::stat(p.c_str(), &st);
+    return st.st_ino;
+  };
+  const auto before = inode(dir / "log");
+  const int appending = ::open((dir / "log").c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  ASSERT_GE(appending, 0);
+  write_file_atomically("/proc/self/fd/" + std::to_string(appending), "later\n");
+  ::close(appending);
+  EXPECT_EQ(content(dir / "log"), "earlier\nlater\n");
+  EXPECT_EQ(inode(dir / "log"), before);
+  fs::remove_all(dir);
+}
+
+TEST(atomic_file, two_outputs_meeting_through_a_dangling_link_are_refused) {
+  const fs::path dir = fresh_dir("rafter_atomic_dangling_test");
+  fs::create_symlink("report.html", dir / "latest.html");  // report.html does not exist yet
+  EXPECT_NE(error_of([&] { check_writable_outputs({dir / "report.html", dir / "latest.html"}); }).find("given for two outputs"),
+            std::string::npos);
   fs::remove_all(dir);
 }
 

@@ -83,6 +83,12 @@ std::string error_reading(const std::filesystem::path& p) {
   return "no error";
 }
 
+TEST(file_reader, whole_content_of_an_endless_device_is_refused) {
+  // Read whole, /dev/zero would fill memory; a stream reader (JSON) still fails at its first byte.
+  EXPECT_EQ(error_reading("/dev/zero"), "/dev/zero: is a character device, not a file: it may never end (give a file or a pipe)");
+  EXPECT_EQ(read_file_prefix("/dev/zero", 4), std::string(4, '\0'));
+}
+
 TEST(file_reader, truncated_and_corrupt_gzip_name_file_and_position) {
   const std::string gz = gzip_compress(big_text());
   const auto path = temp_path("bad.gz");

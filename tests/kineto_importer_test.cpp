@@ -463,6 +463,24 @@ TEST(kineto_importer, timestamps_overflowing_once_shifted_by_base_time_are_an_er
     EXPECT_NE(e.find(p.string() + ": field 'baseTimeNanoseconds': timestamps leave +-2^62 ns"), std::string::npos) << e;
     std::filesystem::remove(p);
   }
+  {
+    // No base time: an event starting within the bound and ending beyond it blames its duration.
+    const auto p = write_file("dur_overflows.json", trace_json(kernel_event(std::to_string(max / 1000 - 2), "100000000", "")));
+    const std::string e = import_error(p);
+    EXPECT_NE(e.find(p.string() + ": field 'dur': an event ends beyond +-2^62 ns"), std::string::npos) << e;
+    std::filesystem::remove(p);
+  }
+  {
+    // A start beyond the bound is skipped and counted, with the bound said.
+    const auto p = write_file("ts_beyond.json", trace_json(kernel_event(std::to_string(max / 1000 + 5), "1", "") + "," +
+                                                           kernel_event("10", "1", "")));
+    const trace t = import_kineto(p);
+    EXPECT_EQ(t.kernels.size(), 1u);
+    std::string warnings;
+    for (const auto& w : t.source.warnings) warnings += w + "\n";
+    EXPECT_NE(warnings.find("1 event with a missing or non-numeric timestamp, or one beyond +-2^62 ns"), std::string::npos) << warnings;
+    std::filesystem::remove(p);
+  }
 }
 
 TEST(kineto_importer, external_ids_leaving_no_room_for_synthetic_op_ids_are_an_error) {

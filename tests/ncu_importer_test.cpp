@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "core/file_reader.hpp"
 
 namespace rafter {
 namespace {
@@ -100,6 +101,10 @@ TEST(ncu_importer, wide_raw_page_with_units_row) {
   EXPECT_EQ(w.kernels[1].id, 1);
   EXPECT_EQ(w.kernels[1].name, t.kernels[1].name);
   EXPECT_EQ(w.kernels[0].metrics->raw, m.raw);
+  // And gzip-compressed (ncu ... --csv | gzip), as every other importer reads it.
+  const trace z = import_ncu(write_file("wide.csv.gz", gzip_compress(k_wide)));
+  ASSERT_EQ(z.kernels.size(), 2u);
+  EXPECT_EQ(z.kernels[0].metrics->raw, m.raw);
 }
 
 // Default `ncu --csv` details page: one row per kernel and metric, display labels, new columns.
@@ -277,10 +282,11 @@ TEST(ncu_importer, bad_input_names_file_and_position) {
   expect_input_error(write_file("dupid.csv", "\"ID\",\"Kernel Name\",\"dram__bytes.sum\"\n\"0\",\"k\",\"1\"\n\"0\",\"k\",\"2\"\n"),
                      "duplicate ID");
   expect_input_error(write_file("quote.csv", "\"ID\",\"Kernel Name\",\"dram__bytes.sum\"\n\"0\",\"k,1\n"), "unterminated");
-  // UBSan found a signed overflow laying kernels end to end: 3 x 4e15 us; the third (line 5) overflows.
+  // UBSan found a signed overflow laying kernels end to end. 2 x 2e15 us reach 4e18 ns, within a
+  // trace's +-2^62 ns (4.61e18); the third (line 5) passes it.
   expect_input_error(write_file("huge.csv", "\"ID\",\"Kernel Name\",\"gpu__time_duration.sum\"\n\"\",\"\",\"usecond\"\n"
-                                            "\"0\",\"k\",\"4e15\"\n\"1\",\"k\",\"4e15\"\n\"2\",\"k\",\"4e15\"\n"),
-                     "line 5");
+                                            "\"0\",\"k\",\"2e15\"\n\"1\",\"k\",\"2e15\"\n\"2\",\"k\",\"2e15\"\n"),
+                     "line 5': kernel duration 2000000000.000000 s is out of range (kernels laid end to end pass 2^62 ns)");
   expect_input_error(fs::temp_directory_path() / "rafter_ncu_no_such_file.csv", "cannot open");
   // A summary's Count is a positive whole number of launches, named with row and column.
   for (const char* bad : {"0", "-2", "2.5", "x", ""}) {

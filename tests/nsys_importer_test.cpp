@@ -221,6 +221,24 @@ TEST(nsys_importer, reads_a_schema_2_7_export) {
   EXPECT_EQ(back.ranges.size(), t.ranges.size());
 }
 
+TEST(nsys_importer, skips_and_counts_times_a_trace_cannot_hold) {
+  // A kernel ending and an NVTX range starting past 2^62 ns (146 years): corrupt, not a
+  // measurement; the rest of the export still imports.
+  const fs::path db = scratch("far_times.sqlite");
+  make_db(db, std::string(k_schema_2_7) + R"sql(
+INSERT INTO CUPTI_ACTIVITY_KIND_KERNEL VALUES
+  (5000, 4611686018427387905, 0, 1, 7, 14, 281575874887680, 2, 3, 1, 1, 1, 32, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 5, 0, NULL, 0);
+INSERT INTO NVTX_EVENTS (start, end, eventType, text, globalTid, textId, domainId) VALUES
+  (-4611686018427387905, 10, 59, 'far', 281575874893694, NULL, 0);
+)sql");
+  const trace t = import_nsys(db);
+  EXPECT_EQ(t.kernels.size(), 3u);
+  EXPECT_EQ(t.source.counters.at("kernels_timestamps_out_of_range"), 1);
+  EXPECT_EQ(t.ranges.size(), 5u);
+  EXPECT_EQ(t.source.counters.at("nvtx_ranges_timestamps_out_of_range"), 1);
+  EXPECT_NO_THROW(trace_from_json(to_json(t), "roundtrip"));
+}
+
 // Schema 3.x: greenContextId, TARGET_INFO_CUDA_DEVICE, ENUM tables, inline NVTX text, start/end
 // ranges, no mangledName column (older exporters), versioned metadata table name.
 TEST(nsys_importer, reads_a_schema_3_export_with_other_columns) {

@@ -82,6 +82,10 @@ TEST(CompareProfiles, A100AgainstH100Datasheets) {
   EXPECT_DOUBLE_EQ(*balance->a, a.find_compute("bf16.tensor")->flop_per_s / *a.find_memory("hbm")->read_bytes_per_s);
   EXPECT_DOUBLE_EQ(*balance->b, b.find_compute("bf16.tensor")->flop_per_s / *b.find_memory("hbm")->read_bytes_per_s);
   EXPECT_GT(*ratio(*balance), 1.0);  // H100 gained more FLOP/s than bandwidth.
+  // Both have int8 tensor ceilings, in OP/s: no FLOP/byte balance comes of them.
+  ASSERT_NE(c.find("compute.int8.tensor"), nullptr);
+  EXPECT_EQ(c.find("compute.int8.tensor")->unit, "OP/s");
+  EXPECT_EQ(c.find("balance.int8"), nullptr);
 }
 
 TEST(CompareProfiles, RidgeUsesOnePrecisionOnBothSides) {

@@ -289,6 +289,11 @@ TEST(trace, validation_names_file_and_field) {
   }
   {
     json j = good;
+    j["kernels"][0]["launch"] = json{{"thread", 1}, {"start_ns", 4611686018427387905LL}};  // 2^62 + 1
+    EXPECT_NE(error_of(j).find("field 'kernels[0].launch.start_ns': out of range"), std::string::npos) << error_of(j);
+  }
+  {
+    json j = good;
     j["kernels"][1]["id"] = 1;
     EXPECT_NE(error_of(j).find("field 'kernels[1].id': duplicate id 1"), std::string::npos) << error_of(j);
   }

@@ -1222,6 +1222,9 @@ void finish(kineto_state& s, trace& t) {
   const std::int64_t base = s.base_time_ns.value_or(0);
   auto shift = [&s, base](std::int64_t& v) {
     if (__builtin_add_overflow(v, base, &v) || v > trace::max_abs_timestamp_ns || v < -trace::max_abs_timestamp_ns) {
+      if (!s.base_time_ns) {  // ts within bounds, ts + dur beyond
+        throw input_error(s.file, "dur", "an event ends beyond +-2^62 ns (146 years, where spans could overflow 64 bits)");
+      }
       throw input_error(s.file, "baseTimeNanoseconds",
                         "timestamps leave +-2^62 ns (146 years, where spans could overflow 64 bits) once shifted by it");
     }
@@ -1521,7 +1524,7 @@ void finish(kineto_state& s, trace& t) {
   static const std::pair<const char*, const char*> skipped[] = {
       {"skipped_negative_duration", "with a negative duration (end before start)"},
       {"skipped_bad_duration", "with a missing or non-numeric duration (NaN)"},
-      {"skipped_bad_timestamp", "with a missing or non-numeric timestamp"},
+      {"skipped_bad_timestamp", "with a missing or non-numeric timestamp, or one beyond +-2^62 ns (146 years)"},
       {"skipped_zero_timestamp", "with a zero or negative timestamp"},
       {"skipped_non_object_events", "that are not JSON objects"},
       {"skipped_duplicate_op_ids", "(cpu_op) repeating an External id already used"},

@@ -6,8 +6,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <limits>
 #include <map>
 #include <set>
@@ -16,6 +14,7 @@
 
 #include "analysis/importers/ncu_metric_table.hpp"
 #include "core/error.hpp"
+#include "core/file_reader.hpp"
 
 namespace rafter {
 
@@ -212,10 +211,7 @@ public:
 
 private:
   void read_text() {
-    std::ifstream in(m_path, std::ios::binary);
-    if (!in) throw input_error(m_file, "", "cannot open file for reading");
-    m_text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    if (in.bad()) throw input_error(m_file, "", "read error");
+    m_text = read_file_content(m_path);  // gzip-compressed CSVs too
     if (m_text.rfind("\xEF\xBB\xBF", 0) == 0) m_text.erase(0, 3);  // UTF-8 byte order mark
   }
 
@@ -533,12 +529,13 @@ private:
       // row's launches split its summed duration into equal whole-nanosecond parts.
       std::int64_t row_ns = 0;
       if (k.metrics->duration_s) {
-        // Durations are laid end to end in int64 ns: a sum past ~292 years is not a measurement.
+        // Durations are laid end to end from 0 ns: a sum past 2^62 ns (146 years, the bound on a
+        // rafter.trace/1 timestamp) is not a measurement.
         const double ns = std::round(*k.metrics->duration_s * static_cast<double>(launches) * 1e9);
-        if (!(ns < static_cast<double>(std::numeric_limits<std::int64_t>::max() - cursor))) {
+        if (!(ns <= static_cast<double>(trace::max_abs_timestamp_ns - cursor))) {
           throw input_error(m_file, at,
                             "kernel duration " + std::to_string(*k.metrics->duration_s * static_cast<double>(launches)) +
-                                " s is out of range (kernels laid end to end pass 2^63 ns)");
+                                " s is out of range (kernels laid end to end pass 2^62 ns)");
         }
         row_ns = static_cast<std::int64_t>(ns);
       } else {

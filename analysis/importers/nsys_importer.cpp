@@ -103,7 +103,11 @@ std::string describe(const std::string& key) {
       {"nvtx_marks_skipped", "NVTX marks (instants, not ranges) skipped"},
       {"nvtx_events_of_other_types_skipped", "NVTX events of other types (categories, thread names, ...) skipped"},
       {"nvtx_ranges_without_end", "NVTX ranges never closed (no end) skipped"},
-      {"nvtx_ranges_end_before_start", "NVTX ranges ending before they start skipped"}};
+      {"nvtx_ranges_end_before_start", "NVTX ranges ending before they start skipped"},
+      {"kernels_timestamps_out_of_range", "kernels with a time beyond +-2^62 ns (146 years) skipped"},
+      {"copies_timestamps_out_of_range", "copies with a time beyond +-2^62 ns (146 years) skipped"},
+      {"memsets_timestamps_out_of_range", "memsets with a time beyond +-2^62 ns (146 years) skipped"},
+      {"nvtx_ranges_timestamps_out_of_range", "NVTX ranges with a time beyond +-2^62 ns (146 years) skipped"}};
   const auto it = k_words.find(key);
   return it == k_words.end() ? key : it->second;
 }
@@ -414,7 +418,9 @@ private:
       const std::int64_t global_tid = has_tid ? s.integer_or(tid, 0) : 0;
       std::optional<kernel_launch> call;
       if (has_tid && start >= 0 && !s.null(start)) {
-        call = kernel_launch{tid_of(global_tid), s.integer_or(start, 0)};  // numbered as NVTX ranges' threads
+        const std::int64_t at = s.integer_or(start, 0);
+        // Numbered as NVTX ranges' threads; a time past what a trace holds is no launch time.
+        if (in_trace_range(at)) call = kernel_launch{tid_of(global_tid), at};
       }
       m_runtime_calls.emplace(std::make_pair(pid_of(global_tid), *c), call);
     }
@@ -441,6 +447,10 @@ private:
     return static_cast<int>(*v);
   }
 
+  static bool in_trace_range(std::int64_t ns) {
+    return ns >= -trace::max_abs_timestamp_ns && ns <= trace::max_abs_timestamp_ns;
+  }
+
   // Valid interval, or counts why not.
   bool valid_times(std::int64_t start, std::int64_t end, const std::string& what) {
     if (start == 0 && end == 0) {
@@ -449,6 +459,10 @@ private:
     }
     if (end < start) {
       ++m_counters[what + "_end_before_start"];
+      return false;
+    }
+    if (!in_trace_range(start) || !in_trace_range(end)) {  // what rafter.trace/1 holds
+      ++m_counters[what + "_timestamps_out_of_range"];
       return false;
     }
     return true;
@@ -616,6 +630,10 @@ private:
       p.range.end_ns = *e;
       if (p.range.end_ns < p.range.start_ns) {
         ++m_counters["nvtx_ranges_end_before_start"];
+        continue;
+      }
+      if (!in_trace_range(p.range.start_ns) || !in_trace_range(p.range.end_ns)) {
+        ++m_counters["nvtx_ranges_timestamps_out_of_range"];
         continue;
       }
       p.range.thread = tid >= 0 && !s.null(tid) ? tid_of(*s.integer(tid)) : -1;
