@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -79,8 +80,12 @@ void make_rereadable(const std::filesystem::path& path) {
 }
 
 std::optional<std::filesystem::path> named_copy_of_descriptor(const std::filesystem::path& path) {
-  if (!descriptor_named_by(path)) return std::nullopt;
+  const auto fd = descriptor_named_by(path);
+  if (!fd) return std::nullopt;
   make_rereadable(path);
+  // A file with a name (`< trace.sqlite`) is reached through the link as it is: no copy of a
+  // possibly large export. Pipes made rereadable are unlinked copies (no links left).
+  if (struct stat st {}; ::fstat(*fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink > 0) return std::nullopt;
   const int in = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);  // reopens the content from its start
   if (in < 0) fail(path, "cannot open file", errno);
   std::error_code ec;

@@ -18,7 +18,8 @@ void make_rereadable(const std::filesystem::path& path);
 /// For a `path` naming a descriptor (/dev/stdin, /dev/fd/N, /proc/self/fd/N): `make_rereadable`,
 /// then a named temporary copy of its content, which the caller removes. For libraries that open
 /// files by name and resolve symbolic links on the way (SQLite follows /dev/stdin to
-/// /proc/self/fd/0 to "/tmp/#123 (deleted)", which cannot be opened). Nothing for other paths.
+/// /proc/self/fd/0 to "/tmp/#123 (deleted)", which cannot be opened). Nothing for other paths,
+/// nor for a descriptor open on a file that has a name (`< trace.sqlite`): links lead to it.
 /// Throws `input_error` naming `path` when the copy fails.
 [[nodiscard]] std::optional<std::filesystem::path> named_copy_of_descriptor(const std::filesystem::path& path);
 

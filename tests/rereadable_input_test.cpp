@@ -1,5 +1,6 @@
 #include "core/rereadable_input.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,6 +51,22 @@ TEST(rereadable_input, a_named_pipe_is_refused_with_its_name) {
     EXPECT_NE(std::string(e.what()).find("named pipe"), std::string::npos) << e.what();
   }
   std::filesystem::remove(fifo);
+}
+
+TEST(rereadable_input, a_descriptor_on_a_named_file_needs_no_copy) {
+  const auto readme = std::filesystem::path(RAFTER_SOURCE_DIR) / "README.md";
+  const int fd = ::open(readme.c_str(), O_RDONLY | O_CLOEXEC);  // as `< README.md` gives it
+  ASSERT_GE(fd, 0);
+  const std::filesystem::path name = "/dev/fd/" + std::to_string(fd);
+  EXPECT_EQ(named_copy_of_descriptor(name), std::nullopt);
+  EXPECT_EQ(read_file_content(name), read_file_content(readme));
+  ::close(fd);
+  // A pipe is copied to a named file, removed by the caller.
+  const testing::pipe_feed pipe("piped bytes");
+  const auto copy = named_copy_of_descriptor(pipe.path());
+  ASSERT_TRUE(copy.has_value());
+  EXPECT_EQ(read_file_content(*copy), "piped bytes");
+  std::filesystem::remove(*copy);
 }
 
 }  // namespace
