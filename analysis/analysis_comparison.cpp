@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <set>
 #include <vector>
 
 #include <fmt/format.h>
@@ -87,17 +88,26 @@ void add_classes(const analysis_document& a, const analysis_document& b, compari
   }
 }
 
+/// Kernel time per range name of one analysis. A name recorded on the host and on the device
+/// (Kineto's user_annotation and its gpu_user_annotation twin) covers the same kernels: the host
+/// side counts, the device side only where the host has none. Domains of one side are summed.
+std::map<std::string, double> range_times(const analysis_document& d) {
+  std::map<std::string, double> host;
+  std::map<std::string, double> device;
+  for (const auto& r : d.ranges) (r.gpu_side ? device : host)[r.name] += r.kernel_time_s;
+  for (const auto& [name, t] : device) host.emplace(name, t);  // kept where the host has the name
+  return host;
+}
+
 void add_ranges(const analysis_document& a, const analysis_document& b, comparison& out) {
   std::vector<std::string> order;
-  std::map<std::string, double> ta;
-  std::map<std::string, double> tb;
-  for (const auto& r : a.ranges) {
-    if (!ta.count(r.name) && !tb.count(r.name)) order.push_back(r.name);
-    ta[r.name] += r.kernel_time_s;
-  }
-  for (const auto& r : b.ranges) {
-    if (!ta.count(r.name) && !tb.count(r.name)) order.push_back(r.name);
-    tb[r.name] += r.kernel_time_s;
+  const std::map<std::string, double> ta = range_times(a);
+  const std::map<std::string, double> tb = range_times(b);
+  std::set<std::string> seen;
+  for (const auto* d : {&a, &b}) {
+    for (const auto& r : d->ranges) {
+      if (seen.insert(r.name).second) order.push_back(r.name);
+    }
   }
   for (const auto& name : order) {
     const auto ia = ta.find(name);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/units.hpp"
 
 namespace rafter {
 
@@ -30,9 +31,20 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
   return out;
 }
 
+/// The segments of a metric name: split at dots, except that a range's name (`range.<name>.time`,
+/// which may hold dots: "model.forward") is one segment.
+std::vector<std::string_view> metric_segments(std::string_view name) {
+  constexpr std::string_view head = "range.";
+  const std::size_t last_dot = name.rfind('.');
+  if (name.starts_with(head) && last_dot != std::string_view::npos && last_dot > head.size()) {
+    return {name.substr(0, head.size() - 1), name.substr(head.size(), last_dot - head.size()), name.substr(last_dot + 1)};
+  }
+  return split(name, '.');
+}
+
 bool segments_match(std::string_view pattern, std::string_view name) {
   const auto p = split(pattern, '.');
-  const auto n = split(name, '.');
+  const auto n = metric_segments(name);
   if (p.size() != n.size()) return false;
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (p[i] != "*" && p[i] != n[i]) return false;
@@ -144,7 +156,9 @@ rule_outcome evaluate_rule(const comparison_rule& rule, const metric_delta& m) {
   const double factor = 1.0 + out.threshold;
   bool breaks = false;
   bool certain = false;
-  if (rule.sign > 0) {
+  if (same_value(m)) {
+    out.change = 0.0;  // rounding of sums, not change: no rule breaks
+  } else if (rule.sign > 0) {
     breaks = out.b > out.a * factor;
     certain = m.b_lo > m.a_hi * factor;
   } else {
@@ -162,9 +176,10 @@ rule_outcome evaluate_rule(const comparison_rule& rule, const metric_delta& m) {
       break;
     case rule_status::inconclusive:
       out.message = fmt::format(
-          "{} changed {} (limit {}): INCONCLUSIVE, too noisy to decide: the spreads overlap (A {:.4g} to {:.4g}, "
-          "B {:.4g} to {:.4g} {}); fails the gate, re-measure with less noise",
-          m.name, percent_text(out.change), limit, m.a_lo, m.a_hi, m.b_lo, m.b_hi, m.unit);
+          "{} changed {} (limit {}): INCONCLUSIVE, too noisy to decide: the spreads overlap (A {} to {}, "
+          "B {} to {}); fails the gate, re-measure with less noise",
+          m.name, percent_text(out.change), limit, format_in_unit(m.a_lo, m.unit), format_in_unit(m.a_hi, m.unit),
+          format_in_unit(m.b_lo, m.unit), format_in_unit(m.b_hi, m.unit));
       break;
   }
   return out;

@@ -1,6 +1,7 @@
 #include "analysis/metric_delta.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace rafter {
 
@@ -15,8 +16,13 @@ std::optional<double> relative_change(const metric_delta& m) noexcept {
   return *r - 1.0;
 }
 
+bool same_value(const metric_delta& m) noexcept {
+  if (!m.both()) return false;
+  return std::fabs(*m.b - *m.a) <= 1e-9 * std::max(std::fabs(*m.a), std::fabs(*m.b));
+}
+
 bool within_noise(const metric_delta& m) noexcept {
-  if (!m.both() || *m.a == *m.b) return false;
+  if (!m.both() || same_value(m)) return false;
   return m.a_hi >= m.b_lo && m.b_hi >= m.a_lo;
 }
 

@@ -36,7 +36,10 @@ struct metric_delta {
 [[nodiscard]] std::optional<double> ratio(const metric_delta& m) noexcept;
 /// b / a - 1 (0.05 = B is 5 % higher); nothing when `ratio` is nothing.
 [[nodiscard]] std::optional<double> relative_change(const metric_delta& m) noexcept;
-/// True when both sides are present, differ, and their spreads [lo, hi] overlap: the difference
+/// True when both sides are present and equal to 1 part in 10^9: sums of the same durations taken
+/// in another order differ in their last bits, which is rounding, not change.
+[[nodiscard]] bool same_value(const metric_delta& m) noexcept;
+/// True when both sides are present, differ (not `same_value`), and their spreads [lo, hi] overlap: the difference
 /// is within the noise of the measurements.
 [[nodiscard]] bool within_noise(const metric_delta& m) noexcept;
 

@@ -3,6 +3,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -99,7 +100,6 @@ analysis_document analyze_trace(const std::string& file, const trace& t, const s
 /// The schema tag of a rafter JSON document, or nothing for a trace in another tool's format.
 std::optional<schema_tag> peek_tag(const std::string& file, std::optional<json>& document) {
   if (detect_trace_format(file) != trace_format::rafter) return std::nullopt;
-  if (file.size() > 3 && file.compare(file.size() - 3, 3, ".gz") == 0) return schema_tag{trace::schema_kind, trace::schema_major};
   document = read_json_file(file);
   const json_reader root(*document, file, "");
   return parse_schema_tag(root.req_string("schema"), file);
@@ -169,6 +169,15 @@ exit_code run_compare(const compare_options& o) {
   if (tag_a && tag_b && tag_a->kind == tag_b->kind && tag_a->major != tag_b->major) {
     throw input_error(o.b, "schema", fmt::format("schema majors differ: {} is {}/{}, this is {}/{}", o.a, tag_a->kind,
                                                  tag_a->major, tag_b->kind, tag_b->major));
+  }
+  // A machine profile is used only to analyze a trace: given for a profile or an analysis, it
+  // would be ignored, so it is refused.
+  for (const auto& [tag, machine, file, option] :
+       {std::tuple{&tag_a, &o.machine_a, &o.a, "--machine-a"}, std::tuple{&tag_b, &o.machine_b, &o.b, "--machine-b"}}) {
+    if (!machine->empty() && *tag && (*tag)->kind != trace::schema_kind) {
+      throw usage_error(std::string("rafter compare: ") + option + " analyzes a trace, but " + *file + " is a " +
+                        (*tag)->kind + " document, used as it is: leave " + option + " out");
+    }
   }
   const loaded_input a = load_input(o.a, tag_a, doc_a, o.machine_a, "--machine-a");
   const loaded_input b = load_input(o.b, tag_b, doc_b, o.machine_b, "--machine-b");

@@ -80,17 +80,19 @@ exit_code list_datasheets(const devices_options& options) {
     // slowest memory level (main memory; not a faster cache level such as MI300X's Infinity Cache).
     const roofline roofs = roofline::from_profile(p);
     const auto top_roof = roofs.top_compute();
-    const double top = top_roof ? top_roof->flop_per_s : 0.0;
-    const std::string top_id = top_roof ? top_roof->id : std::string();
     const auto main_memory = roofs.slowest_memory();
-    const double bw = main_memory ? main_memory->bytes_per_s : 0.0;
+    // A datasheet without a floating-point ceiling or a memory level has no such figure: null, "-".
+    const auto or_null = [](bool has, const auto& v) { return has ? json(v) : json(nullptr); };
     if (options.json) {
       list.push_back({{"id", f.stem().string()}, {"name", p.device.name}, {"file", f.string()},
-                      {"top_compute_id", top_id}, {"top_compute_flop_per_s", top}, {"memory_level", main_memory ? main_memory->level : std::string()},
-                      {"memory_bytes_per_s", bw}});
+                      {"top_compute_id", or_null(top_roof.has_value(), top_roof ? top_roof->id : std::string())},
+                      {"top_compute_flop_per_s", or_null(top_roof.has_value(), top_roof ? top_roof->flop_per_s : 0.0)},
+                      {"memory_level", or_null(main_memory.has_value(), main_memory ? main_memory->level : std::string())},
+                      {"memory_bytes_per_s", or_null(main_memory.has_value(), main_memory ? main_memory->bytes_per_s : 0.0)}});
     } else {
       fmt::print("{:<{}} {:<{}} {:>14} {:>14}  {}\n", f.stem().string(), id_width, p.device.name, name_width,
-                 format_flops(top), bw > 0.0 ? format_bandwidth(bw) : "-", f.string());
+                 top_roof ? format_flops(top_roof->flop_per_s) : "-",
+                 main_memory ? format_bandwidth(main_memory->bytes_per_s) : "-", f.string());
     }
   }
   if (options.json) fmt::print("{}\n", list.dump(2));

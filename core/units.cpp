@@ -39,6 +39,16 @@ std::string format_bandwidth(double bytes_per_s) { return format_si(bytes_per_s,
 std::string format_flops(double flop_per_s) { return format_si(flop_per_s, "FLOP/s"); }
 bool is_integer_precision(std::string_view precision) { return precision.starts_with("int"); }
 std::string_view compute_rate_unit(std::string_view precision) { return is_integer_precision(precision) ? "OP/s" : "FLOP/s"; }
+std::string format_in_unit(double value, std::string_view unit) {
+  if (!std::isfinite(value)) return "n/a";
+  if (unit == "FLOP/s") return format_flops(value);
+  if (unit == "B/s") return format_bandwidth(value);
+  if (unit == "s") return format_seconds(value);
+  if (unit == "FLOP/byte") return value >= 100.0 ? fmt::format("{:.0f} FLOP/byte", value) : fmt::format("{:.3g} FLOP/byte", value);
+  if (unit == "count") return fmt::format("{:.0f}", value);
+  if (unit.empty()) return fmt::format("{:.4g}", value);
+  return format_si(value, unit);
+}
 std::string format_compute_rate(double per_s, std::string_view precision) {
   return format_si(per_s, compute_rate_unit(precision));
 }
@@ -54,7 +64,8 @@ std::string format_capacity(double bytes) {
     value /= 1024.0;
     ++index;
   }
-  if (value == std::floor(value)) return fmt::format("{:.0f} {}", value, names[index]);
+  // 1000 to 1023.x of a unit print whole ("1016 KiB"): three significant digits would need an exponent.
+  if (value == std::floor(value) || std::fabs(value) >= 999.5) return fmt::format("{:.0f} {}", value, names[index]);
   return fmt::format("{:.3g} {}", value, names[index]);
 }
 

@@ -29,6 +29,10 @@ inline constexpr const char* k_units_sentence =
 /// A compute rate of `precision`: integer precisions ("int8", "int32") count operations, not
 /// floating-point operations: "624 TOP/s"; every other precision as format_flops.
 [[nodiscard]] std::string format_compute_rate(double per_s, std::string_view precision);
+/// `value` in `unit` as the reports print it: "s", "B/s", "FLOP/s" with their formatters,
+/// "FLOP/byte" with 3 significant digits, "count" whole, "" plain, any other unit ("OP/s") with
+/// decimal prefixes; "n/a" when not finite.
+[[nodiscard]] std::string format_in_unit(double value, std::string_view unit);
 [[nodiscard]] std::string format_seconds(double seconds);        ///< "85.2 ns", "1.50 µs"
 [[nodiscard]] std::string format_hertz(double hertz);            ///< "2.60 GHz"
 [[nodiscard]] std::string format_capacity(double bytes);         ///< "48 KiB", "1.5 MiB", "80 GiB"

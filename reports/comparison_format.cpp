@@ -9,17 +9,8 @@
 namespace rafter {
 
 std::string format_metric_value(std::optional<double> value, const std::string& unit) {
-  if (!value || !std::isfinite(*value)) return "n/a";
-  if (unit == "FLOP/s") return format_flops(*value);
-  if (unit == "B/s") return format_bandwidth(*value);
-  if (unit == "s") return format_seconds(*value);
-  if (unit == "FLOP/byte") {
-    if (*value >= 100.0) return fmt::format("{:.0f} FLOP/byte", *value);
-    return fmt::format("{:.3g} FLOP/byte", *value);
-  }
-  if (unit == "count") return fmt::format("{:.0f}", *value);
-  if (unit.empty()) return fmt::format("{:.4g}", *value);
-  return format_si(*value, unit);
+  if (!value) return "n/a";
+  return format_in_unit(*value, unit);
 }
 
 std::string format_change(double fraction) {
@@ -37,7 +28,7 @@ std::string change_verdict(const metric_delta& m) {
   if (m.a && !m.b) return "only in A";
   if (!m.a && m.b) return "only in B";
   if (!m.both()) return "n/a";
-  if (*m.a == *m.b) return "same";
+  if (same_value(m)) return "same";
   if (within_noise(m)) return "within noise";
   return *m.b > *m.a ? "higher" : "lower";
 }

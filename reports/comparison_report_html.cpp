@@ -111,7 +111,7 @@ struct roof_set {
 roof_set sorted_roofs(const comparison_side& s) {
   roof_set r;
   for (const auto& c : s.compute) {
-    if (c.per_s > 0.0) r.compute.push_back(c);
+    if (c.per_s > 0.0 && !is_integer_precision(c.precision)) r.compute.push_back(c);  // OP/s: no FLOP/s roof
   }
   for (const auto& m : s.memory) {
     if (m.per_s > 0.0) r.memory.push_back(m);

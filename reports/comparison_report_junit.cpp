@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "analysis/comparison.hpp"
+#include "core/units.hpp"
 
 namespace rafter {
 
@@ -55,10 +56,12 @@ std::string render_comparison_junit(const comparison& c) {
       // An inconclusive outcome fails too, with its own type: the spreads overlap, re-measure.
       out += fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
                          r.status == rule_status::fail ? "regression" : "inconclusive", xml_escape(r.message),
-                         xml_escape(fmt::format("A ({}): {} {} (spread {} to {})\nB ({}): {} {} (spread {} to {})\n"
+                         xml_escape(fmt::format("A ({}): {} (spread {} to {})\nB ({}): {} (spread {} to {})\n"
                                                 "change {:+.4f} %, limit {:+.4f} %",
-                                                c.a.name, r.a, r.unit, r.a_lo, r.a_hi, c.b.name, r.b, r.unit, r.b_lo,
-                                                r.b_hi, r.change * 100.0, r.threshold * 100.0)));
+                                                c.a.name, format_in_unit(r.a, r.unit), format_in_unit(r.a_lo, r.unit),
+                                                format_in_unit(r.a_hi, r.unit), c.b.name, format_in_unit(r.b, r.unit),
+                                                format_in_unit(r.b_lo, r.unit), format_in_unit(r.b_hi, r.unit),
+                                                r.change * 100.0, r.threshold * 100.0)));
     } else {
       out += fmt::format("      <system-out>{}</system-out>\n", xml_escape(r.message));
     }

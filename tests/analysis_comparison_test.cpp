@@ -178,6 +178,24 @@ TEST(CompareAnalyses, OneGroupPerSideKeepsItsOwnFigures) {
   EXPECT_DOUBLE_EQ(*g.placed_share_a, 1.0);
 }
 
+TEST(CompareAnalyses, ARangeOnHostAndDeviceCountsOnce) {
+  // Kineto records ProfilerStep#6 as user_annotation and gpu_user_annotation over the same kernels.
+  auto a = document("A", {group(0, "k", kernel_class::gemm, 2e-3)});
+  auto b = document("B", {group(0, "k", kernel_class::gemm, 1e-3)});
+  a.ranges = {{"step", "user_annotation", false, 1, 3e-3, 2, 2e-3}, {"step", "gpu_user_annotation", true, 1, 2.5e-3, 2, 2e-3},
+              {"model.forward", "nvtx", false, 1, 1e-3, 1, 1e-3}, {"model.forward", "cuBLAS", false, 1, 1e-3, 1, 0.5e-3}};
+  b.ranges = {{"step", "gpu_user_annotation", true, 1, 1.5e-3, 2, 1e-3}};  // device side only: it counts
+  const comparison c = compare_analyses(a, b, "a.json", "b.json");
+  const auto* step = c.find("range.step.time");
+  ASSERT_NE(step, nullptr);
+  EXPECT_DOUBLE_EQ(*step->a, 2e-3);
+  EXPECT_DOUBLE_EQ(*step->b, 1e-3);
+  const auto* forward = c.find("range.model.forward.time");
+  ASSERT_NE(forward, nullptr);
+  EXPECT_DOUBLE_EQ(*forward->a, 1.5e-3);  // two NVTX domains of one name: summed
+  EXPECT_FALSE(forward->b.has_value());
+}
+
 TEST(CompareAnalyses, NoCommonClassIsAnInputError) {
   const auto a = document("A", {group(0, "k", kernel_class::gemm, 1e-3)});
   const auto b = document("B", {group(0, "k", kernel_class::copy, 1e-3)});

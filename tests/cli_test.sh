@@ -86,6 +86,26 @@ awk 'NR == 1 { d = index($0, "device"); m = index($0, "memory") + 5; next }
      substr($0, d - 1, 1) != " " || substr($0, d, 1) == " " || substr($0, m, 1) == " " || substr($0, m + 1, 1) != " " { bad = bad " " $1 }
      END { if (bad != "") { print "FAIL: devices --datasheets: columns out of line for" bad; exit 1 } }' "$tmp/out" ||
   failures=$((failures + 1))
+# A datasheet with only an integer ceiling has no floating-point roof: "-" and null, not 0 FLOP/s.
+mkdir -p "$tmp/cfg"
+cp -r "$src/configs/." "$tmp/cfg/"
+python3 - "$src/configs/hardware/l4.json" "$tmp/cfg/hardware/zz_int_only.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["compute"] = [dict(d["compute"][0], id="int8.tensor", precision="int8", unit="tensor")]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+expect 0 "devices --datasheets with an integer-only datasheet" -- env RAFTER_CONFIG_DIR="$tmp/cfg" "$rafter" devices --datasheets
+grep -Eq '^zz_int_only +NVIDIA L4 +- +300 GB/s ' "$tmp/out" ||
+  { echo "FAIL: no '-' top compute for an integer-only datasheet"; grep zz_int "$tmp/out"; failures=$((failures + 1)); }
+expect 0 "devices --datasheets --json" -- env RAFTER_CONFIG_DIR="$tmp/cfg" "$rafter" devices --datasheets --json
+python3 - "$tmp/out" <<'PY' || { echo "FAIL: devices --datasheets --json: integer-only top compute is not null"; failures=$((failures + 1)); }
+import json, sys
+rows = {r["id"]: r for r in json.load(open(sys.argv[1]))}
+assert rows["zz_int_only"]["top_compute_flop_per_s"] is None and rows["zz_int_only"]["top_compute_id"] is None
+assert rows["l4"]["top_compute_flop_per_s"] > 0
+PY
+
 for f in "$src"/configs/hardware/*.json; do
   expect 0 "report of datasheet $(basename "$f")" -- "$rafter" report "$f" --html "$tmp/ds.html"
 done

@@ -130,6 +130,15 @@ grep_in "$tmp/kinds.json" '"warnings"' "JSON carries the warning"
 grep_in "$tmp/kinds.xml" 'property name="warning"' "JUnit carries the warning"
 expect 1 "a drop beyond both spreads fails" -- "$rafter" compare "$tmp/run1.json" "$tmp/run3.json" --fail-on 'memory.dram.read:-2%'
 
+# Gzip-compressed documents are read by their schema like plain ones.
+gzip -c "$a100" >"$tmp/a100.json.gz"
+expect 0 "a gzip-compressed machine profile" -- "$rafter" compare "$tmp/a100.json.gz" "$h100" --json "$tmp/gz.json"
+grep_in "$tmp/gz.json" '"subject": "machine"' "a .gz profile is compared as a machine profile"
+# --machine-a/-b analyze a trace: given for a profile, it would be ignored.
+expect 2 "--machine-a for a machine profile" -- "$rafter" compare "$a100" "$h100" --machine-a h100_sxm5 --json "$tmp/ignored.json"
+grep_in "$tmp/err" "leave --machine-a out" "an unused --machine-a is refused"
+absent "$tmp/ignored.json" "refused --machine-a"
+
 # Two real traces (same model on A100 and V100), when the shared fixtures are present.
 fixtures="$src/../shared/fixtures/kineto"
 if [ -f "$fixtures/a100_trace_diff_control.json.gz" ] && [ -f "$fixtures/v100_trace_diff_test.json.gz" ]; then
@@ -140,6 +149,12 @@ if [ -f "$fixtures/a100_trace_diff_control.json.gz" ] && [ -f "$fixtures/v100_tr
   grep_in "$tmp/traces.json" '"match": "only_a"' "kernels only in A are listed"
   grep_in "$tmp/traces.json" '"match": "class"' "library kernels that differ in name are matched by class"
   grep_in "$tmp/traces.json" '"name": "class.gemm.time"' "time by class is compared"
+  # A trace against its own analysis, gzip-compressed: every rule holds at +0 %.
+  expect 0 "analyze the control trace" -- env RAFTER_CONFIG_DIR="$src/configs" "$rafter" analyze \
+    "$fixtures/a100_trace_diff_control.json.gz" --machine a100_sxm4_80gb -o "$tmp/control.an.json"
+  gzip -c "$tmp/control.an.json" >"$tmp/control.an.json.gz"
+  expect 0 "a trace against its own analysis holds kernel_time:+0%" -- env RAFTER_CONFIG_DIR="$src/configs" "$rafter" compare \
+    "$tmp/control.an.json.gz" "$fixtures/a100_trace_diff_control.json.gz" --machine-b a100_sxm4_80gb --fail-on 'kernel_time:+0%,range.*.time:+0%'
 else
   echo "SKIP (part): ../shared/fixtures/kineto is absent, the trace comparison was not run"
 fi

@@ -25,6 +25,10 @@ TEST(ComparisonHtml, OverlaysBothRooflinesAndListsRules) {
   EXPECT_NE(html.find("B hbm"), std::string::npos);
   EXPECT_NE(html.find("memory.hbm.read:-2%"), std::string::npos);
   EXPECT_NE(html.find("Result: pass"), std::string::npos);
+  // Both have int8 tensor ceilings (OP/s): no roof on the FLOP/s axis; A's top roof is bf16.
+  EXPECT_EQ(html.find("A int8.tensor"), std::string::npos);
+  EXPECT_EQ(html.find("A · int8.tensor"), std::string::npos);
+  EXPECT_NE(html.find("A bf16.tensor: 312 TFLOP/s"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("src="), std::string::npos);
   EXPECT_EQ(html.find("<link"), std::string::npos);

@@ -33,6 +33,16 @@ TEST(units, capacities_use_binary_prefixes) {
   EXPECT_EQ(format_capacity(32.0 * (1 << 20)), "32 MiB");
   EXPECT_EQ(format_capacity(80.0 * (1ull << 30)), "80 GiB");
   EXPECT_EQ(format_capacity(100), "100 B");
+  EXPECT_EQ(format_capacity(1040000), "1016 KiB");  // not "1.02e+03 KiB"
+  EXPECT_EQ(format_capacity(1023.5 * (1ull << 30)), "1024 GiB");
+  EXPECT_EQ(format_capacity(999.7 * 1024), "1000 KiB");
+  EXPECT_EQ(format_capacity(999.4 * 1024), "999 KiB");
+  for (double b = 1.0; b < 1e18; b *= 1.37) {
+    EXPECT_EQ(format_capacity(b).find('e'), std::string::npos) << b << " -> " << format_capacity(b);
+  }
+  for (double v = 1e-10; v < 1e19; v *= 1.37) {
+    EXPECT_EQ(format_si(v, "B/s").find("e+"), std::string::npos) << v << " -> " << format_si(v, "B/s");
+  }
 }
 
 TEST(units, parse_bytes_accepts_binary_and_decimal_suffixes) {
