@@ -59,7 +59,8 @@ struct group_accumulator {
   double max_s = 0.0;
   double gap_s = 0.0;
   std::int64_t measured_count = 0;
-  double measured_time_s = 0.0;
+  double measured_time_s = 0.0;   ///< The counter tool's durations where it recorded them, else the trace's.
+  double measured_trace_s = 0.0;  ///< The same launches' time in the trace.
   std::map<std::string, double> measured_flop;
   std::map<std::string, double> measured_bytes;
   std::set<std::string> uncounted_flop;  ///< Over the measured launches: FLOP their counters hold but `flop` lacks.
@@ -291,8 +292,10 @@ void place_group(kernel_group& g, const group_accumulator& acc, const machine_pr
     }
   }
 
+  // Communication is measured against its link, not placed on the roofline (docs/metrics.md): a
+  // collective's counters (rafter trace --metrics roofline, Nsight Compute) give it no roof time.
   const auto work_roof_time = time_at_roof_s(g.flop, g.compute_ceiling_flop_per_s, roof_terms);
-  if (work_roof_time && *work_roof_time > 0.0) {
+  if (work_roof_time && *work_roof_time > 0.0 && g.cls != kernel_class::communication) {
     g.roof_time_s = floored_roof_time_s(*work_roof_time * g.total_s / g.work_time_s, g.count, launch_floor_s);
     g.opportunity_s = opportunity_s(g.total_s, *g.roof_time_s);
   }
@@ -402,20 +405,6 @@ device_summary summarize_device(int device, const std::string& name, std::vector
     }
   }
   return d;
-}
-
-/// The link a copy kind runs over, by preference; empty when none applies.
-const link_ceiling* link_for_copy(const machine_profile& p, const std::string& kind) {
-  std::vector<std::string> wanted;
-  if (kind == "h2d") wanted = {"h2d_pinned", "h2d", "pcie"};
-  else if (kind == "d2h") wanted = {"d2h_pinned", "d2h", "pcie"};
-  else if (kind == "p2p") wanted = {"p2p", "nvlink", "infinity_fabric"};
-  for (const auto& id : wanted) {
-    for (const auto& l : p.links) {
-      if (l.id == id && l.bytes_per_s > 0.0) return &l;
-    }
-  }
-  return nullptr;
 }
 
 void summarize_ranges(const trace& t, const std::vector<double>& kernel_s, analysis_document& out, std::size_t max_ranges) {
@@ -630,6 +619,7 @@ analysis_document analyze(const trace& t, const machine_profile& profile, const 
     if (kern.metrics && (!kern.metrics->flop.empty() || !kern.metrics->bytes.empty())) {
       ++a.measured_count;
       a.measured_time_s += kern.metrics->duration_s && *kern.metrics->duration_s > 0.0 ? *kern.metrics->duration_s : kernel_s[k];
+      a.measured_trace_s += kernel_s[k];
       for (const auto& [kind, v] : kern.metrics->flop) a.measured_flop[kind] += v;
       for (const auto& [level, v] : kern.metrics->bytes) a.measured_bytes[level] += v;
       a.uncounted_flop.insert(kern.metrics->uncounted_flop.begin(), kern.metrics->uncounted_flop.end());
@@ -715,6 +705,12 @@ analysis_document analyze(const trace& t, const machine_profile& profile, const 
     g.max_s = a.max_s;
     g.mean_gap_before_s = a.gap_s / static_cast<double>(a.count);
     place_group(g, a, profile, memory_roofs, fastest_link, launch_floor_s, options.thresholds, warnings);
+    // Launches without work of their own, in trace time (the counter tool's durations of the
+    // others come from a replay and need not match the trace's).
+    if (g.work != work_source::none && g.work_count < g.count) {
+      const double work_trace_s = g.work == work_source::measured ? a.measured_trace_s : a.estimate_time_s;
+      out.totals.extrapolated_time_s += std::max(0.0, g.total_s - work_trace_s);
+    }
   }
   std::sort(out.groups.begin(), out.groups.end(), [](const kernel_group& a, const kernel_group& b) {
     if (a.total_s != b.total_s) return a.total_s > b.total_s;
@@ -735,7 +731,6 @@ analysis_document analyze(const trace& t, const machine_profile& profile, const 
     if (g.work == work_source::measured) tot.measured_time_s += g.total_s;
     else if (g.work == work_source::estimate) tot.estimated_time_s += g.total_s;
     else tot.unknown_time_s += g.total_s;
-    if (g.work != work_source::none && g.work_count < g.count) tot.extrapolated_time_s += std::max(0.0, g.total_s - g.work_time_s);
     if (g.placed()) tot.placed_time_s += g.total_s;
     if (g.cls == kernel_class::communication) tot.communication_time_s += g.total_s;
     else if (!g.placed()) unplaced_s += g.total_s;
@@ -783,7 +778,7 @@ analysis_document analyze(const trace& t, const machine_profile& profile, const 
   }
   for (auto& [kind, s] : copies) {
     s.achieved_bytes_per_s = rate_per_s(s.bytes, s.time_s);
-    if (const link_ceiling* l = link_for_copy(profile, kind)) {
+    if (const link_ceiling* l = profile.link_for_copy(kind)) {
       s.link = l->id;
       s.link_bytes_per_s = l->one_direction_bytes_per_s();  // A copy runs one way.
       if (s.achieved_bytes_per_s) s.fraction_of_link = fraction_of_ceiling(*s.achieved_bytes_per_s, *s.link_bytes_per_s);

@@ -13,7 +13,13 @@ constexpr std::array<limiter_kind, 6> k_all{limiter_kind::compute,         limit
                                             limiter_kind::latency,         limiter_kind::launch_overhead,
                                             limiter_kind::communication,   limiter_kind::unknown};
 
-std::string pct(double fraction) { return fmt::format("{:.0f}%", fraction * 100.0); }
+/// A fraction as a percentage with one decimal, a trailing ".0" dropped ("59.9%", "60%"): whole
+/// percents would show 59.86% as "60%" beside "below 60%".
+std::string pct(double fraction) {
+  std::string s = fmt::format("{:.1f}", fraction * 100.0);
+  if (s.ends_with(".0")) s.resize(s.size() - 2);
+  return s + "%";
+}
 }  // namespace
 
 const char* to_string(limiter_kind kind) noexcept {

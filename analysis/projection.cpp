@@ -259,9 +259,10 @@ projected_item project_group(const kernel_group& g, const machines& m, projectio
     item.method = "bandwidth";
     item.detail = "no work recorded; " + m.memory_detail;
   }
-  // Floors: B's roof for the work (above), and no launch faster than the launch floor (never
-  // above t_A: every launch on A took at least the shortest kernel), as `analyze` floors roof time.
-  const double floor_s = floored_roof_time_s(roof_floor_s, g.count, m.launch_floor_s);
+  // Floors: B's roof for the work (above), and no launch faster than the launch floor, as
+  // `analyze` floors roof time. The launch part is capped at t_A: launches recorded without a time
+  // (placeholder times) took no measured time to floor.
+  const double floor_s = std::max(roof_floor_s, std::min(g.total_s, floored_roof_time_s(0.0, g.count, m.launch_floor_s)));
   item.time_b_s = g.total_s * r.central;
   item.low_s = g.total_s * r.low;
   item.high_s = g.total_s * r.high;
@@ -281,20 +282,23 @@ projected_item project_copy(const copy_summary& c, const machines& m, projection
   item.cls = "memcpy";
   item.count = c.count;
   item.time_a_s = c.time_s;
-  std::string link;
-  if (c.kind == "h2d" || c.kind == "d2h") link = "pcie";
-  if (c.kind == "p2p") link = "nvlink";
+  // The link each machine would carry the copy over, as `analyze` picks it (a measured
+  // h2d_pinned before the datasheet's pcie).
   ratio_range r;
-  if (!link.empty()) {
-    const auto la = link_bandwidth(m.a, link);
-    const auto lb = link_bandwidth(m.b, link);
-    if (la && lb) {
-      r = spanning(*la / *lb, {1.0});
+  if (c.kind == "h2d" || c.kind == "d2h" || c.kind == "p2p") {
+    const link_ceiling* link_a = m.a.link_for_copy(c.kind);
+    const link_ceiling* link_b = m.b.link_for_copy(c.kind);
+    if (link_a && link_b) {
+      const double la = link_a->one_direction_bytes_per_s();
+      const double lb = link_b->one_direction_bytes_per_s();
+      r = spanning(la / lb, {1.0});
       item.method = "link";
-      item.detail = fmt::format("{} {} -> {}", link, format_bandwidth(*la), format_bandwidth(*lb));
+      item.detail = link_a->id == link_b->id
+                        ? fmt::format("{} {} -> {}", link_a->id, format_bandwidth(la), format_bandwidth(lb))
+                        : fmt::format("{} {} -> {} {}", link_a->id, format_bandwidth(la), link_b->id, format_bandwidth(lb));
     } else {
       item.method = "kept";
-      item.detail = "no " + link + " ceiling on " + lacking(la.has_value(), lb.has_value(), m);
+      item.detail = "no " + c.kind + " link ceiling on " + lacking(link_a != nullptr, link_b != nullptr, m);
       warn_once(out, c.kind + " copies kept as measured: " + item.detail);
     }
   } else if (c.kind == "d2d" || c.kind == "memset") {

@@ -288,6 +288,23 @@ const compute_ceiling* machine_profile::find_compute(const std::string& id) cons
   return nullptr;
 }
 
+const link_ceiling* machine_profile::link_for_copy(std::string_view kind) const noexcept {
+  std::vector<std::string_view> wanted;
+  if (kind == "h2d") wanted = {"h2d_pinned", "h2d", "pcie"};
+  else if (kind == "d2h") wanted = {"d2h_pinned", "d2h", "pcie"};
+  else if (kind == "p2p") wanted = {"p2p", "p2p_*", "nvlink", "infinity_fabric"};
+  for (const auto id : wanted) {
+    const link_ceiling* best = nullptr;
+    for (const auto& l : links) {
+      if (!(l.bytes_per_s > 0.0)) continue;
+      const bool match = id == "p2p_*" ? l.id.starts_with("p2p_") : l.id == id;
+      if (match && (best == nullptr || l.one_direction_bytes_per_s() > best->one_direction_bytes_per_s())) best = &l;
+    }
+    if (best != nullptr) return best;
+  }
+  return nullptr;
+}
+
 schema_tag parse_schema_tag(const std::string& text, const std::string& file) {
   static const std::regex pattern(R"(^(rafter\.[a-z_]+)/([1-9][0-9]{0,5})$)");
   std::smatch m;

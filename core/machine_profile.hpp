@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/json.hpp"
@@ -160,6 +161,10 @@ struct machine_profile {
 
   [[nodiscard]] const memory_level* find_memory(const std::string& level) const noexcept;
   [[nodiscard]] const compute_ceiling* find_compute(const std::string& id) const noexcept;
+  /// The link a copy of `kind` runs over, by preference: h2d: `h2d_pinned`, `h2d`, `pcie`; d2h:
+  /// `d2h_pinned`, `d2h`, `pcie`; p2p: `p2p`, the fastest measured pair `p2p_<i>_<j>`, `nvlink`,
+  /// `infinity_fabric`. Nothing for other kinds or when the profile has none of them.
+  [[nodiscard]] const link_ceiling* link_for_copy(std::string_view kind) const noexcept;
 };
 
 [[nodiscard]] json to_json(const machine_profile& profile);

@@ -212,6 +212,39 @@ TEST(analyzer, counters_duration_is_the_time_base_of_measured_rates) {
   EXPECT_DOUBLE_EQ(*run(t).groups[0].achieved_flop_per_s, 6e12);
 }
 
+TEST(analyzer, extrapolated_time_is_trace_time_of_the_launches_without_work) {
+  // Two equal 100 us launches; the one with counters took 50 us in the counter tool's replay. The
+  // other is half the kernel time, whatever the replay took.
+  trace t;
+  auto counted = kernel(1, "k", 0, 100'000);
+  counted.metrics = measured("fp32.cuda_core", 1e9, {{"dram", 1e6}});
+  counted.metrics->duration_s = 50e-6;
+  t.kernels = {counted, kernel(2, "k", 200'000, 100'000)};
+  const auto a = run(t);
+  EXPECT_DOUBLE_EQ(a.totals.extrapolated_time_s, 100e-6);
+  EXPECT_DOUBLE_EQ(a.groups[0].work_time_s, 50e-6);  // rates still use the counters' own time
+}
+
+TEST(analyzer, a_collective_with_counters_is_not_placed_on_the_roofline) {
+  trace t;
+  for (int i = 0; i < 4; ++i) {
+    auto k = kernel(i, "ncclDevKernel_AllReduce_Sum_f32_RING_LL", i * 200'000, 100'000);
+    k.metrics = measured("fp32.cuda_core", 1e6, {{"dram", 1e6}});
+    t.kernels.push_back(k);
+  }
+  auto gemm = kernel(10, "gemm_kernel", 1'000'000, 100'000);
+  gemm.metrics = measured("fp32.cuda_core", 1e9, {{"dram", 1e6}});
+  t.kernels.push_back(gemm);
+  const auto a = run(t);
+  const auto& nccl = group_named(a, "ncclDevKernel_AllReduce_Sum_f32_RING_LL");
+  EXPECT_EQ(nccl.cls, kernel_class::communication);
+  EXPECT_FALSE(nccl.placed());
+  EXPECT_FALSE(nccl.opportunity_s.has_value());
+  EXPECT_NEAR(a.totals.placed_time_s, 100e-6, 1e-15);  // the gemm only
+  EXPECT_NEAR(a.totals.communication_time_s, 400e-6, 1e-15);
+  for (const auto id : a.opportunities) EXPECT_NE(a.groups[static_cast<std::size_t>(id)].cls, kernel_class::communication);
+}
+
 TEST(analyzer, tensor_work_is_held_against_the_tensor_ceiling_and_bound_by_compute) {
   trace t;
   auto k = kernel(1, "sm90_xmma_gemm_bf16bf16_bf16f32_f32_tn", 0, 1'000'000);

@@ -36,6 +36,10 @@ TEST(decide_limiter, rule_text_carries_the_numbers_and_threshold) {
   EXPECT_NE(v.rule.find("86%"), std::string::npos) << v.rule;
   EXPECT_NE(v.rule.find("80%"), std::string::npos) << v.rule;
   EXPECT_NE(v.rule.find("bf16.tensor"), std::string::npos) << v.rule;
+  // Just below a threshold reads as below it (not "60% ... below 60%").
+  const auto edge = decide_limiter(sol(0.20, 0.5986), limiter_thresholds{});
+  EXPECT_EQ(edge.kind, limiter_kind::latency);
+  EXPECT_NE(edge.rule.find("memory 59.9% of hbm: both below 60%"), std::string::npos) << edge.rule;
 }
 
 TEST(decide_limiter, thresholds_are_respected_not_hard_coded) {

@@ -1,6 +1,7 @@
 #include "analysis/projection.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include <gtest/gtest.h>
 
@@ -335,7 +336,51 @@ TEST(Projection, CopiesScaleByOneDirectionOfPcieOrAreKeptNamingTheMachineWithout
   const auto kept = std::find_if(q.items.begin(), q.items.end(), [](const projected_item& i) { return i.kind == "copies"; });
   ASSERT_NE(kept, q.items.end());
   EXPECT_EQ(kept->method, "kept");
-  EXPECT_EQ(kept->detail, "no pcie ceiling on B (" + gh200.device.name + ")");
+  EXPECT_EQ(kept->detail, "no h2d link ceiling on B (" + gh200.device.name + ")");
+}
+
+TEST(Projection, CopiesUseMeasuredLinksAsAnalyzeDoes) {
+  // Swept profiles carry h2d_pinned and p2p_<i>_<j>, not the datasheet's pcie and nvlink.
+  machine_profile a = datasheet("a100_pcie_40gb");
+  machine_profile b = datasheet("h100_pcie");
+  for (auto* p : {&a, &b}) {
+    p->links.clear();
+    const double scale = p == &a ? 1.0 : 2.0;
+    for (const auto& [id, bw] : {std::pair{"h2d_pinned", 24e9}, std::pair{"p2p_0_1", 40e9}, std::pair{"p2p_1_0", 20e9}}) {
+      link_ceiling l;
+      l.id = id;
+      l.bytes_per_s = bw * scale;
+      p->links.push_back(l);
+    }
+  }
+  auto d = one_device({placed_gemm(1e12, 1e9, 10e-3)}, 0.0);
+  for (const char* kind : {"h2d", "p2p", "d2h"}) {
+    copy_summary c;
+    c.kind = kind;
+    c.count = 1;
+    c.time_s = 1e-3;
+    d.copies.push_back(c);
+  }
+  const projection p = project_workload(d, a, b, "a.json", "b.json");
+  std::map<std::string, const projected_item*> copies;
+  for (const auto& i : p.items) if (i.kind == "copies") copies[i.name] = &i;
+  ASSERT_EQ(copies.size(), 3u);
+  EXPECT_EQ(copies["h2d"]->method, "link");
+  EXPECT_NEAR(copies["h2d"]->time_b_s, 0.5e-3, 1e-15);
+  EXPECT_NE(copies["h2d"]->detail.find("h2d_pinned"), std::string::npos) << copies["h2d"]->detail;
+  EXPECT_NE(copies["p2p"]->detail.find("p2p_0_1"), std::string::npos) << "the fastest pair";
+  EXPECT_EQ(copies["d2h"]->method, "kept");  // no d2h link on either: kept, said
+}
+
+TEST(Projection, LaunchesWithoutATimeAreNotFlooredAboveIt) {
+  // Placeholder times: a group with launches but no measured time stays at zero on B.
+  auto g = placed_gemm(1e9, 1e9, 1e-3);
+  g.total_s = 0.0;
+  g.count = 77;
+  const projection p = project_workload(one_device({g}, 0.0), datasheet("a100_sxm4_40gb"), datasheet("h100_sxm5"), "a", "b");
+  ASSERT_FALSE(p.items.empty());
+  EXPECT_EQ(p.items[0].time_b_s, 0.0);
+  EXPECT_FALSE(p.items[0].floored);
 }
 
 TEST(Projection, MeasurementGivesTheError) {
