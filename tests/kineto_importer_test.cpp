@@ -74,6 +74,26 @@ TEST(kineto_importer, keeps_nanoseconds_of_large_absolute_timestamps) {
   std::filesystem::remove(p);
 }
 
+TEST(kineto_importer, an_external_id_copied_from_the_correlation_links_no_unrelated_op) {
+  // Older Kineto traces write "External id" = correlation on runtime calls and kernels. Here that
+  // number (7) is also the External id of aten::relu_, which ran long after the launch: the kernel
+  // belongs to aten::uniform_, the op running on the launching thread.
+  const std::string events =
+      R"({"ph": "X", "cat": "cpu_op", "name": "aten::uniform_", "pid": 1, "tid": 5, "ts": 100, "dur": 50, "args": {"External id": 3}},)"
+      R"({"ph": "X", "cat": "cuda_runtime", "name": "cudaLaunchKernel", "pid": 1, "tid": 5, "ts": 110, "dur": 5, "args": {"External id": 7, "correlation": 7}},)"
+      R"({"ph": "X", "cat": "cpu_op", "name": "aten::relu_", "pid": 1, "tid": 5, "ts": 5000, "dur": 50, "args": {"External id": 7}},)" +
+      kernel_event("200", "20", R"(, "correlation": 7, "External id": 7)", "uniform_kernel") + "," +
+      // No launch call recorded: an External id equal to the correlation is not taken as an op link.
+      kernel_event("300", "20", R"(, "correlation": 3, "External id": 3)", "unlaunched");
+  const auto p = write_file("old_external.json", trace_json(events));
+  const trace t = import_kineto(p);
+  EXPECT_EQ(kernel_named(t, "uniform_kernel").op_id, 3);
+  EXPECT_FALSE(kernel_named(t, "unlaunched").op_id.has_value());
+  EXPECT_EQ(t.source.counters.at("external_ids_not_holding_the_launch"), 2);  // 7 (once: the call carries the same), 3
+  EXPECT_EQ(t.source.counters.at("kernels_linked_by_enclosing_op"), 1);
+  std::filesystem::remove(p);
+}
+
 TEST(kineto_importer, reads_kernels_copies_ranges_ops_and_devices) {
   const std::string events =
       R"({"ph": "X", "cat": "user_annotation", "name": "ProfilerStep#1", "pid": 1, "tid": 5, "ts": 100, "dur": 1000, "args": {"External id": 1}},)"

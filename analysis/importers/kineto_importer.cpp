@@ -1153,7 +1153,12 @@ class op_locator {
 public:
   /// `parents`: each op's parent index, from `link_op_parents`.
   op_locator(const std::vector<trace_op>& ops, std::vector<std::size_t> parents) : m_ops(ops), m_parents(std::move(parents)) {
-    for (std::size_t i = 0; i < ops.size(); ++i) m_by_thread[ops[i].thread].push_back(i);
+    m_by_id.reserve(ops.size());
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      m_by_thread[ops[i].thread].push_back(i);
+      m_by_id.emplace_back(ops[i].id, i);
+    }
+    std::sort(m_by_id.begin(), m_by_id.end());
     for (auto& [thread, list] : m_by_thread) {
       std::sort(list.begin(), list.end(), [&](std::size_t a, std::size_t b) { return ops[a].start_ns < ops[b].start_ns; });
     }
@@ -1176,8 +1181,17 @@ public:
     return std::nullopt;
   }
 
+  /// Whether op `id` ran on `thread` over time `t` (its start and end included).
+  [[nodiscard]] bool holds(std::int64_t id, std::int64_t thread, std::int64_t t) const {
+    const auto it = std::lower_bound(m_by_id.begin(), m_by_id.end(), std::make_pair(id, std::size_t{0}));
+    if (it == m_by_id.end() || it->first != id) return false;
+    const trace_op& o = m_ops[it->second];
+    return o.thread == thread && o.start_ns <= t && t <= o.end_ns;
+  }
+
 private:
   const std::vector<trace_op>& m_ops;
+  std::vector<std::pair<std::int64_t, std::size_t>> m_by_id;  ///< (op id, index), sorted
   std::vector<std::size_t> m_parents;
   std::unordered_map<std::int64_t, std::vector<std::size_t>> m_by_thread;
 };
@@ -1308,14 +1322,28 @@ void finish(kineto_state& s, trace& t) {
     return r != runtime_by_corr.end() && r->first == *correlation ? &s.runtime[r->second] : nullptr;
   };
   std::int64_t linked_by_external = 0, linked_by_runtime = 0, linked_by_time = 0, correlation_from_flow = 0;
+  std::int64_t external_ids_refused = 0;
+  // An External id names the op that launched the kernel only if that op was running on the
+  // launching thread when the launch call was made: older Kineto traces copy the correlation id
+  // into "External id", which can equal an unrelated op's id. Without a launch call, an External id
+  // equal to the correlation id is taken for such a copy.
+  auto linkable = [&](std::int64_t id, const runtime_call* call, const std::optional<std::int64_t>& correlation) {
+    if (!known_op(id)) return false;
+    const bool ok = call != nullptr ? locate->holds(id, call->thread, call->start_ns) : !(correlation && *correlation == id);
+    if (!ok) ++external_ids_refused;
+    return ok;
+  };
   auto op_for = [&](const std::optional<std::int64_t>& external, const std::optional<std::int64_t>& correlation)
       -> std::optional<std::int64_t> {
-    if (external && known_op(*external)) {
+    const runtime_call* call = runtime_for(correlation);
+    if (external && linkable(*external, call, correlation)) {
       ++linked_by_external;
       return external;
     }
-    if (const runtime_call* call = runtime_for(correlation)) {
-      if (call->external_id && known_op(*call->external_id)) {
+    if (call != nullptr) {
+      // (The kernel's own External id, refused above, is not weighed twice.)
+      if (call->external_id && (!external || *call->external_id != *external) &&
+          linkable(*call->external_id, call, correlation)) {
         ++linked_by_runtime;
         return call->external_id;
       }
@@ -1559,6 +1587,7 @@ void finish(kineto_state& s, trace& t) {
   s.counters["kernels_linked_by_external_id"] = linked_by_external;
   s.counters["kernels_linked_by_runtime_correlation"] = linked_by_runtime;
   s.counters["kernels_linked_by_enclosing_op"] = linked_by_time;
+  s.counters["external_ids_not_holding_the_launch"] = external_ids_refused;
   s.counters["kernel_correlations_from_flows"] = correlation_from_flow;
   s.counters["kernels_with_launch_call"] = launches_recorded;
   s.counters["profiler_ranges_attached_to_kernels"] = ranges_attached;
