@@ -18,17 +18,27 @@ mkdir -p reports/out
 echo
 status=0
 reports=()
-if why=$("$rafter" devices --backend cuda 2>&1 >/dev/null); then
-  "$rafter" sweep --backend cuda --preset "$preset" -o reports/out/gpu.json --html reports/out/gpu.html || status=$?
-  [ -f reports/out/gpu.html ] && reports+=(reports/out/gpu.html)
+# A report is listed only when this run wrote it (exit 0, or 1/3 with what was measured), never a
+# stale one from an earlier run; Ctrl-C (rafter exits 130, writing nothing) stops the demo.
+sweep() {  # NAME ARGS...: runs one sweep into reports/out/NAME.{json,html}
+  local name=$1 rc=0
+  shift
+  rm -f "reports/out/$name.json" "reports/out/$name.html"
+  "$rafter" sweep "$@" --preset "$preset" -o "reports/out/$name.json" --html "reports/out/$name.html" || rc=$?
+  if [ "$rc" -eq 130 ]; then exit 130; fi
+  if [ "$rc" -ne 0 ] && [ "$status" -eq 0 ]; then status=$rc; fi
+  if [ -f "reports/out/$name.html" ]; then reports+=("reports/out/$name.html"); fi
   echo
+}
+if why=$("$rafter" devices --backend cuda 2>&1 >/dev/null); then
+  sweep gpu --backend cuda
 else
   echo "GPU sweep skipped: ${why##*: error: }"
   echo
 fi
-"$rafter" sweep --backend host --preset "$preset" -o reports/out/host.json --html reports/out/host.html ||
-  { rc=$?; [ "$status" -ne 0 ] || status=$rc; }
-[ -f reports/out/host.html ] && reports+=(reports/out/host.html)
-echo
-for r in "${reports[@]}"; do echo "Open the report: file://$(pwd)/$r"; done
+sweep host --backend host
+for r in "${reports[@]}"; do
+  url=$(python3 -c 'import pathlib, sys; print(pathlib.Path(sys.argv[1]).resolve().as_uri())' "$r" 2>/dev/null) || url="file://$(pwd)/$r"
+  echo "Open the report: $url"
+done
 exit "$status"

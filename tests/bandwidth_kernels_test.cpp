@@ -44,6 +44,37 @@ void corrupt(std::span<std::byte> bytes, std::size_t index) {
   std::memcpy(bytes.data() + index * 8, &word, 8);
 }
 
+TEST(bandwidth_kernels, rounded_working_sets_are_what_prepare_uses_and_distinct_ones_increase) {
+  thread_team team(allowed_cpus(2));
+  bandwidth_benchmark bench(team, rafter::host::detect_simd_level());
+  for (const access_kind kind : {access_kind::read, access_kind::write, access_kind::copy, access_kind::triad}) {
+    for (const std::size_t ws : {std::size_t{1}, std::size_t{8} << 10, std::size_t{12345}, std::size_t{3} << 20}) {
+      bench.prepare(kind, ws);
+      EXPECT_EQ(bandwidth_benchmark::rounded_working_set(ws, team.size(), kind), bench.working_set_bytes()) << ws;
+    }
+  }
+  // A quick sweep's first sizes (8 KiB, x sqrt 2) on 16 threads: triad's 48 arrays of at least
+  // 512 B make 8 and 11.3 KiB both 24 KiB; only increasing working sets remain, the rest kept.
+  std::vector<std::size_t> sizes;
+  for (double s = 8192; s < 64.0 * (1 << 20); s *= 1.41421356) {
+    const std::size_t size = static_cast<std::size_t>(s) / 4096 * 4096;
+    if (sizes.empty() || size > sizes.back()) sizes.push_back(size);
+  }
+  for (const int threads : {1, 4, 16, 64}) {
+    for (const access_kind kind : {access_kind::read, access_kind::copy, access_kind::triad}) {
+      const auto kept = distinct_working_sets(sizes, threads, kind);
+      ASSERT_FALSE(kept.empty());
+      for (std::size_t i = 1; i < kept.size(); ++i) {
+        EXPECT_LT(bandwidth_benchmark::rounded_working_set(kept[i - 1], threads, kind),
+                  bandwidth_benchmark::rounded_working_set(kept[i], threads, kind));
+      }
+      EXPECT_EQ(kept.back(), sizes.back());  // large sizes never collide
+    }
+  }
+  EXPECT_LT(distinct_working_sets(sizes, 16, access_kind::triad).size(), sizes.size());
+  EXPECT_EQ(distinct_working_sets(sizes, 1, access_kind::read).size(), sizes.size());
+}
+
 }  // namespace
 
 TEST(bandwidth_kernels, names) {

@@ -20,8 +20,9 @@ struct bandwidth_kernel_set {
   /// rotated left by 1 bit at the start of a pass and XORed with its share of the data, then
   /// XORed together. XOR rather than a sum: AVX-512 folds two loaded vectors into an accumulator
   /// with one vpternlogq, so the vector ALUs (2 ports for 512-bit) never limit an L1-resident
-  /// read (a sum needs one ALU op per load and saturates them). The per-pass rotation makes every
-  /// pass count: a skipped or repeated pass changes the result.
+  /// read (a sum needs one ALU op per load and saturates them). The per-pass rotation makes a
+  /// skipped or repeated pass change the result; the result repeats every 128 passes and is 0 at
+  /// multiples of 128 (callers checking a timed run avoid multiples of 64 passes).
   std::uint64_t (*read)(const std::uint64_t* data, std::size_t count, std::size_t passes) noexcept;
   /// data[i] = value.
   void (*write)(std::uint64_t* data, std::size_t count, std::uint64_t value, std::size_t passes) noexcept;

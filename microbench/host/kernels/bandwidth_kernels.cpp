@@ -77,6 +77,25 @@ int arrays_per_kind(access_kind kind) noexcept {
 bandwidth_benchmark::bandwidth_benchmark(thread_team& team, simd_level level)
     : m_team(team), m_level(level), m_kernels(kernels_for(level)) {}
 
+std::size_t bandwidth_benchmark::rounded_working_set(std::size_t requested, int threads, access_kind kind) noexcept {
+  const auto t = static_cast<std::size_t>(std::max(threads, 1));
+  const auto arrays = static_cast<std::size_t>(arrays_per_kind(kind));
+  const std::size_t block = detail::bandwidth_block_bytes;
+  return std::max(block, requested / (t * arrays) / block * block) * t * arrays;
+}
+
+std::vector<std::size_t> distinct_working_sets(const std::vector<std::size_t>& sizes, int threads, access_kind kind) {
+  std::vector<std::size_t> out;
+  std::size_t last = 0;
+  for (const std::size_t s : sizes) {
+    const std::size_t ws = bandwidth_benchmark::rounded_working_set(s, threads, kind);
+    if (!out.empty() && ws <= last) continue;
+    out.push_back(s);
+    last = ws;
+  }
+  return out;
+}
+
 void bandwidth_benchmark::prepare(access_kind kind, std::size_t working_set_bytes) {
   m_threads.clear();
   m_array_bytes = 0;
@@ -84,8 +103,7 @@ void bandwidth_benchmark::prepare(access_kind kind, std::size_t working_set_byte
   m_kind = kind;
   const auto threads = static_cast<std::size_t>(m_team.size());
   const auto arrays = static_cast<std::size_t>(arrays_per_kind(kind));
-  const std::size_t block = detail::bandwidth_block_bytes;
-  const std::size_t array_bytes = std::max(block, working_set_bytes / (threads * arrays) / block * block);
+  const std::size_t array_bytes = rounded_working_set(working_set_bytes, m_team.size(), kind) / (threads * arrays);
   const std::size_t stride = (array_bytes + page_bytes - 1) / page_bytes * page_bytes + array_skew_bytes;
   const std::size_t buffer_bytes = (arrays - 1) * stride + array_bytes;
   const std::size_t count = array_bytes / sizeof(std::uint64_t);

@@ -24,6 +24,13 @@ enum class access_kind { read, write, copy, triad };
 /// Arrays a pass of `kind` streams through: read 1, write 1, copy 2, triad 3.
 [[nodiscard]] int arrays_per_kind(access_kind kind) noexcept;
 
+class bandwidth_benchmark;
+
+/// The requested `sizes` (increasing) whose rounded working sets on `threads` threads are
+/// distinct: small sizes split over many threads and arrays round to the same 512-byte multiples,
+/// and a curve's x must increase. The first size of each rounded working set is kept.
+[[nodiscard]] std::vector<std::size_t> distinct_working_sets(const std::vector<std::size_t>& sizes, int threads, access_kind kind);
+
 /// Sustained bandwidth of one access kind on every thread of a team at once, each thread streaming
 /// through its own arrays (first-touched by that thread) with 8x-unrolled vector loops of the chosen
 /// SIMD level. Loads are temporal; stores are temporal unless non-temporal stores are selected.
@@ -44,6 +51,9 @@ public:
   /// data. Arrays of one thread start at different offsets modulo 4 KiB (no 4K aliasing between
   /// streams). Releases the previous arrays first.
   void prepare(access_kind kind, std::size_t working_set_bytes);
+
+  /// The working set `prepare(kind, requested)` uses on a team of `threads` (the rounding above).
+  [[nodiscard]] static std::size_t rounded_working_set(std::size_t requested, int threads, access_kind kind) noexcept;
 
   /// Selects streaming (non-temporal, cache-bypassing, no write-allocate) stores for write, copy
   /// and triad from the next run() on; read is unaffected. Off by default. The byte count stays
