@@ -112,6 +112,8 @@ const kernel_group& group_named(const analysis_document& a, const std::string& n
   if (it == a.groups.end()) throw std::runtime_error("no group " + name);
   return *it;
 }
+/// A group of a temporary analysis would dangle.
+const kernel_group& group_named(analysis_document&& a, const std::string& name) = delete;
 
 TEST(analyzer, groups_by_name_and_launch_shape_most_time_first) {
   trace t;
@@ -365,7 +367,8 @@ TEST(analyzer, recorded_collectives_give_bus_bandwidth_against_the_link_that_mea
   trace_kernel b = kernel(1, "ncclDevKernel_Generic", 2'000'000, 1'000'000);
   b.collective = kernel_collective{"broadcast", 64e6, 64e6, 8};
   mixed.kernels = {r, b};
-  const auto& g = group_named(run(mixed, p), "ncclDevKernel_Generic");
+  const auto mixed_analysis = run(mixed, p);
+  const auto& g = group_named(mixed_analysis, "ncclDevKernel_Generic");
   EXPECT_EQ(g.collective_count, 2);
   EXPECT_NEAR(*g.bus_bytes_per_s, (64e6 * 2 * 7 / 8 + 64e6) / 2e-3, 1e3);
   EXPECT_TRUE(g.link_ceiling.empty());
