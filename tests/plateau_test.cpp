@@ -150,6 +150,18 @@ TEST(plateau, match_levels_names_by_capacity_and_cross_checks) {
   EXPECT_TRUE(named);
 }
 
+TEST(plateau, a_plateau_reaching_past_twice_the_last_cache_is_main_memory) {
+  // A write curve on a VM reporting a 480 MiB L3: the cache shows at 11.8-33.5 MiB, and DRAM from
+  // 64 MiB to 3 GiB, whose geometric centre (443 MiB) still lies inside the reported L3.
+  const double mib = 1 << 20;
+  const std::vector<plateau> found = {{"", 11.8 * mib, 33.5 * mib, 57.9e9, 4}, {"", 64 * mib, 3113 * mib, 9.03e9, 12}};
+  const std::vector<level_bound> bounds = {{"l1", 96e3}, {"l2", 4 * mib}, {"l3", 480 * mib}};
+  const level_match m = match_levels(found, bounds, "dram", "B/s");
+  ASSERT_EQ(m.plateaus.size(), 2u);
+  EXPECT_EQ(m.plateaus[0].level, "l3");
+  EXPECT_EQ(m.plateaus[1].level, "dram");
+}
+
 TEST(plateau, a_level_that_may_be_unresolved_gives_no_warning_without_a_plateau) {
   // A GPU read-bandwidth curve: L1 of all SMs (30 MB) and L2 (50 MB) less than an octave apart, the
   // curve going from L1 straight to HBM.
@@ -244,10 +256,12 @@ TEST(plateau, latency_steps_inside_a_cache_keep_the_hit_latency) {
   bool warned = false;
   for (const auto& w : m.warnings) warned = warned || w.find("is named l3.step1") != std::string::npos;
   EXPECT_TRUE(warned);
-  // Bandwidth-style naming: the longer stretch takes "l3", the first is left unnamed.
+  // Bandwidth-style naming: the stretch reaching past twice the reported L3 (to 600 MB) is main
+  // memory, so the cache inside keeps "l3"; of the two main-memory stretches one keeps "dram".
   const level_match b = match_levels(found, bounds, "dram", "s");
-  EXPECT_TRUE(b.plateaus[2].level.empty());
-  EXPECT_EQ(b.plateaus[3].level, "l3");
+  EXPECT_EQ(b.plateaus[2].level, "l3");
+  EXPECT_EQ(named(b, "dram"), 1);
+  EXPECT_NE(b.plateaus[3].level, "l3");
 }
 
 TEST(plateau, median_between_stands_in_for_a_missing_plateau) {
