@@ -665,8 +665,6 @@ TEST(activity_decoder, an_nvtx_range_holds_the_kernels_launched_in_it_on_its_thr
 
 }  // namespace
 
-#endif  // RAFTER_HAVE_CUPTI
-
 namespace {
 
 using rafter::profiler::runtime_launch_calls;
@@ -786,3 +784,5 @@ TEST(activity_decoder, every_driver_call_the_collector_records_is_a_launch_call)
 }
 
 }  // namespace
+
+#endif  // RAFTER_HAVE_CUPTI

@@ -74,6 +74,12 @@ TEST(kernel_selector, never_selects_a_never_replayed_kernel_nor_counts_it) {
   EXPECT_TRUE(s.exhausted());
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr std::size_t k_sanitizer_frame_factor = 4;  // AddressSanitizer's redzones make frames ~4x larger
+#else
+constexpr std::size_t k_sanitizer_frame_factor = 1;
+#endif
+
 TEST(kernel_selector, searches_a_names_first_characters_only_and_a_huge_name_needs_little_stack) {
   kernel_selector s(config("", 0, std::nullopt), {"tensorrt_llm::kernels::.*[Aa]ll[Rr]educe", "^nccl"});
   const std::string filler(200'000, 'x');  // template arguments, as CUTLASS kernels carry
@@ -85,7 +91,7 @@ TEST(kernel_selector, searches_a_names_first_characters_only_and_a_huge_name_nee
   // recursed deeper than that (and than a default 8 MiB stack).
   pthread_attr_t attr;
   ASSERT_EQ(pthread_attr_init(&attr), 0);
-  ASSERT_EQ(pthread_attr_setstacksize(&attr, 256 * 1024), 0);
+  ASSERT_EQ(pthread_attr_setstacksize(&attr, 256 * 1024 * k_sanitizer_frame_factor), 0);
   struct work {
     kernel_selector* s;
     const std::string* early;
