@@ -154,6 +154,25 @@ const char* k_old_long = R"csv(program output line
 "1","1","python3.7","127.0.0.1","k","2020-Jun-09 12:15:27","1","26","Command line profiler metrics","sm__inst_executed_pipe_tensor.sum","inst","20"
 )csv";
 
+TEST(ncu_importer, long_form_without_an_id_column_groups_each_kernels_rows) {
+  // Without "ID", a kernel's rows are the consecutive ones with the same kernel columns; a repeated
+  // metric starts the next launch of the same kernel.
+  const trace t = import_ncu(write_file("long_noid.csv",
+                                        "\"Kernel Name\",\"Context\",\"Stream\",\"Section Name\",\"Metric Name\",\"Metric Unit\",\"Metric Value\"\n"
+                                        "\"k1\",\"1\",\"7\",\"s\",\"dram__bytes.sum\",\"byte\",\"100\"\n"
+                                        "\"k1\",\"1\",\"7\",\"s\",\"gpu__time_duration.sum\",\"nsecond\",\"1000\"\n"
+                                        "\"k2\",\"1\",\"7\",\"s\",\"dram__bytes.sum\",\"byte\",\"200\"\n"
+                                        "\"k2\",\"1\",\"7\",\"s\",\"gpu__time_duration.sum\",\"nsecond\",\"2000\"\n"
+                                        "\"k2\",\"1\",\"7\",\"s\",\"dram__bytes.sum\",\"byte\",\"300\"\n"
+                                        "\"k2\",\"1\",\"7\",\"s\",\"gpu__time_duration.sum\",\"nsecond\",\"3000\"\n"));
+  ASSERT_EQ(t.kernels.size(), 3u);
+  EXPECT_EQ(t.kernels[0].name, "k1");
+  EXPECT_DOUBLE_EQ(t.kernels[0].metrics->bytes.at("dram"), 100.0);
+  EXPECT_EQ(t.kernels[0].end_ns - t.kernels[0].start_ns, 1000);
+  EXPECT_DOUBLE_EQ(t.kernels[2].metrics->bytes.at("dram"), 300.0);
+  EXPECT_EQ(t.kernels[2].end_ns - t.kernels[2].start_ns, 3000);
+}
+
 TEST(ncu_importer, old_long_form_without_durations) {
   const fs::path file = write_file("old.csv", k_old_long);
   const trace t = import_ncu(file);

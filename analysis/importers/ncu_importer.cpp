@@ -327,33 +327,44 @@ private:
 
   void read_long() {
     std::unordered_map<std::string, std::size_t> by_id;
+    std::set<std::string> current_metrics;  // without an ID column: the metrics of the last kernel
     csv_record rec;
     while (next_data(rec)) {
-      const std::string id = has_column("ID") ? cell(rec, "ID") : std::to_string(by_id.size());
-      auto [it, inserted] = by_id.emplace(id, m_kernels.size());
-      if (inserted) {
-        pending_kernel k;
-        k.line = rec.line;
-        k.id_text = has_column("ID") ? id : "";
-        for (const auto& name : k_identity_columns) {
-          if (has_column(name) && name != "Section Name" && name.rfind("Metric", 0) != 0 && name.rfind("Rule", 0) != 0 &&
-              name.rfind("Estimated", 0) != 0) {
-            k.identity[name] = cell(rec, name);
-          }
+      std::map<std::string, std::string> identity;
+      for (const auto& name : k_identity_columns) {
+        if (has_column(name) && name != "Section Name" && name.rfind("Metric", 0) != 0 && name.rfind("Rule", 0) != 0 &&
+            name.rfind("Estimated", 0) != 0) {
+          identity[name] = cell(rec, name);
         }
-        m_kernels.push_back(std::move(k));
       }
       std::string name = cell(rec, "Metric Name");
-      if (name.empty()) continue;
       if (name.find("__") == std::string::npos) {
         const auto label = m_table.labels().find(name);
         if (label != m_table.labels().end()) name = label->second;
       }
+      std::size_t index = m_kernels.size();
+      if (has_column("ID")) {
+        index = by_id.emplace(cell(rec, "ID"), m_kernels.size()).first->second;
+      } else if (!m_kernels.empty() && m_kernels.back().identity == identity && !current_metrics.count(name)) {
+        // No ID column: a kernel's rows are consecutive; a new kernel starts where the kernel's
+        // columns change or a metric repeats.
+        index = m_kernels.size() - 1;
+      }
+      if (index == m_kernels.size()) {
+        pending_kernel k;
+        k.line = rec.line;
+        k.id_text = has_column("ID") ? cell(rec, "ID") : "";
+        k.identity = std::move(identity);
+        m_kernels.push_back(std::move(k));
+        current_metrics.clear();
+      }
+      if (name.empty()) continue;
+      current_metrics.insert(name);
       pending_kernel::value v;
       v.text = cell(rec, "Metric Value");
       v.unit = cell(rec, "Metric Unit");
       v.has_unit = has_column("Metric Unit");
-      m_kernels[it->second].metrics.emplace_back(std::move(name), std::move(v));
+      m_kernels[index].metrics.emplace_back(std::move(name), std::move(v));
     }
     if (m_kernels.empty()) throw input_error(m_file, "", "no metric rows after the header");
   }
