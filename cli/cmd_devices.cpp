@@ -82,13 +82,12 @@ exit_code list_datasheets(const devices_options& options) {
     const auto top_roof = roofs.top_compute();
     const auto main_memory = roofs.slowest_memory();
     // A datasheet without a floating-point ceiling or a memory level has no such figure: null, "-".
-    const auto or_null = [](bool has, const auto& v) { return has ? json(v) : json(nullptr); };
     if (options.json) {
       list.push_back({{"id", f.stem().string()}, {"name", p.device.name}, {"file", f.string()},
-                      {"top_compute_id", or_null(top_roof.has_value(), top_roof ? top_roof->id : std::string())},
-                      {"top_compute_flop_per_s", or_null(top_roof.has_value(), top_roof ? top_roof->flop_per_s : 0.0)},
-                      {"memory_level", or_null(main_memory.has_value(), main_memory ? main_memory->level : std::string())},
-                      {"memory_bytes_per_s", or_null(main_memory.has_value(), main_memory ? main_memory->bytes_per_s : 0.0)}});
+                      {"top_compute_id", top_roof ? json(top_roof->id) : json(nullptr)},
+                      {"top_compute_flop_per_s", top_roof ? json(top_roof->flop_per_s) : json(nullptr)},
+                      {"memory_level", main_memory ? json(main_memory->level) : json(nullptr)},
+                      {"memory_bytes_per_s", main_memory ? json(main_memory->bytes_per_s) : json(nullptr)}});
     } else {
       fmt::print("{:<{}} {:<{}} {:>14} {:>14}  {}\n", f.stem().string(), id_width, p.device.name, name_width,
                  top_roof ? format_flops(top_roof->flop_per_s) : "-",

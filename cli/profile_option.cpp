@@ -34,12 +34,11 @@ std::filesystem::path profile_option_path(const std::string& given, const std::s
 
 std::filesystem::path profile_option_input(const std::string& given) {
   if (given.empty()) return {};
-  std::error_code ec;
-  if (std::filesystem::exists(given, ec) || ec) return given;
-  const auto configs = find_config_dir();
-  if (!configs) return given;
-  const std::filesystem::path datasheet = *configs / "hardware" / (given + ".json");
-  return std::filesystem::exists(datasheet, ec) ? datasheet : std::filesystem::path(given);
+  try {
+    return profile_option_path(given, "");
+  } catch (const error&) {
+    return given;  // profile_option_path says why later, naming the option
+  }
 }
 
 bool named_datasheet(const std::string& given, const std::filesystem::path& path) { return path != given; }

@@ -149,10 +149,10 @@ std::uint64_t file_reader::file_size() const noexcept { return m_impl->file_size
 const std::string& file_reader::name() const noexcept { return m_impl->name; }
 
 std::string read_file_content(const std::filesystem::path& path) {
-  file_reader reader(path);
   if (std::error_code ec; std::filesystem::is_character_file(path, ec) && !is_terminal(path)) {
     throw input_error(path.string(), "", "is a character device, not a file: it may never end (give a file or a pipe)");
   }
+  file_reader reader(path);
   std::string out;
   out.resize(reader.gzip() ? reader.file_size() * 4 + 4096 : reader.file_size() + 4096);
   std::size_t used = 0;

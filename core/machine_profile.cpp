@@ -4,6 +4,7 @@
 #include <array>
 #include <regex>
 #include <set>
+#include <span>
 #include <string_view>
 
 #include "core/error.hpp"
@@ -289,10 +290,13 @@ const compute_ceiling* machine_profile::find_compute(const std::string& id) cons
 }
 
 const link_ceiling* machine_profile::link_for_copy(std::string_view kind) const noexcept {
-  std::vector<std::string_view> wanted;
-  if (kind == "h2d") wanted = {"h2d_pinned", "h2d", "pcie"};
-  else if (kind == "d2h") wanted = {"d2h_pinned", "d2h", "pcie"};
-  else if (kind == "p2p") wanted = {"p2p", "p2p_*", "nvlink", "infinity_fabric"};
+  static constexpr std::string_view h2d[] = {"h2d_pinned", "h2d", "pcie"};
+  static constexpr std::string_view d2h[] = {"d2h_pinned", "d2h", "pcie"};
+  static constexpr std::string_view p2p[] = {"p2p", "p2p_*", "nvlink", "infinity_fabric"};
+  std::span<const std::string_view> wanted;
+  if (kind == "h2d") wanted = h2d;
+  else if (kind == "d2h") wanted = d2h;
+  else if (kind == "p2p") wanted = p2p;
   for (const auto id : wanted) {
     const link_ceiling* best = nullptr;
     for (const auto& l : links) {

@@ -249,8 +249,7 @@ std::optional<std::int64_t> opt_non_negative_int64(const json_reader& r, const s
 /// `key` of `r`, a timestamp within +-trace::max_abs_timestamp_ns.
 std::int64_t req_timestamp(const json_reader& r, const std::string& key) {
   const std::int64_t v = req_int64(r, key);
-  const std::int64_t limit = trace::max_abs_timestamp_ns;
-  if (v < -limit || v > limit) r.fail(key, "out of range: timestamps must lie within +-2^62 ns (146 years), got " + std::to_string(v));
+  if (!trace::holds_timestamp(v)) r.fail(key, "out of range: timestamps must lie within +-2^62 ns (146 years), got " + std::to_string(v));
   return v;
 }
 

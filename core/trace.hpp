@@ -174,6 +174,10 @@ struct trace {
   /// Every timestamp lies within +-2^62 ns (+-146 years of the trace's clock zero), so the
   /// difference of any two fits in an int64: spans and gaps never overflow.
   static constexpr std::int64_t max_abs_timestamp_ns = std::int64_t{1} << 62;
+  /// Whether `ns` lies within +-max_abs_timestamp_ns.
+  [[nodiscard]] static constexpr bool holds_timestamp(std::int64_t ns) noexcept {
+    return ns >= -max_abs_timestamp_ns && ns <= max_abs_timestamp_ns;
+  }
 
   trace_source source;
   std::vector<trace_device> devices;

@@ -1235,7 +1235,7 @@ void finish(kineto_state& s, trace& t) {
   // Timestamps: baseTimeNanoseconds-relative -> epoch ns.
   const std::int64_t base = s.base_time_ns.value_or(0);
   auto shift = [&s, base](std::int64_t& v) {
-    if (__builtin_add_overflow(v, base, &v) || v > trace::max_abs_timestamp_ns || v < -trace::max_abs_timestamp_ns) {
+    if (__builtin_add_overflow(v, base, &v) || !trace::holds_timestamp(v)) {
       if (!s.base_time_ns) {  // ts within bounds, ts + dur beyond
         throw input_error(s.file, "dur", "an event ends beyond +-2^62 ns (146 years, where spans could overflow 64 bits)");
       }

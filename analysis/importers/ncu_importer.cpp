@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -329,23 +330,29 @@ private:
     std::unordered_map<std::string, std::size_t> by_id;
     std::set<std::string> current_metrics;  // without an ID column: the metrics of the last kernel
     csv_record rec;
-    while (next_data(rec)) {
+    const bool has_id = has_column("ID");
+    // The kernel columns of a row (not the per-metric ones): read only where a kernel may start.
+    const auto identity_of = [&](const csv_record& r) {
       std::map<std::string, std::string> identity;
       for (const auto& name : k_identity_columns) {
         if (has_column(name) && name != "Section Name" && name.rfind("Metric", 0) != 0 && name.rfind("Rule", 0) != 0 &&
             name.rfind("Estimated", 0) != 0) {
-          identity[name] = cell(rec, name);
+          identity[name] = cell(r, name);
         }
       }
+      return identity;
+    };
+    while (next_data(rec)) {
       std::string name = cell(rec, "Metric Name");
       if (name.find("__") == std::string::npos) {
         const auto label = m_table.labels().find(name);
         if (label != m_table.labels().end()) name = label->second;
       }
       std::size_t index = m_kernels.size();
-      if (has_column("ID")) {
+      std::optional<std::map<std::string, std::string>> identity;
+      if (has_id) {
         index = by_id.emplace(cell(rec, "ID"), m_kernels.size()).first->second;
-      } else if (!m_kernels.empty() && m_kernels.back().identity == identity && !current_metrics.count(name)) {
+      } else if (!m_kernels.empty() && !current_metrics.count(name) && m_kernels.back().identity == (identity = identity_of(rec))) {
         // No ID column: a kernel's rows are consecutive; a new kernel starts where the kernel's
         // columns change or a metric repeats.
         index = m_kernels.size() - 1;
@@ -353,13 +360,13 @@ private:
       if (index == m_kernels.size()) {
         pending_kernel k;
         k.line = rec.line;
-        k.id_text = has_column("ID") ? cell(rec, "ID") : "";
-        k.identity = std::move(identity);
+        k.id_text = has_id ? cell(rec, "ID") : "";
+        k.identity = identity ? std::move(*identity) : identity_of(rec);
         m_kernels.push_back(std::move(k));
         current_metrics.clear();
       }
       if (name.empty()) continue;
-      current_metrics.insert(name);
+      if (!has_id) current_metrics.insert(name);
       pending_kernel::value v;
       v.text = cell(rec, "Metric Value");
       v.unit = cell(rec, "Metric Unit");

@@ -420,7 +420,7 @@ private:
       if (has_tid && start >= 0 && !s.null(start)) {
         const std::int64_t at = s.integer_or(start, 0);
         // Numbered as NVTX ranges' threads; a time past what a trace holds is no launch time.
-        if (in_trace_range(at)) call = kernel_launch{tid_of(global_tid), at};
+        if (trace::holds_timestamp(at)) call = kernel_launch{tid_of(global_tid), at};
       }
       m_runtime_calls.emplace(std::make_pair(pid_of(global_tid), *c), call);
     }
@@ -447,10 +447,6 @@ private:
     return static_cast<int>(*v);
   }
 
-  static bool in_trace_range(std::int64_t ns) {
-    return ns >= -trace::max_abs_timestamp_ns && ns <= trace::max_abs_timestamp_ns;
-  }
-
   // Valid interval, or counts why not.
   bool valid_times(std::int64_t start, std::int64_t end, const std::string& what) {
     if (start == 0 && end == 0) {
@@ -461,7 +457,7 @@ private:
       ++m_counters[what + "_end_before_start"];
       return false;
     }
-    if (!in_trace_range(start) || !in_trace_range(end)) {  // what rafter.trace/1 holds
+    if (!trace::holds_timestamp(start) || !trace::holds_timestamp(end)) {  // what rafter.trace/1 holds
       ++m_counters[what + "_timestamps_out_of_range"];
       return false;
     }
@@ -632,7 +628,7 @@ private:
         ++m_counters["nvtx_ranges_end_before_start"];
         continue;
       }
-      if (!in_trace_range(p.range.start_ns) || !in_trace_range(p.range.end_ns)) {
+      if (!trace::holds_timestamp(p.range.start_ns) || !trace::holds_timestamp(p.range.end_ns)) {
         ++m_counters["nvtx_ranges_timestamps_out_of_range"];
         continue;
       }

@@ -350,11 +350,16 @@ machine_profile run_host_sweep(const sweep_options& options, progress& prog) {
     bandwidth_benchmark bench(team, simd);
     const access_kind kinds[] = {access_kind::read, access_kind::write, access_kind::copy, access_kind::triad};
     int step = 0;
+    std::vector<std::vector<std::size_t>> kind_sizes;
     std::size_t points = 0;
-    for (const access_kind kind : kinds) points += distinct_working_sets(sizes, team.size(), kind).size();
-    prog.begin("bandwidth", static_cast<int>(points));
     for (const access_kind kind : kinds) {
-      curve c = bandwidth_curve(ctx, bench, kind, distinct_working_sets(sizes, team.size(), kind), step);
+      kind_sizes.push_back(distinct_working_sets(sizes, team.size(), kind));
+      points += kind_sizes.back().size();
+    }
+    prog.begin("bandwidth", static_cast<int>(points));
+    for (std::size_t k = 0; k < std::size(kinds); ++k) {
+      const access_kind kind = kinds[k];
+      curve c = bandwidth_curve(ctx, bench, kind, kind_sizes[k], step);
       // The read curve gives the roofline's bandwidths: were the cores still independent?
       if (kind == access_kind::read) probe_scaling("after read", "after the read bandwidth curve", false);
       level_match match = match_levels(detect_plateaus(c), bounds.all_threads, "dram", "B/s");

@@ -24,8 +24,6 @@ enum class access_kind { read, write, copy, triad };
 /// Arrays a pass of `kind` streams through: read 1, write 1, copy 2, triad 3.
 [[nodiscard]] int arrays_per_kind(access_kind kind) noexcept;
 
-class bandwidth_benchmark;
-
 /// The requested `sizes` (increasing) whose rounded working sets on `threads` threads are
 /// distinct: small sizes split over many threads and arrays round to the same 512-byte multiples,
 /// and a curve's x must increase. The first size of each rounded working set is kept.
