@@ -174,11 +174,12 @@ level_match match_levels(std::vector<plateau> plateaus, const std::vector<level_
         break;
       }
     }
-    // Bandwidth: a plateau running past twice the largest capacity holds main-memory points,
-    // whatever its centre: it is `beyond_level`, and the last level is left to a plateau inside it
-    // (a VM's 480 MiB L3 under a write curve from 64 MiB to 3 GiB named the DRAM figure l3).
-    // Latency steps keep their own naming (a TLB step inside a cache).
-    if (naming != plateau_naming::steps && holder == &bounds.back() && p.x_max > 2.0 * holder->capacity_bytes) holder = nullptr;
+    // A plateau running past twice the largest capacity holds main-memory points, whatever its
+    // centre (a cache's hits are at most half of a random footprint twice its size): it is
+    // `beyond_level`, and the last level is left to a plateau inside it. A VM's 480 MiB L3 under a
+    // write curve from 64 MiB to 3 GiB named the DRAM bandwidth l3; under a chase, the DRAM latency
+    // l3.step1 and the TLB step after it dram.
+    if (holder == &bounds.back() && p.x_max > 2.0 * holder->capacity_bytes) holder = nullptr;
     std::string name = holder ? holder->level : beyond_level;
     const int before = seen[name]++;
     if (before == 1 && holder && !holder->far_level.empty()) {

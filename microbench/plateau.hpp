@@ -80,8 +80,8 @@ struct level_match {
 };
 
 /// Names each plateau after the level whose capacity range (previous capacity, capacity] holds the
-/// plateau's geometric centre; plateaus beyond the largest capacity, or (bandwidth naming) reaching
-/// past twice it, are `beyond_level` ("dram", "hbm"). When two plateaus claim one level, the second of a level with a `far_level` becomes
+/// plateau's geometric centre; plateaus beyond the largest capacity, or reaching past twice it,
+/// are `beyond_level` ("dram", "hbm"). When two plateaus claim one level, the second of a level with a `far_level` becomes
 /// that far level; otherwise `naming` decides. Cross-checks: a reported level without a plateau
 /// (unless it `may_be_unresolved`), or a plateau whose end lies far (> 2x) from the capacity the
 /// device reports, gives a warning. `bounds` must be sorted by capacity. `y_unit` ("B/s", "s")

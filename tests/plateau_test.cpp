@@ -248,13 +248,22 @@ TEST(plateau, latency_steps_inside_a_cache_keep_the_hit_latency) {
   const auto found = detect_plateaus(s.x, s.y);
   ASSERT_EQ(found.size(), 5u);
   const std::vector<level_bound> bounds = {{"l1", 48e3}, {"l2", 2e6}, {"l3", 260e6}};
+  // The 12-600 MB stretch (138 ns) reaches past twice the reported L3: it is DRAM's latency, not a
+  // step of L3, and the TLB step after it is dram.step1.
   const level_match m = match_levels(found, bounds, "dram", "s", plateau_naming::steps);
   EXPECT_EQ(m.plateaus[2].level, "l3");
   EXPECT_NEAR(m.plateaus[2].value / 35e-9, 1.0, 0.02);
-  EXPECT_EQ(m.plateaus[3].level, "l3.step1");
-  EXPECT_EQ(m.plateaus[4].level, "dram");
+  EXPECT_EQ(m.plateaus[3].level, "dram");
+  EXPECT_NEAR(m.plateaus[3].value / 138e-9, 1.0, 0.02);
+  EXPECT_EQ(m.plateaus[4].level, "dram.step1");
+  EXPECT_NEAR(m.plateaus[4].value / 227e-9, 1.0, 0.02);
+  // A second stretch inside the reported L3 that ends before twice it is still a step of L3.
+  const std::vector<level_bound> wider = {{"l1", 48e3}, {"l2", 2e6}, {"l3", 400e6}};
+  const level_match w = match_levels(found, wider, "dram", "s", plateau_naming::steps);
+  EXPECT_EQ(w.plateaus[2].level, "l3");
+  EXPECT_EQ(w.plateaus[3].level, "l3.step1");
   bool warned = false;
-  for (const auto& w : m.warnings) warned = warned || w.find("is named l3.step1") != std::string::npos;
+  for (const auto& line : w.warnings) warned = warned || line.find("is named l3.step1") != std::string::npos;
   EXPECT_TRUE(warned);
   // Bandwidth-style naming: the stretch reaching past twice the reported L3 (to 600 MB) is main
   // memory, so the cache inside keeps "l3"; of the two main-memory stretches one keeps "dram".
