@@ -58,5 +58,22 @@ TEST(json_file, bad_content_names_the_file_and_the_byte) {
   std::filesystem::remove(huge);
 }
 
+TEST(json_file, a_key_named_twice_in_one_object_is_refused_with_its_path) {
+  const auto top = write_file("dup_top.json", R"({"schema": "a", "schema": "b"})");
+  EXPECT_EQ(error_reading(top), top.string() + ": field 'schema': duplicate key: the object names it twice (JSON leaves which value counts undefined)");
+  const auto nested = write_file("dup_nested.json",
+                                 R"({"memory": [{"level": "l1"}, [], {"level": "l2", "bytes_per_s": 1, "bytes_per_s": 2}]})");
+  EXPECT_NE(error_reading(nested).find("field 'memory[2].bytes_per_s': duplicate key"), std::string::npos) << error_reading(nested);
+  // Past the 16 keys checked by a scan.
+  std::string many = "{";
+  for (int i = 0; i < 40; ++i) many += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ", ";
+  const auto wide = write_file("dup_wide.json", many + "\"k3\": 0}");
+  EXPECT_NE(error_reading(wide).find("field 'k3': duplicate key"), std::string::npos) << error_reading(wide);
+  // The same key in sibling or nested objects is no duplicate.
+  const auto fine = write_file("dup_fine.json", R"({"a": {"x": 1}, "b": {"x": 2, "a": {"x": 3}}, "c": [{"x": 1}, {"x": 2}]})");
+  EXPECT_EQ(read_json_file(fine)["b"]["a"]["x"], 3);
+  for (const auto& f : {top, nested, wide, fine}) std::filesystem::remove(f);
+}
+
 }  // namespace
 }  // namespace rafter
