@@ -20,7 +20,7 @@ struct sweep_options {
 };
 
 struct report_options {
-  std::string input;  ///< Any rafter document (rafter.machine/1 for now).
+  std::string input;  ///< A rafter.machine/1 or rafter.analysis/1 document.
   std::string html;
 };
 

@@ -59,6 +59,11 @@ grep_in "$tmp/a.json" 'h100_sxm5.json' "H100 HBM3 picks the SXM5 datasheet"
 grep_in "$tmp/a.html" '</html>' "HTML written"
 grep_in "$tmp/a.md" '^# rafter analysis' "Markdown written"
 grep_in "$tmp/out" 'placed on the roofline' "summary line printed"
+expect 0 "report renders a saved analysis" -- "$rafter" report "$tmp/a.json" --html "$tmp/a2.html"
+cmp -s "$tmp/a.html" "$tmp/a2.html" || { echo "FAIL: report of the saved analysis differs from analyze --html"; failures=$((failures + 1)); }
+expect 2 "report of a trace" -- "$rafter" report "$tmp/h100.json" --html "$tmp/t.html"
+one_line_stderr "report of a trace"
+[ -e "$tmp/t.html" ] && { echo "FAIL: a report was written for a trace"; failures=$((failures + 1)); }
 expect 0 "analyze prints Markdown when no output is named" -- "$rafter" analyze "$tmp/h100.json" --machine h100_pcie
 grep_in "$tmp/out" '| gemm |' "Markdown on stdout"
 grep_in "$tmp/out" 'NVIDIA H100 PCIe' "--machine by datasheet name"
@@ -175,6 +180,17 @@ one_line_stderr "empty --html"
 expect 2 "an unknown command" -- "$rafter" analyse "$tmp/h100.json"
 grep_in "$tmp/err" 'unknown command "analyse"; the commands are' "an unknown command is named"
 one_line_stderr "unknown command"
+
+# A real trace's analysis (ranges, copies, classes, timeline) re-rendered from its JSON is the page
+# analyze wrote, when the shared fixtures are present.
+fixture="$src/../shared/fixtures/kineto/h100_qwen1.5-0.5b_inference.json.gz"
+if [ -f "$fixture" ]; then
+  expect 0 "analyze a real trace" -- "$rafter" analyze "$fixture" -o "$tmp/q.json" --html "$tmp/q.html"
+  expect 0 "report of the real trace's analysis" -- "$rafter" report "$tmp/q.json" --html "$tmp/q2.html"
+  cmp -s "$tmp/q.html" "$tmp/q2.html" || { echo "FAIL: report of a real analysis differs from analyze --html"; failures=$((failures + 1)); }
+else
+  echo "SKIP (part): ../shared/fixtures/kineto is absent, the real-trace report round trip was not run"
+fi
 
 echo "analyze_cli_test: $failures failure(s)"
 [ "$failures" -eq 0 ]

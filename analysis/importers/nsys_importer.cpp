@@ -699,7 +699,8 @@ private:
       s.not_recorded.push_back("CUDA API calls (no CUPTI_ACTIVITY_KIND_RUNTIME table): correlation ids unchecked");
     } else {
       s.not_recorded.push_back("CUDA API calls: the trace model has no API-call records; "
-                               "CUPTI_ACTIVITY_KIND_RUNTIME only checks kernel and copy correlation ids");
+                               "CUPTI_ACTIVITY_KIND_RUNTIME gives each kernel its launch (thread and time) and "
+                               "checks kernel and copy correlation ids");
     }
     s.not_recorded.push_back("per-kernel counters (Nsight Systems records no FLOP or byte metrics)");
     s.not_recorded.push_back("framework ops");
