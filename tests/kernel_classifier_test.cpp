@@ -126,6 +126,27 @@ TEST(kernel_classifier, default_table_classifies_real_kernel_names) {
       // reduction='none': one loss per element (V100 deepcam fixture).
       {"void SpatialClassNLLCriterion_updateOutput_no_reduce_kernel<float>(long, THCDeviceTensor<float, 4, int, DefaultPtrTraits>)",
        kernel_class::elementwise},
+      {"cudnn::gemm::computeBOffsetsKernel(cudnn::gemm::ComputeBOffsetsParams)", kernel_class::other},
+      // FlashInfer's and vLLM's kernels around attention carry "flash" in their names.
+      {"void flashinfer::norm::RMSNormKernel<8u, __nv_bfloat16>(__nv_bfloat16*, __nv_bfloat16*, __nv_bfloat16*, unsigned int)",
+       kernel_class::normalization},
+      {"void flashinfer::activation::act_and_mul_kernel<__nv_bfloat16, &silu<float>>(__nv_bfloat16*, __nv_bfloat16 const*, int)",
+       kernel_class::elementwise},
+      {"void flashinfer::BatchQKApplyRotaryPosIdsCosSinCacheKernel<true, 128u, 8u, 16u, __nv_bfloat16, long>(long)",
+       kernel_class::elementwise},
+      {"void flashinfer::sampling::TopKTopPSamplingFromProbKernel<1024u, (cub::BlockScanAlgorithm)0, 4u, true, float, int>(float*)",
+       kernel_class::reduction},
+      {"void vllm::reshape_and_cache_flash_kernel<__nv_bfloat16, __nv_bfloat16, (vllm::Fp8KVCacheDataType)0>(__nv_bfloat16 const*)",
+       kernel_class::copy},
+      // An attention kernel whose template arguments name its rotary encoding is still attention.
+      {"void flashinfer::BatchPrefillWithPagedKVCacheKernel<KernelTraits<(PosEncodingMode)1>, kRoPELlama>(Params)",
+       kernel_class::attention},
+      {"smallReduceKernel", kernel_class::reduction},
+      {"void at::native::unrolled_elementwise_kernel<_convert_dtype>(int)", kernel_class::elementwise},
+      {"cudnn_conv", kernel_class::gemm},
+      {"vllm::cross_device_reduce_1stage", kernel_class::communication},
+      {"allreduce_fusion_kernel_oneshot_lamport", kernel_class::communication},
+      {"all_gather_kernel", kernel_class::communication},
       // Template arguments still count: a generic launcher's functor names the work.
       {"void cutlass::device_kernel<flash::FlashAttnFwdSm90<flash::CollectiveMainloopFwd<128, 64> > >(flash::Params)",
        kernel_class::attention},

@@ -16,6 +16,12 @@ TEST(machine_matcher, device_names_from_real_traces) {
   auto ds = [&](const char* name) { return m.find(name) ? m.find(name)->datasheet : std::string("(none)"); };
   EXPECT_EQ(ds("NVIDIA H100 80GB HBM3"), "h100_sxm5");  // Kineto deviceProperties name of an SXM5 H100.
   EXPECT_EQ(ds("NVIDIA H100 PCIe"), "h100_pcie");
+  EXPECT_EQ(ds("NVIDIA H100 SXM5 80GB"), "h100_sxm5");
+  EXPECT_EQ(ds("NVIDIA H100 SXM5"), "h100_sxm5");
+  // H100s with other memory: not the 80 GB, 3.35 TB/s datasheet.
+  EXPECT_EQ(ds("NVIDIA H100 SXM5 64GB"), "(none)");
+  EXPECT_EQ(ds("NVIDIA H100 SXM5 94GB"), "(none)");
+  EXPECT_EQ(ds("NVIDIA H100 96GB HBM3"), "(none)");
   EXPECT_EQ(ds("NVIDIA H200"), "h200_sxm");
   EXPECT_EQ(ds("NVIDIA B200"), "b200");
   EXPECT_EQ(ds("NVIDIA A100-SXM4-80GB"), "a100_sxm4_80gb");
