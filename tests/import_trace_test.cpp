@@ -79,6 +79,20 @@ TEST(import_trace, a_kineto_field_of_the_wrong_type_is_named) {
   std::filesystem::remove(p);
 }
 
+TEST(import_trace, a_kineto_kernel_whose_name_is_no_string_is_named) {
+  const auto p = write_file("name.json", R"({"schemaVersion": 1, "traceEvents": [
+    {"ph": "X", "cat": "python_function", "name": 7, "ts": 1, "dur": 1},
+    {"ph": "X", "cat": "kernel", "name": 12345, "pid": 0, "tid": 7, "ts": 100, "dur": 10}]})");
+  try {
+    (void)import_trace(p, std::nullopt);
+    ADD_FAILURE() << "imported a kernel with a numeric name";
+  } catch (const input_error& e) {
+    // The event rafter does not import (python_function) is not checked.
+    EXPECT_EQ(std::string(e.what()), p.string() + ": field 'traceEvents[1].name': expected a string");
+  }
+  std::filesystem::remove(p);
+}
+
 TEST(import_trace, imports_kineto_and_round_trips_rafter_traces) {
   const auto k = write_file("k.json", k_kineto);
   const trace t = import_trace(k, std::nullopt);

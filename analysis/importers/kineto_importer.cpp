@@ -621,7 +621,7 @@ private:
     category kind = category::unknown;
     std::string_view name;  // in the parser's string buffer, valid for this event
     std::optional<std::int64_t> ts, dur, pid, tid, id;
-    bool bad_ts = false, bad_dur = false;
+    bool bad_ts = false, bad_dur = false, bad_name = false;
     m_args.reset();
     m_string_field = {};
     for (auto field : obj) {
@@ -644,6 +644,7 @@ private:
       } else if (is(key, "name")) {
         std::string_view s;
         if (v.get_string().get(s) == simdjson::SUCCESS) name = s;
+        else bad_name = !v.is_null();  // an error only in an event that is imported
       } else if (is(key, "ts")) {
         ts = value_ns(v);
         bad_ts = !ts;
@@ -671,6 +672,10 @@ private:
     if (!is(ph, "X")) {
       ++m_state.counters["skipped_non_complete_events"];
       return simdjson::SUCCESS;
+    }
+    if (bad_name) {
+      m_string_field = "name";
+      return simdjson::INCORRECT_TYPE;
     }
     if (bad_ts || !ts) return skip("bad_timestamp");
     if (bad_dur || !dur) return skip("bad_duration");
