@@ -91,13 +91,14 @@ struct file_reader::impl {
 file_reader::file_reader(const std::filesystem::path& path) : m_impl(std::make_unique<impl>()) {
   impl& d = *m_impl;
   d.name = path.string();
-  make_rereadable(path);  // a piped /dev/stdin can then be read again by the next reader
+  make_rereadable(path);  // a piped /dev/stdin or a named pipe can then be read again by the next reader
+  const std::filesystem::path opened = rereadable_path(path);
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) d.fail("is a directory, not a file");
-  d.file = std::fopen(path.c_str(), "rb");
+  if (std::filesystem::is_directory(opened, ec)) d.fail("is a directory, not a file");
+  d.file = std::fopen(opened.c_str(), "rb");
   if (d.file == nullptr) d.fail(std::string("cannot open file: ") + std::strerror(errno));
   // 0 for what has no size on disk (a pipe, /dev/stdin); file_size() then reports it so.
-  const auto size = std::filesystem::file_size(path, ec);
+  const auto size = std::filesystem::file_size(opened, ec);
   d.file_size = ec ? 0 : static_cast<std::uint64_t>(size);
   // The sniffed bytes are kept, not re-read: a pipe or character device cannot rewind.
   unsigned char magic[2] = {0, 0};

@@ -2,8 +2,11 @@
 
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fcntl.h>
@@ -35,22 +38,24 @@ int anonymous_file() {
   return named;
 }
 
-}  // namespace
+/// Named pipes (mkfifo) read to their end, by device and inode: the descriptor of each one's
+/// unlinked copy, open for the rest of the process.
+std::mutex g_named_pipes_mutex;
+std::map<std::pair<dev_t, ino_t>, int> g_named_pipes;
 
-void make_rereadable(const std::filesystem::path& path) {
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (ec || !(std::filesystem::is_fifo(status) || std::filesystem::is_socket(status))) return;
-  const auto fd = descriptor_named_by(path);
-  if (!fd) {
-    throw input_error(path.string(), "",
-                      "a named pipe can be read only once and rafter reads its input twice: save it to a file first");
-  }
+std::optional<std::pair<dev_t, ino_t>> named_pipe_key(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISFIFO(st.st_mode)) return std::nullopt;
+  return std::make_pair(st.st_dev, st.st_ino);
+}
+
+/// Reads `fd` to its end into a new unlinked temporary file; returns that file's descriptor.
+int copy_to_anonymous_file(const std::filesystem::path& path, int fd) {
   const int copy = anonymous_file();
   if (copy < 0) fail(path, "cannot create a temporary copy of the pipe", errno);
   std::vector<char> buffer(std::size_t{1} << 20);
   for (;;) {
-    const ssize_t n = ::read(*fd, buffer.data(), buffer.size());
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       const int err = errno;
@@ -69,6 +74,36 @@ void make_rereadable(const std::filesystem::path& path) {
       done += w;
     }
   }
+  return copy;
+}
+
+}  // namespace
+
+void make_rereadable(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !(std::filesystem::is_fifo(status) || std::filesystem::is_socket(status))) return;
+  const auto fd = descriptor_named_by(path);
+  if (!fd) {
+    const auto key = named_pipe_key(path);
+    if (!key) throw input_error(path.string(), "", "a socket cannot be read as a file: save its content to a file first");
+    std::lock_guard lock(g_named_pipes_mutex);
+    if (g_named_pipes.contains(*key)) return;
+    // Waits for a writer, as reading a named pipe does, then reads it to its end once.
+    const int in = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0) fail(path, "cannot open file", errno);
+    int copy = -1;
+    try {
+      copy = copy_to_anonymous_file(path, in);
+    } catch (...) {
+      ::close(in);
+      throw;
+    }
+    ::close(in);
+    g_named_pipes.emplace(*key, copy);
+    return;
+  }
+  const int copy = copy_to_anonymous_file(path, *fd);
   // The descriptor keeps its number and loses close-on-exec as dup2 does; opens of
   // /proc/self/fd/N now reopen the copy from its start.
   if (::dup2(copy, *fd) < 0) {
@@ -79,15 +114,24 @@ void make_rereadable(const std::filesystem::path& path) {
   ::close(copy);
 }
 
-std::optional<std::filesystem::path> named_copy_of_descriptor(const std::filesystem::path& path) {
+std::filesystem::path rereadable_path(const std::filesystem::path& path) {
+  const auto key = named_pipe_key(path);
+  if (!key) return path;
+  std::lock_guard lock(g_named_pipes_mutex);
+  const auto it = g_named_pipes.find(*key);
+  return it == g_named_pipes.end() ? path : std::filesystem::path("/proc/self/fd/" + std::to_string(it->second));
+}
+
+std::optional<std::filesystem::path> named_copy_of_descriptor(const std::filesystem::path& given) {
+  make_rereadable(given);
+  const std::filesystem::path path = rereadable_path(given);
   const auto fd = descriptor_named_by(path);
   if (!fd) return std::nullopt;
-  make_rereadable(path);
   // A file with a name (`< trace.sqlite`) is reached through the link as it is: no copy of a
   // possibly large export. Pipes made rereadable are unlinked copies (no links left).
   if (struct stat st {}; ::fstat(*fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink > 0) return std::nullopt;
   const int in = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);  // reopens the content from its start
-  if (in < 0) fail(path, "cannot open file", errno);
+  if (in < 0) fail(given, "cannot open file", errno);
   std::error_code ec;
   std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
   if (ec) dir = "/tmp";
@@ -96,7 +140,7 @@ std::optional<std::filesystem::path> named_copy_of_descriptor(const std::filesys
   if (out < 0) {
     const int err = errno;
     ::close(in);
-    fail(path, "cannot create a temporary copy", err);
+    fail(given, "cannot create a temporary copy", err);
   }
   std::vector<char> buffer(std::size_t{1} << 20);
   int err = 0;
@@ -118,7 +162,7 @@ std::optional<std::filesystem::path> named_copy_of_descriptor(const std::filesys
   if (::close(out) != 0 && err == 0) err = errno;
   if (err != 0) {
     ::unlink(name.c_str());
-    fail(path, "cannot make a temporary copy", err);
+    fail(given, "cannot make a temporary copy", err);
   }
   return std::filesystem::path(name);
 }

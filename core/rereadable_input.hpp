@@ -10,10 +10,16 @@ namespace rafter {
 /// same name: the first call reads the pipe to its end into an unlinked temporary file and puts
 /// that file in the descriptor's place (dup2), so later opens of the path read the whole content
 /// from its start, and readers that open their input twice (format detection, then import) or need
-/// a seekable file (SQLite) work. Anything else (a regular file, a character device such as
-/// /dev/zero, which may never end) is left alone. A named pipe (mkfifo) cannot be replaced: it
-/// throws `input_error` naming the path, as does a failed read or copy.
+/// a seekable file (SQLite) work. A named pipe (mkfifo) is opened (waiting for a writer, as any
+/// reader of it does) and read to its end once per process into an unlinked temporary file, which
+/// `rereadable_path` then names. Anything else (a regular file, a character device such as
+/// /dev/zero, which may never end) is left alone. A socket that no descriptor names, a failed
+/// read or a failed copy throws `input_error` naming the path.
 void make_rereadable(const std::filesystem::path& path);
+
+/// The name under which `path`'s content can be opened again after `make_rereadable`: for a named
+/// pipe, its copy (/proc/self/fd/N); `path` itself for everything else.
+[[nodiscard]] std::filesystem::path rereadable_path(const std::filesystem::path& path);
 
 /// For a `path` naming a descriptor (/dev/stdin, /dev/fd/N, /proc/self/fd/N): `make_rereadable`,
 /// then a named temporary copy of its content, which the caller removes. For libraries that open
