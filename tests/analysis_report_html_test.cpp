@@ -1,6 +1,5 @@
 #include "reports/analysis_report_html.hpp"
 
-#include <chrono>
 #include <regex>
 
 #include <fmt/format.h>
@@ -167,16 +166,14 @@ TEST(analysis_report_html, kernel_names_stay_text) {
 
 TEST(analysis_report_html, one_hundred_thousand_kernels_stay_under_three_megabytes) {
   // Worst case for size: every launch shape distinct enough to make 20k groups with long names.
-  const auto t0 = std::chrono::steady_clock::now();
+  // (Its speed is bench/analyze.cpp's.)
   const analysis_document a = analyze_trace(synthetic_trace(100'000, 20'000));
   const std::string html = render_analysis_html(a);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_GT(a.groups.size(), 10'000u);
   EXPECT_LT(html.size(), 3'000'000u) << html.size() << " bytes";
   EXPECT_TRUE(contains(html, "the first 400 shown"));
   EXPECT_TRUE(contains(html, "Showing the 1500 groups with the most time"));
   RecordProperty("html_bytes", static_cast<int>(html.size()));
-  EXPECT_LT(seconds, 30.0);  // Generous: a unit-test build on a loaded shared machine.
 }
 
 TEST(analysis_report_html, a_trace_with_nothing_placeable_says_so) {

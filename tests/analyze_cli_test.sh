@@ -147,8 +147,10 @@ expect 0 "an output that is /dev/null" -- "$rafter" analyze "$tmp/h100.json" --h
 
 # Outputs through descriptors: a pipe's writing end (its name resolves to "pipe:[N]") and a file
 # opened for appending are written where they point, not replaced.
-"$rafter" analyze "$tmp/h100.json" -o /dev/stdout 2>"$tmp/err" | grep -q '"schema": "rafter.analysis/1"' ||
-  { echo "FAIL: -o /dev/stdout into a pipe"; cat "$tmp/err"; failures=$((failures + 1)); }
+"$rafter" analyze "$tmp/h100.json" -o /dev/stdout 2>"$tmp/err" | cat >"$tmp/through_pipe.json"
+status=${PIPESTATUS[0]}
+[ "$status" -eq 0 ] && grep -q '"schema": "rafter.analysis/1"' "$tmp/through_pipe.json" ||
+  { echo "FAIL: -o /dev/stdout into a pipe (exit $status)"; cat "$tmp/err"; failures=$((failures + 1)); }
 echo "earlier line" >"$tmp/appended.log"
 expect 0 "-o /dev/stdout appended to a file" -- bash -c '"$1" analyze "$2" -o /dev/stdout >>"$3"' _ "$rafter" "$tmp/h100.json" "$tmp/appended.log"
 [ "$(head -1 "$tmp/appended.log")" = "earlier line" ] || { echo "FAIL: >> lost what the file held"; failures=$((failures + 1)); }

@@ -1,12 +1,12 @@
 #include "microbench/host/kernels/bandwidth_kernels.hpp"
 
 #include <gtest/gtest.h>
-#include <sched.h>
 
 #include <cstring>
 #include <vector>
 
 #include "core/error.hpp"
+#include "allowed_cpus.hpp"
 
 using rafter::host::access_kind;
 using rafter::host::bandwidth_benchmark;
@@ -15,16 +15,7 @@ using rafter::host::thread_team;
 
 namespace {
 
-std::vector<int> allowed_cpus(int most) {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  std::vector<int> cpus;
-  if (sched_getaffinity(0, sizeof(set), &set) != 0) return {0};
-  for (int c = 0; c < CPU_SETSIZE && static_cast<int>(cpus.size()) < most; ++c) {
-    if (CPU_ISSET(c, &set)) cpus.push_back(c);
-  }
-  return cpus;
-}
+using rafter::testing::allowed_cpus;
 
 /// Every level this CPU can run, scalar first.
 std::vector<simd_level> supported_levels() {

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "microbench/host/kernels/compute_kernels.hpp"
 #include "microbench/host/kernels/simd_level.hpp"
+#include "allowed_cpus.hpp"
 
 namespace rafter::host {
 namespace {
@@ -37,8 +38,9 @@ TEST(core_scaling, warning_only_below_the_threshold_and_names_the_numbers) {
 TEST(core_scaling, two_threads_on_one_cpu_are_not_independent) {
   const std::string id = probe_kernel();
   if (id.empty()) GTEST_SKIP() << "no compute kernel runs on this CPU";
-  thread_team one({0});
-  thread_team shared({0, 0});
+  const int cpu = rafter::testing::allowed_cpus(1).front();
+  thread_team one({cpu});
+  thread_team shared({cpu, cpu});
   const core_scaling s = measure_core_scaling(one, shared, id, 800'000, 5);
   EXPECT_GT(s.one_thread_flop_per_s, 0.0);
   EXPECT_LT(s.efficiency, 0.75) << "two threads time-sharing cpu 0 ran at " << s.efficiency << " of 2 x one thread";
@@ -47,11 +49,12 @@ TEST(core_scaling, two_threads_on_one_cpu_are_not_independent) {
 }
 
 TEST(core_scaling, separate_cpus_give_a_plausible_efficiency) {
-  if (std::thread::hardware_concurrency() < 2) GTEST_SKIP() << "one CPU: nothing to compare";
+  const std::vector<int> cpus = rafter::testing::allowed_cpus(2);
+  if (cpus.size() < 2) GTEST_SKIP() << "one CPU allowed: nothing to compare";
   const std::string id = probe_kernel();
   if (id.empty()) GTEST_SKIP() << "no compute kernel runs on this CPU";
-  thread_team one({0});
-  thread_team both({0, 1});
+  thread_team one({cpus[0]});
+  thread_team both(cpus);
   const core_scaling s = measure_core_scaling(one, both, id, 200'000, 3);
   EXPECT_EQ(s.threads, 2);
   EXPECT_EQ(s.kernel, id);
@@ -62,7 +65,7 @@ TEST(core_scaling, separate_cpus_give_a_plausible_efficiency) {
 }
 
 TEST(core_scaling, unknown_kernel_is_unsupported) {
-  thread_team one({0});
+  thread_team one(rafter::testing::allowed_cpus(1));
   EXPECT_THROW((void)measure_core_scaling(one, one, "fp128.vector.fma", 1000, 1), unsupported_error);
 }
 

@@ -36,10 +36,6 @@ TEST(simd_level, names) {
   EXPECT_STREQ(to_string(simd_level::avx512), "avx512");
 }
 
-TEST(simd_level, detection_is_stable) {
-  EXPECT_EQ(rafter::host::detect_simd_level(), rafter::host::detect_simd_level());
-}
-
 TEST(simd_level, agrees_with_the_compiler_runtime) {
   const simd_level level = rafter::host::detect_simd_level();
 #if defined(__x86_64__)

@@ -1,7 +1,6 @@
 #include "microbench/host/kernels/thread_team.hpp"
 
 #include <gtest/gtest.h>
-#include <sched.h>
 
 #include <atomic>
 #include <chrono>
@@ -10,24 +9,10 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "allowed_cpus.hpp"
 
 using rafter::host::thread_team;
-
-namespace {
-
-/// Up to `most` CPUs this process may run on.
-std::vector<int> allowed_cpus(int most) {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  std::vector<int> cpus;
-  if (sched_getaffinity(0, sizeof(set), &set) != 0) return {0};
-  for (int c = 0; c < CPU_SETSIZE && static_cast<int>(cpus.size()) < most; ++c) {
-    if (CPU_ISSET(c, &set)) cpus.push_back(c);
-  }
-  return cpus;
-}
-
-}  // namespace
+using rafter::testing::allowed_cpus;
 
 TEST(thread_team, size_and_cpus) {
   const std::vector<int> cpus = allowed_cpus(4);
