@@ -14,6 +14,7 @@
 #include "core/units.hpp"
 #include "workloads/llm/gpu_model.hpp"
 #include "workloads/llm/gpu_probe.hpp"
+#include "workloads/llm/logits_comparison.hpp"
 #include "workloads/llm/model_config.hpp"
 #include "workloads/llm/op_counts.hpp"
 #include "workloads/llm/reference_check.hpp"
@@ -54,6 +55,11 @@ exit_code run(const options& opt) {
   model_config config = load_model_config(opt.model);
   if (opt.layers) config = with_layers(config, *opt.layers);
   validate_run_shape(config, opt.shape);
+  if (opt.check && config.layers > max_checked_layers) {
+    throw usage_error(fmt::format("--check: {} has {} layers; the comparison with the CPU reference holds for at most {} "
+                                  "(rounding differences grow with depth): add --layers {}",
+                                  config.name, config.layers, max_checked_layers, max_checked_layers));
+  }
   const run_shape& shape = opt.shape;
 
   const gpu_probe gpu = probe_gpu();
@@ -135,7 +141,7 @@ int main(int argc, char** argv) {
   app.add_option("--decode-splits", opt.decode_splits, "Split-KV ranges of decode attention (0: automatic)")
       ->capture_default_str();
   app.add_flag("--check", opt.check,
-               "Compare every pass's logits with the CPU reference (slow for large models: use --layers)");
+               "Compare every pass's logits with the CPU reference (at most 8 layers: use --layers; slow for large models)");
   app.add_flag("--counts", opt.counts, "Print each operator's nominal FLOP and byte counts");
   app.add_flag("--seconds", opt.seconds,
                "Also print the phase times unrounded, for scripts: 'seconds: prefill P decode D' (seconds)");

@@ -35,6 +35,8 @@ grep -q "bad.json: field 'model.num_hidden_layers'" "$tmp/err" || { cat "$tmp/er
 expect_exit 2 "--layers 0" "$bin" --model "$tiny" --layers 0
 grep -q -- "--layers" "$tmp/err" || fail "--layers error does not name the option"
 expect_exit 2 "sequence longer than the model" "$bin" --model "$tiny" --prompt-len 200 --decode-steps 100
+expect_exit 2 "--check of a deep model" "$bin" --model "$src/configs/models/llama3-8b.json" --check
+grep -q -- "--layers 8" "$tmp/err" || { cat "$tmp/err"; fail "--check of 32 layers does not say --layers 8"; }
 
 if [ "$mode" = cli ]; then
   "$bin" --model "$tiny" --batch 1 --prompt-len 8 --decode-steps 2 >"$tmp/out" 2>"$tmp/err"
