@@ -33,7 +33,7 @@ int anonymous_file() {
   const int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd >= 0) return fd;
   std::string name = (dir / "rafter-input-XXXXXX").string();  // file systems without O_TMPFILE
-  const int named = ::mkstemp(name.data());
+  const int named = ::mkostemp(name.data(), O_CLOEXEC);
   if (named >= 0) ::unlink(name.c_str());
   return named;
 }

@@ -177,9 +177,13 @@ level_match match_levels(std::vector<plateau> plateaus, const std::vector<level_
     // A plateau running past twice the largest capacity holds main-memory points, whatever its
     // centre (a cache's hits are at most half of a random footprint twice its size): it is
     // `beyond_level`, and the last level is left to a plateau inside it. A VM's 480 MiB L3 under a
-    // write curve from 64 MiB to 3 GiB named the DRAM bandwidth l3; under a chase, the DRAM latency
-    // l3.step1 and the TLB step after it dram.
-    if (holder == &bounds.back() && p.x_max > 2.0 * holder->capacity_bytes) holder = nullptr;
+    // write curve from 64 MiB to 3 GiB named the DRAM bandwidth l3. Latency steps: only after the
+    // last level has its plateau (a VM reporting 260 MB of L3 named its DRAM latency l3.step1);
+    // the first such plateau is that level's, the OS reporting less than the cache holds.
+    if (holder == &bounds.back() && p.x_max > 2.0 * holder->capacity_bytes &&
+        (naming != plateau_naming::steps || seen.count(holder->level) > 0)) {
+      holder = nullptr;
+    }
     std::string name = holder ? holder->level : beyond_level;
     const int before = seen[name]++;
     if (before == 1 && holder && !holder->far_level.empty()) {

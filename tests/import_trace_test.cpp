@@ -80,17 +80,30 @@ TEST(import_trace, a_kineto_field_of_the_wrong_type_is_named) {
 }
 
 TEST(import_trace, a_kineto_kernel_whose_name_is_no_string_is_named) {
+  // Events rafter does not import (python_function, a kernel with no valid time) are not checked,
+  // whatever the order of their keys; a bad literal ("nul") is a wrong type, not a crash.
   const auto p = write_file("name.json", R"({"schemaVersion": 1, "traceEvents": [
     {"ph": "X", "cat": "python_function", "name": 7, "ts": 1, "dur": 1},
+    {"name": nul, "ph": "X", "cat": "python_function", "ts": 1, "dur": 1},
+    {"ph": "X", "cat": "kernel", "name": 5, "pid": 0, "tid": 7, "ts": 0, "dur": 10},
+    {"ph": "X", "cat": "kernel", "name": null, "pid": 0, "tid": 7, "ts": 50, "dur": 10},
     {"ph": "X", "cat": "kernel", "name": 12345, "pid": 0, "tid": 7, "ts": 100, "dur": 10}]})");
   try {
     (void)import_trace(p, std::nullopt);
     ADD_FAILURE() << "imported a kernel with a numeric name";
   } catch (const input_error& e) {
-    // The event rafter does not import (python_function) is not checked.
-    EXPECT_EQ(std::string(e.what()), p.string() + ": field 'traceEvents[1].name': expected a string");
+    EXPECT_EQ(std::string(e.what()), p.string() + ": field 'traceEvents[4].name': expected a string");
+  }
+  const auto nul = write_file("nul.json", R"({"schemaVersion": 1, "traceEvents": [
+    {"ph": "X", "cat": "kernel", "name": nul, "pid": 0, "tid": 7, "ts": 100, "dur": 10}]})");
+  try {
+    (void)import_trace(nul, std::nullopt);
+    ADD_FAILURE() << "imported a kernel named nul";
+  } catch (const input_error& e) {
+    EXPECT_EQ(std::string(e.what()), nul.string() + ": field 'traceEvents[0].name': expected a string");
   }
   std::filesystem::remove(p);
+  std::filesystem::remove(nul);
 }
 
 TEST(import_trace, imports_kineto_and_round_trips_rafter_traces) {

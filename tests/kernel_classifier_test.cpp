@@ -142,6 +142,8 @@ TEST(kernel_classifier, default_table_classifies_real_kernel_names) {
       {"void flashinfer::BatchPrefillWithPagedKVCacheKernel<KernelTraits<(PosEncodingMode)1>, kRoPELlama>(Params)",
        kernel_class::attention},
       {"smallReduceKernel", kernel_class::reduction},
+      {"customAllReduceKernel", kernel_class::communication},
+      {"Sm100PersistentDenseGemmAllReduceLDMCxSTMCKernel", kernel_class::communication},
       {"void at::native::unrolled_elementwise_kernel<_convert_dtype>(int)", kernel_class::elementwise},
       {"cudnn_conv", kernel_class::gemm},
       {"vllm::cross_device_reduce_1stage", kernel_class::communication},

@@ -265,6 +265,18 @@ TEST(plateau, latency_steps_inside_a_cache_keep_the_hit_latency) {
   bool warned = false;
   for (const auto& line : w.warnings) warned = warned || line.find("is named l3.step1") != std::string::npos;
   EXPECT_TRUE(warned);
+  // A VM reporting a 16 MiB L3 on a 96 MiB one: the first stretch past twice the reported L3 is
+  // still L3's hit latency (no L3 plateau before it), and DRAM follows.
+  // (L3's stretch from 1.8 MB to 96 MiB has its centre, 13 MB, inside the reported 16 MiB.)
+  const std::vector<level_spec> small_report = {{48e3, 1.7e-9}, {1.25e6, 5.5e-9}, {96.0 * (1 << 20), 15e-9}};
+  const auto v = make_curve(small_report, 100e-9, 0.005, 17, 4096, 4e9, 2);
+  const std::vector<level_bound> reported = {{"l1", 48e3}, {"l2", 1.25e6}, {"l3", 16.0 * (1 << 20)}};
+  const level_match r = match_levels(detect_plateaus(v.x, v.y), reported, "dram", "s", plateau_naming::steps);
+  ASSERT_EQ(r.plateaus.size(), 4u);
+  EXPECT_EQ(r.plateaus[2].level, "l3");
+  EXPECT_NEAR(r.plateaus[2].value / 15e-9, 1.0, 0.02);
+  EXPECT_EQ(r.plateaus[3].level, "dram");
+  EXPECT_NEAR(r.plateaus[3].value / 100e-9, 1.0, 0.02);
   // Bandwidth-style naming: the stretch reaching past twice the reported L3 (to 600 MB) is main
   // memory, so the cache inside keeps "l3"; of the two main-memory stretches one keeps "dram".
   const level_match b = match_levels(found, bounds, "dram", "s");

@@ -643,8 +643,12 @@ private:
         if (kind == category::other) return simdjson::SUCCESS;
       } else if (is(key, "name")) {
         std::string_view s;
-        if (v.get_string().get(s) == simdjson::SUCCESS) name = s;
-        else bad_name = !v.is_null();  // an error only in an event that is imported
+        if (v.get_string().get(s) == simdjson::SUCCESS) {
+          name = s;
+        } else {  // an error only in an event that is imported; null is no name
+          bool null_name = false;
+          bad_name = v.is_null().get(null_name) != simdjson::SUCCESS || !null_name;
+        }
       } else if (is(key, "ts")) {
         ts = value_ns(v);
         bad_ts = !ts;
@@ -673,16 +677,16 @@ private:
       ++m_state.counters["skipped_non_complete_events"];
       return simdjson::SUCCESS;
     }
-    if (bad_name) {
-      m_string_field = "name";
-      return simdjson::INCORRECT_TYPE;
-    }
     if (bad_ts || !ts) return skip("bad_timestamp");
     if (bad_dur || !dur) return skip("bad_duration");
     if (*dur < 0) return skip("negative_duration");
     // CUPTI writes 0 for invalid timestamps; Kineto turns them into 0 or, relative to
     // baseTimeNanoseconds, negative values.
     if (*ts <= 0) return skip("zero_timestamp");
+    if (bad_name) {
+      m_string_field = "name";
+      return simdjson::INCORRECT_TYPE;
+    }
     const std::int64_t start = *ts;
     const std::int64_t end = *ts + *dur;
     switch (kind) {
