@@ -136,6 +136,8 @@ TEST(kernel_classifier, default_table_classifies_real_kernel_names) {
        kernel_class::elementwise},
       {"void flashinfer::sampling::TopKTopPSamplingFromProbKernel<1024u, (cub::BlockScanAlgorithm)0, 4u, true, float, int>(float*)",
        kernel_class::reduction},
+      {"void flashinfer::AppendPagedKVCacheKernel<128u, 8u, __nv_bfloat16, int>(flashinfer::paged_kv_t<__nv_bfloat16, int>)",
+       kernel_class::copy},
       {"void vllm::reshape_and_cache_flash_kernel<__nv_bfloat16, __nv_bfloat16, (vllm::Fp8KVCacheDataType)0>(__nv_bfloat16 const*)",
        kernel_class::copy},
       // An attention kernel whose template arguments name its rotary encoding is still attention.
