@@ -25,11 +25,15 @@ namespace {
   throw input_error(path.string(), "", what + ": " + std::strerror(err));
 }
 
-/// An unlinked temporary file open for reading and writing.
-int anonymous_file() {
+std::filesystem::path temporary_directory() {
   std::error_code ec;
   std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
-  if (ec) dir = "/tmp";
+  return ec ? std::filesystem::path("/tmp") : dir;
+}
+
+/// An unlinked temporary file open for reading and writing.
+int anonymous_file() {
+  const std::filesystem::path dir = temporary_directory();
   const int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd >= 0) return fd;
   std::string name = (dir / "rafter-input-XXXXXX").string();  // file systems without O_TMPFILE
@@ -49,30 +53,36 @@ std::optional<std::pair<dev_t, ino_t>> named_pipe_key(const std::filesystem::pat
   return std::make_pair(st.st_dev, st.st_ino);
 }
 
+/// Why `copy_all` stopped short: the errno of the failed read or write (0: it did not).
+struct copy_failure {
+  int err = 0;
+  bool reading = false;
+};
+
+/// Copies what `in` holds, to its end, onto `out`.
+copy_failure copy_all(int in, int out) {
+  std::vector<char> buffer(std::size_t{1} << 20);
+  for (;;) {
+    const ssize_t n = ::read(in, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return {errno, true};
+    if (n == 0) return {};
+    for (ssize_t done = 0; done < n;) {
+      const ssize_t w = ::write(out, buffer.data() + done, static_cast<std::size_t>(n - done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) return {errno, false};
+      done += w;
+    }
+  }
+}
+
 /// Reads `fd` to its end into a new unlinked temporary file; returns that file's descriptor.
 int copy_to_anonymous_file(const std::filesystem::path& path, int fd) {
   const int copy = anonymous_file();
   if (copy < 0) fail(path, "cannot create a temporary copy of the pipe", errno);
-  std::vector<char> buffer(std::size_t{1} << 20);
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ::close(copy);
-      fail(path, "cannot read file", err);
-    }
-    if (n == 0) break;
-    for (ssize_t done = 0; done < n;) {
-      const ssize_t w = ::write(copy, buffer.data() + done, static_cast<std::size_t>(n - done));
-      if (w < 0 && errno == EINTR) continue;
-      if (w < 0) {
-        const int err = errno;
-        ::close(copy);
-        fail(path, "cannot write a temporary copy of the pipe", err);
-      }
-      done += w;
-    }
+  if (const copy_failure f = copy_all(fd, copy); f.err != 0) {
+    ::close(copy);
+    fail(path, f.reading ? "cannot read file" : "cannot write a temporary copy of the pipe", f.err);
   }
   return copy;
 }
@@ -132,32 +142,14 @@ std::optional<std::filesystem::path> named_copy_of_descriptor(const std::filesys
   if (struct stat st {}; ::fstat(*fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink > 0) return std::nullopt;
   const int in = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);  // reopens the content from its start
   if (in < 0) fail(given, "cannot open file", errno);
-  std::error_code ec;
-  std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
-  if (ec) dir = "/tmp";
-  std::string name = (dir / "rafter-input-XXXXXX").string();
+  std::string name = (temporary_directory() / "rafter-input-XXXXXX").string();
   const int out = ::mkostemp(name.data(), O_CLOEXEC);
   if (out < 0) {
     const int err = errno;
     ::close(in);
     fail(given, "cannot create a temporary copy", err);
   }
-  std::vector<char> buffer(std::size_t{1} << 20);
-  int err = 0;
-  for (;;) {
-    const ssize_t n = ::read(in, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      err = n < 0 ? errno : 0;
-      break;
-    }
-    for (ssize_t done = 0; done < n && err == 0;) {
-      const ssize_t w = ::write(out, buffer.data() + done, static_cast<std::size_t>(n - done));
-      if (w < 0 && errno != EINTR) err = errno;
-      if (w > 0) done += w;
-    }
-    if (err != 0) break;
-  }
+  int err = copy_all(in, out).err;
   ::close(in);
   if (::close(out) != 0 && err == 0) err = errno;
   if (err != 0) {
